@@ -1,0 +1,69 @@
+//! Migrations and demo data on both databases.
+
+mod support;
+
+use chrono::NaiveDate;
+use gatehouse_cloud::{Database, demo};
+use support::TestDatabase;
+
+async fn count(database: &Database, table: &'static str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
+    match database {
+        Database::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        Database::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    }
+}
+
+fn shipped_demo() -> demo::DemoData {
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/demo/demo.json"
+    ))
+    .unwrap();
+    demo::DemoData::parse(&json).unwrap()
+}
+
+on_both_databases! {
+    async fn migrating_twice_changes_nothing(backend: Backend) {
+        let Some(test_database) = TestDatabase::create(backend).await else { return };
+        let database = test_database.open().await;
+        database.migrate().await.expect("a second migration run is a no-op");
+        assert_eq!(count(&database, "invitations").await, 0);
+        database.close().await;
+    }
+}
+
+on_both_databases! {
+    async fn demo_data_is_replaced_not_duplicated(backend: Backend) {
+        let Some(test_database) = TestDatabase::create(backend).await else { return };
+        let database = test_database.open().await;
+        let data = shipped_demo();
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let first = demo::seed(&database, &data, monday).await.unwrap();
+        let second = demo::seed(&database, &data, monday.succ_opt().unwrap()).await.unwrap();
+        assert_eq!(first, second);
+        assert_eq!(first.occupancies, 2);
+        assert_eq!(count(&database, "facilities").await, 1);
+        assert_eq!(count(&database, "occupancies").await, 2);
+        assert_eq!(count(&database, "users").await, i64::try_from(first.hosts).unwrap());
+        assert_eq!(count(&database, "invitations").await, i64::try_from(first.invitations).unwrap());
+        database.close().await;
+    }
+}
+
+on_both_databases! {
+    async fn invitation_ending_before_it_starts_is_refused_by_the_schema(backend: Backend) {
+        let Some(test_database) = TestDatabase::create(backend).await else { return };
+        let database = test_database.open().await;
+        demo::seed(&database, &shipped_demo(), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())
+            .await
+            .unwrap();
+        let sql = "UPDATE invitations SET ends_at = starts_at";
+        let result = match &database {
+            Database::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+            Database::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        };
+        assert!(result.is_err(), "an empty visit window was stored");
+        database.close().await;
+    }
+}

@@ -1,0 +1,64 @@
+//! The JSON shapes that cross between the kiosk and the cloud.
+
+use serde::{Deserialize, Serialize};
+
+/// What `GET /health` answers: the cloud is up and can reach its database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    pub status: HealthStatus,
+    /// The cloud's release, e.g. `0.1.0`.
+    pub version: String,
+    /// Which database backs this cloud process.
+    pub database: DatabaseKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Ok,
+    Degraded,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+/// Every error the cloud answers with: a stable machine-readable `code` and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_uses_snake_case_words_on_the_wire() {
+        let health = Health {
+            status: HealthStatus::Ok,
+            version: "0.1.0".into(),
+            database: DatabaseKind::Postgres,
+        };
+        let json = serde_json::to_value(&health).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"status": "ok", "version": "0.1.0", "database": "postgres"})
+        );
+        assert_eq!(serde_json::from_value::<Health>(json).unwrap(), health);
+    }
+
+    #[test]
+    fn error_body_rejects_a_missing_code() {
+        let err = serde_json::from_str::<ErrorBody>(r#"{"message":"no"}"#).unwrap_err();
+        assert!(err.to_string().contains("code"), "{err}");
+    }
+}

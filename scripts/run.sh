@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs Gatehouse: a local cloud on an SQLite file with demo data, and the kiosk window against it.
+#   GATEHOUSE_PORT  the cloud's port on 127.0.0.1 (default 8080)
+#   GATEHOUSE_DATA  where the cloud's database lives (default .gatehouse/ in the repository)
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+setup
+build_ui
+say "Building the cloud and the kiosk"
+cargo build --quiet -p gatehouse-cloud -p gatehouse-kiosk
+
+PORT="${GATEHOUSE_PORT:-8080}"
+DATA="${GATEHOUSE_DATA:-$ROOT/.gatehouse}"
+mkdir -p "$DATA"
+CLOUD="$CARGO_TARGET_DIR/debug/gatehouse-cloud"
+DATABASE_URL="sqlite:$DATA/cloud.db"
+export DATABASE_URL
+
+say "Seeding demo data into $DATA/cloud.db"
+"$CLOUD" demo --data "$ROOT/assets/demo/demo.json"
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+say "Starting the Gatehouse cloud on http://127.0.0.1:$PORT"
+"$CLOUD" serve --bind "127.0.0.1:$PORT" &
+pids+=($!)
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+  kill -0 "${pids[0]}" 2>/dev/null || die "the cloud did not start (is port $PORT taken? set GATEHOUSE_PORT)"
+  sleep 0.1
+done
+
+if [ -z "${DISPLAY:-}" ]; then
+  # No screen attached: give the kiosk a virtual one, so it still runs (and can be screenshot).
+  export DISPLAY=:99
+  say "No DISPLAY: starting Xvfb on $DISPLAY (screenshot: DISPLAY=:99 import -window root shot.png)"
+  Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp &
+  pids+=($!)
+  sleep 1
+fi
+
+say "Starting the kiosk (close the window or press Ctrl+C to stop)"
+GATEHOUSE_CLOUD_URL="http://127.0.0.1:$PORT" "$CARGO_TARGET_DIR/debug/gatehouse-kiosk"

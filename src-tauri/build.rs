@@ -1,0 +1,21 @@
+//! Builds the kiosk from the one Tauri config at the repository root, `../tauri.conf.json`.
+
+use std::path::Path;
+
+/// The commands the webview may call; `capabilities/kiosk.json` grants exactly these.
+const COMMANDS: &[&str] = &["kiosk_status"];
+
+fn main() {
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tauri.conf.json");
+    assert!(
+        config.is_file(),
+        "gatehouse-kiosk is built from the Tauri config at the repository root, but {} does not exist",
+        config.display()
+    );
+    let attributes = tauri_build::Attributes::new()
+        .config_path(config)
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed with ../tauri.conf.json: {error:#}");
+    }
+}

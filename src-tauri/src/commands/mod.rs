@@ -1,0 +1,3 @@
+//! The Tauri commands the webview may call, one module per screen area.
+
+pub mod status;

@@ -1,0 +1,300 @@
+//! The harness for Gatehouse's end-to-end tests: it starts real processes — Xvfb, the cloud on
+//! a temporary SQLite file, `tauri-driver` driving the real debug kiosk binary — and reaps every
+//! one of them afterwards, also when a test fails.
+
+mod processes;
+
+use std::{
+    net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream},
+    path::{Path, PathBuf},
+    process::Command,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context as _, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures::FutureExt as _;
+use processes::Reaped;
+
+/// How long a process may take to start answering before the test gives up.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// WebKitWebDriver allows one session at a time; the machine has two cores. One kiosk at a time.
+static ONE_KIOSK_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The repository's root folder.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits inside the repository")
+        .to_path_buf()
+}
+
+/// Where tests leave what a person may want to look at (screenshots): `test-output/e2e/`.
+pub fn output_dir() -> PathBuf {
+    let dir = repo_root().join("test-output").join("e2e");
+    std::fs::create_dir_all(&dir).expect("the test output folder can be created");
+    dir
+}
+
+/// A binary of this workspace, built by `cargo build` into the same target folder as this test.
+fn workspace_binary(name: &str) -> anyhow::Result<PathBuf> {
+    // The test runs as <target>/<profile>/deps/<test>-<hash>; binaries sit in <target>/<profile>/.
+    let exe = std::env::current_exe()?;
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .context("the test binary is not inside a cargo target folder")?;
+    let binary = profile_dir.join(name);
+    if !binary.is_file() {
+        bail!(
+            "{} is missing: build it first with `cargo build -p {name}` (scripts/test does)",
+            binary.display()
+        );
+    }
+    Ok(binary)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("the loopback interface has a free port")
+}
+
+async fn wait_until(what: &str, mut ready: impl AsyncFnMut() -> bool) -> anyhow::Result<()> {
+    let deadline = Instant::now() + START_TIMEOUT;
+    while !ready().await {
+        if Instant::now() > deadline {
+            bail!("{what} did not become ready within {START_TIMEOUT:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+async fn answers_http(url: &str) -> bool {
+    reqwest::get(url)
+        .await
+        .is_ok_and(|r| r.status().is_success())
+}
+
+fn accepts_tcp(port: u16) -> bool {
+    TcpStream::connect_timeout(
+        &SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+        Duration::from_millis(200),
+    )
+    .is_ok()
+}
+
+/// A virtual X display of its own.
+#[derive(Debug)]
+struct Display {
+    number: u32,
+    _server: Reaped,
+}
+
+impl Display {
+    async fn start() -> anyhow::Result<Self> {
+        let number = (90..200)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
+            .context("no free X display number between :90 and :199")?;
+        let mut xvfb = Command::new("Xvfb");
+        xvfb.arg(format!(":{number}"))
+            .args(["-screen", "0", "1280x800x24", "-nolisten", "tcp"]);
+        let server = Reaped::spawn("Xvfb", xvfb)?;
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        wait_until("Xvfb", async || socket.exists()).await?;
+        Ok(Self {
+            number,
+            _server: server,
+        })
+    }
+
+    fn name(&self) -> String {
+        format!(":{}", self.number)
+    }
+}
+
+/// The Gatehouse cloud, serving a fresh SQLite file on a loopback port.
+#[derive(Debug)]
+pub struct Cloud {
+    pub url: String,
+    _server: Reaped,
+    _data: tempfile::TempDir,
+}
+
+impl Cloud {
+    pub async fn start() -> anyhow::Result<Self> {
+        let data = tempfile::tempdir()?;
+        let port = free_port();
+        let mut serve = Command::new(workspace_binary("gatehouse-cloud")?);
+        serve
+            .args([
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--database",
+            ])
+            .arg(data.path().join("cloud.db"))
+            .env("RUST_LOG", "warn");
+        let server = Reaped::spawn("gatehouse-cloud", serve)?;
+        let url = format!("http://127.0.0.1:{port}");
+        let health = format!("{url}/health");
+        wait_until("the cloud", async || answers_http(&health).await).await?;
+        Ok(Self {
+            url,
+            _server: server,
+            _data: data,
+        })
+    }
+}
+
+/// The real kiosk window under Xvfb, driven through `tauri-driver`, talking to a real cloud.
+#[derive(Debug)]
+pub struct Kiosk {
+    pub client: Client,
+    // Dropped in this order: the driver (and with it the app) first, then the cloud, then X.
+    _driver: Reaped,
+    pub cloud: Cloud,
+    _display: Display,
+}
+
+impl Kiosk {
+    async fn launch() -> anyhow::Result<Self> {
+        let display = Display::start().await?;
+        let cloud = Cloud::start().await?;
+        let app = workspace_binary("gatehouse-kiosk")?;
+        // tauri-driver 2.1 sometimes loses its first session to a stale pooled connection;
+        // a second try on fresh ports is what works.
+        let mut last_error = None;
+        for _ in 0..2 {
+            match Self::drive(&app, &display, &cloud).await {
+                Ok((client, driver)) => {
+                    return Ok(Self {
+                        client,
+                        _driver: driver,
+                        cloud,
+                        _display: display,
+                    });
+                }
+                Err(error) => last_error = Some(error),
+            }
+        }
+        Err(last_error.expect("two attempts were made"))
+    }
+
+    async fn drive(
+        app: &Path,
+        display: &Display,
+        cloud: &Cloud,
+    ) -> anyhow::Result<(Client, Reaped)> {
+        let (port, native_port) = (free_port(), free_port());
+        let mut command = Command::new("tauri-driver");
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", display.name())
+            .env("GATEHOUSE_CLOUD_URL", &cloud.url)
+            .env("RUST_LOG", "warn");
+        let driver = Reaped::spawn("tauri-driver", command)?;
+        let native_status = format!("http://127.0.0.1:{native_port}/status");
+        wait_until("WebKitWebDriver", async || {
+            answers_http(&native_status).await
+        })
+        .await?;
+        wait_until("tauri-driver", async || accepts_tcp(port)).await?;
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("no WebDriver session with the kiosk")?;
+        Ok((client, driver))
+    }
+
+    /// Runs `test` against a freshly started kiosk, then ends the WebDriver session and stops
+    /// every process — whether the test passed or panicked.
+    pub async fn run(test: impl AsyncFnOnce(&Kiosk) -> anyhow::Result<()>) {
+        let _turn = ONE_KIOSK_AT_A_TIME.lock().await;
+        let kiosk = Self::launch()
+            .await
+            .expect("the kiosk starts under WebDriver");
+        let outcome = std::panic::AssertUnwindSafe(test(&kiosk))
+            .catch_unwind()
+            .await;
+        // End the session before the driver goes, or WebKit processes outlive the test.
+        let _ = kiosk.client.clone().close().await;
+        drop(kiosk);
+        match outcome {
+            Ok(result) => result.expect("the end-to-end test failed"),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+
+    /// The text of the element `css` once it appears.
+    pub async fn text(&self, css: &str) -> anyhow::Result<String> {
+        let element = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("no element {css} on the screen"))?;
+        Ok(element.text().await?)
+    }
+
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        let element = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("no element {css} to click"))?;
+        element.click().await?;
+        Ok(())
+    }
+
+    /// Waits until `css` shows `expected`, and says what it showed instead if it never does.
+    pub async fn expect_text(&self, css: &str, expected: &str) -> anyhow::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let shown = self.text(css).await?;
+            if shown.trim() == expected {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("{css} shows {shown:?}, expected {expected:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves what the screen shows now as `test-output/e2e/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
+        // Give the page two frames to paint before the grab.
+        self.client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                vec![],
+            )
+            .await?;
+        let png = self.client.screenshot().await?;
+        let path = output_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+}

@@ -1,0 +1,133 @@
+//! The kiosk's first screen, as a visitor meets it: the real app under WebDriver against a real
+//! cloud.
+
+use gatehouse_e2e::Kiosk;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn welcome_screen_greets_in_english_and_switches_to_german() {
+    Kiosk::run(async |kiosk| {
+        kiosk.expect_text("#welcome-title", "Welcome").await?;
+        assert!(
+            kiosk
+                .text("#action-scan")
+                .await?
+                .contains("Scan my invitation")
+        );
+        assert!(
+            kiosk
+                .text("#action-find")
+                .await?
+                .contains("Find my invitation")
+        );
+        assert!(
+            kiosk
+                .text("#action-walk_in")
+                .await?
+                .contains("I have no invitation")
+        );
+        // The staff status light shows that this kiosk reaches its cloud.
+        kiosk
+            .expect_text("#cloud-status", "Connected · v0.1.0")
+            .await?;
+        kiosk.screenshot("welcome-en").await?;
+
+        kiosk.click("#language-de").await?;
+        kiosk.expect_text("#welcome-title", "Willkommen").await?;
+        assert!(
+            kiosk
+                .text("#action-scan")
+                .await?
+                .contains("Einladung scannen")
+        );
+        assert!(
+            kiosk
+                .text("#action-walk_in")
+                .await?
+                .contains("Ich habe keine Einladung")
+        );
+        kiosk
+            .expect_text("#cloud-status", "Verbunden · v0.1.0")
+            .await?;
+        let lang = kiosk
+            .client
+            .execute("return document.documentElement.lang", vec![])
+            .await?;
+        assert_eq!(lang, "de");
+        kiosk.screenshot("welcome-de").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_welcome_action_leads_somewhere_and_back() {
+    Kiosk::run(async |kiosk| {
+        for (action, says) in [
+            (
+                "#action-scan",
+                "Scanning invitations is not available on this kiosk yet.",
+            ),
+            (
+                "#action-find",
+                "Finding invitations is not available on this kiosk yet.",
+            ),
+            (
+                "#action-walk_in",
+                "Registering without an invitation is not available on this kiosk yet.",
+            ),
+        ] {
+            kiosk.click(action).await?;
+            kiosk.expect_text("#not-yet-title", says).await?;
+            kiosk.click("#back").await?;
+            kiosk.expect_text("#welcome-title", "Welcome").await?;
+        }
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webview_may_call_only_gatehouse_commands() {
+    Kiosk::run(async |kiosk| {
+        let call = |command: &'static str| {
+            kiosk.client.execute_async(
+                "const [command, done] = arguments;
+                 window.__TAURI_INTERNALS__.invoke(command, {})
+                   .then(() => done('allowed'), (e) => done('refused: ' + JSON.stringify(e)));",
+                vec![command.into()],
+            )
+        };
+        assert_eq!(call("kiosk_status").await?, "allowed");
+        for foreign in [
+            "plugin:app|version",
+            "plugin:event|listen",
+            "plugin:window|close",
+        ] {
+            let answer = call(foreign).await?;
+            let answer = answer.as_str().unwrap_or_default();
+            assert!(answer.starts_with("refused"), "{foreign} was {answer}");
+        }
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kiosk_never_navigates_to_an_external_url() {
+    Kiosk::run(async |kiosk| {
+        kiosk.expect_text("#welcome-title", "Welcome").await?;
+        kiosk
+            .client
+            .execute(
+                "window.location.href = 'https://example.com/'; return null;",
+                vec![],
+            )
+            .await?;
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let url = kiosk.client.current_url().await?;
+        assert_eq!(url.scheme(), "tauri", "the kiosk left for {url}");
+        kiosk.expect_text("#welcome-title", "Welcome").await?;
+        Ok(())
+    })
+    .await;
+}
