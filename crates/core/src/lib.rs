@@ -1,5 +1,28 @@
 //! Gatehouse's domain: the types and rules that the kiosk and the cloud share. No I/O lives here.
 //!
-//! The kiosk never reaches into cloud code; what crosses between them is defined in [`wire`].
+//! - [`access`]: who may do what — the one place permissions are checked;
+//! - [`role`] and [`permission`]: roles scoped to an occupancy or the facility;
+//! - [`invitation`]: approval and visit states, their moves and who hears of them;
+//! - [`category`]: visitor categories and their approval rule;
+//! - [`window`]: the visit window and the site's end of day;
+//! - [`wire`]: JSON shapes that cross between the kiosk and the cloud.
 
+pub mod access;
+pub mod category;
+pub mod email;
+pub mod ids;
+pub mod invitation;
+pub mod permission;
+pub mod role;
+pub mod text;
+pub mod window;
 pub mod wire;
+
+pub use access::{Action, Actor, Denied, Grant, authorize};
+pub use category::{Category, CategoryKind};
+pub use email::Email;
+pub use ids::{FacilityId, InvitationId, OccupancyId, RoleId, UserId};
+pub use invitation::{ApprovalStatus, Decision, VisitStatus};
+pub use permission::{Permission, PermissionSet};
+pub use role::{Place, Role, RolePreset, RoleScope};
+pub use window::VisitWindow;

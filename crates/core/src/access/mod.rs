@@ -1,0 +1,312 @@
+//! The one place that decides whether a person may do something (seed "roles and permissions";
+//! approvals from seed "approval process"). The HTTP layer only asks [`authorize`].
+
+use serde::Serialize;
+
+use crate::{
+    FacilityId, OccupancyId, Permission, PermissionSet, Role, RoleScope, UserId, role::Place,
+};
+
+/// Permissions a person holds in one scope, through one of their roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Grant {
+    pub scope: RoleScope,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Permission>))]
+    pub permissions: PermissionSet,
+}
+
+/// A signed-in person as the rules see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user: UserId,
+    pub facility: FacilityId,
+    /// The occupancy the person belongs to; facility staff may belong to none.
+    pub occupancy: Option<OccupancyId>,
+    /// One grant per role held. A person's permissions are the union of their roles.
+    pub grants: Vec<Grant>,
+}
+
+impl Actor {
+    /// Everything this person may do at `place`: the union of every role whose scope covers it.
+    pub fn permissions_at(&self, place: Place) -> PermissionSet {
+        self.grants
+            .iter()
+            .filter(|grant| grant.scope.covers(place))
+            .fold(PermissionSet::EMPTY, |all, grant| {
+                all.union(grant.permissions)
+            })
+    }
+
+    /// What the person holds in exactly this scope: for a facility scope only facility roles
+    /// count, for an occupancy scope both that occupancy's roles and facility roles do.
+    fn permissions_in(&self, scope: RoleScope) -> PermissionSet {
+        match scope {
+            RoleScope::Occupancy(occupancy) => self.permissions_at(Place {
+                facility: self.facility,
+                occupancy,
+            }),
+            RoleScope::Facility(facility) => self
+                .grants
+                .iter()
+                .filter(|grant| grant.scope == RoleScope::Facility(facility))
+                .fold(PermissionSet::EMPTY, |all, grant| {
+                    all.union(grant.permissions)
+                }),
+        }
+    }
+
+    /// The union of the person's roles, merged per scope, for "effective permissions".
+    pub fn effective_permissions(&self) -> Vec<Grant> {
+        let mut merged: Vec<Grant> = Vec::new();
+        for grant in &self.grants {
+            match merged.iter_mut().find(|m| m.scope == grant.scope) {
+                Some(existing) => {
+                    existing.permissions = existing.permissions.union(grant.permissions);
+                }
+                None => merged.push(*grant),
+            }
+        }
+        merged
+    }
+
+    fn holds_anywhere(&self, permission: Permission) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.permissions.contains(permission))
+    }
+}
+
+/// What the rules need to know about an invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvitationFacts {
+    pub place: Place,
+    pub host: UserId,
+    pub created_by: UserId,
+}
+
+impl InvitationFacts {
+    fn is_own(&self, actor: &Actor) -> bool {
+        self.host == actor.user || self.created_by == actor.user
+    }
+}
+
+/// What the rules need to know about a person being given a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    pub user: UserId,
+    pub facility: FacilityId,
+    pub occupancy: Option<OccupancyId>,
+}
+
+/// Everything a person can ask to do.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    /// Invite a visitor of `host`, who works at `place`.
+    CreateInvitation {
+        place: Place,
+        host: UserId,
+        past_end_of_day: bool,
+        vendor: bool,
+    },
+    ViewInvitation(&'a InvitationFacts),
+    CancelInvitation(&'a InvitationFacts),
+    /// Approve, reject, or move an approved invitation back to pending or to rejected.
+    ReviewInvitation(&'a InvitationFacts),
+    AdmitVisitor(&'a InvitationFacts),
+    ImportVisitors {
+        place: Place,
+    },
+    CreateRole {
+        facility: FacilityId,
+        scope: RoleScope,
+        permissions: PermissionSet,
+    },
+    AssignRole {
+        facility: FacilityId,
+        role: &'a Role,
+        to: &'a Member,
+    },
+}
+
+/// Why not: in words a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    #[error("this needs the {0} permission")]
+    Missing(Permission),
+    #[error("that belongs to another facility")]
+    OtherFacility,
+    #[error(
+        "only its host, the person who created it, or someone who sees all visitor requests may do that"
+    )]
+    NotYours,
+    #[error("a role administrator may only grant permissions they hold themselves; missing: {0}")]
+    ExceedsOwnPermissions(PermissionSet),
+    #[error("an occupancy's role can only be given to people of that occupancy")]
+    RoleOfAnotherOccupancy,
+    #[error("only the facility manager administers facility roles and other occupancies' roles")]
+    FacilityManagersOnly,
+}
+
+/// Decides whether `actor` may take `action`. Receiving an email grants nothing: only roles do.
+pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
+    let need = |place: Place, permission: Permission| {
+        if place.facility != actor.facility {
+            Err(Denied::OtherFacility)
+        } else if actor.permissions_at(place).contains(permission) {
+            Ok(())
+        } else {
+            Err(Denied::Missing(permission))
+        }
+    };
+    match action {
+        Action::CreateInvitation {
+            place,
+            host,
+            past_end_of_day,
+            vendor,
+        } => {
+            need(place, Permission::VisitorInvitation)?;
+            if host != actor.user {
+                need(place, Permission::InviteForOthers)?;
+            }
+            if past_end_of_day {
+                need(place, Permission::CanExceedEndOfDay)?;
+            }
+            if vendor {
+                need(place, Permission::VisitorVendorConfiguration)?;
+            }
+            Ok(())
+        }
+        Action::ViewInvitation(invitation) => {
+            let place = invitation.place;
+            if invitation.is_own(actor) && actor.holds_anywhere(Permission::VisitorInvitation) {
+                return Ok(());
+            }
+            need(place, Permission::AllVisitorRequests)
+                .or_else(|_| need(place, Permission::ApproveInvitations))
+                .or_else(|_| need(place, Permission::VisitorAdmission))
+                .map_err(|_| Denied::NotYours)
+        }
+        Action::CancelInvitation(invitation) => {
+            if invitation.is_own(actor) && actor.holds_anywhere(Permission::VisitorInvitation) {
+                return Ok(());
+            }
+            need(invitation.place, Permission::AllVisitorRequests).map_err(|_| Denied::NotYours)
+        }
+        Action::ReviewInvitation(invitation) => {
+            need(invitation.place, Permission::ApproveInvitations)
+        }
+        Action::AdmitVisitor(invitation) => need(invitation.place, Permission::VisitorAdmission),
+        Action::ImportVisitors { place } => need(place, Permission::VisitorVendorConfiguration),
+        Action::CreateRole {
+            facility,
+            scope,
+            permissions,
+        } => {
+            administer(actor, facility, scope)?;
+            let missing = permissions.without(actor.permissions_in(scope));
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                Err(Denied::ExceedsOwnPermissions(missing))
+            }
+        }
+        Action::AssignRole { facility, role, to } => {
+            administer(actor, facility, role.scope)?;
+            if to.facility != facility {
+                return Err(Denied::OtherFacility);
+            }
+            match role.scope {
+                RoleScope::Occupancy(occupancy) if to.occupancy != Some(occupancy) => {
+                    Err(Denied::RoleOfAnotherOccupancy)
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+/// May `actor` administer roles of `scope` in `facility`? The facility manager (role
+/// administrator through a facility role) may administer every scope; an occupancy's role
+/// administrator only their own occupancy's roles.
+fn administer(actor: &Actor, facility: FacilityId, scope: RoleScope) -> Result<(), Denied> {
+    if facility != actor.facility {
+        return Err(Denied::OtherFacility);
+    }
+    if let RoleScope::Facility(of) = scope
+        && of != facility
+    {
+        return Err(Denied::OtherFacility);
+    }
+    if actor
+        .permissions_in(RoleScope::Facility(facility))
+        .contains(Permission::RoleAdministrator)
+    {
+        return Ok(());
+    }
+    match scope {
+        RoleScope::Occupancy(occupancy) if actor.occupancy == Some(occupancy) => {
+            if actor
+                .permissions_in(scope)
+                .contains(Permission::RoleAdministrator)
+            {
+                Ok(())
+            } else {
+                Err(Denied::Missing(Permission::RoleAdministrator))
+            }
+        }
+        _ if actor.holds_anywhere(Permission::RoleAdministrator) => {
+            Err(Denied::FacilityManagersOnly)
+        }
+        _ => Err(Denied::Missing(Permission::RoleAdministrator)),
+    }
+}
+
+/// Which invitations a person sees in lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    /// Every invitation in the facility.
+    Facility(FacilityId),
+    /// Every invitation of these occupancies, plus the person's own anywhere.
+    Occupancies(Vec<OccupancyId>),
+    /// Only invitations the person hosts or created.
+    Own,
+}
+
+/// The widest list `actor` may see: the scopes where they hold `all_visitor_requests`
+/// (or review or admit visitors), else their own invitations.
+pub fn visibility(actor: &Actor) -> Visibility {
+    let sees_all = |g: &&Grant| {
+        g.permissions.contains(Permission::AllVisitorRequests)
+            || g.permissions.contains(Permission::ApproveInvitations)
+            || g.permissions.contains(Permission::VisitorAdmission)
+    };
+    if actor
+        .grants
+        .iter()
+        .filter(sees_all)
+        .any(|g| g.scope == RoleScope::Facility(actor.facility))
+    {
+        return Visibility::Facility(actor.facility);
+    }
+    let mut occupancies: Vec<OccupancyId> = actor
+        .grants
+        .iter()
+        .filter(sees_all)
+        .filter_map(|g| match g.scope {
+            RoleScope::Occupancy(o) => Some(o),
+            RoleScope::Facility(_) => None,
+        })
+        .collect();
+    occupancies.sort_unstable();
+    occupancies.dedup();
+    if occupancies.is_empty() {
+        Visibility::Own
+    } else {
+        Visibility::Occupancies(occupancies)
+    }
+}
+
+#[cfg(test)]
+mod tests;

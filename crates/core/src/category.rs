@@ -1,0 +1,121 @@
+//! Visitor categories (seed "approval process"): picked from a predefined list and enabled per
+//! organisation, each with its approval rule, its own email address and an access profile.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Email;
+
+/// The predefined list an organisation enables categories from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryKind {
+    Guest,
+    Client,
+    Contractor,
+    Vendor,
+    InterviewCandidate,
+    Delivery,
+    Auditor,
+    EventAttendee,
+}
+
+impl CategoryKind {
+    pub const ALL: [Self; 8] = [
+        Self::Guest,
+        Self::Client,
+        Self::Contractor,
+        Self::Vendor,
+        Self::InterviewCandidate,
+        Self::Delivery,
+        Self::Auditor,
+        Self::EventAttendee,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Guest => "guest",
+            Self::Client => "client",
+            Self::Contractor => "contractor",
+            Self::Vendor => "vendor",
+            Self::InterviewCandidate => "interview_candidate",
+            Self::Delivery => "delivery",
+            Self::Auditor => "auditor",
+            Self::EventAttendee => "event_attendee",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Name for people, in English.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Guest => "Guest",
+            Self::Client => "Client",
+            Self::Contractor => "Contractor",
+            Self::Vendor => "Vendor",
+            Self::InterviewCandidate => "Interview candidate",
+            Self::Delivery => "Delivery",
+            Self::Auditor => "Auditor",
+            Self::EventAttendee => "Event attendee",
+        }
+    }
+
+    /// Vendor invitations need the `visitor_vendor_configuration` permission.
+    pub fn is_vendor(self) -> bool {
+        self == Self::Vendor
+    }
+}
+
+/// A document a visitor must provide before their credential works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RequiredDocument {
+    Nda,
+    CertificateOfInsurance,
+    PhotoId,
+}
+
+/// What a visitor of the category may reach, and for how long. Zones arrive with access
+/// control; the longest visit and the documents apply already.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccessProfile {
+    /// The longest visit window, in minutes (a contractor: 480).
+    pub longest_visit_minutes: Option<u32>,
+    #[serde(default)]
+    pub documents: Vec<RequiredDocument>,
+}
+
+/// A category as one organisation has enabled it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Category {
+    pub kind: CategoryKind,
+    pub enabled: bool,
+    pub needs_approval: bool,
+    /// Told of every invitation in this category.
+    pub email: Option<Email>,
+    #[serde(default)]
+    pub access_profile: AccessProfile,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predefined_categories_round_trip_by_name() {
+        for kind in CategoryKind::ALL {
+            assert_eq!(CategoryKind::from_name(kind.as_str()), Some(kind));
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::from(kind.as_str())
+            );
+        }
+        assert_eq!(CategoryKind::from_name("spy"), None);
+    }
+}
