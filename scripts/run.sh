@@ -13,8 +13,8 @@ PORT="${GATEHOUSE_PORT:-8080}"
 DATA="${GATEHOUSE_DATA:-$ROOT/.gatehouse}"
 mkdir -p "$DATA"
 CLOUD="$CARGO_TARGET_DIR/debug/gatehouse-cloud"
-DATABASE_URL="sqlite:$DATA/cloud.db"
-export DATABASE_URL
+export DATABASE_URL="sqlite:$DATA/cloud.db"
+export GATEHOUSE_MAIL_DIR="$DATA/mail"
 
 say "Seeding demo data into $DATA/cloud.db"
 "$CLOUD" demo --data "$ROOT/assets/demo/demo.json"
@@ -23,7 +23,8 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-say "Starting the Gatehouse cloud on http://127.0.0.1:$PORT"
+say "Starting the Gatehouse cloud on http://127.0.0.1:$PORT (emails go to $GATEHOUSE_MAIL_DIR)"
+say "Sign in as fiona.brandt@harbourpoint.example (facility manager) or any demo person; password gatehouse-demo"
 "$CLOUD" serve --bind "127.0.0.1:$PORT" &
 pids+=($!)
 for _ in $(seq 1 100); do

@@ -4,21 +4,56 @@
 //! The binary (`gatehouse-cloud`) is a thin CLI over this library; integration tests start the
 //! same [`serve`] on a random port against a fresh database.
 
+pub mod auth;
+mod clock;
 pub mod database;
 pub mod demo;
 pub mod http;
+pub mod invitations;
+pub mod notify;
+pub mod store;
 
+pub use clock::Clock;
 pub use database::{Database, DatabaseError, DatabaseUrl};
 
-use tokio::net::TcpListener;
+use std::sync::Arc;
 
-/// Serves the HTTP API on `listener` until `shutdown` resolves.
+use tokio::{net::TcpListener, sync::Notify};
+
+/// How the cloud runs, beyond its database.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where people reach this cloud (links in emails), e.g. `https://gatehouse.example.com`.
+    pub public_url: String,
+    pub mail: notify::MailSettings,
+}
+
+/// Serves the HTTP API on `listener`, and sends the outbox in the background, until `shutdown`
+/// resolves.
 pub async fn serve(
     listener: TcpListener,
     database: Database,
+    settings: Settings,
+    clock: Clock,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, http::router(database))
+) -> anyhow::Result<()> {
+    let mailer = notify::Mailer::new(&settings.mail)?;
+    let outbox = Arc::new(Notify::new());
+    let worker = tokio::spawn(notify::worker::run(
+        database.clone(),
+        mailer,
+        clock.clone(),
+        outbox.clone(),
+    ));
+    let state = http::AppState {
+        database,
+        clock,
+        public_url: settings.public_url,
+        outbox,
+    };
+    let served = axum::serve(listener, http::router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    worker.abort();
+    Ok(served?)
 }

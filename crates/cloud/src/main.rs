@@ -1,10 +1,17 @@
-//! `gatehouse-cloud`: serve the API, migrate the database, seed demo data.
+//! `gatehouse-cloud`: serve the API, migrate the database, set up a site, seed demo data.
 
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+use std::{io::BufRead as _, net::SocketAddr, path::PathBuf, process::ExitCode};
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
+use chrono::NaiveTime;
+use chrono_tz::Tz;
 use clap::{Args, Parser, Subcommand};
-use gatehouse_cloud::{Database, DatabaseUrl, demo};
+use gatehouse_cloud::{
+    Clock, Database, DatabaseUrl, Settings, auth, demo,
+    notify::MailSettings,
+    store::{Facility, NewUser},
+};
+use gatehouse_core::{Email, PermissionSet, RoleId, RolePreset, RoleScope, role::RoleName};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -27,6 +34,11 @@ enum Command {
         bind: SocketAddr,
         #[command(flatten)]
         database: DatabaseArg,
+        /// Where people reach this cloud; links in emails start with it [default: `http://BIND`].
+        #[arg(long, env = "GATEHOUSE_PUBLIC_URL")]
+        public_url: Option<String>,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Bring the database schema up to date, then exit.
     Migrate {
@@ -40,6 +52,74 @@ enum Command {
         /// The demo data file.
         #[arg(long, default_value = "assets/demo/demo.json")]
         data: PathBuf,
+    },
+    /// Set up a site: facilities, occupancies, people, roles.
+    Admin {
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create a facility (a building or site).
+    CreateFacility {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        address: String,
+        /// IANA time zone, e.g. Europe/Berlin.
+        #[arg(long)]
+        time_zone: Tz,
+        /// When the site closes (local time), e.g. 19:00.
+        #[arg(long, value_parser = parse_time)]
+        end_of_day: NaiveTime,
+    },
+    /// Create an occupancy (a tenant) in a facility.
+    CreateOccupancy {
+        #[arg(long)]
+        facility: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Create a person; with --password-stdin they can sign in.
+    CreateUser {
+        #[arg(long)]
+        facility: String,
+        /// Their occupancy; leave out for the facility's own staff.
+        #[arg(long)]
+        occupancy: Option<String>,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: Email,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Create a role: a preset, or a name with permissions.
+    CreateRole {
+        #[arg(long)]
+        facility: String,
+        /// Scope the role to this occupancy; leave out for a facility role.
+        #[arg(long)]
+        occupancy: Option<String>,
+        #[arg(long, value_parser = parse_preset)]
+        preset: Option<RolePreset>,
+        #[arg(long, requires = "permissions", conflicts_with = "preset")]
+        name: Option<String>,
+        /// Comma-separated, e.g. `visitor_invitation,invite_for_others`; `all` for every one.
+        #[arg(long, value_parser = parse_permissions)]
+        permissions: Option<PermissionSet>,
+    },
+    /// Give a person a role.
+    AssignRole {
+        #[arg(long)]
+        email: Email,
+        #[arg(long)]
+        role: RoleId,
     },
 }
 
@@ -55,12 +135,52 @@ struct DatabaseArg {
     url: DatabaseUrl,
 }
 
+#[derive(Debug, Args)]
+struct MailArgs {
+    /// SMTP server for outgoing mail, e.g. `smtp://127.0.0.1:2525` or `smtps://user:pass@host`.
+    #[arg(long, env = "GATEHOUSE_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Without an SMTP server, emails are written here as .eml files.
+    #[arg(long, env = "GATEHOUSE_MAIL_DIR", default_value = "mail")]
+    mail_dir: PathBuf,
+    /// The sender of Gatehouse's emails.
+    #[arg(
+        long,
+        env = "GATEHOUSE_MAIL_FROM",
+        default_value = "Gatehouse <gatehouse@localhost>"
+    )]
+    mail_from: lettre::message::Mailbox,
+}
+
 impl DatabaseArg {
     async fn open(&self) -> anyhow::Result<Database> {
         let database = Database::connect(&self.url).await?;
         database.migrate().await?;
         Ok(database)
     }
+}
+
+fn parse_time(raw: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(raw, "%H:%M").map_err(|_| format!("{raw:?} is not a time like 19:00"))
+}
+
+fn parse_preset(raw: &str) -> Result<RolePreset, String> {
+    serde_json::from_value(serde_json::Value::from(raw)).map_err(|_| {
+        format!("{raw:?} is not a preset: visitor_invitation_only or visitor_invitation_all")
+    })
+}
+
+fn parse_permissions(raw: &str) -> Result<PermissionSet, String> {
+    if raw == "all" {
+        return Ok(PermissionSet::all());
+    }
+    raw.split(',')
+        .map(|name| {
+            name.trim()
+                .parse()
+                .map_err(|e: gatehouse_core::permission::UnknownPermission| e.to_string())
+        })
+        .collect()
 }
 
 #[tokio::main]
@@ -78,13 +198,33 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { bind, database } => {
+        Command::Serve {
+            bind,
+            database,
+            public_url,
+            mail,
+        } => {
+            let settings = Settings {
+                public_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
+                mail: MailSettings {
+                    smtp_url: mail.smtp_url,
+                    folder: mail.mail_dir,
+                    from: mail.mail_from,
+                },
+            };
             let db = database.open().await?;
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .with_context(|| format!("cannot listen on {bind}"))?;
-            tracing::info!(%bind, database = %database.url, "gatehouse cloud listening");
-            gatehouse_cloud::serve(listener, db.clone(), shutdown_signal()).await?;
+            tracing::info!(%bind, database = %database.url, mail = ?settings.mail, "gatehouse cloud listening");
+            gatehouse_cloud::serve(
+                listener,
+                db.clone(),
+                settings,
+                Clock::System,
+                shutdown_signal(),
+            )
+            .await?;
             db.close().await;
             tracing::info!("gatehouse cloud stopped");
         }
@@ -97,12 +237,149 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot read demo data {}", data.display()))?;
             let demo_data = demo::DemoData::parse(&json)?;
             let db = database.open().await?;
-            let summary = demo::seed(&db, &demo_data, chrono::Local::now().date_naive()).await?;
+            let summary = demo::seed(&db, &demo_data, demo::today(), &Clock::System).await?;
             db.close().await;
             tracing::info!(?summary, database = %database.url, "demo data in place");
         }
+        Command::Admin { database, command } => {
+            let db = database.open().await?;
+            let result = admin(&db, command).await;
+            db.close().await;
+            result?;
+        }
     }
     Ok(())
+}
+
+async fn admin(db: &Database, command: AdminCommand) -> anyhow::Result<()> {
+    let now = Clock::System.now();
+    match command {
+        AdminCommand::CreateFacility {
+            name,
+            address,
+            time_zone,
+            end_of_day,
+        } => {
+            let facility = db
+                .create_facility(&name, &address, time_zone, end_of_day, now)
+                .await?;
+            println!("{}", facility.id);
+        }
+        AdminCommand::CreateOccupancy { facility, name } => {
+            let facility = find_facility(db, &facility).await?;
+            println!("{}", db.create_occupancy(facility.id, &name).await?.id);
+        }
+        AdminCommand::CreateUser {
+            facility,
+            occupancy,
+            name,
+            email,
+            password_stdin,
+        } => {
+            let facility = find_facility(db, &facility).await?;
+            let occupancy = match occupancy {
+                Some(name) => Some(find_occupancy(db, &facility, &name).await?),
+                None => None,
+            };
+            let password_hash = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                Some(auth::hash_password(line.trim_end_matches(['\r', '\n']))?)
+            } else {
+                None
+            };
+            let user = db
+                .create_user(
+                    NewUser {
+                        facility: facility.id,
+                        occupancy,
+                        display_name: &name,
+                        email: &email,
+                        password_hash,
+                    },
+                    now,
+                )
+                .await?;
+            println!("{}", user.id);
+        }
+        AdminCommand::CreateRole {
+            facility,
+            occupancy,
+            preset,
+            name,
+            permissions,
+        } => {
+            let facility = find_facility(db, &facility).await?;
+            let scope = match occupancy {
+                Some(name) => RoleScope::Occupancy(find_occupancy(db, &facility, &name).await?),
+                None => RoleScope::Facility(facility.id),
+            };
+            let (name, permissions) = match (preset, name, permissions) {
+                (Some(preset), None, None) => (preset.name(), preset.permissions()),
+                (None, Some(name), Some(permissions)) if !permissions.is_empty() => {
+                    (RoleName::parse(&name)?, permissions)
+                }
+                _ => bail!("give either --preset, or --name with --permissions"),
+            };
+            println!(
+                "{}",
+                db.create_role(facility.id, &name, scope, permissions, None, now)
+                    .await?
+                    .id
+            );
+        }
+        AdminCommand::AssignRole { email, role } => assign_role(db, &email, role, now).await?,
+    }
+    Ok(())
+}
+
+/// Gives a person a role, refusing one of another facility or occupancy.
+async fn assign_role(
+    db: &Database,
+    email: &Email,
+    role: RoleId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let user = db
+        .user_by_email(email)
+        .await?
+        .with_context(|| format!("there is no person {email}"))?;
+    let (facility, role) = db
+        .role(role)
+        .await?
+        .with_context(|| format!("there is no role {role}"))?;
+    if facility != user.facility_id {
+        bail!("role {} belongs to another facility than {email}", role.id);
+    }
+    if let RoleScope::Occupancy(occupancy) = role.scope
+        && user.occupancy_id != Some(occupancy)
+    {
+        bail!(
+            "role {} belongs to another occupancy than {email}'s",
+            role.id
+        );
+    }
+    db.assign_role(user.id, role.id, None, now).await?;
+    Ok(())
+}
+
+async fn find_facility(db: &Database, name: &str) -> anyhow::Result<Facility> {
+    db.facility_by_name(name)
+        .await?
+        .with_context(|| format!("there is no facility named {name:?}"))
+}
+
+async fn find_occupancy(
+    db: &Database,
+    facility: &Facility,
+    name: &str,
+) -> anyhow::Result<gatehouse_core::OccupancyId> {
+    db.occupancies(facility.id)
+        .await?
+        .into_iter()
+        .find(|o| o.name == name)
+        .map(|o| o.id)
+        .with_context(|| format!("there is no occupancy {name:?} in {}", facility.name))
 }
 
 /// Logs as text for people, or as JSON lines with `GATEHOUSE_LOG_FORMAT=json`; `RUST_LOG` filters.

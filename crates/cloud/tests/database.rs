@@ -3,7 +3,7 @@
 mod support;
 
 use chrono::NaiveDate;
-use gatehouse_cloud::{Database, demo};
+use gatehouse_cloud::{Clock, Database, demo};
 use support::TestDatabase;
 
 async fn count(database: &Database, table: &'static str) -> i64 {
@@ -39,31 +39,32 @@ on_both_databases! {
         let database = test_database.open().await;
         let data = shipped_demo();
         let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let first = demo::seed(&database, &data, monday).await.unwrap();
-        let second = demo::seed(&database, &data, monday.succ_opt().unwrap()).await.unwrap();
+        let first = demo::seed(&database, &data, monday, &Clock::System).await.unwrap();
+        let second = demo::seed(&database, &data, monday.succ_opt().unwrap(), &Clock::System).await.unwrap();
         assert_eq!(first, second);
         assert_eq!(first.occupancies, 2);
         assert_eq!(count(&database, "facilities").await, 1);
         assert_eq!(count(&database, "occupancies").await, 2);
-        assert_eq!(count(&database, "users").await, i64::try_from(first.hosts).unwrap());
+        assert_eq!(count(&database, "users").await, i64::try_from(first.people).unwrap());
         assert_eq!(count(&database, "invitations").await, i64::try_from(first.invitations).unwrap());
         database.close().await;
     }
 }
 
 on_both_databases! {
-    async fn invitation_ending_before_it_starts_is_refused_by_the_schema(backend: Backend) {
+    async fn demo_invitations_went_through_the_rules(backend: Backend) {
         let Some(test_database) = TestDatabase::create(backend).await else { return };
         let database = test_database.open().await;
-        demo::seed(&database, &shipped_demo(), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())
+        demo::seed(&database, &shipped_demo(), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), &Clock::System)
             .await
             .unwrap();
-        let sql = "UPDATE invitations SET ends_at = starts_at";
-        let result = match &database {
-            Database::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-            Database::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        let statuses: Vec<String> = match &database {
+            Database::Sqlite(pool) => sqlx::query_scalar("SELECT approval_status FROM invitations ORDER BY approval_status").fetch_all(pool).await.unwrap(),
+            Database::Postgres(pool) => sqlx::query_scalar("SELECT approval_status FROM invitations ORDER BY approval_status").fetch_all(pool).await.unwrap(),
         };
-        assert!(result.is_err(), "an empty visit window was stored");
+        assert_eq!(statuses, ["approved", "approved", "approved", "approved", "pending", "rejected"]);
+        assert!(count(&database, "invitation_events").await >= 8, "every step is in the history");
+        assert!(count(&database, "outbox").await > 0, "notifications are queued");
         database.close().await;
     }
 }

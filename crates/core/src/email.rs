@@ -49,6 +49,14 @@ impl fmt::Display for Email {
     }
 }
 
+impl std::str::FromStr for Email {
+    type Err = InvalidEmail;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Self::parse(raw)
+    }
+}
+
 impl<'de> Deserialize<'de> for Email {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;

@@ -5,6 +5,7 @@
 //! - [`invitation`]: approval and visit states, their moves and who hears of them;
 //! - [`category`]: visitor categories and their approval rule;
 //! - [`window`]: the visit window and the site's end of day;
+//! - [`token`]: signed invitation codes, checkable offline;
 //! - [`wire`]: JSON shapes that cross between the kiosk and the cloud.
 
 pub mod access;
@@ -15,6 +16,7 @@ pub mod invitation;
 pub mod permission;
 pub mod role;
 pub mod text;
+pub mod token;
 pub mod window;
 pub mod wire;
 

@@ -1,32 +1,89 @@
-//! Every error the API answers with is JSON `{code, message}` with a fitting status.
+//! Every error the API answers with is JSON `{code, message}` with a fitting status, and every
+//! extractor's rejection (bad JSON, a malformed id, a wrong query) is turned into one.
 
 use axum::{
     Json,
+    extract::{
+        FromRequest, FromRequestParts,
+        rejection::{JsonRejection, PathRejection, QueryRejection, StringRejection},
+    },
     http::{Method, StatusCode, Uri},
     response::{IntoResponse, Response},
 };
-use gatehouse_core::wire::ErrorBody;
+use gatehouse_core::{Denied, wire::ErrorBody};
+
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("sign in first: this needs a valid bearer token")]
+    Unauthenticated,
+    #[error("the email or password is not right")]
+    WrongCredentials,
+    #[error("not allowed: {0}")]
+    Forbidden(#[from] Denied),
+    #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the request is larger than the {0} bytes this endpoint accepts")]
+    TooLarge(usize),
     #[error("the database is not answering")]
     DatabaseUnavailable,
+    #[error("something went wrong on our side; it has been logged")]
+    Internal,
 }
 
 impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthenticated | Self::WrongCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn code(&self) -> &'static str {
         match self {
+            Self::BadRequest(_) => "bad_request",
+            Self::Invalid(_) => "invalid",
+            Self::Unauthenticated => "unauthenticated",
+            Self::WrongCredentials => "wrong_credentials",
+            Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::TooLarge(_) => "too_large",
             Self::DatabaseUnavailable => "database_unavailable",
+            Self::Internal => "internal",
+        }
+    }
+
+    pub fn invalid(what: impl std::fmt::Display) -> Self {
+        Self::Invalid(what.to_string())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Duplicate(what) => Self::Conflict(format!("{what} already exists")),
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed) => {
+                Self::DatabaseUnavailable
+            }
+            other => {
+                tracing::error!(error = %other, "storage failed");
+                Self::Internal
+            }
         }
     }
 }
@@ -40,6 +97,71 @@ impl IntoResponse for ApiError {
         (self.status(), Json(body)).into_response()
     }
 }
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonDataError(e) => Self::Invalid(e.body_text()),
+            JsonRejection::JsonSyntaxError(e) => Self::BadRequest(e.body_text()),
+            JsonRejection::MissingJsonContentType(_) => {
+                Self::BadRequest("send JSON with Content-Type: application/json".into())
+            }
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::TooLarge(super::BODY_LIMIT)
+            }
+            other => Self::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<StringRejection> for ApiError {
+    fn from(rejection: StringRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::TooLarge(super::BODY_LIMIT)
+        } else {
+            Self::BadRequest(rejection.body_text())
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
+}
+
+/// `axum::Json`, answering bad bodies with [`ApiError`].
+#[derive(Debug, FromRequest)]
+#[from_request(via(Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// A text body (a CSV file), answering bad bodies with [`ApiError`].
+#[derive(Debug)]
+pub struct ApiText(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for ApiText {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        Ok(Self(String::from_request(request, state).await?))
+    }
+}
+
+/// `axum::extract::Path`, answering malformed ids with [`ApiError`].
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// `axum::extract::Query`, answering bad parameters with [`ApiError`].
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
 
 pub async fn no_route(method: Method, uri: Uri) -> ApiError {
     ApiError::NotFound(format!("there is no {method} {}", uri.path()))

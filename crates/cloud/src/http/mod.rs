@@ -1,29 +1,89 @@
 //! The cloud's HTTP surface: `/health`, and the JSON API under `/api/v1` described by the
-//! OpenAPI document at `/api/v1/openapi.json`.
+//! OpenAPI document at `/api/v1/openapi.json`. Handlers parse, ask `gatehouse_core::authorize`,
+//! and call the store; they hold no rules of their own.
 
 mod error;
 mod health;
+mod invitations;
 mod openapi;
+mod people;
+mod session;
+mod sessions;
+mod settings;
 
 pub use error::ApiError;
 pub use openapi::ApiDoc;
+pub use session::Session;
 
-use axum::{Router, routing::get};
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    routing::{get, post, put},
+};
+use tokio::sync::Notify;
 use tower_http::trace::TraceLayer;
 
-use crate::Database;
+use crate::{Clock, Database};
+
+/// Requests larger than this are refused before they are read (a CSV import fits easily).
+pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub database: Database,
+    pub clock: Clock,
+    /// Where people reach the portal; links in emails start with it.
+    pub public_url: String,
+    /// Wakes the outbox worker when a change wrote messages.
+    pub outbox: Arc<Notify>,
 }
 
-pub fn router(database: Database) -> Router {
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/sessions", post(sessions::sign_in))
+        .route(
+            "/sessions/current",
+            axum::routing::delete(sessions::sign_out),
+        )
+        .route("/api-tokens", post(sessions::create_api_token))
+        .route("/me", get(sessions::me))
+        .route(
+            "/occupancies",
+            get(people::list_occupancies).post(people::create_occupancy),
+        )
+        .route("/users", get(people::list_users).post(people::create_user))
+        .route("/users/{id}/roles", post(people::assign_role))
+        .route("/users/{id}/permissions", get(people::user_permissions))
+        .route("/roles", get(people::list_roles).post(people::create_role))
+        .route("/categories", get(settings::list_categories))
+        .route("/categories/{kind}", put(settings::update_category))
+        .route(
+            "/settings/security-email",
+            put(settings::set_security_email),
+        )
+        .route(
+            "/invitations",
+            get(invitations::list).post(invitations::create),
+        )
+        .route("/invitations/import", post(invitations::import))
+        .route("/invitations/{id}", get(invitations::get))
+        .route("/invitations/{id}/history", get(invitations::history))
+        .route("/invitations/{id}/approve", post(invitations::approve))
+        .route("/invitations/{id}/reject", post(invitations::reject))
+        .route(
+            "/invitations/{id}/return-to-pending",
+            post(invitations::return_to_pending),
+        )
+        .route("/invitations/{id}/cancel", post(invitations::cancel))
+        .route("/openapi.json", get(openapi::openapi_json));
     Router::new()
         .route("/health", get(health::health))
-        .route("/api/v1/openapi.json", get(openapi::openapi_json))
+        .nest("/api/v1", api)
         .fallback(error::no_route)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http())
-        .with_state(AppState { database })
+        .with_state(state)
 }

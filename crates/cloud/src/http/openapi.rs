@@ -1,19 +1,53 @@
 //! The OpenAPI document of the cloud's API.
 
 use axum::Json;
-use utoipa::OpenApi;
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+
+use super::{health, invitations, people, sessions, settings};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(
         title = "Gatehouse cloud",
-        description = "Invitations, approvals, roles, notifications and access control for the Gatehouse reception kiosk."
+        description = "Invitations, approvals, roles, notifications and access control for the Gatehouse reception kiosk. Errors are always JSON `{code, message}`."
     ),
-    paths(super::health::health),
+    paths(
+        health::health,
+        sessions::sign_in, sessions::sign_out, sessions::create_api_token, sessions::me,
+        people::list_occupancies, people::create_occupancy, people::list_users, people::create_user,
+        people::list_roles, people::create_role, people::assign_role, people::user_permissions,
+        settings::list_categories, settings::update_category, settings::set_security_email,
+        invitations::create, invitations::list, invitations::get, invitations::history,
+        invitations::approve, invitations::reject, invitations::return_to_pending,
+        invitations::cancel, invitations::import,
+    ),
     components(schemas(gatehouse_core::wire::ErrorBody)),
-    tags((name = "health", description = "Is the cloud up?"))
+    modifiers(&BearerAuth),
+    tags(
+        (name = "health", description = "Is the cloud up?"),
+        (name = "sessions", description = "Signing in, tokens, who am I"),
+        (name = "people", description = "Occupancies, people, roles and permissions"),
+        (name = "settings", description = "Visitor categories and the security email"),
+        (name = "invitations", description = "Inviting visitors"),
+        (name = "approval", description = "Approving and rejecting invitations"),
+    )
 )]
 pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())

@@ -1,13 +1,18 @@
 //! Test support: the real cloud on a random loopback port against a fresh database — a new
 //! SQLite file, or a new PostgreSQL database that is dropped again afterwards.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, unused_imports)]
 
 use std::str::FromStr;
 
-use gatehouse_cloud::{Database, DatabaseUrl};
+use gatehouse_cloud::{Clock, Database, DatabaseUrl, Settings, notify::MailSettings};
 use sqlx::{Connection as _, PgConnection, postgres::PgConnectOptions};
 use tokio::{net::TcpListener, sync::oneshot};
+
+mod site;
+mod smtp;
+pub use site::{CONTRACTOR_EMAIL, Person, SECURITY_EMAIL, Site, at, invitation};
+pub use smtp::{ReceivedMail, SmtpSink};
 
 pub const DEFAULT_TEST_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -103,11 +108,14 @@ impl Drop for TestDatabase {
     }
 }
 
-/// The cloud, serving on a random loopback port until dropped.
+/// The cloud, serving on a random loopback port until dropped, sending its mail to a real SMTP
+/// server on loopback ([`SmtpSink`]).
 pub struct TestApp {
     pub address: String,
     pub database: Database,
     pub http: reqwest::Client,
+    pub mail: SmtpSink,
+    pub clock: Clock,
     shutdown: Option<oneshot::Sender<()>>,
     // Last, so the database outlives the server.
     _test_database: TestDatabase,
@@ -121,25 +129,73 @@ impl TestApp {
             .await
             .expect("a loopback port");
         let address = format!("http://{}", listener.local_addr().unwrap());
+        let mail = SmtpSink::start().await;
+        let settings = Settings {
+            public_url: "https://gatehouse.test".into(),
+            mail: MailSettings {
+                smtp_url: Some(format!("smtp://{}", mail.address)),
+                folder: std::env::temp_dir(),
+                from: "Gatehouse <gatehouse@tower.example>".parse().unwrap(),
+            },
+        };
+        let clock = Clock::System;
         let (shutdown, stop) = oneshot::channel::<()>();
-        tokio::spawn(gatehouse_cloud::serve(listener, database.clone(), async {
-            let _ = stop.await;
-        }));
+        tokio::spawn(gatehouse_cloud::serve(
+            listener,
+            database.clone(),
+            settings,
+            clock.clone(),
+            async {
+                let _ = stop.await;
+            },
+        ));
         Some(Self {
             address,
             database,
             http: reqwest::Client::new(),
+            mail,
+            clock,
             shutdown: Some(shutdown),
             _test_database: test_database,
         })
     }
 
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http
-            .get(format!("{}{path}", self.address))
+            .get(self.url(path))
             .send()
             .await
             .expect("the cloud answers")
+    }
+
+    /// Sends `method path` as the holder of `token`, with an optional JSON body.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the cloud answers");
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let json = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        (status, json)
     }
 }
 

@@ -127,6 +127,15 @@ pub enum Action<'a> {
         role: &'a Role,
         to: &'a Member,
     },
+    /// Add a person to an occupancy, or to the facility's own staff (`None`).
+    AddPerson {
+        facility: FacilityId,
+        occupancy: Option<OccupancyId>,
+    },
+    /// Site settings: occupancies, visitor categories, the security email.
+    ConfigureFacility {
+        facility: FacilityId,
+    },
 }
 
 /// Why not: in words a person can act on.
@@ -222,6 +231,26 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
                     Err(Denied::RoleOfAnotherOccupancy)
                 }
                 _ => Ok(()),
+            }
+        }
+        Action::AddPerson {
+            facility,
+            occupancy,
+        } => administer(
+            actor,
+            facility,
+            occupancy.map_or(RoleScope::Facility(facility), RoleScope::Occupancy),
+        ),
+        Action::ConfigureFacility { facility } => {
+            if facility != actor.facility {
+                Err(Denied::OtherFacility)
+            } else if actor
+                .permissions_in(RoleScope::Facility(facility))
+                .contains(Permission::RoleAdministrator)
+            {
+                Ok(())
+            } else {
+                Err(Denied::FacilityManagersOnly)
             }
         }
     }

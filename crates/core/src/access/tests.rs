@@ -624,3 +624,48 @@ fn cancel_is_for_the_host_creator_or_all_requests() {
         Ok(())
     );
 }
+
+#[test]
+fn only_the_facility_manager_configures_the_site() {
+    let s = site();
+    let facility_manager = actor(
+        1,
+        None,
+        &[(RoleScope::Facility(s.facility), &Permission::ALL)],
+    );
+    let occupancy_manager = actor(2, Some(s.north), &[(occ(s.north), &Permission::ALL)]);
+    let configure = Action::ConfigureFacility {
+        facility: s.facility,
+    };
+    assert_eq!(authorize(&facility_manager, configure), Ok(()));
+    assert_eq!(
+        authorize(&occupancy_manager, configure),
+        Err(Denied::FacilityManagersOnly)
+    );
+}
+
+#[test]
+fn role_admins_add_people_to_their_own_occupancy_only() {
+    let s = site();
+    let occupancy_manager = actor(
+        2,
+        Some(s.north),
+        &[(occ(s.north), &[VisitorInvitation, RoleAdministrator])],
+    );
+    let add = |occupancy| Action::AddPerson {
+        facility: s.facility,
+        occupancy,
+    };
+    assert_eq!(
+        authorize(&occupancy_manager, add(Some(s.north.occupancy))),
+        Ok(())
+    );
+    assert_eq!(
+        authorize(&occupancy_manager, add(Some(s.blue.occupancy))),
+        Err(Denied::FacilityManagersOnly)
+    );
+    assert_eq!(
+        authorize(&occupancy_manager, add(None)),
+        Err(Denied::FacilityManagersOnly)
+    );
+}

@@ -1,0 +1,309 @@
+//! Inviting visitors and deciding about invitations: the approval workflow of seed "approval
+//! process", with each change, its audit entry and its notifications written together.
+
+use chrono::TimeDelta;
+use gatehouse_core::{
+    Action, Actor, CategoryKind, Decision, Email, InvitationId, UserId, VisitWindow, authorize,
+    invitation::{self, Notice, Reason},
+    role::Place,
+    text::Text,
+    token::{InvitationClaims, sign},
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::{
+    http::{ApiError, AppState},
+    notify::{Letterhead, compose},
+    store::{Change, InvitationRecord, NewInvitation, OutboxItem, User},
+};
+
+/// A visitor as the host describes them.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Visitor {
+    #[schema(value_type = String, example = "Jonas Weber")]
+    pub name: Text<120>,
+    pub email: Email,
+    #[schema(value_type = Option<String>, example = "Acme GmbH")]
+    pub company: Option<Text<120>>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationRequest {
+    /// The host; leave out to invite for yourself.
+    pub host_id: Option<UserId>,
+    pub category: CategoryKind,
+    pub visitor: Visitor,
+    pub window: VisitWindow,
+}
+
+/// An invitation that passed every check and may be stored.
+#[derive(Debug)]
+pub struct Prepared {
+    facility: crate::store::Facility,
+    occupancy: crate::store::Occupancy,
+    host: User,
+    created_by: UserId,
+    category: gatehouse_core::Category,
+    request: InvitationRequest,
+}
+
+/// Creates an invitation: pending where the category needs approval (reviewers told, the guest
+/// not), approved at once otherwise (the guest gets their invitation).
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    me: &User,
+    request: InvitationRequest,
+) -> Result<InvitationRecord, ApiError> {
+    let prepared = prepare(state, actor, me, request).await?;
+    commit(state, prepared).await
+}
+
+/// Checks everything about a new invitation without writing anything.
+pub async fn prepare(
+    state: &AppState,
+    actor: &Actor,
+    me: &User,
+    request: InvitationRequest,
+) -> Result<Prepared, ApiError> {
+    let database = &state.database;
+    let host = match request.host_id {
+        None => me.clone(),
+        Some(id) => match database.user(id).await? {
+            Some(host) if host.facility_id == me.facility_id => host,
+            _ => return Err(ApiError::NotFound(format!("there is no host {id}"))),
+        },
+    };
+    let occupancy_id = host
+        .occupancy_id
+        .ok_or_else(|| ApiError::invalid("the host must belong to an occupancy"))?;
+    let facility = database
+        .facility(me.facility_id)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    let category = database.category(facility.id, request.category).await?;
+    if !category.enabled {
+        return Err(ApiError::invalid(format!(
+            "the category {} is not enabled at this site",
+            category.kind.as_str()
+        )));
+    }
+    let window = request.window;
+    if let Some(longest) = category.access_profile.longest_visit_minutes
+        && window.duration() > TimeDelta::minutes(i64::from(longest))
+    {
+        return Err(ApiError::invalid(format!(
+            "a {} visit may last at most {longest} minutes",
+            category.kind.as_str()
+        )));
+    }
+    authorize(
+        actor,
+        Action::CreateInvitation {
+            place: Place {
+                facility: facility.id,
+                occupancy: occupancy_id,
+            },
+            host: host.id,
+            past_end_of_day: window.runs_past_end_of_day(facility.end_of_day, facility.time_zone),
+            vendor: category.kind.is_vendor(),
+        },
+    )?;
+    let occupancy = database
+        .occupancy(occupancy_id)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    Ok(Prepared {
+        facility,
+        occupancy,
+        host,
+        created_by: me.id,
+        category,
+        request,
+    })
+}
+
+/// Stores a prepared invitation with its history entry and its notifications.
+pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRecord, ApiError> {
+    let Prepared {
+        facility,
+        occupancy,
+        host,
+        created_by,
+        category,
+        request,
+    } = prepared;
+    let database = &state.database;
+    let now = state.clock.now();
+    let (approval, notices) = invitation::on_create(category.needs_approval);
+    let (kid, key) = database.signing_key(now).await?;
+    let visitor_company = request.visitor.company.as_ref().map_or("", Text::as_str);
+    let new = NewInvitation {
+        facility: facility.id,
+        occupancy: occupancy.id,
+        host: host.id,
+        created_by,
+        category: category.kind,
+        visitor_name: request.visitor.name.as_str(),
+        visitor_email: request.visitor.email.as_str(),
+        visitor_company,
+        starts_at: request.window.starts_at(),
+        ends_at: request.window.ends_at(),
+        approval,
+    };
+    let letterhead = Letterhead {
+        facility: &facility,
+        occupancy_name: &occupancy.name,
+        host: &host,
+        category: &category,
+        public_url: &state.public_url,
+    };
+    let change = Change {
+        action: "create",
+        actor: Some(created_by),
+        from: None,
+        to: approval,
+        reason: None,
+        at: now,
+    };
+    let id = database
+        .create_invitation(&new, &change, |id| {
+            let record = InvitationRecord {
+                id,
+                facility_id: facility.id,
+                occupancy_id: occupancy.id,
+                host_id: host.id,
+                host_name: host.display_name.clone(),
+                created_by,
+                category: category.kind,
+                visitor_name: new.visitor_name.to_owned(),
+                visitor_email: new.visitor_email.to_owned(),
+                visitor_company: visitor_company.to_owned(),
+                starts_at: new.starts_at,
+                ends_at: new.ends_at,
+                approval_status: approval,
+                visit_status: gatehouse_core::VisitStatus::Expected,
+                created_at: now,
+                updated_at: now,
+            };
+            let token = guest_token(&record, kid, &key);
+            messages(&notices, &record, &letterhead, None, &token, now)
+        })
+        .await?;
+    state.outbox.notify_one();
+    database.invitation(id).await?.ok_or(ApiError::Internal)
+}
+
+/// Applies a decision (approve, reject, back to pending, cancel) for `actor`.
+pub async fn decide(
+    state: &AppState,
+    actor: &Actor,
+    id: InvitationId,
+    decision: &Decision,
+) -> Result<InvitationRecord, ApiError> {
+    let database = &state.database;
+    let record = visible(state, actor, id).await?;
+    let facts = record.facts();
+    match decision {
+        Decision::Cancel => authorize(actor, Action::CancelInvitation(&facts))?,
+        _ => authorize(actor, Action::ReviewInvitation(&facts))?,
+    }
+    let outcome = invitation::decide(record.approval_status, record.visit_status, decision)
+        .map_err(|error| ApiError::Conflict(error.to_string()))?;
+
+    let now = state.clock.now();
+    let facility = database
+        .facility(record.facility_id)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    let occupancy = database
+        .occupancy(record.occupancy_id)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    let host = database
+        .user(record.host_id)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    let category = database.category(facility.id, record.category).await?;
+    let (kid, key) = database.signing_key(now).await?;
+    let letterhead = Letterhead {
+        facility: &facility,
+        occupancy_name: &occupancy.name,
+        host: &host,
+        category: &category,
+        public_url: &state.public_url,
+    };
+    let reason = decision.reason().map(Reason::as_str);
+    let items = messages(
+        &outcome.notices,
+        &record,
+        &letterhead,
+        reason,
+        &guest_token(&record, kid, &key),
+        now,
+    );
+    let change = Change {
+        action: decision.name(),
+        actor: Some(actor.user),
+        from: Some(record.approval_status),
+        to: outcome.approval,
+        reason,
+        at: now,
+    };
+    if !database.change_approval(id, &change, &items).await? {
+        return Err(ApiError::Conflict(
+            "the invitation was changed by someone else meanwhile; look at it again".into(),
+        ));
+    }
+    state.outbox.notify_one();
+    database.invitation(id).await?.ok_or(ApiError::Internal)
+}
+
+/// The invitation, if `actor` may see it; otherwise "not found", so ids of others' invitations
+/// reveal nothing.
+pub async fn visible(
+    state: &AppState,
+    actor: &Actor,
+    id: InvitationId,
+) -> Result<InvitationRecord, ApiError> {
+    let not_found = || ApiError::NotFound(format!("there is no invitation {id}"));
+    let record = state.database.invitation(id).await?.ok_or_else(not_found)?;
+    authorize(actor, Action::ViewInvitation(&record.facts())).map_err(|_| not_found())?;
+    Ok(record)
+}
+
+fn guest_token(record: &InvitationRecord, kid: u32, key: &ed25519_dalek::SigningKey) -> String {
+    sign(
+        &InvitationClaims {
+            kid,
+            invitation: record.id,
+            facility: record.facility_id,
+            not_after: record.ends_at.timestamp(),
+        },
+        key,
+    )
+}
+
+fn messages(
+    notices: &[Notice],
+    record: &InvitationRecord,
+    letterhead: &Letterhead<'_>,
+    reason: Option<&str>,
+    token: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<OutboxItem> {
+    notices
+        .iter()
+        .filter_map(|notice| compose(*notice, record, letterhead, reason, Some(token), now))
+        .collect()
+}
+
+/// Reads a decision's reason from a request body.
+pub fn reason(raw: Option<&str>) -> Result<Option<Reason>, ApiError> {
+    raw.map(Reason::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid(format!("reason: {e}")))
+}

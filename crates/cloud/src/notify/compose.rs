@@ -1,0 +1,285 @@
+//! The words of each notification, as text and HTML, with the guest's QR code and calendar file.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+use gatehouse_core::{
+    Category,
+    invitation::{Message, Notice, Recipient},
+};
+
+use super::{
+    OutgoingEmail,
+    calendar::{CalendarEvent, ics},
+    mailer::EmailAttachment,
+};
+use crate::store::{Facility, InvitationRecord, OutboxItem, User};
+
+/// What every notification about one invitation draws on.
+#[derive(Debug)]
+pub struct Letterhead<'a> {
+    pub facility: &'a Facility,
+    pub occupancy_name: &'a str,
+    pub host: &'a User,
+    pub category: &'a Category,
+    /// Where people reach the portal, e.g. `https://gatehouse.example.com`.
+    pub public_url: &'a str,
+}
+
+/// The email for `notice`, or `None` where nobody is there to receive it (no category email, no
+/// security email configured).
+pub fn compose(
+    notice: Notice,
+    invitation: &InvitationRecord,
+    letterhead: &Letterhead<'_>,
+    reason: Option<&str>,
+    guest_token: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<OutboxItem> {
+    let to = match notice.to {
+        Recipient::Host => letterhead.host.email.to_string(),
+        Recipient::Guest => invitation.visitor_email.clone(),
+        Recipient::CategoryEmail => letterhead.category.email.as_ref()?.to_string(),
+        Recipient::SecurityEmail => letterhead.facility.security_email.as_ref()?.to_string(),
+    };
+    let visit = Visit::of(invitation, letterhead);
+    let wording = wording(
+        notice.message,
+        &visit,
+        invitation,
+        letterhead,
+        reason,
+        guest_token,
+        now,
+    )?;
+    // The guest never reads a reason; everyone else sees it under the facts.
+    let reason = reason.filter(|_| notice.to != Recipient::Guest);
+    Some(OutboxItem::new(
+        "email",
+        &render(to, wording, &visit, reason),
+    ))
+}
+
+/// The facts of a visit as people read them, in the site's time zone.
+struct Visit {
+    visitor: String,
+    host: String,
+    category: &'static str,
+    day: String,
+    facts: Vec<(&'static str, String)>,
+}
+
+impl Visit {
+    fn of(invitation: &InvitationRecord, letterhead: &Letterhead<'_>) -> Self {
+        let tz = letterhead.facility.time_zone;
+        let day = invitation
+            .starts_at
+            .with_timezone(&tz)
+            .format("%A, %-d %B %Y")
+            .to_string();
+        let window = format!(
+            "{}–{}",
+            invitation.starts_at.with_timezone(&tz).format("%H:%M"),
+            invitation.ends_at.with_timezone(&tz).format("%H:%M")
+        );
+        let host = letterhead.host.display_name.clone();
+        let category = letterhead.category.kind.label();
+        let mut facts = vec![
+            ("Visitor", invitation.visitor_name.clone()),
+            ("Company", invitation.visitor_company.clone()),
+            ("Category", category.to_owned()),
+            ("Host", format!("{host} ({})", letterhead.occupancy_name)),
+            ("Date", day.clone()),
+            ("Time", window),
+            (
+                "Where",
+                format!(
+                    "{}, {}",
+                    letterhead.facility.name, letterhead.facility.address
+                ),
+            ),
+        ];
+        facts.retain(|(_, value)| !value.is_empty());
+        Self {
+            visitor: invitation.visitor_name.clone(),
+            host,
+            category,
+            day,
+            facts,
+        }
+    }
+}
+
+struct Wording {
+    subject: String,
+    opening: String,
+    link: Option<(&'static str, String)>,
+    attachments: Vec<EmailAttachment>,
+}
+
+fn wording(
+    message: Message,
+    visit: &Visit,
+    invitation: &InvitationRecord,
+    letterhead: &Letterhead<'_>,
+    reason: Option<&str>,
+    guest_token: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<Wording> {
+    let Visit {
+        visitor,
+        host,
+        category,
+        day,
+        ..
+    } = visit;
+    let site = &letterhead.facility.name;
+    let because = reason.map_or_else(String::new, |r| format!(" Reason: {r}"));
+    let plain = |subject: String, opening: String| Wording {
+        subject,
+        opening,
+        link: None,
+        attachments: Vec::new(),
+    };
+    Some(match message {
+        Message::PendingApproval => Wording {
+            subject: format!("Invitation pending approval: {visitor} ({category})"),
+            opening: format!(
+                "{host} invited {visitor} as a {} visitor. The invitation waits for an \
+                 administrator's approval; the guest has not been told yet.",
+                category.to_lowercase()
+            ),
+            link: Some((
+                "Review invitation",
+                format!(
+                    "{}/portal/invitations/{}",
+                    letterhead.public_url.trim_end_matches('/'),
+                    invitation.id
+                ),
+            )),
+            attachments: Vec::new(),
+        },
+        Message::NewInvitation => plain(
+            format!("New {} invitation: {visitor}", category.to_lowercase()),
+            format!("{host} invited {visitor}."),
+        ),
+        Message::Approved => plain(
+            format!("Approved: {visitor}'s visit on {day}"),
+            format!(
+                "The visit of {visitor} has been approved. {visitor} has been sent the invitation."
+            ),
+        ),
+        Message::Rejected => plain(
+            format!("Not approved: {visitor}'s visit on {day}"),
+            format!(
+                "The visit of {visitor} was not approved.{because} {visitor} has not been told; \
+                 you may invite again with changes, or let them know."
+            ),
+        ),
+        Message::ReturnedToPending => plain(
+            format!("Back to pending: {visitor}'s visit on {day}"),
+            format!("The approved visit of {visitor} needs approval again.{because}"),
+        ),
+        Message::Cancelled => plain(
+            format!("Cancelled: your visit to {site} on {day}"),
+            format!("Your visit to {host} on {day} has been cancelled."),
+        ),
+        Message::GuestInvitation => Wording {
+            subject: format!("Your visit to {site} on {day}"),
+            opening: format!(
+                "{host} has invited you to {site}. At the reception kiosk, hold the attached QR \
+                 code up to the camera to check in."
+            ),
+            link: None,
+            attachments: guest_attachments(guest_token?, visit, invitation, letterhead, now),
+        },
+    })
+}
+
+/// The guest's QR code and calendar file.
+fn guest_attachments(
+    token: &str,
+    visit: &Visit,
+    invitation: &InvitationRecord,
+    letterhead: &Letterhead<'_>,
+    now: DateTime<Utc>,
+) -> Vec<EmailAttachment> {
+    let place = format!(
+        "{}, {}",
+        letterhead.facility.name, letterhead.facility.address
+    );
+    let calendar = ics(&CalendarEvent {
+        uid: format!("{}@gatehouse", invitation.id),
+        summary: &format!("Visit to {}, {}", visit.host, letterhead.facility.name),
+        location: &place,
+        description: "Show the QR code from your invitation email at the reception kiosk.",
+        starts_at: invitation.starts_at,
+        ends_at: invitation.ends_at,
+        stamp: now,
+    });
+    vec![
+        EmailAttachment::new("invitation-qr.png", "image/png", &qr_png(token)),
+        EmailAttachment::new(
+            "visit.ics",
+            "text/calendar; charset=utf-8; method=PUBLISH",
+            calendar.as_bytes(),
+        ),
+    ]
+}
+
+fn render(to: String, wording: Wording, visit: &Visit, reason: Option<&str>) -> OutgoingEmail {
+    let mut text = format!("{}\n\n", wording.opening);
+    let mut html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif;color:#12302f\"><p>{}</p><table>",
+        escape(&wording.opening)
+    );
+    let reason_line = reason.map(|r| ("Reason", r.to_owned()));
+    for (label, value) in visit.facts.iter().cloned().chain(reason_line) {
+        let _ = writeln!(text, "{label}: {value}");
+        let _ = write!(
+            html,
+            "<tr><th align=\"left\">{label}</th><td>{}</td></tr>",
+            escape(&value)
+        );
+    }
+    html.push_str("</table>");
+    if let Some((label, url)) = &wording.link {
+        let _ = write!(text, "\n{label}: {url}\n");
+        let _ = write!(
+            html,
+            "<p><a href=\"{}\" style=\"display:inline-block;padding:12px 20px;background:#0f5c5a;\
+             color:#fff;border-radius:8px;text-decoration:none\">{label}</a></p>",
+            escape(url)
+        );
+    }
+    html.push_str("</body></html>");
+    OutgoingEmail {
+        to: vec![to],
+        subject: wording.subject,
+        text,
+        html,
+        attachments: wording.attachments,
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The invitation token as a QR code PNG, large enough to scan from a phone screen.
+fn qr_png(token: &str) -> Vec<u8> {
+    let code = qrcode::QrCode::with_error_correction_level(token, qrcode::EcLevel::M)
+        .expect("invitation tokens fit in a QR code");
+    let image = code
+        .render::<image::Luma<u8>>()
+        .min_dimensions(360, 360)
+        .build();
+    let mut png = Vec::new();
+    image::DynamicImage::ImageLuma8(image)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("encoding a PNG in memory cannot fail");
+    png
+}

@@ -1,0 +1,160 @@
+//! Sending email: over SMTP when one is configured, else as `.eml` files in a folder.
+
+use std::path::PathBuf;
+
+use base64::{Engine as _, engine::general_purpose::STANDARD};
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor,
+    message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType},
+};
+use serde::{Deserialize, Serialize};
+
+/// An email as the outbox keeps it: complete, so sending needs nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingEmail {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    #[serde(default)]
+    pub attachments: Vec<EmailAttachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailAttachment {
+    pub filename: String,
+    pub content_type: String,
+    /// Base64 of the bytes.
+    pub content: String,
+}
+
+impl EmailAttachment {
+    pub fn new(filename: &str, content_type: &str, bytes: &[u8]) -> Self {
+        Self {
+            filename: filename.to_owned(),
+            content_type: content_type.to_owned(),
+            content: STANDARD.encode(bytes),
+        }
+    }
+}
+
+/// Where mail goes: `GATEHOUSE_SMTP_URL` (e.g. `smtp://127.0.0.1:2525`,
+/// `smtps://user:pass@mail.example.com`) or, without one, `.eml` files in `GATEHOUSE_MAIL_DIR`.
+#[derive(Clone)]
+pub struct MailSettings {
+    pub smtp_url: Option<String>,
+    pub folder: PathBuf,
+    pub from: Mailbox,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp", &self.smtp_url.as_ref().map(|_| "(configured)"))
+            .field("folder", &self.folder)
+            .field("from", &self.from.to_string())
+            .finish()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("the email could not be built: {0}")]
+    Build(String),
+    #[error("the SMTP server refused or could not be reached: {0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("the email could not be written to {path}: {source}")]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+    Folder {
+        path: PathBuf,
+        from: Mailbox,
+    },
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Smtp { .. } => f.write_str("Mailer::Smtp"),
+            Self::Folder { path, .. } => write!(f, "Mailer::Folder({})", path.display()),
+        }
+    }
+}
+
+impl Mailer {
+    pub fn new(settings: &MailSettings) -> Result<Self, MailError> {
+        match &settings.smtp_url {
+            Some(url) => Ok(Self::Smtp {
+                transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build(),
+                from: settings.from.clone(),
+            }),
+            None => Ok(Self::Folder {
+                path: settings.folder.clone(),
+                from: settings.from.clone(),
+            }),
+        }
+    }
+
+    pub async fn send(&self, email: &OutgoingEmail, id: &str) -> Result<(), MailError> {
+        let from = match self {
+            Self::Smtp { from, .. } | Self::Folder { from, .. } => from.clone(),
+        };
+        let message = build(email, from)?;
+        match self {
+            Self::Smtp { transport, .. } => {
+                transport.send(message).await?;
+            }
+            Self::Folder { path, .. } => {
+                let file = path.join(format!("{id}.eml"));
+                let write = async {
+                    tokio::fs::create_dir_all(path).await?;
+                    tokio::fs::write(&file, message.formatted()).await
+                };
+                write.await.map_err(|source| MailError::Folder {
+                    path: file.clone(),
+                    source,
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn build(email: &OutgoingEmail, from: Mailbox) -> Result<Message, MailError> {
+    let mut builder = Message::builder().from(from).subject(&email.subject);
+    for to in &email.to {
+        builder = builder.to(to
+            .parse()
+            .map_err(|e| MailError::Build(format!("recipient {to}: {e}")))?);
+    }
+    let body = MultiPart::alternative_plain_html(email.text.clone(), email.html.clone());
+    let message = if email.attachments.is_empty() {
+        builder.multipart(body)
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(body);
+        for attachment in &email.attachments {
+            let bytes = STANDARD.decode(&attachment.content).map_err(|e| {
+                MailError::Build(format!("attachment {}: {e}", attachment.filename))
+            })?;
+            let content_type = ContentType::parse(&attachment.content_type).map_err(|e| {
+                MailError::Build(format!("attachment {}: {e}", attachment.filename))
+            })?;
+            let part: SinglePart =
+                Attachment::new(attachment.filename.clone()).body(bytes, content_type);
+            mixed = mixed.singlepart(part);
+        }
+        builder.multipart(mixed)
+    };
+    message.map_err(|e| MailError::Build(e.to_string()))
+}

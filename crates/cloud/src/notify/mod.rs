@@ -1,0 +1,10 @@
+//! Notifications: who hears what about an invitation, as emails written to the outbox with the
+//! change that causes them and sent by the [`worker`] with retry and backoff.
+
+mod calendar;
+mod compose;
+mod mailer;
+pub mod worker;
+
+pub use compose::{Letterhead, compose};
+pub use mailer::{MailSettings, Mailer, OutgoingEmail};

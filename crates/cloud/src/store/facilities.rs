@@ -1,0 +1,296 @@
+//! Facilities, their occupancies, visitor categories and site settings.
+
+use chrono::{DateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+use gatehouse_core::{
+    Category, CategoryKind, Email, FacilityId, OccupancyId, category::AccessProfile,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{StoreError, on_pool};
+use crate::Database;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Facility {
+    pub id: FacilityId,
+    pub name: String,
+    pub address: String,
+    #[schema(value_type = String, example = "Europe/Berlin")]
+    pub time_zone: Tz,
+    #[schema(value_type = String, example = "19:00:00")]
+    pub end_of_day: NaiveTime,
+    pub security_email: Option<Email>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Occupancy {
+    pub id: OccupancyId,
+    pub facility_id: FacilityId,
+    pub name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct FacilityRow {
+    id: Uuid,
+    name: String,
+    address: String,
+    time_zone: String,
+    end_of_day: String,
+    security_email: Option<String>,
+}
+
+impl TryFrom<FacilityRow> for Facility {
+    type Error = StoreError;
+
+    fn try_from(row: FacilityRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("facility {}: {what}", row.id));
+        Ok(Self {
+            id: row.id.into(),
+            time_zone: row.time_zone.parse().map_err(|_| corrupt("time zone"))?,
+            end_of_day: NaiveTime::parse_from_str(&row.end_of_day, "%H:%M")
+                .map_err(|_| corrupt("end of day"))?,
+            security_email: row
+                .security_email
+                .as_deref()
+                .map(Email::parse)
+                .transpose()
+                .map_err(|_| corrupt("security email"))?,
+            name: row.name,
+            address: row.address,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CategoryRow {
+    kind: String,
+    enabled: bool,
+    needs_approval: bool,
+    email: Option<String>,
+    longest_visit_minutes: Option<i64>,
+    documents: String,
+}
+
+impl TryFrom<CategoryRow> for Category {
+    type Error = StoreError;
+
+    fn try_from(row: CategoryRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("category {}: {what}", row.kind));
+        Ok(Self {
+            kind: CategoryKind::from_name(&row.kind).ok_or_else(|| corrupt("kind"))?,
+            enabled: row.enabled,
+            needs_approval: row.needs_approval,
+            email: row
+                .email
+                .as_deref()
+                .map(Email::parse)
+                .transpose()
+                .map_err(|_| corrupt("email"))?,
+            access_profile: AccessProfile {
+                longest_visit_minutes: row
+                    .longest_visit_minutes
+                    .map(u32::try_from)
+                    .transpose()
+                    .map_err(|_| corrupt("longest visit"))?,
+                documents: serde_json::from_str(&row.documents)
+                    .map_err(|_| corrupt("documents"))?,
+            },
+        })
+    }
+}
+
+const FACILITY_COLUMNS: &str = "id, name, address, time_zone, end_of_day, security_email";
+
+impl Database {
+    pub async fn create_facility(
+        &self,
+        name: &str,
+        address: &str,
+        time_zone: Tz,
+        end_of_day: NaiveTime,
+        now: DateTime<Utc>,
+    ) -> Result<Facility, StoreError> {
+        let id = Uuid::now_v7();
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO facilities (id, name, address, time_zone, end_of_day, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(address)
+        .bind(time_zone.name())
+        .bind(end_of_day.format("%H:%M").to_string())
+        .bind(now)
+        .execute(pool)
+        .await
+        .map_err(StoreError::unique("a facility with that name"))?.rows_affected());
+        self.facility(id.into())
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("facility vanished".into()))
+    }
+
+    /// Removes a facility and everything in it (the demo's reset).
+    pub async fn delete_facility(&self, id: FacilityId) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("DELETE FROM facilities WHERE id = $1")
+            .bind(id.0)
+            .execute(pool)
+            .await?.rows_affected());
+        Ok(())
+    }
+
+    pub async fn facility(&self, id: FacilityId) -> Result<Option<Facility>, StoreError> {
+        let sql = format!("SELECT {FACILITY_COLUMNS} FROM facilities WHERE id = $1");
+        let row: Option<FacilityRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?);
+        row.map(Facility::try_from).transpose()
+    }
+
+    pub async fn facility_by_name(&self, name: &str) -> Result<Option<Facility>, StoreError> {
+        let sql = format!("SELECT {FACILITY_COLUMNS} FROM facilities WHERE name = $1");
+        let row: Option<FacilityRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(name)
+            .fetch_optional(pool)
+            .await?);
+        row.map(Facility::try_from).transpose()
+    }
+
+    pub async fn set_security_email(
+        &self,
+        facility: FacilityId,
+        email: Option<&Email>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("UPDATE facilities SET security_email = $1 WHERE id = $2")
+            .bind(email.map(Email::as_str))
+            .bind(facility.0)
+            .execute(pool)
+            .await?.rows_affected());
+        Ok(())
+    }
+
+    pub async fn create_occupancy(
+        &self,
+        facility: FacilityId,
+        name: &str,
+    ) -> Result<Occupancy, StoreError> {
+        let id = Uuid::now_v7();
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO occupancies (id, facility_id, name) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(facility.0)
+        .bind(name)
+        .execute(pool)
+        .await
+        .map_err(StoreError::unique("an occupancy with that name"))?.rows_affected());
+        Ok(Occupancy {
+            id: id.into(),
+            facility_id: facility,
+            name: name.to_owned(),
+        })
+    }
+
+    pub async fn occupancies(&self, facility: FacilityId) -> Result<Vec<Occupancy>, StoreError> {
+        let rows: Vec<(Uuid, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, name FROM occupancies WHERE facility_id = $1 ORDER BY name",
+        )
+        .bind(facility.0)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| Occupancy {
+                id: id.into(),
+                facility_id: facility,
+                name,
+            })
+            .collect())
+    }
+
+    pub async fn occupancy(&self, id: OccupancyId) -> Result<Option<Occupancy>, StoreError> {
+        let row: Option<(Uuid, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT facility_id, name FROM occupancies WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await?);
+        Ok(row.map(|(facility, name)| Occupancy {
+            id,
+            facility_id: facility.into(),
+            name,
+        }))
+    }
+
+    /// Every predefined category, with this facility's settings (disabled where never set).
+    pub async fn categories(&self, facility: FacilityId) -> Result<Vec<Category>, StoreError> {
+        let rows: Vec<CategoryRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT kind, enabled, needs_approval, email, longest_visit_minutes, documents \
+             FROM categories WHERE facility_id = $1",
+        )
+        .bind(facility.0)
+        .fetch_all(pool)
+        .await?);
+        let stored: Vec<Category> = rows
+            .into_iter()
+            .map(Category::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok(CategoryKind::ALL
+            .into_iter()
+            .map(|kind| {
+                stored
+                    .iter()
+                    .find(|c| c.kind == kind)
+                    .cloned()
+                    .unwrap_or(Category {
+                        kind,
+                        enabled: false,
+                        needs_approval: false,
+                        email: None,
+                        access_profile: AccessProfile::default(),
+                    })
+            })
+            .collect())
+    }
+
+    pub async fn category(
+        &self,
+        facility: FacilityId,
+        kind: CategoryKind,
+    ) -> Result<Category, StoreError> {
+        Ok(self
+            .categories(facility)
+            .await?
+            .into_iter()
+            .find(|c| c.kind == kind)
+            .expect("every kind is listed"))
+    }
+
+    pub async fn save_category(
+        &self,
+        facility: FacilityId,
+        category: &Category,
+    ) -> Result<(), StoreError> {
+        let documents =
+            serde_json::to_string(&category.access_profile.documents).expect("documents serialize");
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO categories \
+               (facility_id, kind, enabled, needs_approval, email, longest_visit_minutes, documents) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (facility_id, kind) DO UPDATE SET enabled = excluded.enabled, \
+               needs_approval = excluded.needs_approval, email = excluded.email, \
+               longest_visit_minutes = excluded.longest_visit_minutes, documents = excluded.documents",
+        )
+        .bind(facility.0)
+        .bind(category.kind.as_str())
+        .bind(category.enabled)
+        .bind(category.needs_approval)
+        .bind(category.email.as_ref().map(Email::as_str))
+        .bind(category.access_profile.longest_visit_minutes.map(i64::from))
+        .bind(documents)
+        .execute(pool)
+        .await?.rows_affected());
+        Ok(())
+    }
+}

@@ -1,0 +1,361 @@
+//! Invitations, their audit history, and the outbox messages their changes cause — each change
+//! written in one transaction with its history entry and its messages.
+
+use chrono::{DateTime, Utc};
+use gatehouse_core::{
+    ApprovalStatus, CategoryKind, FacilityId, InvitationId, OccupancyId, UserId, VisitStatus,
+    access::{InvitationFacts, Visibility},
+    role::Place,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{OutboxItem, StoreError, on_pool};
+use crate::Database;
+
+/// An invitation as stored, with its host's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct InvitationRecord {
+    pub id: InvitationId,
+    pub facility_id: FacilityId,
+    pub occupancy_id: OccupancyId,
+    pub host_id: UserId,
+    pub host_name: String,
+    pub created_by: UserId,
+    pub category: CategoryKind,
+    pub visitor_name: String,
+    pub visitor_email: String,
+    pub visitor_company: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub approval_status: ApprovalStatus,
+    pub visit_status: VisitStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl InvitationRecord {
+    pub fn facts(&self) -> InvitationFacts {
+        InvitationFacts {
+            place: Place {
+                facility: self.facility_id,
+                occupancy: self.occupancy_id,
+            },
+            host: self.host_id,
+            created_by: self.created_by,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct NewInvitation<'a> {
+    pub facility: FacilityId,
+    pub occupancy: OccupancyId,
+    pub host: UserId,
+    pub created_by: UserId,
+    pub category: CategoryKind,
+    pub visitor_name: &'a str,
+    pub visitor_email: &'a str,
+    pub visitor_company: &'a str,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub approval: ApprovalStatus,
+}
+
+/// One line of an invitation's audit history: who did what, when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub action: String,
+    pub actor_id: Option<UserId>,
+    pub actor_name: Option<String>,
+    pub from_status: Option<ApprovalStatus>,
+    pub to_status: ApprovalStatus,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Which invitations to list.
+#[derive(Debug, Clone)]
+pub struct InvitationFilter {
+    pub facility: FacilityId,
+    pub visibility: Visibility,
+    /// The viewer: their own invitations are always in view.
+    pub viewer: UserId,
+    /// Only invitations that overlap this span (a local day, in UTC).
+    pub overlapping: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    pub approval: Option<ApprovalStatus>,
+    pub category: Option<CategoryKind>,
+    /// Part of the visitor's name, any case.
+    pub visitor_name: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: Uuid,
+    facility_id: Uuid,
+    occupancy_id: Uuid,
+    host_id: Uuid,
+    host_name: String,
+    created_by: Uuid,
+    category: String,
+    visitor_name: String,
+    visitor_email: String,
+    visitor_company: String,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    approval_status: String,
+    visit_status: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<InvitationRow> for InvitationRecord {
+    type Error = StoreError;
+
+    fn try_from(row: InvitationRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("invitation {}: {what}", row.id));
+        Ok(Self {
+            id: row.id.into(),
+            facility_id: row.facility_id.into(),
+            occupancy_id: row.occupancy_id.into(),
+            host_id: row.host_id.into(),
+            created_by: row.created_by.into(),
+            category: CategoryKind::from_name(&row.category).ok_or_else(|| corrupt("category"))?,
+            approval_status: ApprovalStatus::from_name(&row.approval_status)
+                .ok_or_else(|| corrupt("approval status"))?,
+            visit_status: VisitStatus::from_name(&row.visit_status)
+                .ok_or_else(|| corrupt("visit status"))?,
+            host_name: row.host_name,
+            visitor_name: row.visitor_name,
+            visitor_email: row.visitor_email,
+            visitor_company: row.visitor_company,
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+const SELECT_INVITATION: &str = "SELECT i.id, i.facility_id, i.occupancy_id, i.host_id, \
+     h.display_name AS host_name, i.created_by, i.category, i.visitor_name, i.visitor_email, \
+     i.visitor_company, i.starts_at, i.ends_at, i.approval_status, i.visit_status, \
+     i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";
+
+/// A change to an invitation's approval status, for the audit history.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub actor: Option<UserId>,
+    pub from: Option<ApprovalStatus>,
+    pub to: ApprovalStatus,
+    pub reason: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
+/// Writes the history entry and the outbox items of a change inside the open transaction.
+macro_rules! record_change {
+    ($tx:expr, $invitation:expr, $change:expr, $outbox:expr) => {{
+        let change: &Change<'_> = $change;
+        sqlx::query(
+            "INSERT INTO invitation_events \
+               (id, invitation_id, actor_id, action, from_status, to_status, reason, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(Uuid::now_v7())
+        .bind($invitation)
+        .bind(change.actor.map(|u| u.0))
+        .bind(change.action)
+        .bind(change.from.map(ApprovalStatus::as_str))
+        .bind(change.to.as_str())
+        .bind(change.reason)
+        .bind(change.at)
+        .execute(&mut *$tx)
+        .await?;
+        for item in $outbox {
+            let item: &OutboxItem = item;
+            sqlx::query(
+                "INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $4)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(&item.kind)
+            .bind(item.payload.to_string())
+            .bind(change.at)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+impl Database {
+    /// Stores a new invitation with its first history entry and its messages.
+    pub async fn create_invitation(
+        &self,
+        new: &NewInvitation<'_>,
+        change: &Change<'_>,
+        outbox: impl Fn(InvitationId) -> Vec<OutboxItem>,
+    ) -> Result<InvitationId, StoreError> {
+        let id = Uuid::now_v7();
+        let items = outbox(id.into());
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO invitations (id, facility_id, occupancy_id, host_id, created_by, \
+                   category, visitor_name, visitor_email, visitor_company, starts_at, ends_at, \
+                   approval_status, visit_status, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'expected', $13, $13)",
+            )
+            .bind(id)
+            .bind(new.facility.0)
+            .bind(new.occupancy.0)
+            .bind(new.host.0)
+            .bind(new.created_by.0)
+            .bind(new.category.as_str())
+            .bind(new.visitor_name)
+            .bind(new.visitor_email)
+            .bind(new.visitor_company)
+            .bind(new.starts_at)
+            .bind(new.ends_at)
+            .bind(new.approval.as_str())
+            .bind(change.at)
+            .execute(&mut *tx)
+            .await?;
+            record_change!(tx, id, change, &items);
+            tx.commit().await?;
+        });
+        Ok(id.into())
+    }
+
+    pub async fn invitation(
+        &self,
+        id: InvitationId,
+    ) -> Result<Option<InvitationRecord>, StoreError> {
+        let sql = format!("{SELECT_INVITATION} WHERE i.id = $1");
+        let row: Option<InvitationRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?);
+        row.map(InvitationRecord::try_from).transpose()
+    }
+
+    /// Moves an invitation from `change.from` to `change.to`, if nobody moved it meanwhile.
+    /// Returns `false` (and changes nothing) when it was no longer in `change.from`.
+    pub async fn change_approval(
+        &self,
+        id: InvitationId,
+        change: &Change<'_>,
+        outbox: &[OutboxItem],
+    ) -> Result<bool, StoreError> {
+        let from = change.from.map(ApprovalStatus::as_str);
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let moved = sqlx::query(
+                "UPDATE invitations SET approval_status = $1, updated_at = $2 \
+                 WHERE id = $3 AND approval_status = $4",
+            )
+            .bind(change.to.as_str())
+            .bind(change.at)
+            .bind(id.0)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if moved != 1 {
+                return Ok(false);
+            }
+            record_change!(tx, id.0, change, outbox);
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+
+    pub async fn history(&self, id: InvitationId) -> Result<Vec<HistoryEntry>, StoreError> {
+        type Row = (
+            String,
+            Option<Uuid>,
+            Option<String>,
+            Option<String>,
+            String,
+            Option<String>,
+            DateTime<Utc>,
+        );
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT e.action, e.actor_id, u.display_name, e.from_status, e.to_status, e.reason, e.at \
+             FROM invitation_events e LEFT JOIN users u ON u.id = e.actor_id \
+             WHERE e.invitation_id = $1 ORDER BY e.at, e.id",
+        )
+        .bind(id.0)
+        .fetch_all(pool)
+        .await?);
+        rows.into_iter()
+            .map(|(action, actor, actor_name, from, to, reason, at)| {
+                let status = |s: &str| {
+                    ApprovalStatus::from_name(s)
+                        .ok_or_else(|| StoreError::Corrupt(format!("history of {id}: status {s}")))
+                };
+                Ok(HistoryEntry {
+                    action,
+                    actor_id: actor.map(Into::into),
+                    actor_name,
+                    from_status: from.as_deref().map(status).transpose()?,
+                    to_status: status(&to)?,
+                    reason,
+                    at,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn list_invitations(
+        &self,
+        filter: &InvitationFilter,
+    ) -> Result<Vec<InvitationRecord>, StoreError> {
+        let rows: Vec<InvitationRow> = on_pool!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new(SELECT_INVITATION);
+            query.push(" WHERE i.facility_id = ").push_bind(filter.facility.0);
+            match &filter.visibility {
+                Visibility::Facility(_) => {}
+                Visibility::Occupancies(occupancies) => {
+                    query.push(" AND (i.occupancy_id IN (");
+                    let mut list = query.separated(", ");
+                    for occupancy in occupancies {
+                        list.push_bind(occupancy.0);
+                    }
+                    query.push(") OR i.host_id = ").push_bind(filter.viewer.0);
+                    query.push(" OR i.created_by = ").push_bind(filter.viewer.0).push(")");
+                }
+                Visibility::Own => {
+                    query.push(" AND (i.host_id = ").push_bind(filter.viewer.0);
+                    query.push(" OR i.created_by = ").push_bind(filter.viewer.0).push(")");
+                }
+            }
+            if let Some((from, until)) = filter.overlapping {
+                query.push(" AND i.starts_at < ").push_bind(until);
+                query.push(" AND i.ends_at > ").push_bind(from);
+            }
+            if let Some(status) = filter.approval {
+                query.push(" AND i.approval_status = ").push_bind(status.as_str());
+            }
+            if let Some(category) = filter.category {
+                query.push(" AND i.category = ").push_bind(category.as_str());
+            }
+            if let Some(name) = &filter.visitor_name {
+                let pattern = format!("%{}%", escape_like(&name.to_lowercase()));
+                query.push(" AND lower(i.visitor_name) LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+            }
+            query.push(" ORDER BY i.starts_at, i.id LIMIT ").push_bind(i64::from(filter.limit));
+            query.push(" OFFSET ").push_bind(i64::from(filter.offset));
+            query.build_query_as().fetch_all(pool).await?
+        });
+        rows.into_iter().map(InvitationRecord::try_from).collect()
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

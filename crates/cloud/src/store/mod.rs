@@ -1,0 +1,45 @@
+//! Every query the cloud runs, written once as SQL both SQLite and PostgreSQL accept, and run on
+//! whichever the cloud was started with. Rows are checked into domain types on the way out.
+
+mod facilities;
+mod invitations;
+mod keys;
+mod outbox;
+mod people;
+
+pub use facilities::{Facility, Occupancy};
+pub use invitations::{Change, HistoryEntry, InvitationFilter, InvitationRecord, NewInvitation};
+pub use outbox::OutboxItem;
+pub use people::{NewUser, User};
+
+/// Runs `$body` with `$pool` bound to the database's pool, whichever kind it is. The body is
+/// compiled once per database, so the same SQL text serves both.
+macro_rules! on_pool {
+    ($database:expr, $pool:ident => $body:expr) => {
+        match $database {
+            $crate::Database::Sqlite($pool) => $body,
+            $crate::Database::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} already exists")]
+    Duplicate(&'static str),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to `Duplicate(what)`.
+    pub(crate) fn unique(what: &'static str) -> impl FnOnce(sqlx::Error) -> Self {
+        move |error| match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Duplicate(what),
+            _ => Self::Database(error),
+        }
+    }
+}

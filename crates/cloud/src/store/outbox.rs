@@ -1,0 +1,116 @@
+//! The outbox: messages written with the change that causes them, sent later by the worker, and
+//! retried with backoff until they go.
+
+use chrono::{DateTime, Utc};
+use serde::{Serialize, de::DeserializeOwned};
+use uuid::Uuid;
+
+use super::{StoreError, on_pool};
+use crate::Database;
+
+/// A message waiting to be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    pub kind: String,
+    pub payload: serde_json::Value,
+}
+
+impl OutboxItem {
+    pub fn new(kind: &str, payload: &impl Serialize) -> Self {
+        Self {
+            kind: kind.to_owned(),
+            payload: serde_json::to_value(payload).expect("outbox payloads serialize"),
+        }
+    }
+
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_value(self.payload.clone())
+    }
+}
+
+/// A message claimed by one worker for one attempt.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: Uuid,
+    pub item: OutboxItem,
+    pub attempts: i64,
+}
+
+impl Database {
+    /// Claims up to `limit` due messages for `lease`: other workers (other cloud processes) skip
+    /// them until the lease runs out.
+    pub async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        let due: Vec<(Uuid, String, String, i64, DateTime<Utc>)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, kind, payload, attempts, next_attempt_at FROM outbox \
+             WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?);
+        let mut claimed = Vec::with_capacity(due.len());
+        for (id, kind, payload, attempts, due_at) in due {
+            let won = on_pool!(self, pool => sqlx::query(
+                "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at = $3 \
+                 AND sent_at IS NULL",
+            )
+            .bind(lease_until)
+            .bind(id)
+            .bind(due_at)
+            .execute(pool)
+            .await?
+            .rows_affected())
+                == 1;
+            if won {
+                let payload = serde_json::from_str(&payload)
+                    .map_err(|e| StoreError::Corrupt(format!("outbox {id}: {e}")))?;
+                claimed.push(Claimed {
+                    id,
+                    item: OutboxItem { kind, payload },
+                    attempts,
+                });
+            }
+        }
+        Ok(claimed)
+    }
+
+    pub async fn outbox_sent(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(pool)
+            .await?.rows_affected());
+        Ok(())
+    }
+
+    pub async fn outbox_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        retry_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+        )
+        .bind(error)
+        .bind(retry_at)
+        .bind(id)
+        .execute(pool)
+        .await?.rows_affected());
+        Ok(())
+    }
+
+    /// Messages not yet sent (for status and tests).
+    pub async fn outbox_backlog(&self) -> Result<i64, StoreError> {
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+            .fetch_one(pool)
+            .await?),
+        )
+    }
+}

@@ -1,0 +1,345 @@
+//! People, their roles, and the tokens they sign in with.
+
+use chrono::{DateTime, Utc};
+use gatehouse_core::{
+    Actor, Email, FacilityId, Grant, OccupancyId, PermissionSet, Role, RoleId, RoleScope, UserId,
+    access::Member, role::RoleName,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{StoreError, on_pool};
+use crate::Database;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: UserId,
+    pub facility_id: FacilityId,
+    /// `None` for the facility's own staff.
+    pub occupancy_id: Option<OccupancyId>,
+    pub display_name: String,
+    pub email: Email,
+}
+
+impl User {
+    pub fn member(&self) -> Member {
+        Member {
+            user: self.id,
+            facility: self.facility_id,
+            occupancy: self.occupancy_id,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct NewUser<'a> {
+    pub facility: FacilityId,
+    pub occupancy: Option<OccupancyId>,
+    pub display_name: &'a str,
+    pub email: &'a Email,
+    /// An argon2 hash, or `None` for a person who cannot sign in yet.
+    pub password_hash: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    facility_id: Uuid,
+    occupancy_id: Option<Uuid>,
+    display_name: String,
+    email: String,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+
+    fn try_from(row: UserRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            email: Email::parse(&row.email)
+                .map_err(|_| StoreError::Corrupt(format!("user {}: email", row.id)))?,
+            id: row.id.into(),
+            facility_id: row.facility_id.into(),
+            occupancy_id: row.occupancy_id.map(Into::into),
+            display_name: row.display_name,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RoleRow {
+    id: Uuid,
+    facility_id: Uuid,
+    occupancy_id: Option<Uuid>,
+    name: String,
+    permissions: i64,
+}
+
+impl TryFrom<RoleRow> for Role {
+    type Error = StoreError;
+
+    fn try_from(row: RoleRow) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("role {}: {what}", row.id));
+        Ok(Self {
+            id: row.id.into(),
+            name: RoleName::parse(&row.name).map_err(|_| corrupt("name"))?,
+            scope: row
+                .occupancy_id
+                .map_or(RoleScope::Facility(row.facility_id.into()), |o| {
+                    RoleScope::Occupancy(o.into())
+                }),
+            permissions: PermissionSet::from_bits(row.permissions)
+                .ok_or_else(|| corrupt("permissions"))?,
+        })
+    }
+}
+
+const USER_COLUMNS: &str = "id, facility_id, occupancy_id, display_name, email";
+const ROLE_COLUMNS: &str = "id, facility_id, occupancy_id, name, permissions";
+
+impl Database {
+    pub async fn create_user(
+        &self,
+        new: NewUser<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<User, StoreError> {
+        let id = Uuid::now_v7();
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO users (id, facility_id, occupancy_id, display_name, email, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(new.facility.0)
+        .bind(new.occupancy.map(|o| o.0))
+        .bind(new.display_name)
+        .bind(new.email.as_str())
+        .bind(new.password_hash)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map_err(StoreError::unique("a person with that email"))?.rows_affected());
+        Ok(User {
+            id: id.into(),
+            facility_id: new.facility,
+            occupancy_id: new.occupancy,
+            display_name: new.display_name.to_owned(),
+            email: new.email.clone(),
+        })
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?);
+        row.map(User::try_from).transpose()
+    }
+
+    pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(email.as_str())
+            .fetch_optional(pool)
+            .await?);
+        row.map(User::try_from).transpose()
+    }
+
+    /// The people of a facility, optionally of one occupancy, by name.
+    pub async fn users(
+        &self,
+        facility: FacilityId,
+        occupancy: Option<OccupancyId>,
+    ) -> Result<Vec<User>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE facility_id = $1 \
+             AND ($2 IS NULL OR occupancy_id = $2) ORDER BY display_name"
+        );
+        let rows: Vec<UserRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(facility.0)
+            .bind(occupancy.map(|o| o.0))
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter().map(User::try_from).collect()
+    }
+
+    pub async fn password_hash(&self, user: UserId) -> Result<Option<String>, StoreError> {
+        let hash: Option<Option<String>> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT password_hash FROM users WHERE id = $1",
+        )
+        .bind(user.0)
+        .fetch_optional(pool)
+        .await?);
+        Ok(hash.flatten())
+    }
+
+    pub async fn set_password_hash(&self, user: UserId, hash: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user.0)
+            .execute(pool)
+            .await?.rows_affected());
+        Ok(())
+    }
+
+    pub async fn create_role(
+        &self,
+        facility: FacilityId,
+        name: &RoleName,
+        scope: RoleScope,
+        permissions: PermissionSet,
+        created_by: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<Role, StoreError> {
+        let id = Uuid::now_v7();
+        let occupancy = match scope {
+            RoleScope::Occupancy(o) => Some(o.0),
+            RoleScope::Facility(_) => None,
+        };
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO roles (id, facility_id, occupancy_id, name, permissions, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(facility.0)
+        .bind(occupancy)
+        .bind(name.as_str())
+        .bind(permissions.bits())
+        .bind(created_by.map(|u| u.0))
+        .bind(now)
+        .execute(pool)
+        .await?.rows_affected());
+        Ok(Role {
+            id: id.into(),
+            name: name.clone(),
+            scope,
+            permissions,
+        })
+    }
+
+    pub async fn role(&self, id: RoleId) -> Result<Option<(FacilityId, Role)>, StoreError> {
+        let sql = format!("SELECT {ROLE_COLUMNS} FROM roles WHERE id = $1");
+        let row: Option<RoleRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?);
+        row.map(|row| {
+            let facility = row.facility_id.into();
+            Role::try_from(row).map(|role| (facility, role))
+        })
+        .transpose()
+    }
+
+    pub async fn roles(&self, facility: FacilityId) -> Result<Vec<Role>, StoreError> {
+        let sql = format!("SELECT {ROLE_COLUMNS} FROM roles WHERE facility_id = $1 ORDER BY name");
+        let rows: Vec<RoleRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(facility.0)
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter().map(Role::try_from).collect()
+    }
+
+    /// Gives `user` the role; giving it twice changes nothing.
+    pub async fn assign_role(
+        &self,
+        user: UserId,
+        role: RoleId,
+        granted_by: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO user_roles (user_id, role_id, granted_by, granted_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, role_id) DO NOTHING",
+        )
+        .bind(user.0)
+        .bind(role.0)
+        .bind(granted_by.map(|u| u.0))
+        .bind(now)
+        .execute(pool)
+        .await?.rows_affected());
+        Ok(())
+    }
+
+    /// The person as the rules see them: where they belong and what each of their roles grants.
+    pub async fn actor(&self, user: &User) -> Result<Actor, StoreError> {
+        let rows: Vec<(Uuid, Option<Uuid>, i64)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT r.facility_id, r.occupancy_id, r.permissions FROM user_roles ur \
+             JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1",
+        )
+        .bind(user.id.0)
+        .fetch_all(pool)
+        .await?);
+        let grants = rows
+            .into_iter()
+            .map(|(facility, occupancy, bits)| {
+                Ok(Grant {
+                    scope: occupancy.map_or(RoleScope::Facility(facility.into()), |o| {
+                        RoleScope::Occupancy(o.into())
+                    }),
+                    permissions: PermissionSet::from_bits(bits)
+                        .ok_or_else(|| StoreError::Corrupt("role permissions".into()))?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Actor {
+            user: user.id,
+            facility: user.facility_id,
+            occupancy: user.occupancy_id,
+            grants,
+        })
+    }
+
+    pub async fn store_access_token(
+        &self,
+        token_hash: &[u8],
+        user: UserId,
+        kind: &str,
+        name: Option<&str>,
+        now: DateTime<Utc>,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO access_tokens (token_hash, user_id, kind, name, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(kind)
+        .bind(name)
+        .bind(now)
+        .bind(expires_at)
+        .execute(pool)
+        .await?.rows_affected());
+        Ok(())
+    }
+
+    /// The person a token belongs to, if it exists and has not expired.
+    pub async fn user_for_token(
+        &self,
+        token_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM access_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)",
+            USER_COLUMNS
+                .split(", ")
+                .map(|c| format!("u.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?);
+        row.map(User::try_from).transpose()
+    }
+
+    pub async fn revoke_access_token(&self, token_hash: &[u8]) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("DELETE FROM access_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(pool)
+            .await?.rows_affected());
+        Ok(())
+    }
+}
