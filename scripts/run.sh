@@ -15,6 +15,7 @@ mkdir -p "$DATA"
 CLOUD="$CARGO_TARGET_DIR/debug/gatehouse-cloud"
 export DATABASE_URL="sqlite:$DATA/cloud.db"
 export GATEHOUSE_MAIL_DIR="$DATA/mail"
+export GATEHOUSE_PUBLIC_URL="http://127.0.0.1:$PORT"
 
 say "Seeding demo data into $DATA/cloud.db"
 "$CLOUD" demo --data "$ROOT/assets/demo/demo.json"

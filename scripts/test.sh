@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, the UI's type check, lint and unit tests, Rust
-# unit and integration tests (SQLite and PostgreSQL), and the kiosk end to end under WebDriver.
+# unit and integration tests (SQLite and PostgreSQL), the kiosk end to end under WebDriver, and
+# the cloud's portal in Chromium.
 #   GATEHOUSE_TEST_DATABASE_URL  PostgreSQL for tests (default postgres://postgres@127.0.0.1:5432/postgres)
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
@@ -37,3 +38,6 @@ cargo build --quiet -p gatehouse-cloud -p gatehouse-kiosk
 ensure_postgres
 say "Running the Rust tests"
 cargo test --workspace
+
+say "Running the portal in Chromium (Playwright)"
+(cd ui && npm run --silent e2e)

@@ -131,9 +131,10 @@ pub async fn seed(
     data: &DemoData,
     day: NaiveDate,
     clock: &Clock,
+    public_url: &str,
 ) -> Result<DemoSummary, DemoError> {
     let people = seed_people(database, data, clock).await?;
-    seed_invitations(database, data, day, clock, &people).await?;
+    seed_invitations(database, data, day, clock, public_url, &people).await?;
     Ok(DemoSummary {
         occupancies: data.occupancies.len(),
         people: people.len(),
@@ -295,13 +296,14 @@ async fn seed_invitations(
     data: &DemoData,
     day: NaiveDate,
     clock: &Clock,
+    public_url: &str,
     people: &[User],
 ) -> Result<(), DemoError> {
     let invalid = |what: String| DemoError::Invalid(what);
     let state = AppState {
         database: database.clone(),
         clock: clock.clone(),
-        public_url: String::new(),
+        public_url: public_url.to_owned(),
         outbox: Arc::new(tokio::sync::Notify::new()),
     };
     let admin = people

@@ -26,6 +26,8 @@ pub struct Settings {
     /// Where people reach this cloud (links in emails), e.g. `https://gatehouse.example.com`.
     pub public_url: String,
     pub mail: notify::MailSettings,
+    /// The built web front end (`ui/dist`), whose portal the cloud serves at `/portal`.
+    pub ui_dir: std::path::PathBuf,
 }
 
 /// Serves the HTTP API on `listener`, and sends the outbox in the background, until `shutdown`
@@ -45,13 +47,19 @@ pub async fn serve(
         clock.clone(),
         outbox.clone(),
     ));
+    if !settings.ui_dir.join("portal.html").is_file() {
+        tracing::warn!(
+            ui_dir = %settings.ui_dir.display(),
+            "the portal is not built there; /portal answers 404 until `npm run build` in ui/"
+        );
+    }
     let state = http::AppState {
         database,
         clock,
         public_url: settings.public_url,
         outbox,
     };
-    let served = axum::serve(listener, http::router(state))
+    let served = axum::serve(listener, http::router(state, &settings.ui_dir))
         .with_graceful_shutdown(shutdown)
         .await;
     worker.abort();

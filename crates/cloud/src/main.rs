@@ -39,6 +39,9 @@ enum Command {
         public_url: Option<String>,
         #[command(flatten)]
         mail: MailArgs,
+        /// The built web front end, whose portal is served at /portal.
+        #[arg(long, env = "GATEHOUSE_UI_DIR", default_value = "ui/dist")]
+        ui_dir: PathBuf,
     },
     /// Bring the database schema up to date, then exit.
     Migrate {
@@ -52,6 +55,13 @@ enum Command {
         /// The demo data file.
         #[arg(long, default_value = "assets/demo/demo.json")]
         data: PathBuf,
+        /// Where people will reach the cloud; the demo's emails link there.
+        #[arg(
+            long,
+            env = "GATEHOUSE_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
     },
     /// Set up a site: facilities, occupancies, people, roles.
     Admin {
@@ -203,6 +213,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             database,
             public_url,
             mail,
+            ui_dir,
         } => {
             let settings = Settings {
                 public_url: public_url.unwrap_or_else(|| format!("http://{bind}")),
@@ -211,6 +222,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     folder: mail.mail_dir,
                     from: mail.mail_from,
                 },
+                ui_dir,
             };
             let db = database.open().await?;
             let listener = tokio::net::TcpListener::bind(bind)
@@ -232,12 +244,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             database.open().await?.close().await;
             tracing::info!(database = %database.url, "database is up to date");
         }
-        Command::Demo { database, data } => {
+        Command::Demo {
+            database,
+            data,
+            public_url,
+        } => {
             let json = std::fs::read_to_string(&data)
                 .with_context(|| format!("cannot read demo data {}", data.display()))?;
             let demo_data = demo::DemoData::parse(&json)?;
             let db = database.open().await?;
-            let summary = demo::seed(&db, &demo_data, demo::today(), &Clock::System).await?;
+            let summary =
+                demo::seed(&db, &demo_data, demo::today(), &Clock::System, &public_url).await?;
             db.close().await;
             tracing::info!(?summary, database = %database.url, "demo data in place");
         }

@@ -39,8 +39,8 @@ on_both_databases! {
         let database = test_database.open().await;
         let data = shipped_demo();
         let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let first = demo::seed(&database, &data, monday, &Clock::System).await.unwrap();
-        let second = demo::seed(&database, &data, monday.succ_opt().unwrap(), &Clock::System).await.unwrap();
+        let first = demo::seed(&database, &data, monday, &Clock::System, "https://gatehouse.test").await.unwrap();
+        let second = demo::seed(&database, &data, monday.succ_opt().unwrap(), &Clock::System, "https://gatehouse.test").await.unwrap();
         assert_eq!(first, second);
         assert_eq!(first.occupancies, 2);
         assert_eq!(count(&database, "facilities").await, 1);
@@ -55,7 +55,7 @@ on_both_databases! {
     async fn demo_invitations_went_through_the_rules(backend: Backend) {
         let Some(test_database) = TestDatabase::create(backend).await else { return };
         let database = test_database.open().await;
-        demo::seed(&database, &shipped_demo(), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), &Clock::System)
+        demo::seed(&database, &shipped_demo(), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), &Clock::System, "https://gatehouse.test")
             .await
             .unwrap();
         let statuses: Vec<String> = match &database {

@@ -7,6 +7,7 @@ mod health;
 mod invitations;
 mod openapi;
 mod people;
+mod portal;
 mod session;
 mod sessions;
 mod settings;
@@ -41,7 +42,7 @@ pub struct AppState {
     pub outbox: Arc<Notify>,
 }
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
     let api = Router::new()
         .route("/sessions", post(sessions::sign_in))
         .route(
@@ -82,6 +83,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .nest("/api/v1", api)
+        .merge(portal::portal(ui_dir))
         .fallback(error::no_route)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http())

@@ -359,3 +359,49 @@ fn escape_like(text: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_")
 }
+
+/// Stores `count` approved guest invitations hosted by `host`, without history or notifications:
+/// for load tests and benchmarks, which need a realistic table quickly. `make(i)` gives the
+/// visitor's name and the window of invitation `i`.
+pub async fn bulk_invitations(
+    database: &Database,
+    facility: FacilityId,
+    occupancy: OccupancyId,
+    host: UserId,
+    count: usize,
+    make: impl Fn(usize) -> (String, DateTime<Utc>, DateTime<Utc>),
+) -> Result<(), StoreError> {
+    const BATCH: usize = 1000;
+    let now = Utc::now();
+    on_pool!(database, pool => {
+        let mut tx = pool.begin().await?;
+        for batch in (0..count).collect::<Vec<_>>().chunks(BATCH) {
+            let mut query = sqlx::QueryBuilder::new(
+                "INSERT INTO invitations (id, facility_id, occupancy_id, host_id, created_by, category, \
+                 visitor_name, visitor_email, visitor_company, starts_at, ends_at, approval_status, \
+                 visit_status, created_at, updated_at) ",
+            );
+            query.push_values(batch, |mut row, &i| {
+                let (name, starts_at, ends_at) = make(i);
+                row.push_bind(Uuid::now_v7())
+                    .push_bind(facility.0)
+                    .push_bind(occupancy.0)
+                    .push_bind(host.0)
+                    .push_bind(host.0)
+                    .push_bind("guest")
+                    .push_bind(name)
+                    .push_bind(format!("visitor{i}@guest.example"))
+                    .push_bind("")
+                    .push_bind(starts_at)
+                    .push_bind(ends_at)
+                    .push_bind("approved")
+                    .push_bind("expected")
+                    .push_bind(now)
+                    .push_bind(now);
+            });
+            query.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}

@@ -8,7 +8,9 @@ mod outbox;
 mod people;
 
 pub use facilities::{Facility, Occupancy};
-pub use invitations::{Change, HistoryEntry, InvitationFilter, InvitationRecord, NewInvitation};
+pub use invitations::{
+    Change, HistoryEntry, InvitationFilter, InvitationRecord, NewInvitation, bulk_invitations,
+};
 pub use outbox::OutboxItem;
 pub use people::{NewUser, User};
 

@@ -137,6 +137,7 @@ impl TestApp {
                 folder: std::env::temp_dir(),
                 from: "Gatehouse <gatehouse@tower.example>".parse().unwrap(),
             },
+            ui_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist"),
         };
         let clock = Clock::System;
         let (shutdown, stop) = oneshot::channel::<()>();

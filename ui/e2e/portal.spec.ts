@@ -1,0 +1,127 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const password = 'gatehouse-demo';
+const fiona = 'fiona.brandt@harbourpoint.example'; // facility manager
+const ada = 'ada.lindqvist@northwind.example'; // Northwind's occupancy manager
+const tomas = 'tomas.ortega@northwind.example'; // Visitor Invitation Only
+const screens = join(import.meta.dirname, '..', '..', 'docs', 'screens');
+
+async function signIn(page: Page, email: string, path = '/portal') {
+  await page.goto(path);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('#sign-in');
+  await expect(page.locator('#sign-out')).toBeVisible();
+}
+
+/** The Review invitation link from the newest pending-approval email about `visitor`. */
+function reviewLink(visitor: string): string {
+  const folder = join(process.env.GATEHOUSE_E2E_DIR ?? '', 'mail');
+  for (const file of readdirSync(folder).sort().reverse()) {
+    const raw = readFileSync(join(folder, file), 'utf8').replace(/=\r?\n/g, '');
+    if (raw.includes(`Invitation pending approval: ${visitor}`)) {
+      const link = /Review invitation: (http\S+)/.exec(raw)?.[1];
+      if (link) return link;
+    }
+  }
+  throw new Error(`no pending-approval email about ${visitor} in ${folder}`);
+}
+
+async function invite(page: Page, visitor: string, category: string) {
+  await page.click('#nav-invite');
+  await page.selectOption('#category', category);
+  await page.fill('#visitor-name', visitor);
+  await page.fill('#visitor-email', `${visitor.toLowerCase().replace(/\s+/g, '.')}@guest.example`);
+  await page.fill('#visitor-company', 'Guest Co');
+  await page.fill('#from', '10:00');
+  await page.fill('#until', '12:00');
+  await page.click('#send-invitation');
+}
+
+test('wrong password says so and signs nobody in', async ({ page }) => {
+  await page.goto('/portal');
+  await page.fill('#email', tomas);
+  await page.fill('#password', 'not the password');
+  await page.click('#sign-in');
+  await expect(page.getByRole('alert')).toHaveText('the email or password is not right');
+  await expect(page.locator('#sign-out')).toHaveCount(0);
+});
+
+test('a host invites a contractor: it waits for approval and the guest hears nothing yet', async ({ page }) => {
+  await signIn(page, tomas);
+  await invite(page, 'Greta Contractor', 'contractor');
+  await expect(page.locator('#invite-result')).toHaveText(
+    'The invitation for Greta Contractor waits for approval. Greta Contractor hears nothing until it is approved.',
+  );
+  await page.screenshot({ path: join(screens, 'portal-invite.png') });
+  await page.click('#nav-mine');
+  const row = page.locator('tr', { hasText: 'Greta Contractor' });
+  await expect(row).toContainText('Pending');
+  await expect(page.locator('#nav-review')).toHaveCount(0);
+});
+
+test('without can_exceed_end_of_day the visit ends by the end of the day; with it, it need not', async ({ page }) => {
+  await signIn(page, tomas);
+  await page.click('#nav-invite');
+  await expect(page.locator('#until')).toHaveAttribute('max', '19:00');
+  await expect(page.locator('#host')).toHaveCount(0);
+  await page.click('#sign-out');
+  await signIn(page, ada);
+  await page.click('#nav-invite');
+  await expect(page.locator('#until')).not.toHaveAttribute('max', /.*/);
+  await expect(page.locator('#host option')).toContainText(['Me', 'Tomás Ortega']);
+});
+
+test("the email's Review invitation link opens the invitation, and an admin approves it", async ({ page }) => {
+  const link = reviewLink('Dmitri Volkov');
+  await signIn(page, fiona, new URL(link).pathname);
+  await expect(page.locator('#invitation-visitor')).toHaveText('Dmitri Volkov');
+  await expect(page.locator('.detail')).toContainText('Pending');
+  await page.screenshot({ path: join(screens, 'portal-review.png') });
+  await page.getByRole('button', { name: 'Review: Dmitri Volkov' }).click();
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await expect(page.locator('.detail p .badge')).toHaveText('Approved');
+  await expect(page.locator('.history')).toContainText('by Fiona Brandt');
+});
+
+test('an admin rejects with a reason from the list of visitor invitations', async ({ page }) => {
+  await signIn(page, ada);
+  await invite(page, 'Rudi Rejected', 'contractor');
+  await page.click('#sign-out');
+  await signIn(page, fiona);
+  await page.click('#nav-review');
+  const row = page.locator('tr', { hasText: 'Rudi Rejected' });
+  await row.getByRole('button', { name: 'Review: Rudi Rejected' }).click();
+  await row.getByRole('button', { name: 'Reject' }).click();
+  await row.locator('textarea').fill('No access to the lab this week.');
+  await row.getByRole('button', { name: /Reject · Confirm/ }).click();
+  await expect(page.locator('tr', { hasText: 'Rudi Rejected' })).toHaveCount(0);
+  await page.selectOption('#review-filter', 'all');
+  await expect(page.locator('tr', { hasText: 'Rudi Rejected' })).toContainText('Rejected');
+  await page.screenshot({ path: join(screens, 'portal-invitations.png') });
+});
+
+test('an approved invitation goes back to pending only with a reason', async ({ page }) => {
+  await signIn(page, fiona);
+  await page.click('#nav-review');
+  await page.selectOption('#review-filter', 'all');
+  const row = page.locator('tr', { hasText: 'Jonas Weber' });
+  await expect(row).toContainText('Approved');
+  await row.getByRole('button', { name: 'Review: Jonas Weber' }).click();
+  await row.getByRole('button', { name: 'Back to pending' }).click();
+  await expect(row.locator('.notice')).toContainText('exceptional');
+  await expect(row.locator('textarea')).toHaveAttribute('required', '');
+  await row.locator('textarea').fill('Host asked to re-check the visit.');
+  await row.getByRole('button', { name: /Back to pending · Confirm/ }).click();
+  await expect(row).toContainText('Pending');
+});
+
+test('the portal speaks German', async ({ page }) => {
+  await signIn(page, tomas);
+  await page.selectOption('select[aria-label="Language"]', 'de');
+  await expect(page.locator('#nav-invite')).toHaveText('Besucher einladen');
+  await expect(page.locator('h1')).toHaveText('Meine Einladungen');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+});
