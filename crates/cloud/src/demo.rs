@@ -300,12 +300,12 @@ async fn seed_invitations(
     people: &[User],
 ) -> Result<(), DemoError> {
     let invalid = |what: String| DemoError::Invalid(what);
-    let state = AppState {
-        database: database.clone(),
-        clock: clock.clone(),
-        public_url: public_url.to_owned(),
-        outbox: Arc::new(tokio::sync::Notify::new()),
-    };
+    let state = AppState::new(
+        database.clone(),
+        clock.clone(),
+        public_url.to_owned(),
+        Arc::new(tokio::sync::Notify::new()),
+    );
     let admin = people
         .iter()
         .find(|p| {

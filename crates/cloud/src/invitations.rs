@@ -139,7 +139,7 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
     let database = &state.database;
     let now = state.clock.now();
     let (approval, notices) = invitation::on_create(category.needs_approval);
-    let (kid, key) = database.signing_key(now).await?;
+    let signing = state.signing_key().await?;
     let visitor_company = request.visitor.company.as_ref().map_or("", Text::as_str);
     let new = NewInvitation {
         facility: facility.id,
@@ -189,7 +189,7 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
                 created_at: now,
                 updated_at: now,
             };
-            let token = guest_token(&record, kid, &key);
+            let token = guest_token(&record, signing);
             messages(&notices, &record, &letterhead, None, &token, now)
         })
         .await?;
@@ -228,7 +228,7 @@ pub async fn decide(
         .await?
         .ok_or(ApiError::Internal)?;
     let category = database.category(facility.id, record.category).await?;
-    let (kid, key) = database.signing_key(now).await?;
+    let signing = state.signing_key().await?;
     let letterhead = Letterhead {
         facility: &facility,
         occupancy_name: &occupancy.name,
@@ -242,7 +242,7 @@ pub async fn decide(
         &record,
         &letterhead,
         reason,
-        &guest_token(&record, kid, &key),
+        &guest_token(&record, signing),
         now,
     );
     let change = Change {
@@ -275,15 +275,15 @@ pub async fn visible(
     Ok(record)
 }
 
-fn guest_token(record: &InvitationRecord, kid: u32, key: &ed25519_dalek::SigningKey) -> String {
+fn guest_token(record: &InvitationRecord, signing: &crate::http::SigningKey) -> String {
     sign(
         &InvitationClaims {
-            kid,
+            kid: signing.kid,
             invitation: record.id,
             facility: record.facility_id,
             not_after: record.ends_at.timestamp(),
         },
-        key,
+        &signing.key,
     )
 }
 

@@ -53,12 +53,7 @@ pub async fn serve(
             "the portal is not built there; /portal answers 404 until `npm run build` in ui/"
         );
     }
-    let state = http::AppState {
-        database,
-        clock,
-        public_url: settings.public_url,
-        outbox,
-    };
+    let state = http::AppState::new(database, clock, settings.public_url, outbox);
     let served = axum::serve(listener, http::router(state, &settings.ui_dir))
         .with_graceful_shutdown(shutdown)
         .await;

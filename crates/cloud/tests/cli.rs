@@ -78,3 +78,173 @@ fn demo_with_a_broken_file_names_the_problem_and_writes_nothing() {
         "a database was created for invalid demo data"
     );
 }
+
+fn admin(database: &std::path::Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = cloud()
+        .arg("admin")
+        .arg("--database")
+        .arg(database)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn admin_sets_up_a_site_from_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.db");
+    let ok = |output: std::process::Output| {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    };
+    let facility = ["--facility", "Harbour Point"];
+    ok(admin(
+        &db,
+        &[
+            "create-facility",
+            "--name",
+            "Harbour Point",
+            "--address",
+            "Hafenstraße 12",
+            "--time-zone",
+            "Europe/Berlin",
+            "--end-of-day",
+            "19:00",
+        ],
+        None,
+    ));
+    ok(admin(
+        &db,
+        &[
+            "create-occupancy",
+            facility[0],
+            facility[1],
+            "--name",
+            "Northwind Labs",
+        ],
+        None,
+    ));
+    let user = ok(admin(
+        &db,
+        &[
+            "create-user",
+            facility[0],
+            facility[1],
+            "--occupancy",
+            "Northwind Labs",
+            "--name",
+            "Ada Lindqvist",
+            "--email",
+            "ada@northwind.example",
+            "--password-stdin",
+        ],
+        Some("a long passphrase\n"),
+    ));
+    assert_eq!(user.len(), 36, "prints the new person's id: {user}");
+    let role = ok(admin(
+        &db,
+        &[
+            "create-role",
+            facility[0],
+            facility[1],
+            "--occupancy",
+            "Northwind Labs",
+            "--preset",
+            "visitor_invitation_all",
+        ],
+        None,
+    ));
+    ok(admin(
+        &db,
+        &[
+            "assign-role",
+            "--email",
+            "ada@northwind.example",
+            "--role",
+            &role,
+        ],
+        None,
+    ));
+}
+
+#[test]
+fn admin_refuses_bad_input_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.db");
+    for (args, says) in [
+        (
+            vec!["create-occupancy", "--facility", "Nowhere", "--name", "X"],
+            "there is no facility named \"Nowhere\"",
+        ),
+        (
+            vec![
+                "create-facility",
+                "--name",
+                "A",
+                "--address",
+                "B",
+                "--time-zone",
+                "Mars/Olympus",
+                "--end-of-day",
+                "19:00",
+            ],
+            "Mars/Olympus",
+        ),
+        (
+            vec![
+                "create-facility",
+                "--name",
+                "A",
+                "--address",
+                "B",
+                "--time-zone",
+                "UTC",
+                "--end-of-day",
+                "7pm",
+            ],
+            "is not a time like 19:00",
+        ),
+        (
+            vec![
+                "create-role",
+                "--facility",
+                "A",
+                "--permissions",
+                "visitor_invitation,fly",
+            ],
+            "\"fly\" is not a permission",
+        ),
+        (
+            vec![
+                "assign-role",
+                "--email",
+                "nobody@example.com",
+                "--role",
+                "0190d3c4-0000-7000-8000-000000000000",
+            ],
+            "there is no person nobody@example.com",
+        ),
+    ] {
+        let output = admin(&db, &args, None);
+        assert!(!output.status.success(), "{args:?} succeeded");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}

@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// The longest a single invitation may run.
-const LONGEST_WINDOW: Duration = Duration::days(14);
+pub const LONGEST_WINDOW: Duration = Duration::days(14);
 
 /// When a visit may happen: it ends after it starts, and spans at most two weeks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -88,7 +88,11 @@ CREATE TABLE invitations (
     updated_at      TIMESTAMPTZ NOT NULL,
     CHECK (ends_at > starts_at)
 );
-CREATE INDEX invitations_by_day ON invitations (facility_id, starts_at);
+-- Covers the day filter (starts_at bounded on both sides, ends_at checked in the index).
+CREATE INDEX invitations_by_day ON invitations (facility_id, starts_at, ends_at);
+-- Searching by any part of the visitor's name (pg_trgm is a trusted extension since 13).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX invitations_by_visitor_name ON invitations USING gin (lower(visitor_name) gin_trgm_ops);
 CREATE INDEX invitations_by_host ON invitations (host_id, starts_at);
 CREATE INDEX invitations_by_creator ON invitations (created_by, starts_at);
 

@@ -88,7 +88,8 @@ CREATE TABLE invitations (
     updated_at      TEXT NOT NULL,
     CHECK (ends_at > starts_at)
 );
-CREATE INDEX invitations_by_day ON invitations (facility_id, starts_at);
+-- Covers the day filter (starts_at bounded on both sides, ends_at checked in the index).
+CREATE INDEX invitations_by_day ON invitations (facility_id, starts_at, ends_at);
 CREATE INDEX invitations_by_host ON invitations (host_id, starts_at);
 CREATE INDEX invitations_by_creator ON invitations (created_by, starts_at);
 

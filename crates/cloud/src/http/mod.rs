@@ -40,6 +40,43 @@ pub struct AppState {
     pub public_url: String,
     /// Wakes the outbox worker when a change wrote messages.
     pub outbox: Arc<Notify>,
+    /// The key that signs invitation codes, read once.
+    pub signing_key: Arc<tokio::sync::OnceCell<SigningKey>>,
+}
+
+/// The newest invitation-signing key and its id.
+#[derive(Clone)]
+pub struct SigningKey {
+    pub kid: u32,
+    pub key: ed25519_dalek::SigningKey,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SigningKey({})", self.kid)
+    }
+}
+
+impl AppState {
+    pub fn new(database: Database, clock: Clock, public_url: String, outbox: Arc<Notify>) -> Self {
+        Self {
+            database,
+            clock,
+            public_url,
+            outbox,
+            signing_key: Arc::default(),
+        }
+    }
+
+    /// The key that signs invitation codes (made on first use, then kept in memory).
+    pub async fn signing_key(&self) -> Result<&SigningKey, crate::store::StoreError> {
+        self.signing_key
+            .get_or_try_init(|| async {
+                let (kid, key) = self.database.signing_key(self.clock.now()).await?;
+                Ok(SigningKey { kid, key })
+            })
+            .await
+    }
 }
 
 pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {

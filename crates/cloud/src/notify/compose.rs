@@ -218,8 +218,11 @@ fn guest_attachments(
         stamp: now,
     });
     vec![
-        EmailAttachment::new("invitation-qr.png", "image/png", &qr_png(token)),
-        EmailAttachment::new(
+        EmailAttachment::QrCode {
+            filename: "invitation-qr.png".into(),
+            text: token.to_owned(),
+        },
+        EmailAttachment::file(
             "visit.ics",
             "text/calendar; charset=utf-8; method=PUBLISH",
             calendar.as_bytes(),
@@ -267,19 +270,4 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// The invitation token as a QR code PNG, large enough to scan from a phone screen.
-fn qr_png(token: &str) -> Vec<u8> {
-    let code = qrcode::QrCode::with_error_correction_level(token, qrcode::EcLevel::M)
-        .expect("invitation tokens fit in a QR code");
-    let image = code
-        .render::<image::Luma<u8>>()
-        .min_dimensions(360, 360)
-        .build();
-    let mut png = Vec::new();
-    image::DynamicImage::ImageLuma8(image)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .expect("encoding a PNG in memory cannot fail");
-    png
 }

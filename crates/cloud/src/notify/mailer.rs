@@ -20,22 +20,63 @@ pub struct OutgoingEmail {
     pub attachments: Vec<EmailAttachment>,
 }
 
+/// A file attached to an email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmailAttachment {
-    pub filename: String,
-    pub content_type: String,
-    /// Base64 of the bytes.
-    pub content: String,
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EmailAttachment {
+    File {
+        filename: String,
+        content_type: String,
+        /// Base64 of the bytes.
+        content: String,
+    },
+    /// A QR code of `text`, drawn as a PNG when the email is sent — not while the request that
+    /// caused it waits.
+    QrCode { filename: String, text: String },
 }
 
 impl EmailAttachment {
-    pub fn new(filename: &str, content_type: &str, bytes: &[u8]) -> Self {
-        Self {
+    pub fn file(filename: &str, content_type: &str, bytes: &[u8]) -> Self {
+        Self::File {
             filename: filename.to_owned(),
             content_type: content_type.to_owned(),
             content: STANDARD.encode(bytes),
         }
     }
+
+    fn part(&self) -> Result<SinglePart, MailError> {
+        let (filename, content_type, bytes) = match self {
+            Self::File {
+                filename,
+                content_type,
+                content,
+            } => {
+                let bytes = STANDARD
+                    .decode(content)
+                    .map_err(|e| MailError::Build(format!("attachment {filename}: {e}")))?;
+                (filename, content_type.as_str(), bytes)
+            }
+            Self::QrCode { filename, text } => (filename, "image/png", qr_png(text)?),
+        };
+        let content_type = ContentType::parse(content_type)
+            .map_err(|e| MailError::Build(format!("attachment {filename}: {e}")))?;
+        Ok(Attachment::new(filename.clone()).body(bytes, content_type))
+    }
+}
+
+/// `text` as a QR code PNG, large enough to scan from a phone screen.
+fn qr_png(text: &str) -> Result<Vec<u8>, MailError> {
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M)
+        .map_err(|e| MailError::Build(format!("QR code: {e}")))?;
+    let image = code
+        .render::<image::Luma<u8>>()
+        .min_dimensions(360, 360)
+        .build();
+    let mut png = Vec::new();
+    image::DynamicImage::ImageLuma8(image)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| MailError::Build(format!("QR code: {e}")))?;
+    Ok(png)
 }
 
 /// Where mail goes: `GATEHOUSE_SMTP_URL` (e.g. `smtp://127.0.0.1:2525`,
@@ -144,15 +185,7 @@ fn build(email: &OutgoingEmail, from: Mailbox) -> Result<Message, MailError> {
     } else {
         let mut mixed = MultiPart::mixed().multipart(body);
         for attachment in &email.attachments {
-            let bytes = STANDARD.decode(&attachment.content).map_err(|e| {
-                MailError::Build(format!("attachment {}: {e}", attachment.filename))
-            })?;
-            let content_type = ContentType::parse(&attachment.content_type).map_err(|e| {
-                MailError::Build(format!("attachment {}: {e}", attachment.filename))
-            })?;
-            let part: SinglePart =
-                Attachment::new(attachment.filename.clone()).body(bytes, content_type);
-            mixed = mixed.singlepart(part);
+            mixed = mixed.singlepart(attachment.part()?);
         }
         builder.multipart(mixed)
     };

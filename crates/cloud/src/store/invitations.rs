@@ -333,6 +333,9 @@ impl Database {
                 }
             }
             if let Some((from, until)) = filter.overlapping {
+                // No visit is longer than LONGEST_WINDOW: bounding starts_at from below lets the
+                // index skip everything that ended long ago.
+                query.push(" AND i.starts_at > ").push_bind(from - gatehouse_core::window::LONGEST_WINDOW);
                 query.push(" AND i.starts_at < ").push_bind(until);
                 query.push(" AND i.ends_at > ").push_bind(from);
             }
