@@ -121,6 +121,9 @@ impl Database {
                     .filename(path)
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
+                    // In WAL mode NORMAL still survives a crashed process; only a power cut can
+                    // lose the last commits. FULL would fsync every commit.
+                    .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5));
                 SqlitePoolOptions::new()

@@ -169,7 +169,8 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
         reason: None,
         at: now,
     };
-    let id = database
+    let mut created = None;
+    database
         .create_invitation(&new, &change, |id| {
             let record = InvitationRecord {
                 id,
@@ -190,11 +191,13 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
                 updated_at: now,
             };
             let token = guest_token(&record, signing);
-            messages(&notices, &record, &letterhead, None, &token, now)
+            let items = messages(&notices, &record, &letterhead, None, &token, now);
+            created = Some(record);
+            items
         })
         .await?;
     state.outbox.notify_one();
-    database.invitation(id).await?.ok_or(ApiError::Internal)
+    created.ok_or(ApiError::Internal)
 }
 
 /// Applies a decision (approve, reject, back to pending, cancel) for `actor`.
@@ -259,7 +262,11 @@ pub async fn decide(
         ));
     }
     state.outbox.notify_one();
-    database.invitation(id).await?.ok_or(ApiError::Internal)
+    Ok(InvitationRecord {
+        approval_status: outcome.approval,
+        updated_at: now,
+        ..record
+    })
 }
 
 /// The invitation, if `actor` may see it; otherwise "not found", so ids of others' invitations

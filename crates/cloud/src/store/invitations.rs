@@ -196,7 +196,7 @@ impl Database {
         &self,
         new: &NewInvitation<'_>,
         change: &Change<'_>,
-        outbox: impl Fn(InvitationId) -> Vec<OutboxItem>,
+        outbox: impl FnOnce(InvitationId) -> Vec<OutboxItem>,
     ) -> Result<InvitationId, StoreError> {
         let id = Uuid::now_v7();
         let items = outbox(id.into());
