@@ -16,6 +16,7 @@ CLOUD="$CARGO_TARGET_DIR/debug/gatehouse-cloud"
 export DATABASE_URL="sqlite:$DATA/cloud.db"
 export GATEHOUSE_MAIL_DIR="$DATA/mail"
 export GATEHOUSE_PUBLIC_URL="http://127.0.0.1:$PORT"
+export GATEHOUSE_UI_DIR="$ROOT/ui/dist"
 
 say "Seeding demo data into $DATA/cloud.db"
 "$CLOUD" demo --data "$ROOT/assets/demo/demo.json"
@@ -25,7 +26,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT INT TERM
 
 say "Starting the Gatehouse cloud on http://127.0.0.1:$PORT (emails go to $GATEHOUSE_MAIL_DIR)"
-say "Sign in as fiona.brandt@harbourpoint.example (facility manager) or any demo person; password gatehouse-demo"
+say "The review portal: http://127.0.0.1:$PORT/portal — sign in as fiona.brandt@harbourpoint.example (facility manager) or any demo person, password gatehouse-demo"
 "$CLOUD" serve --bind "127.0.0.1:$PORT" &
 pids+=($!)
 for _ in $(seq 1 100); do
