@@ -1,10 +1,13 @@
 //! Inviting visitors and deciding about invitations: the approval workflow of seed "approval
 //! process", with each change, its audit entry and its notifications written together.
 
+use std::sync::Arc;
+
 use chrono::TimeDelta;
 use gatehouse_core::{
-    Action, Actor, CategoryKind, Decision, Email, InvitationId, UserId, VisitWindow, authorize,
-    invitation::{self, Notice, Reason},
+    Action, Actor, CategoryKind, Decision, Email, InvitationId, OccupancyId, UserId, VisitWindow,
+    authorize,
+    invitation::{self, Notice, Reason, Recipient},
     role::Place,
     text::Text,
     token::{InvitationClaims, sign},
@@ -13,8 +16,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::{
-    http::{ApiError, AppState},
+    http::{ApiError, AppState, SigningKey},
     notify::{Letterhead, compose},
+    site::Site,
     store::{Change, InvitationRecord, NewInvitation, OutboxItem, User},
 };
 
@@ -42,11 +46,10 @@ pub struct InvitationRequest {
 /// An invitation that passed every check and may be stored.
 #[derive(Debug)]
 pub struct Prepared {
-    facility: crate::store::Facility,
-    occupancy: crate::store::Occupancy,
+    site: Arc<Site>,
+    occupancy: OccupancyId,
     host: User,
     created_by: UserId,
-    category: gatehouse_core::Category,
     request: InvitationRequest,
 }
 
@@ -80,11 +83,9 @@ pub async fn prepare(
     let occupancy_id = host
         .occupancy_id
         .ok_or_else(|| ApiError::invalid("the host must belong to an occupancy"))?;
-    let facility = database
-        .facility(me.facility_id)
-        .await?
-        .ok_or(ApiError::Internal)?;
-    let category = database.category(facility.id, request.category).await?;
+    let site = state.site(me.facility_id).await?;
+    let facility = &site.facility;
+    let category = site.category(request.category);
     if !category.enabled {
         return Err(ApiError::invalid(format!(
             "the category {} is not enabled at this site",
@@ -112,16 +113,11 @@ pub async fn prepare(
             vendor: category.kind.is_vendor(),
         },
     )?;
-    let occupancy = database
-        .occupancy(occupancy_id)
-        .await?
-        .ok_or(ApiError::Internal)?;
     Ok(Prepared {
-        facility,
-        occupancy,
+        occupancy: occupancy_id,
+        site,
         host,
         created_by: me.id,
-        category,
         request,
     })
 }
@@ -129,13 +125,15 @@ pub async fn prepare(
 /// Stores a prepared invitation with its history entry and its notifications.
 pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRecord, ApiError> {
     let Prepared {
-        facility,
+        site,
         occupancy,
         host,
         created_by,
-        category,
         request,
     } = prepared;
+    let facility = &site.facility;
+    let occupancy = site.occupancy(occupancy).ok_or(ApiError::Internal)?;
+    let category = site.category(request.category);
     let database = &state.database;
     let now = state.clock.now();
     let (approval, notices) = invitation::on_create(category.needs_approval);
@@ -155,10 +153,10 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
         approval,
     };
     let letterhead = Letterhead {
-        facility: &facility,
+        facility,
         occupancy_name: &occupancy.name,
         host: &host,
-        category: &category,
+        category,
         public_url: &state.public_url,
     };
     let change = Change {
@@ -190,8 +188,7 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
                 created_at: now,
                 updated_at: now,
             };
-            let token = guest_token(&record, signing);
-            let items = messages(&notices, &record, &letterhead, None, &token, now);
+            let items = messages(&notices, &record, &letterhead, None, signing, now);
             created = Some(record);
             items
         })
@@ -218,36 +215,24 @@ pub async fn decide(
         .map_err(|error| ApiError::Conflict(error.to_string()))?;
 
     let now = state.clock.now();
-    let facility = database
-        .facility(record.facility_id)
-        .await?
-        .ok_or(ApiError::Internal)?;
-    let occupancy = database
+    let site = state.site(record.facility_id).await?;
+    let occupancy = site
         .occupancy(record.occupancy_id)
-        .await?
         .ok_or(ApiError::Internal)?;
     let host = database
         .user(record.host_id)
         .await?
         .ok_or(ApiError::Internal)?;
-    let category = database.category(facility.id, record.category).await?;
     let signing = state.signing_key().await?;
     let letterhead = Letterhead {
-        facility: &facility,
+        facility: &site.facility,
         occupancy_name: &occupancy.name,
         host: &host,
-        category: &category,
+        category: site.category(record.category),
         public_url: &state.public_url,
     };
     let reason = decision.reason().map(Reason::as_str);
-    let items = messages(
-        &outcome.notices,
-        &record,
-        &letterhead,
-        reason,
-        &guest_token(&record, signing),
-        now,
-    );
+    let items = messages(&outcome.notices, &record, &letterhead, reason, signing, now);
     let change = Change {
         action: decision.name(),
         actor: Some(actor.user),
@@ -282,7 +267,8 @@ pub async fn visible(
     Ok(record)
 }
 
-fn guest_token(record: &InvitationRecord, signing: &crate::http::SigningKey) -> String {
+/// The guest's signed invitation code.
+fn guest_token(record: &InvitationRecord, signing: &SigningKey) -> String {
     sign(
         &InvitationClaims {
             kid: signing.kid,
@@ -299,12 +285,17 @@ fn messages(
     record: &InvitationRecord,
     letterhead: &Letterhead<'_>,
     reason: Option<&str>,
-    token: &str,
+    signing: &SigningKey,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<OutboxItem> {
+    // Only a guest's invitation carries the signed code: sign it only then.
+    let token = notices
+        .iter()
+        .any(|n| n.to == Recipient::Guest)
+        .then(|| guest_token(record, signing));
     notices
         .iter()
-        .filter_map(|notice| compose(*notice, record, letterhead, reason, Some(token), now))
+        .filter_map(|notice| compose(*notice, record, letterhead, reason, token.as_deref(), now))
         .collect()
 }
 

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod http;
 pub mod invitations;
 pub mod notify;
+pub mod site;
 pub mod store;
 
 pub use clock::Clock;

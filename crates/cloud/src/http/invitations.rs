@@ -65,11 +65,8 @@ pub async fn list(
     session: Session,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<InvitationRecord>>, ApiError> {
-    let facility = state
-        .database
-        .facility(session.user.facility_id)
-        .await?
-        .ok_or(ApiError::Internal)?;
+    let site = state.site(session.user.facility_id).await?;
+    let facility = &site.facility;
     let overlapping = match query.day {
         None => None,
         Some(day) => {

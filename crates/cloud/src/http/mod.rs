@@ -42,6 +42,8 @@ pub struct AppState {
     pub outbox: Arc<Notify>,
     /// The key that signs invitation codes, read once.
     pub signing_key: Arc<tokio::sync::OnceCell<SigningKey>>,
+    /// The site's settings, kept for two seconds.
+    pub sites: Arc<crate::site::SiteCache>,
 }
 
 /// The newest invitation-signing key and its id.
@@ -65,7 +67,19 @@ impl AppState {
             public_url,
             outbox,
             signing_key: Arc::default(),
+            sites: Arc::default(),
         }
+    }
+
+    /// The settings of the signed-in person's site.
+    pub async fn site(
+        &self,
+        facility: gatehouse_core::FacilityId,
+    ) -> Result<Arc<crate::site::Site>, ApiError> {
+        self.sites
+            .get(&self.database, facility)
+            .await?
+            .ok_or(ApiError::Internal)
     }
 
     /// The key that signs invitation codes (made on first use, then kept in memory).

@@ -50,6 +50,7 @@ pub async fn create_occupancy(
         .database
         .create_occupancy(facility, request.name.as_str())
         .await?;
+    state.sites.forget(facility);
     Ok((StatusCode::CREATED, Json(occupancy)))
 }
 

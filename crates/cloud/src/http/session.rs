@@ -27,12 +27,11 @@ impl FromRequestParts<AppState> for Session {
             .filter(|secret| !secret.is_empty() && secret.len() < 200)
             .ok_or(ApiError::Unauthenticated)?;
         let token_hash = token_hash(secret);
-        let user = state
+        let (user, actor) = state
             .database
-            .user_for_token(&token_hash, state.clock.now())
+            .session(&token_hash, state.clock.now())
             .await?
             .ok_or(ApiError::Unauthenticated)?;
-        let actor = state.database.actor(&user).await?;
         Ok(Self {
             user,
             actor,

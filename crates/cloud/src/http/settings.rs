@@ -57,6 +57,7 @@ pub async fn update_category(
         access_profile: settings.access_profile,
     };
     state.database.save_category(facility, &category).await?;
+    state.sites.forget(facility);
     Ok(Json(category))
 }
 
@@ -81,5 +82,6 @@ pub async fn set_security_email(
         .database
         .set_security_email(facility, request.email.as_ref())
         .await?;
+    state.sites.forget(facility);
     Ok(StatusCode::NO_CONTENT)
 }

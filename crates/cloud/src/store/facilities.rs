@@ -254,19 +254,6 @@ impl Database {
             .collect())
     }
 
-    pub async fn category(
-        &self,
-        facility: FacilityId,
-        kind: CategoryKind,
-    ) -> Result<Category, StoreError> {
-        Ok(self
-            .categories(facility)
-            .await?
-            .into_iter()
-            .find(|c| c.kind == kind)
-            .expect("every kind is listed"))
-    }
-
     pub async fn save_category(
         &self,
         facility: FacilityId,

@@ -93,6 +93,29 @@ impl TryFrom<RoleRow> for Role {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: Uuid,
+    facility_id: Uuid,
+    occupancy_id: Option<Uuid>,
+    display_name: String,
+    email: String,
+    role_facility: Option<Uuid>,
+    role_occupancy: Option<Uuid>,
+    permissions: Option<i64>,
+}
+
+/// One role's grant, from its stored scope and permission bits.
+fn grant(facility: Uuid, occupancy: Option<Uuid>, bits: i64) -> Result<Grant, StoreError> {
+    Ok(Grant {
+        scope: occupancy.map_or(RoleScope::Facility(facility.into()), |o| {
+            RoleScope::Occupancy(o.into())
+        }),
+        permissions: PermissionSet::from_bits(bits)
+            .ok_or_else(|| StoreError::Corrupt("role permissions".into()))?,
+    })
+}
+
 const USER_COLUMNS: &str = "id, facility_id, occupancy_id, display_name, email";
 const ROLE_COLUMNS: &str = "id, facility_id, occupancy_id, name, permissions";
 
@@ -270,15 +293,7 @@ impl Database {
         .await?);
         let grants = rows
             .into_iter()
-            .map(|(facility, occupancy, bits)| {
-                Ok(Grant {
-                    scope: occupancy.map_or(RoleScope::Facility(facility.into()), |o| {
-                        RoleScope::Occupancy(o.into())
-                    }),
-                    permissions: PermissionSet::from_bits(bits)
-                        .ok_or_else(|| StoreError::Corrupt("role permissions".into()))?,
-                })
-            })
+            .map(|(facility, occupancy, bits)| grant(facility, occupancy, bits))
             .collect::<Result<_, StoreError>>()?;
         Ok(Actor {
             user: user.id,
@@ -312,27 +327,46 @@ impl Database {
         Ok(())
     }
 
-    /// The person a token belongs to, if it exists and has not expired.
-    pub async fn user_for_token(
+    /// The person a token belongs to, with what their roles grant, if the token exists and has
+    /// not expired — in one query, since every authenticated request asks.
+    pub async fn session(
         &self,
         token_hash: &[u8],
         now: DateTime<Utc>,
-    ) -> Result<Option<User>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM access_tokens t JOIN users u ON u.id = t.user_id \
+    ) -> Result<Option<(User, Actor)>, StoreError> {
+        let rows: Vec<SessionRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT u.id, u.facility_id, u.occupancy_id, u.display_name, u.email, \
+               r.facility_id AS role_facility, r.occupancy_id AS role_occupancy, r.permissions \
+             FROM access_tokens t JOIN users u ON u.id = t.user_id \
+             LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id \
              WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)",
-            USER_COLUMNS
-                .split(", ")
-                .map(|c| format!("u.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(pool)
-            .await?);
-        row.map(User::try_from).transpose()
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_all(pool)
+        .await?);
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let user = User::try_from(UserRow {
+            id: first.id,
+            facility_id: first.facility_id,
+            occupancy_id: first.occupancy_id,
+            display_name: first.display_name.clone(),
+            email: first.email.clone(),
+        })?;
+        let grants = rows
+            .iter()
+            .filter_map(|row| Some((row.role_facility?, row.role_occupancy, row.permissions?)))
+            .map(|(facility, occupancy, bits)| grant(facility, occupancy, bits))
+            .collect::<Result<_, _>>()?;
+        let actor = Actor {
+            user: user.id,
+            facility: user.facility_id,
+            occupancy: user.occupancy_id,
+            grants,
+        };
+        Ok(Some((user, actor)))
     }
 
     pub async fn revoke_access_token(&self, token_hash: &[u8]) -> Result<(), StoreError> {
