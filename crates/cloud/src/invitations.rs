@@ -155,7 +155,8 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
     let letterhead = Letterhead {
         facility,
         occupancy_name: &occupancy.name,
-        host: &host,
+        host_name: &host.display_name,
+        host_email: host.email.as_str(),
         category,
         public_url: &state.public_url,
     };
@@ -176,6 +177,7 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
                 occupancy_id: occupancy.id,
                 host_id: host.id,
                 host_name: host.display_name.clone(),
+                host_email: host.email.to_string(),
                 created_by,
                 category: category.kind,
                 visitor_name: new.visitor_name.to_owned(),
@@ -219,15 +221,12 @@ pub async fn decide(
     let occupancy = site
         .occupancy(record.occupancy_id)
         .ok_or(ApiError::Internal)?;
-    let host = database
-        .user(record.host_id)
-        .await?
-        .ok_or(ApiError::Internal)?;
     let signing = state.signing_key().await?;
     let letterhead = Letterhead {
         facility: &site.facility,
         occupancy_name: &occupancy.name,
-        host: &host,
+        host_name: &record.host_name,
+        host_email: &record.host_email,
         category: site.category(record.category),
         public_url: &state.public_url,
     };

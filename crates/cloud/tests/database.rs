@@ -68,3 +68,45 @@ on_both_databases! {
         database.close().await;
     }
 }
+
+on_both_databases! {
+    async fn racing_outbox_workers_send_every_message_exactly_once(backend: Backend) {
+        use gatehouse_cloud::notify::{MailSettings, Mailer, worker};
+        let Some(test_database) = TestDatabase::create(backend).await else { return };
+        let database = test_database.open().await;
+        demo::seed(&database, &shipped_demo(), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), &Clock::System, "https://gatehouse.test")
+            .await
+            .unwrap();
+        let queued = count(&database, "outbox").await;
+        assert!(queued >= 5, "the demo queues notifications");
+        let folder = tempfile::tempdir().unwrap();
+        let mailer = Mailer::new(&MailSettings {
+            smtp_url: None,
+            folder: folder.path().to_path_buf(),
+            from: "Gatehouse <gatehouse@test>".parse().unwrap(),
+        })
+        .unwrap();
+        let race = |_| {
+            let (database, mailer) = (database.clone(), mailer.clone());
+            tokio::spawn(async move {
+                let mut sent = 0;
+                loop {
+                    let now = worker::send_due(&database, &mailer, &Clock::System).await;
+                    if now == 0 { break sent; }
+                    sent += now;
+                }
+            })
+        };
+        let workers: Vec<_> = (0..4).map(race).collect();
+        let mut sent = 0;
+        for worker in workers {
+            sent += worker.await.unwrap();
+        }
+        assert_eq!(i64::try_from(sent).unwrap(), queued, "every message sent once, none twice");
+        let files = std::fs::read_dir(folder.path()).unwrap().count();
+        assert_eq!(i64::try_from(files).unwrap(), queued);
+        let unsent = database.outbox_backlog().await.unwrap();
+        assert_eq!(unsent, 0);
+        database.close().await;
+    }
+}

@@ -13,14 +13,15 @@ use super::{
     calendar::{CalendarEvent, ics},
     mailer::EmailAttachment,
 };
-use crate::store::{Facility, InvitationRecord, OutboxItem, User};
+use crate::store::{Facility, InvitationRecord, OutboxItem};
 
 /// What every notification about one invitation draws on.
 #[derive(Debug)]
 pub struct Letterhead<'a> {
     pub facility: &'a Facility,
     pub occupancy_name: &'a str,
-    pub host: &'a User,
+    pub host_name: &'a str,
+    pub host_email: &'a str,
     pub category: &'a Category,
     /// Where people reach the portal, e.g. `https://gatehouse.example.com`.
     pub public_url: &'a str,
@@ -37,7 +38,7 @@ pub fn compose(
     now: DateTime<Utc>,
 ) -> Option<OutboxItem> {
     let to = match notice.to {
-        Recipient::Host => letterhead.host.email.to_string(),
+        Recipient::Host => letterhead.host_email.to_owned(),
         Recipient::Guest => invitation.visitor_email.clone(),
         Recipient::CategoryEmail => letterhead.category.email.as_ref()?.to_string(),
         Recipient::SecurityEmail => letterhead.facility.security_email.as_ref()?.to_string(),
@@ -82,7 +83,7 @@ impl Visit {
             invitation.starts_at.with_timezone(&tz).format("%H:%M"),
             invitation.ends_at.with_timezone(&tz).format("%H:%M")
         );
-        let host = letterhead.host.display_name.clone();
+        let host = letterhead.host_name.to_owned();
         let category = letterhead.category.kind.label();
         let mut facts = vec![
             ("Visitor", invitation.visitor_name.clone()),

@@ -21,6 +21,7 @@ pub struct InvitationRecord {
     pub occupancy_id: OccupancyId,
     pub host_id: UserId,
     pub host_name: String,
+    pub host_email: String,
     pub created_by: UserId,
     pub category: CategoryKind,
     pub visitor_name: String,
@@ -98,6 +99,7 @@ struct InvitationRow {
     occupancy_id: Uuid,
     host_id: Uuid,
     host_name: String,
+    host_email: String,
     created_by: Uuid,
     category: String,
     visitor_name: String,
@@ -128,6 +130,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
             visit_status: VisitStatus::from_name(&row.visit_status)
                 .ok_or_else(|| corrupt("visit status"))?,
             host_name: row.host_name,
+            host_email: row.host_email,
             visitor_name: row.visitor_name,
             visitor_email: row.visitor_email,
             visitor_company: row.visitor_company,
@@ -140,7 +143,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
 }
 
 const SELECT_INVITATION: &str = "SELECT i.id, i.facility_id, i.occupancy_id, i.host_id, \
-     h.display_name AS host_name, i.created_by, i.category, i.visitor_name, i.visitor_email, \
+     h.display_name AS host_name, h.email AS host_email, i.created_by, i.category, i.visitor_name, i.visitor_email, \
      i.visitor_company, i.starts_at, i.ends_at, i.approval_status, i.visit_status, \
      i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";
 

@@ -45,37 +45,33 @@ impl Database {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<Claimed>, StoreError> {
-        let due: Vec<(Uuid, String, String, i64, DateTime<Utc>)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, kind, payload, attempts, next_attempt_at FROM outbox \
-             WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+        // One statement claims the batch. Under PostgreSQL's read committed, a second worker
+        // racing for the same rows re-checks `next_attempt_at` after the first one's update and
+        // skips them.
+        let rows: Vec<(Uuid, String, String, i64)> = on_pool!(self, pool => sqlx::query_as(
+            "UPDATE outbox SET next_attempt_at = $1 \
+             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $2 \
+                          ORDER BY next_attempt_at, id LIMIT $3) \
+               AND sent_at IS NULL AND next_attempt_at <= $2 \
+             RETURNING id, kind, payload, attempts",
         )
+        .bind(lease_until)
         .bind(now)
         .bind(limit)
         .fetch_all(pool)
         .await?);
-        let mut claimed = Vec::with_capacity(due.len());
-        for (id, kind, payload, attempts, due_at) in due {
-            let won = on_pool!(self, pool => sqlx::query(
-                "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at = $3 \
-                 AND sent_at IS NULL",
-            )
-            .bind(lease_until)
-            .bind(id)
-            .bind(due_at)
-            .execute(pool)
-            .await?
-            .rows_affected())
-                == 1;
-            if won {
+        let claimed = rows
+            .into_iter()
+            .map(|(id, kind, payload, attempts)| {
                 let payload = serde_json::from_str(&payload)
                     .map_err(|e| StoreError::Corrupt(format!("outbox {id}: {e}")))?;
-                claimed.push(Claimed {
+                Ok(Claimed {
                     id,
                     item: OutboxItem { kind, payload },
                     attempts,
-                });
-            }
-        }
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(claimed)
     }
 
