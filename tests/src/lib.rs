@@ -244,27 +244,23 @@ impl Kiosk {
         }
     }
 
-    /// The text of the element `css` once it appears.
-    pub async fn text(&self, css: &str) -> anyhow::Result<String> {
-        let element = self
-            .client
+    /// The element `css`, once it appears (within 10 s).
+    pub async fn element(&self, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
+        self.client
             .wait()
             .at_most(Duration::from_secs(10))
             .for_element(Locator::Css(css))
             .await
-            .with_context(|| format!("no element {css} on the screen"))?;
-        Ok(element.text().await?)
+            .with_context(|| format!("no element {css} on the screen"))
+    }
+
+    /// The text of the element `css` once it appears.
+    pub async fn text(&self, css: &str) -> anyhow::Result<String> {
+        Ok(self.element(css).await?.text().await?)
     }
 
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        let element = self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
-            .await
-            .with_context(|| format!("no element {css} to click"))?;
-        element.click().await?;
+        self.element(css).await?.click().await?;
         Ok(())
     }
 
