@@ -1,4 +1,7 @@
-//! The kiosk's hardware: camera capture, QR decoding, badge PDFs and printing.
+//! The kiosk's hardware: reading QR codes from camera frames (`scan`); camera capture, badge
+//! PDFs and printing follow.
 //!
-//! Empty until the scanner and badge work lands; the kiosk already depends on it so the
-//! dependency direction (`src-tauri` → `devices`, never the reverse) is fixed from the start.
+//! The kiosk depends on this crate, never the reverse, and nothing here knows about the cloud.
+
+pub mod frame;
+pub mod scan;

@@ -1,0 +1,138 @@
+//! Reading QR codes from a grayscale frame: every code found, with its text, raw bytes and
+//! corners.
+//!
+//! rqrr reads clean, well-lit codes fastest, so it goes first; what it misses (damaged, tilted,
+//! light-on-dark, tiny codes, non-UTF-8 payloads) goes to rxing (the `ZXing` port) trying harder,
+//! inverted too, and, for small frames, upscaled.
+
+use std::collections::HashSet;
+
+use image::{GrayImage, imageops::FilterType};
+use rxing::{BarcodeFormat, DecodeHints};
+
+/// Frames smaller than this on their short side are also tried at twice the size.
+const UPSCALE_BELOW: u32 = 480;
+/// The largest frame decoded; larger ones are refused rather than exhausting memory.
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// One QR code found in a frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Code {
+    /// The payload as text (UTF-8, or decoded from the code's declared character set).
+    pub text: String,
+    /// The payload's bytes as stored in the code, where the decoder exposes them.
+    pub bytes: Vec<u8>,
+    /// Where the code's corners (or finder patterns) are, in frame pixels.
+    pub corners: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScanError {
+    #[error("the frame is empty")]
+    Empty,
+    #[error("the frame has {0} pixels; at most {MAX_PIXELS} are decoded")]
+    TooLarge(u64),
+}
+
+/// Every QR code in `frame`, each once.
+pub fn decode(frame: &GrayImage) -> Result<Vec<Code>, ScanError> {
+    let pixels = u64::from(frame.width()) * u64::from(frame.height());
+    if pixels == 0 {
+        return Err(ScanError::Empty);
+    }
+    if pixels > MAX_PIXELS {
+        return Err(ScanError::TooLarge(pixels));
+    }
+    let codes = with_rqrr(frame);
+    if !codes.is_empty() {
+        return Ok(codes);
+    }
+    let codes = with_rxing(frame, 1.0);
+    if !codes.is_empty() || frame.width().min(frame.height()) >= UPSCALE_BELOW {
+        return Ok(codes);
+    }
+    let larger = image::imageops::resize(
+        frame,
+        frame.width() * 2,
+        frame.height() * 2,
+        FilterType::Triangle,
+    );
+    Ok(with_rxing(&larger, 0.5))
+}
+
+fn with_rqrr(frame: &GrayImage) -> Vec<Code> {
+    let mut prepared = rqrr::PreparedImage::prepare(frame.clone());
+    let mut seen = HashSet::new();
+    prepared
+        .detect_grids()
+        .into_iter()
+        .filter_map(|grid| {
+            let mut bytes = Vec::new();
+            grid.decode_to(&mut bytes).ok()?;
+            // rqrr does not read a code's declared character set; leave other encodings to rxing.
+            let text = String::from_utf8(bytes.clone()).ok()?;
+            let corners = grid
+                .bounds
+                .iter()
+                .map(|p| (f64::from(p.x), f64::from(p.y)))
+                .collect();
+            seen.insert(text.clone()).then_some(Code {
+                text,
+                bytes,
+                corners,
+            })
+        })
+        .collect()
+}
+
+fn with_rxing(frame: &GrayImage, scale: f64) -> Vec<Code> {
+    let mut hints = DecodeHints {
+        PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
+        TryHarder: Some(true),
+        AlsoInverted: Some(true),
+        ..DecodeHints::default()
+    };
+    let Ok(results) = rxing::helpers::detect_multiple_in_luma_with_hints(
+        frame.as_raw().clone(),
+        frame.width(),
+        frame.height(),
+        &mut hints,
+    ) else {
+        return Vec::new();
+    };
+    let mut seen = HashSet::new();
+    results
+        .into_iter()
+        .filter(|result| seen.insert(result.getText().to_owned()))
+        .map(|result| Code {
+            text: result.getText().to_owned(),
+            bytes: result.getRawBytes().to_vec(),
+            corners: result
+                .getPoints()
+                .iter()
+                .map(|p| (f64::from(p.x) * scale, f64::from(p.y) * scale))
+                .collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_huge_frames_are_refused() {
+        assert_eq!(decode(&GrayImage::new(0, 0)), Err(ScanError::Empty));
+        // Checked before any pixel is touched (the buffer here is small, the claim is not).
+        let huge = GrayImage::new(8000, 6000);
+        assert_eq!(decode(&huge), Err(ScanError::TooLarge(48_000_000)));
+    }
+
+    #[test]
+    fn a_blank_frame_has_no_codes() {
+        assert_eq!(
+            decode(&GrayImage::from_pixel(640, 480, image::Luma([200]))),
+            Ok(vec![])
+        );
+    }
+}

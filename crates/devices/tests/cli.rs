@@ -1,0 +1,77 @@
+//! `gatehouse-devices decode`: one JSON line per file; unreadable files are reported, not fatal.
+
+use std::process::Command;
+
+#[test]
+fn decode_prints_one_json_line_per_file_and_goes_on_after_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("invitation.png");
+    qrcode::QrCode::new(b"GH1.test.code")
+        .unwrap()
+        .render::<image::Luma<u8>>()
+        .module_dimensions(6, 6)
+        .build()
+        .save(&good)
+        .unwrap();
+    let empty = dir.path().join("empty.png");
+    std::fs::write(&empty, b"").unwrap();
+    let corrupt = dir.path().join("corrupt.jpg");
+    std::fs::write(&corrupt, b"\xff\xd8\xff\xe0 not really a jpeg").unwrap();
+    let truncated = dir.path().join("truncated.png");
+    let bytes = std::fs::read(&good).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let missing = dir.path().join("missing.png");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+        .arg("decode")
+        .args([&good, &empty, &corrupt, &truncated, &missing])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["codes"], serde_json::json!(["GH1.test.code"]));
+    assert!(lines[0]["ms"].as_f64().unwrap() >= 0.0);
+    for line in &lines[1..] {
+        assert!(
+            line["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{line}"
+        );
+        assert!(line.get("codes").is_none(), "{line}");
+    }
+}
+
+#[test]
+fn decode_without_files_is_a_usage_error() {
+    let output = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+        .arg("decode")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+}
+
+#[test]
+fn a_huge_image_is_refused_not_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.png");
+    // 20,000 × 20,000 claimed in the header; the decoder must refuse before allocating 400 MB.
+    image::GrayImage::new(20_000, 20_000).save(&huge).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+        .args(["decode"])
+        .arg(&huge)
+        .output()
+        .unwrap();
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        line["error"].as_str().unwrap().contains("huge.png"),
+        "{line}"
+    );
+}
