@@ -1,0 +1,127 @@
+//! Decode time per image on the generated set — the pipeline, rqrr alone and zbar — and on
+//! 1280 × 720 camera frames, measured in one run.
+//!
+//! `cargo bench -p gatehouse-devices --bench decode` (needs `zbarimg` from Debian's zbar-tools).
+
+#[path = "../tests/support/testset.rs"]
+mod testset;
+
+use std::{process::Command, time::Instant};
+
+use gatehouse_devices::scan;
+use image::{GrayImage, Luma, RgbImage, imageops};
+
+fn percentile(samples: &mut [f64], percent: usize) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[(samples.len() - 1) * percent / 100]
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut set: Vec<(String, GrayImage)> = Vec::new();
+    for payload in testset::PAYLOADS {
+        for (_, image) in testset::variants(payload) {
+            set.push((payload.to_owned(), image));
+        }
+    }
+    let rounds = 5;
+
+    let (mut pipeline, mut pipeline_read) = (Vec::new(), 0);
+    let (mut rqrr_alone, mut rqrr_read) = (Vec::new(), 0);
+    for round in 0..rounds {
+        for (payload, image) in &set {
+            let started = Instant::now();
+            let codes = scan::decode(image)?;
+            pipeline.push(started.elapsed().as_secs_f64() * 1000.0);
+            let started = Instant::now();
+            let mut prepared = rqrr::PreparedImage::prepare(image.clone());
+            let rqrr_codes: Vec<String> = prepared
+                .detect_grids()
+                .iter()
+                .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+                .collect();
+            rqrr_alone.push(started.elapsed().as_secs_f64() * 1000.0);
+            if round == 0 {
+                pipeline_read += usize::from(codes.iter().any(|c| &c.text == payload));
+                rqrr_read += usize::from(rqrr_codes.iter().any(|t| t == payload));
+            }
+        }
+    }
+
+    // zbar reads all files in one process; its time per image includes loading the PNG.
+    let dir = tempfile::tempdir()?;
+    let mut files = Vec::new();
+    for (i, (_, image)) in set.iter().enumerate() {
+        let file = dir.path().join(format!("{i}.png"));
+        image.save(&file)?;
+        files.push(file);
+    }
+    let started = Instant::now();
+    let output = Command::new("zbarimg")
+        .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+        .args(&files)
+        .output()?;
+    let zbar_ms = started.elapsed().as_secs_f64() * 1000.0 / f64::from(u32::try_from(files.len())?);
+    anyhow::ensure!(
+        output.status.success() || !output.stdout.is_empty(),
+        "zbarimg failed"
+    );
+    // Which files zbar reads: one process per file, so each answer belongs to its file.
+    let zbar_read = set
+        .iter()
+        .zip(&files)
+        .filter(|((payload, _), file)| {
+            Command::new("zbarimg")
+                .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+                .arg(file)
+                .output()
+                .is_ok_and(|o| {
+                    String::from_utf8_lossy(&o.stdout)
+                        .lines()
+                        .any(|l| l == payload)
+                })
+        })
+        .count();
+
+    // A 1280 × 720 colour frame with an invitation code held up in it, grayscale conversion included.
+    let code = testset::render(testset::PAYLOADS[0].as_bytes(), 4);
+    let mut room = GrayImage::from_pixel(1280, 720, Luma([130]));
+    imageops::overlay(&mut room, &code, 500, 180);
+    let colour: RgbImage = image::DynamicImage::ImageLuma8(room).to_rgb8();
+    let mut frame_ms = Vec::new();
+    let mut blank_ms = Vec::new();
+    let blank = RgbImage::from_pixel(1280, 720, image::Rgb([120, 130, 140]));
+    for _ in 0..60 {
+        let started = Instant::now();
+        let gray = image::DynamicImage::ImageRgb8(colour.clone()).to_luma8();
+        let codes = scan::decode(&gray)?;
+        frame_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        anyhow::ensure!(codes.len() == 1, "the frame's code was not read");
+        let started = Instant::now();
+        let gray = image::DynamicImage::ImageRgb8(blank.clone()).to_luma8();
+        scan::decode(&gray)?;
+        blank_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+
+    let n = set.len();
+    println!("\n| decoder | read (of {n}) | ms per image p50 / p95 |");
+    println!("|---|---|---|");
+    println!(
+        "| Gatehouse pipeline | {pipeline_read} | {:.2} / {:.2} |",
+        percentile(&mut pipeline, 50),
+        percentile(&mut pipeline, 95)
+    );
+    println!(
+        "| rqrr alone | {rqrr_read} | {:.2} / {:.2} |",
+        percentile(&mut rqrr_alone, 50),
+        percentile(&mut rqrr_alone, 95)
+    );
+    println!("| zbar (`zbarimg`, mean incl. PNG loading) | {zbar_read} | {zbar_ms:.2} (mean) |");
+    println!(
+        "\n1280×720 frame incl. grayscale: with a code p50 {:.2} / p95 {:.2} ms; without a code p50 {:.2} / p95 {:.2} ms",
+        percentile(&mut frame_ms, 50),
+        percentile(&mut frame_ms, 95),
+        percentile(&mut blank_ms, 50),
+        percentile(&mut blank_ms, 95)
+    );
+    Ok(())
+}
