@@ -1,7 +1,11 @@
-//! The kiosk's hardware: reading QR codes from camera frames (`scan`); camera capture, badge
-//! PDFs and printing follow.
+//! The kiosk's hardware: frames from a camera or image files (`camera`), QR codes read from them
+//! (`scan`) by a scanner that reports each code once (`scanner`, `debounce`). Badge PDFs and
+//! printing follow.
 //!
 //! The kiosk depends on this crate, never the reverse, and nothing here knows about the cloud.
 
+pub mod camera;
+pub mod debounce;
 pub mod frame;
 pub mod scan;
+pub mod scanner;

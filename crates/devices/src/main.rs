@@ -3,7 +3,11 @@
 use std::{path::PathBuf, process::ExitCode, time::Instant};
 
 use clap::{Parser, Subcommand};
-use gatehouse_devices::{frame, scan};
+use gatehouse_devices::{
+    camera::FileCamera,
+    frame, scan,
+    scanner::{ScanEvent, Scanner},
+};
 use serde_json::json;
 
 #[derive(Debug, Parser)]
@@ -24,6 +28,16 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Watch a file camera (an image, or a folder of images played in a loop) and print each
+    /// code as it comes into view, as a JSON line.
+    Watch {
+        /// The image file or folder.
+        #[arg(long)]
+        file: PathBuf,
+        /// Frames per second.
+        #[arg(long, default_value_t = 15)]
+        fps: u32,
+    },
 }
 
 fn main() -> ExitCode {
@@ -31,6 +45,21 @@ fn main() -> ExitCode {
         Command::Decode { files } => {
             for file in files {
                 println!("{}", decode_file(&file));
+            }
+        }
+        Command::Watch { file, fps } => {
+            if let Err(error) = FileCamera::open(&file, fps) {
+                eprintln!("gatehouse-devices: {error}");
+                return ExitCode::FAILURE;
+            }
+            let scanner = Scanner::start(move || FileCamera::open(&file, fps));
+            for event in &scanner.events {
+                let line = match event {
+                    ScanEvent::Code(code) => json!({"code": code}),
+                    ScanEvent::CameraLost(error) => json!({"camera": "lost", "error": error}),
+                    ScanEvent::CameraBack => json!({"camera": "back"}),
+                };
+                println!("{line}");
             }
         }
     }

@@ -75,3 +75,44 @@ fn a_huge_image_is_refused_not_decoded() {
         "{line}"
     );
 }
+
+#[test]
+fn watch_prints_a_code_as_it_comes_into_view() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap();
+    qrcode::QrCode::new(b"GH1.watch")
+        .unwrap()
+        .render::<image::Luma<u8>>()
+        .module_dimensions(6, 6)
+        .build()
+        .save(dir.path().join("frame.png"))
+        .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+        .args(["watch", "--fps", "10", "--file"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&first).unwrap(),
+        serde_json::json!({"code": "GH1.watch"})
+    );
+}
+
+#[test]
+fn watch_on_an_empty_folder_fails_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+        .args(["watch", "--file"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("has no images"));
+}

@@ -1,0 +1,115 @@
+//! The scanner over a file camera: each code reported once while in view, again after it left;
+//! a camera that fails is reported and reopened, never a panic.
+
+mod support;
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
+
+use gatehouse_devices::{
+    camera::{CameraError, FileCamera, FrameSource},
+    scanner::{ScanEvent, Scanner},
+};
+use image::{GrayImage, Luma};
+use support::testset::render;
+
+fn events_until(scanner: &Scanner, count: usize) -> Vec<ScanEvent> {
+    let mut events = Vec::new();
+    while events.len() < count {
+        match scanner.events.recv_timeout(Duration::from_secs(20)) {
+            Ok(event) => events.push(event),
+            Err(_) => break,
+        }
+    }
+    events
+}
+
+#[test]
+fn a_code_held_up_is_reported_once_and_again_after_it_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let blank = GrayImage::from_pixel(320, 320, Luma([230]));
+    let mut n = 0;
+    let mut put = |image: &GrayImage| {
+        image.save(dir.path().join(format!("{n:03}.png"))).unwrap();
+        n += 1;
+    };
+    let a = render(b"GH1.visitor-a", 6);
+    let b = render(b"GH1.visitor-b", 6);
+    // At 30 frames a second: A for half a second, nobody for a second, A again, then B, then
+    // nobody. Frames may be dropped when decoding falls behind; what a visitor does may not.
+    for (image, frames) in [(&a, 15), (&blank, 30), (&a, 15), (&b, 15), (&blank, 30)] {
+        for _ in 0..frames {
+            put(image);
+        }
+    }
+    let folder = dir.path().to_path_buf();
+    let scanner = Scanner::start(move || FileCamera::open(&folder, 30));
+    let events = events_until(&scanner, 3);
+    assert_eq!(
+        events,
+        [
+            ScanEvent::Code("GH1.visitor-a".into()),
+            ScanEvent::Code("GH1.visitor-a".into()),
+            ScanEvent::Code("GH1.visitor-b".into()),
+        ]
+    );
+}
+
+/// A camera that delivers a few frames, then fails as if unplugged.
+struct FlakyCamera {
+    frames_left: usize,
+    frame: GrayImage,
+}
+
+impl FrameSource for FlakyCamera {
+    fn next_frame(&mut self) -> Result<GrayImage, CameraError> {
+        std::thread::sleep(Duration::from_millis(20));
+        if self.frames_left == 0 {
+            return Err(CameraError::Lost("unplugged".into()));
+        }
+        self.frames_left -= 1;
+        Ok(self.frame.clone())
+    }
+}
+
+#[test]
+fn an_unplugged_camera_is_reported_and_reopened() {
+    let opened = Arc::new(AtomicUsize::new(0));
+    let count = opened.clone();
+    let frame = render(b"GH1.visitor-c", 6);
+    let scanner = Scanner::start(move || {
+        let n = count.fetch_add(1, Ordering::SeqCst);
+        if n == 1 {
+            return Err(CameraError::Lost("no such device".into()));
+        }
+        Ok(FlakyCamera {
+            frames_left: 3,
+            frame: frame.clone(),
+        })
+    });
+    let events = events_until(&scanner, 3);
+    assert_eq!(events[0], ScanEvent::Code("GH1.visitor-c".into()));
+    assert!(
+        matches!(&events[1], ScanEvent::CameraLost(e) if e.contains("unplugged")),
+        "{events:?}"
+    );
+    assert_eq!(events[2], ScanEvent::CameraBack);
+    assert!(
+        opened.load(Ordering::SeqCst) >= 3,
+        "the camera was reopened"
+    );
+}
+
+#[test]
+fn a_file_camera_on_nothing_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = FileCamera::open(dir.path(), 10).unwrap_err();
+    assert!(err.to_string().contains("has no images"), "{err}");
+    let err = FileCamera::open(&dir.path().join("missing.png"), 10).unwrap_err();
+    assert!(err.to_string().contains("has no images"), "{err}");
+}
