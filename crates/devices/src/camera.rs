@@ -1,6 +1,6 @@
-//! Where frames come from. A *file camera* reads an image file or a folder of images, looping at
-//! a set rate — for tests, the demo, and kiosks without a camera. (Device cameras through nokhwa
-//! implement the same trait.)
+//! Where frames come from: a real camera through nokhwa, or a *file camera* that reads an image
+//! file or a folder of images, looping at a set rate — for tests, the demo, and kiosks without a
+//! camera. Both hand out grayscale frames through [`FrameSource`].
 
 use std::{
     path::{Path, PathBuf},
@@ -21,8 +21,9 @@ pub enum CameraError {
     Frame(#[from] FrameError),
 }
 
-/// Something that hands out grayscale frames, one at a time, at its own pace.
-pub trait FrameSource: Send {
+/// Something that hands out grayscale frames, one at a time, at its own pace. It lives on the
+/// capture thread that opened it, so it need not be `Send` (nokhwa's cameras are not).
+pub trait FrameSource {
     /// The next frame; blocks until it is due.
     fn next_frame(&mut self) -> Result<GrayImage, CameraError>;
 }
@@ -78,5 +79,71 @@ impl FrameSource for FileCamera {
         let file = &self.files[self.next];
         self.next = (self.next + 1) % self.files.len();
         Ok(frame::load(file)?)
+    }
+}
+
+/// A camera the machine has.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CameraInfo {
+    /// What to pass to [`DeviceCamera::open`]: an index, or a device path on Linux.
+    pub id: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// The machine's cameras (none where there is no `/dev/video*`).
+pub fn list_cameras() -> Result<Vec<CameraInfo>, CameraError> {
+    let cameras = nokhwa::query(nokhwa::utils::ApiBackend::Auto)
+        .map_err(|e| CameraError::Lost(format!("cannot list cameras: {e}")))?;
+    Ok(cameras
+        .into_iter()
+        .map(|c| CameraInfo {
+            id: c.index().to_string(),
+            name: c.human_name(),
+            description: c.description().to_owned(),
+        })
+        .collect())
+}
+
+/// A real camera through nokhwa, delivering grayscale frames.
+pub struct DeviceCamera {
+    camera: nokhwa::Camera,
+}
+
+impl std::fmt::Debug for DeviceCamera {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DeviceCamera({})", self.camera.info().human_name())
+    }
+}
+
+impl DeviceCamera {
+    /// Opens camera `id` (an index like `0`, or a name) at the format closest to the request.
+    pub fn open(id: &str, width: u32, height: u32, fps: u32) -> Result<Self, CameraError> {
+        use nokhwa::utils::{
+            CameraFormat, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType,
+            Resolution,
+        };
+        let index = id
+            .parse()
+            .map_or_else(|_| CameraIndex::String(id.to_owned()), CameraIndex::Index);
+        let requested =
+            RequestedFormat::new::<nokhwa::pixel_format::LumaFormat>(RequestedFormatType::Closest(
+                CameraFormat::new(Resolution::new(width, height), FrameFormat::MJPEG, fps),
+            ));
+        let mut camera = nokhwa::Camera::new(index, requested)
+            .map_err(|e| CameraError::Lost(format!("cannot open camera {id}: {e}")))?;
+        camera
+            .open_stream()
+            .map_err(|e| CameraError::Lost(format!("cannot start camera {id}: {e}")))?;
+        Ok(Self { camera })
+    }
+}
+
+impl FrameSource for DeviceCamera {
+    fn next_frame(&mut self) -> Result<GrayImage, CameraError> {
+        self.camera
+            .frame()
+            .and_then(|buffer| buffer.decode_image::<nokhwa::pixel_format::LumaFormat>())
+            .map_err(|e| CameraError::Lost(e.to_string()))
     }
 }

@@ -4,7 +4,7 @@ use std::{path::PathBuf, process::ExitCode, time::Instant};
 
 use clap::{Parser, Subcommand};
 use gatehouse_devices::{
-    camera::FileCamera,
+    camera::{self, DeviceCamera, FileCamera},
     frame, scan,
     scanner::{ScanEvent, Scanner},
 };
@@ -28,12 +28,17 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Watch a file camera (an image, or a folder of images played in a loop) and print each
-    /// code as it comes into view, as a JSON line.
+    /// List the machine's cameras, one JSON line each.
+    Cameras,
+    /// Watch a camera, or a file camera (an image, or a folder of images played in a loop), and
+    /// print each code as it comes into view, as a JSON line.
     Watch {
-        /// The image file or folder.
+        /// The camera: an index such as 0, or a name.
+        #[arg(long, conflicts_with = "file", default_value = "0")]
+        camera: String,
+        /// An image file or folder to play instead of a camera.
         #[arg(long)]
-        file: PathBuf,
+        file: Option<PathBuf>,
         /// Frames per second.
         #[arg(long, default_value_t = 15)]
         fps: u32,
@@ -47,12 +52,28 @@ fn main() -> ExitCode {
                 println!("{}", decode_file(&file));
             }
         }
-        Command::Watch { file, fps } => {
-            if let Err(error) = FileCamera::open(&file, fps) {
+        Command::Cameras => match camera::list_cameras() {
+            Ok(cameras) => {
+                for found in cameras {
+                    println!("{}", json!(found));
+                }
+            }
+            Err(error) => {
                 eprintln!("gatehouse-devices: {error}");
                 return ExitCode::FAILURE;
             }
-            let scanner = Scanner::start(move || FileCamera::open(&file, fps));
+        },
+        Command::Watch { camera, file, fps } => {
+            let scanner = match file {
+                Some(file) => {
+                    if let Err(error) = FileCamera::open(&file, fps) {
+                        eprintln!("gatehouse-devices: {error}");
+                        return ExitCode::FAILURE;
+                    }
+                    Scanner::start(move || FileCamera::open(&file, fps))
+                }
+                None => Scanner::start(move || DeviceCamera::open(&camera, 1280, 720, fps)),
+            };
             for event in &scanner.events {
                 let line = match event {
                     ScanEvent::Code(code) => json!({"code": code}),

@@ -116,3 +116,45 @@ fn watch_on_an_empty_folder_fails_with_a_clear_error() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("has no images"));
 }
+
+#[test]
+fn cameras_lists_each_camera_as_json_and_none_is_not_an_error() {
+    let output = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+        .arg("cameras")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for line in String::from_utf8(output.stdout).unwrap().lines() {
+        let camera: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(
+            camera["id"].is_string() && camera["name"].is_string(),
+            "{camera}"
+        );
+    }
+}
+
+#[test]
+fn watch_on_a_missing_camera_reports_it_and_keeps_running() {
+    use std::io::BufRead as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+        .args(["watch", "--camera", "/dev/video-gatehouse-missing"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "watch gave up instead of retrying"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let line: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(line["camera"], "lost", "{line}");
+}
