@@ -42,6 +42,9 @@ fn pipeline_reads_everything_zbar_reads_and_more() {
             if read_by_zbar && !read_by_us {
                 missed.push(format!("{p}-{name}"));
             }
+            if !read_by_us {
+                println!("the pipeline missed {p}-{name}");
+            }
         }
     }
     println!("generated set: pipeline {ours}/{total}, zbar {zbars}/{total}");
@@ -100,4 +103,18 @@ fn corners_lie_on_the_code() {
             .iter()
             .all(|&(x, y)| (0.0..=w).contains(&x) && (0.0..=h).contains(&y))
     );
+}
+
+#[test]
+fn shift_jis_payload_comes_back_as_the_right_text() {
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("ゲートハウスへようこそ、受付までどうぞ");
+    let codes = scan::decode(&render(&sjis, 6)).unwrap();
+    assert_eq!(codes.len(), 1);
+    assert_eq!(codes[0].text, "ゲートハウスへようこそ、受付までどうぞ");
+}
+
+#[test]
+fn utf8_payload_comes_back_as_the_right_text() {
+    let codes = scan::decode(&render(PAYLOADS[2].as_bytes(), 6)).unwrap();
+    assert_eq!(codes[0].text, PAYLOADS[2]);
 }

@@ -2,6 +2,10 @@
 //! sizes and spoiled the ways a lobby camera spoils them. Shared by the tests and the benchmark.
 
 #![allow(dead_code)]
+#![allow(
+    clippy::many_single_char_names,
+    reason = "the geometry reads best in its usual letters"
+)]
 
 use image::{GrayImage, Luma, imageops};
 
@@ -66,6 +70,77 @@ fn on_phone(image: &GrayImage) -> GrayImage {
     room
 }
 
+/// `image` seen through a camera: the projective map (homography) taking the output's corners
+/// to `corners` (clockwise from top left, in source pixels) decides where each output pixel
+/// comes from; outside the source is light grey.
+pub fn warped(image: &GrayImage, corners: [(f64, f64); 4], size: (u32, u32)) -> GrayImage {
+    let (w, h) = (f64::from(size.0), f64::from(size.1));
+    let from = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
+    let m = homography(from, corners);
+    let mut out = GrayImage::from_pixel(size.0, size.1, Luma([200]));
+    for (px, py, pixel) in out.enumerate_pixels_mut() {
+        let (x, y) = (f64::from(px), f64::from(py));
+        let d = m[6] * x + m[7] * y + 1.0;
+        let sx = (m[0] * x + m[1] * y + m[2]) / d;
+        let sy = (m[3] * x + m[4] * y + m[5]) / d;
+        if sx >= 0.0 && sy >= 0.0 && sx < f64::from(image.width()) && sy < f64::from(image.height())
+        {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let source = image.get_pixel(sx as u32, sy as u32);
+            *pixel = *source;
+        }
+    }
+    out
+}
+
+/// The 8 parameters of the homography mapping `from[i]` to `to[i]` (Gaussian elimination on the
+/// standard 8 × 8 system).
+fn homography(from: [(f64, f64); 4], to: [(f64, f64); 4]) -> [f64; 8] {
+    let mut a = [[0.0_f64; 9]; 8];
+    for i in 0..4 {
+        let ((x, y), (u, v)) = (from[i], to[i]);
+        a[2 * i] = [x, y, 1.0, 0.0, 0.0, 0.0, -u * x, -u * y, u];
+        a[2 * i + 1] = [0.0, 0.0, 0.0, x, y, 1.0, -v * x, -v * y, v];
+    }
+    for col in 0..8 {
+        let pivot = (col..8)
+            .max_by(|&r, &s| a[r][col].abs().total_cmp(&a[s][col].abs()))
+            .unwrap();
+        a.swap(col, pivot);
+        for row in 0..8 {
+            if row != col {
+                let factor = a[row][col] / a[col][col];
+                let pivot_row = a[col];
+                for (cell, pivot_cell) in a[row].iter_mut().zip(pivot_row).skip(col) {
+                    *cell -= factor * pivot_cell;
+                }
+            }
+        }
+    }
+    std::array::from_fn(|i| a[i][8] / a[i][i])
+}
+
+/// `image` turned by `degrees` about its centre, on white.
+pub fn rotated(image: &GrayImage, degrees: f64) -> GrayImage {
+    let (w, h) = (f64::from(image.width()), f64::from(image.height()));
+    let (cx, cy) = (w / 2.0, h / 2.0);
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    let side = (w.hypot(h)).ceil();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let out_side = side as u32;
+    let mut out = GrayImage::from_pixel(out_side, out_side, Luma([255]));
+    for (px, py, pixel) in out.enumerate_pixels_mut() {
+        let (dx, dy) = (f64::from(px) - side / 2.0, f64::from(py) - side / 2.0);
+        let (sx, sy) = (cos * dx + sin * dy + cx, -sin * dx + cos * dy + cy);
+        if sx >= 0.0 && sy >= 0.0 && sx < w && sy < h {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let source = image.get_pixel(sx as u32, sy as u32);
+            *pixel = *source;
+        }
+    }
+    out
+}
+
 pub fn variants(payload: &str) -> Vec<(String, GrayImage)> {
     let mut out = Vec::new();
     for module in [2, 4, 8] {
@@ -77,6 +152,22 @@ pub fn variants(payload: &str) -> Vec<(String, GrayImage)> {
     let base = render(payload.as_bytes(), 6);
     out.push(("rotated-90".into(), imageops::rotate90(&base)));
     out.push(("rotated-180".into(), imageops::rotate180(&base)));
+    out.push(("rotated-23deg".into(), rotated(&base, 23.0)));
+    let (w, h) = (f64::from(base.width()), f64::from(base.height()));
+    out.push((
+        "perspective".into(),
+        // Held at an angle: the right edge further away than the left.
+        warped(
+            &base,
+            [
+                (-0.05 * w, -0.15 * h),
+                (1.15 * w, 0.0),
+                (1.15 * w, h),
+                (-0.05 * w, 1.15 * h),
+            ],
+            (base.width(), base.height()),
+        ),
+    ));
     out.push(("blurred-1".into(), imageops::blur(&base, 1.0)));
     out.push(("blurred-2.5".into(), imageops::blur(&base, 2.5)));
     out.push(("noisy".into(), noisy(&base, 60)));
