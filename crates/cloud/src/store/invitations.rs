@@ -408,6 +408,8 @@ pub async fn bulk_invitations(
             query.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
+        // As after any bulk load: give the planner statistics for the new rows.
+        sqlx::query("ANALYZE invitations").execute(pool).await?;
     });
     Ok(())
 }
