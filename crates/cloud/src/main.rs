@@ -365,17 +365,9 @@ async fn assign_role(
         .role(role)
         .await?
         .with_context(|| format!("there is no role {role}"))?;
-    if facility != user.facility_id {
-        bail!("role {} belongs to another facility than {email}", role.id);
-    }
-    if let RoleScope::Occupancy(occupancy) = role.scope
-        && user.occupancy_id != Some(occupancy)
-    {
-        bail!(
-            "role {} belongs to another occupancy than {email}'s",
-            role.id
-        );
-    }
+    // The bootstrap CLI acts for the operator, who may assign anything a person may hold.
+    gatehouse_core::access::may_hold(facility, &role, &user.member())
+        .with_context(|| format!("role {} cannot go to {email}", role.id))?;
     db.assign_role(user.id, role.id, None, now).await?;
     Ok(())
 }

@@ -185,6 +185,106 @@ fn admin_sets_up_a_site_from_nothing() {
 }
 
 #[test]
+fn admin_refuses_an_occupancy_role_for_someone_of_another_occupancy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.db");
+    let ok = |output: std::process::Output| {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    };
+    let facility = ["--facility", "Harbour Point"];
+    ok(admin(
+        &db,
+        &[
+            "create-facility",
+            "--name",
+            "Harbour Point",
+            "--address",
+            "Hafenstraße 12",
+            "--time-zone",
+            "Europe/Berlin",
+            "--end-of-day",
+            "19:00",
+        ],
+        None,
+    ));
+    ok(admin(
+        &db,
+        &[
+            "create-occupancy",
+            facility[0],
+            facility[1],
+            "--name",
+            "Northwind Labs",
+        ],
+        None,
+    ));
+    let role = ok(admin(
+        &db,
+        &[
+            "create-role",
+            facility[0],
+            facility[1],
+            "--occupancy",
+            "Northwind Labs",
+            "--preset",
+            "visitor_invitation_only",
+        ],
+        None,
+    ));
+    ok(admin(
+        &db,
+        &[
+            "create-occupancy",
+            facility[0],
+            facility[1],
+            "--name",
+            "Blue Harbor Legal",
+        ],
+        None,
+    ));
+    ok(admin(
+        &db,
+        &[
+            "create-user",
+            facility[0],
+            facility[1],
+            "--occupancy",
+            "Blue Harbor Legal",
+            "--name",
+            "Bert Blue",
+            "--email",
+            "bert@blueharbor.example",
+        ],
+        None,
+    ));
+    let refused = admin(
+        &db,
+        &[
+            "assign-role",
+            "--email",
+            "bert@blueharbor.example",
+            "--role",
+            &role,
+        ],
+        None,
+    );
+    assert!(
+        !refused.status.success(),
+        "Northwind's role went to Blue Harbor"
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("an occupancy's role can only be given to people of that occupancy"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn admin_refuses_bad_input_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("site.db");

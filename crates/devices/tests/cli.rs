@@ -76,9 +76,28 @@ fn a_huge_image_is_refused_not_decoded() {
     );
 }
 
+/// Starts `gatehouse-devices ARGS`, reads its first line of output, and checks it is still
+/// running (watch never gives up by itself) before stopping it.
+fn first_line_of_watch(args: &[&std::ffi::OsStr]) -> serde_json::Value {
+    use std::io::BufRead as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let still_running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(still_running, "watch stopped by itself");
+    serde_json::from_str(&first).unwrap()
+}
+
 #[test]
 fn watch_prints_a_code_as_it_comes_into_view() {
-    use std::io::BufRead as _;
     let dir = tempfile::tempdir().unwrap();
     qrcode::QrCode::new(b"GH1.watch")
         .unwrap()
@@ -87,22 +106,9 @@ fn watch_prints_a_code_as_it_comes_into_view() {
         .build()
         .save(dir.path().join("frame.png"))
         .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
-        .args(["watch", "--fps", "10", "--file"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&first).unwrap(),
-        serde_json::json!({"code": "GH1.watch"})
-    );
+    let args = ["watch", "--fps", "10", "--file"].map(std::ffi::OsStr::new);
+    let line = first_line_of_watch(&[&args[..], &[dir.path().as_os_str()]].concat());
+    assert_eq!(line, serde_json::json!({"code": "GH1.watch"}));
 }
 
 #[test]
@@ -139,22 +145,7 @@ fn cameras_lists_each_camera_as_json_and_none_is_not_an_error() {
 
 #[test]
 fn watch_on_a_missing_camera_reports_it_and_keeps_running() {
-    use std::io::BufRead as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
-        .args(["watch", "--camera", "/dev/video-gatehouse-missing"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "watch gave up instead of retrying"
-    );
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let line: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let args = ["watch", "--camera", "/dev/video-gatehouse-missing"].map(std::ffi::OsStr::new);
+    let line = first_line_of_watch(&args);
     assert_eq!(line["camera"], "lost", "{line}");
 }

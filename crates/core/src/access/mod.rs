@@ -223,15 +223,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
         }
         Action::AssignRole { facility, role, to } => {
             administer(actor, facility, role.scope)?;
-            if to.facility != facility {
-                return Err(Denied::OtherFacility);
-            }
-            match role.scope {
-                RoleScope::Occupancy(occupancy) if to.occupancy != Some(occupancy) => {
-                    Err(Denied::RoleOfAnotherOccupancy)
-                }
-                _ => Ok(()),
-            }
+            may_hold(facility, role, to)
         }
         Action::AddPerson {
             facility,
@@ -253,6 +245,20 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
                 Err(Denied::FacilityManagersOnly)
             }
         }
+    }
+}
+
+/// Whether `person` may hold `role` of `facility` at all, whoever assigns it: a role never
+/// crosses facilities, and an occupancy's role goes only to that occupancy's people.
+pub fn may_hold(facility: FacilityId, role: &Role, person: &Member) -> Result<(), Denied> {
+    if person.facility != facility {
+        return Err(Denied::OtherFacility);
+    }
+    match role.scope {
+        RoleScope::Occupancy(occupancy) if person.occupancy != Some(occupancy) => {
+            Err(Denied::RoleOfAnotherOccupancy)
+        }
+        _ => Ok(()),
     }
 }
 
