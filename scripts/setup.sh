@@ -16,6 +16,10 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver
   # Looking at what it makes: screenshots, PDFs, QR codes; the UI in a real browser.
   imagemagick poppler-utils zbar-tools chromium
+  # Printing badges: a CUPS server with a PDF queue for tests, and its client tools.
+  cups-daemon cups-client cups-bsd printer-driver-cups-pdf
+  # Load for the cloud's benchmark.
+  wrk
   # Talking to PostgreSQL in tests.
   postgresql-client curl ca-certificates
 )

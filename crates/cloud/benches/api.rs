@@ -1,16 +1,13 @@
 //! The cloud under load, over HTTP on loopback, SQLite and PostgreSQL side by side:
 //! - listing one day's invitations and searching by visitor name with 100,000 invitations stored
 //!   (p50/p99 of sequential requests);
-//! - creating + approving invitations from 16 concurrent clients (pairs per second).
+//! - creating + approving invitations from 16 concurrent connections of `wrk`, a load generator
+//!   in a process of its own (pairs per second).
 //!
 //! `cargo bench -p gatehouse-cloud --bench api` (PostgreSQL from `GATEHOUSE_TEST_DATABASE_URL`,
 //! default `postgres://postgres@127.0.0.1:5432/postgres`; skipped if unreachable).
 
-use std::{
-    str::FromStr as _,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{str::FromStr as _, time::Instant};
 
 use chrono::{NaiveTime, TimeDelta, TimeZone as _, Utc};
 use gatehouse_cloud::{
@@ -20,7 +17,6 @@ use gatehouse_core::{
     Category, CategoryKind, Email, PermissionSet, RoleScope, category::AccessProfile,
     role::RoleName,
 };
-use serde_json::json;
 use sqlx::{Connection as _, PgConnection, postgres::PgConnectOptions};
 use tokio::net::TcpListener;
 
@@ -143,7 +139,7 @@ async fn run(url: DatabaseUrl) -> anyhow::Result<Results> {
         format!("/api/v1/invitations?q={name}&limit=50")
     })
     .await?;
-    let pairs_per_second = create_and_approve(&client, &bench).await?;
+    let pairs_per_second = create_and_approve(&bench).await?;
     let _ = stop.send(());
     server.await??;
     database.close().await;
@@ -275,37 +271,42 @@ async fn latencies(
     Ok((at(50), at(99)))
 }
 
-async fn create_and_approve(client: &reqwest::Client, bench: &Bench) -> anyhow::Result<f64> {
-    let deadline = Instant::now() + Duration::from_secs(LOAD_SECONDS);
-    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let started = Instant::now();
-    let mut clients = Vec::new();
-    for c in 0..CLIENTS {
-        let (client, done) = (client.clone(), done.clone());
-        let (address, token) = (bench.address.clone(), bench.token.clone());
-        clients.push(tokio::spawn(async move {
-            let mut n = 0;
-            while Instant::now() < deadline {
-                n += 1;
-                let starts = Utc::now() + TimeDelta::days(1);
-                let created: serde_json::Value = client.post(format!("{address}/api/v1/invitations")).bearer_auth(&token)
-                    .json(&json!({
-                        "category": "contractor",
-                        "visitor": {"name": format!("Load {c} {n}"), "email": format!("load{c}.{n}@guest.example")},
-                        "window": {"starts_at": starts, "ends_at": starts + TimeDelta::hours(1)},
-                    }))
-                    .send().await?.error_for_status()?.json().await?;
-                let id = created["id"].as_str().unwrap_or_default().to_owned();
-                client.post(format!("{address}/api/v1/invitations/{id}/approve")).bearer_auth(&token)
-                    .send().await?.error_for_status()?;
-                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            anyhow::Ok(())
-        }));
-    }
-    for client in clients {
-        client.await??;
-    }
-    let pairs = u32::try_from(done.load(std::sync::atomic::Ordering::Relaxed))?;
-    Ok(f64::from(pairs) / started.elapsed().as_secs_f64())
+/// Creates and approves invitations with `wrk` (a load generator in C, in a process of its own)
+/// for `LOAD_SECONDS` from `CLIENTS` connections; see `create_approve.lua`.
+async fn create_and_approve(bench: &Bench) -> anyhow::Result<f64> {
+    let starts = Utc::now() + TimeDelta::days(1);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/create_approve.lua");
+    let output = tokio::process::Command::new("wrk")
+        .args(["--threads", "2", "--connections", &CLIENTS.to_string()])
+        .args([
+            "--duration",
+            &format!("{LOAD_SECONDS}s"),
+            "--script",
+            script,
+        ])
+        .arg(&bench.address)
+        .env("GATEHOUSE_BENCH_TOKEN", &bench.token)
+        .env("GATEHOUSE_BENCH_STARTS_AT", starts.to_rfc3339())
+        .env(
+            "GATEHOUSE_BENCH_ENDS_AT",
+            (starts + TimeDelta::hours(1)).to_rfc3339(),
+        )
+        .output()
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot start wrk ({error}): apt-get install wrk"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    anyhow::ensure!(
+        output.status.success(),
+        "wrk failed: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or_default())?;
+    anyhow::ensure!(
+        summary["non_2xx"] == 0 && summary["socket_errors"] == 0,
+        "requests failed under load: {summary}"
+    );
+    let requests = summary["requests"].as_f64().unwrap_or_default();
+    let seconds = summary["seconds"].as_f64().unwrap_or(f64::INFINITY);
+    Ok(requests / 2.0 / seconds)
 }

@@ -1,0 +1,576 @@
+//! What badges and muster lists share: the embedded fonts, text measured and fitted to a width,
+//! and a page drawn in millimetres from the bottom-left corner.
+
+use std::{collections::BTreeSet, sync::OnceLock};
+
+use printpdf::{
+    Color, FontId, Greyscale, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem,
+    WindingOrder, XObjectId, XObjectTransform,
+};
+
+const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Regular.ttf");
+const BOLD: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Bold.ttf");
+const MM_PER_PT: f32 = 25.4 / 72.0;
+
+/// The two weights of Noto Sans (Latin, Greek, Cyrillic), parsed once per process.
+fn parsed() -> &'static [ParsedFont; 2] {
+    static FONTS: OnceLock<[ParsedFont; 2]> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let parse = |bytes: &[u8]| {
+            ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the bundled font parses")
+        };
+        [parse(REGULAR), parse(BOLD)]
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    Regular,
+    Bold,
+}
+
+impl Weight {
+    fn font(self) -> &'static ParsedFont {
+        &parsed()[self as usize]
+    }
+
+    /// The font cut down to the glyphs of `chars` (a badge uses a few dozen of its 3,000), so
+    /// the PDF carries kilobytes of font instead of half a megabyte.
+    fn subset(self, chars: &BTreeSet<char>) -> ParsedFont {
+        use allsorts::{binary::read::ReadScope, font_data::FontData, subset};
+        let bytes = match self {
+            Self::Regular => REGULAR,
+            Self::Bold => BOLD,
+        };
+        let full = self.font();
+        let mut glyphs: Vec<u16> = chars
+            .iter()
+            .filter_map(|&c| full.lookup_glyph_index(u32::from(c)))
+            .collect();
+        glyphs.push(0);
+        glyphs.sort_unstable();
+        glyphs.dedup();
+        ReadScope::new(bytes)
+            .read::<FontData<'_>>()
+            .ok()
+            .and_then(|data| data.table_provider(0).ok())
+            .and_then(|provider| {
+                subset::subset(
+                    &provider,
+                    &glyphs,
+                    &subset::SubsetProfile::Pdf,
+                    subset::CmapTarget::Unicode,
+                )
+                .ok()
+            })
+            .and_then(|subset| ParsedFont::from_bytes(&subset, 0, &mut Vec::new()))
+            .unwrap_or_else(|| full.clone())
+    }
+}
+
+/// The width of `text` in millimetres at `size` points.
+pub fn width(text: &str, weight: Weight, size: f32) -> f32 {
+    let font = weight.font();
+    let units: u32 = text
+        .chars()
+        .map(|c| {
+            let glyph = font.lookup_glyph_index(u32::from(c)).unwrap_or(0);
+            u32::from(font.get_glyph_width(glyph).unwrap_or(0))
+        })
+        .sum();
+    #[expect(clippy::cast_precision_loss, reason = "widths of short lines")]
+    let em = units as f32 / f32::from(font.pdf_font_metrics.units_per_em);
+    em * size * MM_PER_PT
+}
+
+/// Text set in as few lines as fit, as large as fits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fitted {
+    pub size: f32,
+    pub lines: Vec<String>,
+}
+
+/// Sets `text` within `max_width` mm at the largest size from `sizes.0` down to `sizes.1` that
+/// fits: on one line, or once shrunk by a quarter on up to `max_lines` lines, broken at spaces and
+/// hyphens (and inside words too long for a line). At the smallest size, what still does not fit
+/// ends in "…".
+pub fn fit(
+    text: &str,
+    weight: Weight,
+    max_width: f32,
+    sizes: (f32, f32),
+    max_lines: usize,
+) -> Fitted {
+    let (largest, smallest) = sizes;
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut size = largest;
+    while size >= smallest {
+        // One line until it has shrunk by a quarter; below that, a second line reads better.
+        let most = if size > largest * 0.75 {
+            1
+        } else {
+            max_lines.max(1)
+        };
+        for lines in 1..=most {
+            if let Some(broken) = wrap(&text, weight, size, max_width, lines) {
+                return Fitted {
+                    size,
+                    lines: broken,
+                };
+            }
+        }
+        size -= 0.5;
+    }
+    let mut lines = wrap_greedy(&text, weight, smallest, max_width);
+    let cut = lines.len() > max_lines.max(1);
+    lines.truncate(max_lines.max(1));
+    if let (true, Some(last)) = (cut, lines.last_mut()) {
+        while !last.is_empty() && width(&format!("{last}…"), weight, smallest) > max_width {
+            last.pop();
+        }
+        *last = format!("{}…", last.trim_end());
+    }
+    Fitted {
+        size: smallest,
+        lines,
+    }
+}
+
+/// `text` in at most `lines` lines of `max_width`, balanced, or `None`.
+fn wrap(
+    text: &str,
+    weight: Weight,
+    size: f32,
+    max_width: f32,
+    lines: usize,
+) -> Option<Vec<String>> {
+    if lines == 1 {
+        return (width(text, weight, size) <= max_width).then(|| vec![text.to_owned()]);
+    }
+    let broken = wrap_greedy(text, weight, size, max_width);
+    (broken.len() <= lines).then_some(broken)
+}
+
+/// Breaks after spaces and hyphens, filling each line; a word wider than a line is cut.
+fn wrap_greedy(text: &str, weight: Weight, size: f32, max_width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for piece in pieces(text) {
+        let candidate = format!("{line}{piece}");
+        if width(candidate.trim_end(), weight, size) <= max_width {
+            line = candidate;
+            continue;
+        }
+        if !line.trim().is_empty() {
+            lines.push(line.trim_end().to_owned());
+        }
+        line = String::new();
+        for c in piece.chars() {
+            if !line.is_empty() && width(&format!("{line}{c}"), weight, size) > max_width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.trim().is_empty() {
+        lines.push(line.trim_end().to_owned());
+    }
+    lines
+}
+
+/// Words with the space or hyphen that follows them.
+fn pieces(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| c == ' ' || c == '-')
+            .map_or(rest.len(), |(i, c)| i + c.len_utf8());
+        let (piece, after) = rest.split_at(end);
+        rest = after;
+        Some(piece)
+    })
+}
+
+/// `text` cut to `max_width` with a trailing "…" if it was too wide.
+pub fn ellipsize(text: &str, weight: Weight, size: f32, max_width: f32) -> String {
+    if width(text, weight, size) <= max_width {
+        return text.to_owned();
+    }
+    let mut cut = text.to_owned();
+    while !cut.is_empty() && width(&format!("{cut}…"), weight, size) > max_width {
+        cut.pop();
+    }
+    format!("{}…", cut.trim_end())
+}
+
+/// A colour from `#RRGGBB`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Colour {
+    pub r: u8,
+    pub g: u8,
+    pub b: u8,
+}
+
+impl Colour {
+    pub const BLACK: Self = Self { r: 0, g: 0, b: 0 };
+    pub const WHITE: Self = Self {
+        r: 255,
+        g: 255,
+        b: 255,
+    };
+
+    pub fn parse(hex: &str) -> Option<Self> {
+        let digits = hex.strip_prefix('#')?;
+        if digits.len() != 6 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        let channel = |at: usize| u8::from_str_radix(&digits[at..at + 2], 16).ok();
+        Some(Self {
+            r: channel(0)?,
+            g: channel(2)?,
+            b: channel(4)?,
+        })
+    }
+
+    /// Black or white, whichever reads better on this colour.
+    #[must_use]
+    pub fn ink(self) -> Self {
+        let luminance =
+            0.2126 * f32::from(self.r) + 0.7152 * f32::from(self.g) + 0.0722 * f32::from(self.b);
+        if luminance > 150.0 {
+            Self::BLACK
+        } else {
+            Self::WHITE
+        }
+    }
+
+    fn pdf(self) -> Color {
+        if self.r == self.g && self.g == self.b {
+            return Color::Greyscale(Greyscale {
+                percent: f32::from(self.r) / 255.0,
+                icc_profile: None,
+            });
+        }
+        Color::Rgb(Rgb {
+            r: f32::from(self.r) / 255.0,
+            g: f32::from(self.g) / 255.0,
+            b: f32::from(self.b) / 255.0,
+            icc_profile: None,
+        })
+    }
+}
+
+/// Where text sits on its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Centre,
+    Right,
+}
+
+/// One page's drawing, in millimetres from the bottom-left corner.
+#[derive(Debug)]
+pub struct Page {
+    pub width: f32,
+    pub height: f32,
+    ops: Vec<Op>,
+    fonts: [FontId; 2],
+    used: [BTreeSet<char>; 2],
+}
+
+impl Page {
+    pub fn new(sheet: &Sheet, width: f32, height: f32) -> Self {
+        Self {
+            width,
+            height,
+            ops: Vec::new(),
+            fonts: sheet.fonts.clone(),
+            used: Default::default(),
+        }
+    }
+
+    pub fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, colour: Colour) {
+        self.ops.push(Op::SetFillColor { col: colour.pdf() });
+        let mut rect = Rect::from_xywh(Mm(x).into(), Mm(y).into(), Mm(w).into(), Mm(h).into());
+        rect.mode = Some(PaintMode::Fill);
+        self.ops.push(Op::DrawRectangle { rectangle: rect });
+    }
+
+    /// A rectangle's outline, `thickness` points wide.
+    pub fn frame(&mut self, x: f32, y: f32, w: f32, h: f32, thickness: f32) {
+        self.ops.push(Op::SetOutlineColor {
+            col: Colour::BLACK.pdf(),
+        });
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        let mut rect = Rect::from_xywh(Mm(x).into(), Mm(y).into(), Mm(w).into(), Mm(h).into());
+        rect.mode = Some(PaintMode::Stroke);
+        self.ops.push(Op::DrawRectangle { rectangle: rect });
+    }
+
+    /// One line of text with its baseline at `y`, aligned within `x .. x + w`.
+    pub fn text(
+        &mut self,
+        text: &str,
+        at: (f32, f32, f32),
+        weight: Weight,
+        size: f32,
+        colour: Colour,
+        align: Align,
+    ) {
+        let (x, y, w) = at;
+        self.used[weight as usize].extend(text.chars());
+        let x = match align {
+            Align::Left => x,
+            Align::Centre => x + (w - width(text, weight, size)) / 2.0,
+            Align::Right => x + w - width(text, weight, size),
+        };
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: colour.pdf() },
+            Op::SetFont {
+                font: PdfFontHandle::External(self.fonts[weight as usize].clone()),
+                size: Pt(size),
+            },
+            Op::SetTextCursor {
+                pos: Point::new(Mm(x), Mm(y)),
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(text.to_owned())],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// Fitted lines from `top` down, `leading` × size apart; returns the baseline of the last.
+    pub fn lines(
+        &mut self,
+        fitted: &Fitted,
+        at: (f32, f32, f32),
+        weight: Weight,
+        colour: Colour,
+        align: Align,
+    ) -> f32 {
+        let (x, top, w) = at;
+        let step = fitted.size * MM_PER_PT * 1.15;
+        let mut baseline = top - fitted.size * MM_PER_PT * 0.8;
+        for (i, line) in fitted.lines.iter().enumerate() {
+            if i > 0 {
+                baseline -= step;
+            }
+            self.text(line, (x, baseline, w), weight, fitted.size, colour, align);
+        }
+        baseline
+    }
+
+    /// A QR code of `payload` filling a `size` mm square, dark modules as one filled path (no
+    /// seams between modules when rasterised); the quiet zone is the caller's white margin.
+    pub fn qr(&mut self, code: &qrcode::QrCode, x: f32, y: f32, size: f32) {
+        let modules = code.width();
+        #[expect(clippy::cast_precision_loss, reason = "at most 177 modules")]
+        let module = size / modules as f32;
+        let colours = code.to_colors();
+        let mut rings = Vec::new();
+        for row in 0..modules {
+            let mut column = 0;
+            while column < modules {
+                if colours[row * modules + column] != qrcode::Color::Dark {
+                    column += 1;
+                    continue;
+                }
+                let start = column;
+                while column < modules && colours[row * modules + column] == qrcode::Color::Dark {
+                    column += 1;
+                }
+                #[expect(clippy::cast_precision_loss, reason = "at most 177 modules")]
+                let (left, right, top) = (
+                    x + start as f32 * module,
+                    x + column as f32 * module,
+                    y + size - row as f32 * module,
+                );
+                let bottom = top - module;
+                rings.push(PolygonRing {
+                    points: [(left, bottom), (right, bottom), (right, top), (left, top)]
+                        .into_iter()
+                        .map(|(px, py)| LinePoint {
+                            p: Point::new(Mm(px), Mm(py)),
+                            bezier: false,
+                        })
+                        .collect(),
+                });
+            }
+        }
+        self.ops.push(Op::SetFillColor {
+            col: Colour::BLACK.pdf(),
+        });
+        self.ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings,
+                mode: PaintMode::Fill,
+                winding_order: WindingOrder::NonZero,
+            },
+        });
+    }
+
+    /// An image placed in the box `x, y, w, h`, scaled to fill its width.
+    pub fn image(&mut self, image: &Placed, x: f32, y: f32, w: f32) {
+        #[expect(clippy::cast_precision_loss, reason = "images of a few hundred pixels")]
+        let (pixels_wide, dpi) = (image.width as f32, 300.0);
+        let natural = pixels_wide / dpi * 25.4;
+        self.ops.push(Op::UseXobject {
+            id: image.id.clone(),
+            transform: XObjectTransform {
+                translate_x: Some(Mm(x).into()),
+                translate_y: Some(Mm(y).into()),
+                scale_x: Some(w / natural),
+                scale_y: Some(w / natural),
+                dpi: Some(dpi),
+                ..XObjectTransform::default()
+            },
+        });
+    }
+}
+
+/// An image added to a document, with its size in pixels.
+#[derive(Debug)]
+pub struct Placed {
+    id: XObjectId,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A document being drawn: its fonts and images, then its pages.
+#[derive(Debug)]
+pub struct Sheet {
+    document: PdfDocument,
+    fonts: [FontId; 2],
+}
+
+impl Sheet {
+    pub fn new(title: &str, created: chrono::DateTime<chrono::Utc>) -> Self {
+        let mut document = PdfDocument::new(title);
+        let fonts = [FontId::new(), FontId::new()];
+        if let Ok(date) = printpdf::OffsetDateTime::from_unix_timestamp(created.timestamp()) {
+            document.metadata.info.creation_date = date;
+            document.metadata.info.modification_date = date;
+            document.metadata.info.metadata_date = date;
+        }
+        document.metadata.info.creator = "Gatehouse".into();
+        document.metadata.info.producer = "Gatehouse".into();
+        Self { document, fonts }
+    }
+
+    /// Adds an RGB image (already scaled to what the page needs).
+    pub fn add_image(&mut self, image: &::image::RgbImage) -> Placed {
+        let raw = printpdf::RawImage {
+            pixels: printpdf::RawImageData::U8(image.as_raw().clone()),
+            width: image.width() as usize,
+            height: image.height() as usize,
+            data_format: printpdf::RawImageFormat::RGB8,
+            tag: Vec::new(),
+        };
+        Placed {
+            id: self.document.add_image(&raw),
+            width: image.width(),
+            height: image.height(),
+        }
+    }
+
+    /// The finished PDF: fonts subset to the glyphs used, images JPEG-compressed.
+    pub fn finish(mut self, pages: Vec<Page>) -> Vec<u8> {
+        let mut used: [BTreeSet<char>; 2] = Default::default();
+        for page in &pages {
+            for (all, on_page) in used.iter_mut().zip(&page.used) {
+                all.extend(on_page);
+            }
+        }
+        for (weight, chars) in [Weight::Regular, Weight::Bold].into_iter().zip(&used) {
+            if !chars.is_empty() {
+                let font = PdfFont::new(weight.subset(chars));
+                self.document
+                    .resources
+                    .fonts
+                    .map
+                    .insert(self.fonts[weight as usize].clone(), font);
+            }
+        }
+        let pages = pages
+            .into_iter()
+            .map(|page| PdfPage::new(Mm(page.width), Mm(page.height), page.ops))
+            .collect();
+        self.document.with_pages(pages);
+        self.document
+            .save(&PdfSaveOptions::default(), &mut Vec::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_name_stays_on_one_line_at_the_largest_size() {
+        let fitted = fit("Ana Li", Weight::Bold, 50.0, (16.0, 8.0), 2);
+        assert_eq!(
+            fitted,
+            Fitted {
+                size: 16.0,
+                lines: vec!["Ana Li".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn a_long_name_shrinks_then_breaks_and_never_exceeds_the_width() {
+        let name = "Maria-Magdalena Alexandrovna Konstantinopoulou-Wittelsbach von Hohenzollern-Sigmaringen";
+        let fitted = fit(name, Weight::Bold, 50.0, (16.0, 8.0), 2);
+        assert!(fitted.lines.len() <= 2, "{fitted:?}");
+        for line in &fitted.lines {
+            assert!(
+                width(line, Weight::Bold, fitted.size) <= 50.0,
+                "{line} at {}",
+                fitted.size
+            );
+        }
+    }
+
+    #[test]
+    fn text_that_cannot_fit_ends_in_an_ellipsis() {
+        let fitted = fit(&"W".repeat(300), Weight::Bold, 40.0, (12.0, 8.0), 2);
+        assert!((fitted.size - 8.0).abs() < f32::EPSILON);
+        assert_eq!(fitted.lines.len(), 2);
+        assert!(fitted.lines[1].ends_with('…'));
+    }
+
+    #[test]
+    fn greek_and_cyrillic_are_measured_with_their_own_glyphs() {
+        assert!(width("Ελένη", Weight::Regular, 10.0) > 5.0);
+        assert!(width("Дмитрий", Weight::Regular, 10.0) > 5.0);
+    }
+
+    #[test]
+    fn colours_parse_from_hex_and_choose_readable_ink() {
+        assert_eq!(
+            Colour::parse("#FFD700"),
+            Some(Colour {
+                r: 255,
+                g: 215,
+                b: 0
+            })
+        );
+        assert_eq!(
+            Colour::parse("#FFD700").map(Colour::ink),
+            Some(Colour::BLACK)
+        );
+        assert_eq!(
+            Colour::parse("#1D4ED8").map(Colour::ink),
+            Some(Colour::WHITE)
+        );
+        assert_eq!(Colour::parse("red"), None);
+        assert_eq!(Colour::parse("#12345"), None);
+    }
+}

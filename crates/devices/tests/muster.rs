@@ -1,0 +1,202 @@
+//! The muster list as the fire warden holds it: the paper size asked for, everyone on it grouped
+//! by zone, the column heads and the time on every page, and nothing that needs colour.
+
+#[path = "support/poppler.rs"]
+mod poppler;
+
+use std::{path::Path, process::Command};
+
+use chrono::{DateTime, FixedOffset};
+use gatehouse_devices::muster::{self, MusterList, OnSite, Paper};
+
+fn at(time: &str) -> DateTime<FixedOffset> {
+    format!("2026-11-25T{time}:00+01:00").parse().unwrap()
+}
+
+fn person(name: &str, zone: Option<&str>) -> OnSite {
+    OnSite {
+        name: name.into(),
+        company: Some("Nordlicht Elektrotechnik GmbH".into()),
+        host: "Fiona Brandt".into(),
+        category: "Contractor".into(),
+        checked_in_at: at("08:15"),
+        zone: zone.map(Into::into),
+    }
+}
+
+fn list(people: Vec<OnSite>, paper: Paper) -> MusterList {
+    MusterList {
+        facility: "Harbour Point".into(),
+        produced_at: at("14:32"),
+        paper,
+        language: gatehouse_devices::badge::Language::En,
+        people,
+    }
+}
+
+fn write(dir: &Path, list: &MusterList) -> std::path::PathBuf {
+    let path = dir.join("muster.pdf");
+    std::fs::write(&path, muster::render(list).unwrap()).unwrap();
+    path
+}
+
+/// 130 people over four zones and "no zone recorded": several pages.
+fn crowd() -> Vec<OnSite> {
+    let zones = [
+        Some("Lobby"),
+        Some("Level 2"),
+        Some("Loading dock"),
+        Some("Roof"),
+        None,
+    ];
+    (0..130)
+        .map(|i| person(&format!("Visitor Number{i:03}"), zones[i % zones.len()]))
+        .collect()
+}
+
+#[test]
+fn a4_and_letter_pages_have_their_exact_size() {
+    let dir = tempfile::tempdir().unwrap();
+    for (paper, (width, height)) in [
+        (Paper::A4, (595.28, 841.89)),
+        (Paper::Letter, (612.0, 792.0)),
+    ] {
+        let sizes = poppler::page_sizes(&write(dir.path(), &list(crowd(), paper)));
+        assert!(sizes.len() >= 3, "{paper:?}: {} pages", sizes.len());
+        for (w, h) in sizes {
+            assert!(
+                (w - width).abs() < 0.05 && (h - height).abs() < 0.05,
+                "{paper:?}: {w} x {h}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_page_repeats_the_title_time_column_heads_and_page_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write(dir.path(), &list(crowd(), Paper::A4));
+    let pages = poppler::page_sizes(&pdf).len();
+    for page in 1..=pages {
+        let text = poppler::text(&pdf, Some((page, page)));
+        for expected in [
+            "MUSTER LIST · Harbour Point".to_owned(),
+            "Produced 2026-11-25 14:32 · 130 people on site".to_owned(),
+            format!("Page {page} / {pages}"),
+            "Name".to_owned(),
+            "Company".to_owned(),
+            "Checked in".to_owned(),
+        ] {
+            assert!(
+                text.contains(&expected),
+                "page {page}: {expected:?} missing from {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn everyone_is_listed_once_under_their_zone_with_the_unknown_zone_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = poppler::rows(&write(dir.path(), &list(crowd(), Paper::A4)));
+    for i in 0..130 {
+        let name = format!("Visitor Number{i:03}");
+        assert_eq!(text.matches(&name).count(), 1, "{name}");
+    }
+    let position = |what: &str| text.find(what).unwrap_or_else(|| panic!("{what} missing"));
+    let headings = [
+        "Level 2 · 26 people",
+        "Loading dock · 26 people",
+        "Lobby · 26 people",
+        "Roof · 26 people",
+        "No zone recorded · 26 people",
+    ];
+    for pair in headings.windows(2) {
+        assert!(
+            position(pair[0]) < position(pair[1]),
+            "{pair:?} out of order"
+        );
+    }
+    // Visitor 0 was last seen in the lobby: listed after the lobby's heading, before the roof's.
+    let lobby_member = position("Visitor Number000");
+    assert!(position(headings[2]) < lobby_member && lobby_member < position(headings[3]));
+}
+
+#[test]
+fn the_list_needs_no_colour_to_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = write(dir.path(), &list(crowd(), Paper::A4));
+    let page = poppler::render(&pdf, 1, 60, &dir.path().join("page.png"));
+    let coloured = page
+        .pixels()
+        .filter(|p| p[0] != p[1] || p[1] != p[2])
+        .count();
+    assert_eq!(
+        coloured, 0,
+        "pixels in colour on a list printed in black and white"
+    );
+}
+
+#[test]
+fn an_empty_building_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = poppler::text(&write(dir.path(), &list(Vec::new(), Paper::A4)), None);
+    assert!(text.contains("Nobody is checked in."), "{text}");
+    assert!(text.contains("Page 1 / 1"), "{text}");
+}
+
+#[test]
+fn a_german_list_speaks_german() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut german = list(crowd(), Paper::A4);
+    german.language = gatehouse_devices::badge::Language::De;
+    let text = poppler::text(&write(dir.path(), &german), Some((1, 1)));
+    for expected in [
+        "EVAKUIERUNGSLISTE",
+        "Erstellt",
+        "Personen vor Ort",
+        "Gastgeber",
+        "Seite 1 /",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from {text}");
+    }
+}
+
+#[test]
+fn bad_entries_are_refused_with_the_entry_named() {
+    let mut people = crowd();
+    people[7].name = " ".into();
+    let error = muster::render(&list(people, Paper::A4)).unwrap_err();
+    assert_eq!(error.to_string(), "people[7].name is empty");
+    let mut people = crowd();
+    people[3].host = "H".repeat(10 * 1024);
+    let error = muster::render(&list(people, Paper::A4)).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "people[3].host is longer than 120 characters"
+    );
+}
+
+#[test]
+fn the_muster_command_renders_the_demo_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("muster.pdf");
+    let json = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/muster.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+        .args([
+            "muster".as_ref(),
+            "--json".as_ref(),
+            json.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = poppler::text(&out, None);
+    assert!(text.contains("46 people on site"), "{text}");
+}
