@@ -20,6 +20,8 @@ use ipp::{operation::IppOperation, prelude::*};
 /// The longest any single request to the scheduler may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
 const POLL: Duration = Duration::from_millis(200);
+/// Who the queue shows as the job's owner.
+const USER_NAME: &str = "gatehouse";
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrintError {
@@ -27,10 +29,10 @@ pub enum PrintError {
     Unreachable { server: String, reason: String },
     #[error("there is no printer called {0:?}")]
     UnknownPrinter(String),
-    #[error("printer {printer:?} is paused{}", reasons_suffix(.reasons))]
+    #[error("printer {printer:?} is paused{}", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
     Paused {
         printer: String,
-        reasons: Vec<String>,
+        message: Option<String>,
     },
     #[error("printer {0:?} does not accept jobs")]
     NotAccepting(String),
@@ -50,19 +52,6 @@ pub enum PrintError {
     },
 }
 
-fn reasons_suffix(reasons: &[String]) -> String {
-    let reasons: Vec<&str> = reasons
-        .iter()
-        .map(String::as_str)
-        .filter(|r| *r != "none")
-        .collect();
-    if reasons.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", reasons.join(", "))
-    }
-}
-
 /// A print queue as the scheduler describes it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Printer {
@@ -70,6 +59,8 @@ pub struct Printer {
     pub state: PrinterState,
     pub accepting: bool,
     pub reasons: Vec<String>,
+    /// What the operator or the printer said about its state ("Out of labels").
+    pub message: Option<String>,
     pub media: Vec<String>,
     pub default_media: Option<String>,
     pub description: Option<String>,
@@ -216,7 +207,7 @@ impl Cups {
         if printer.state == PrinterState::Paused {
             return Err(PrintError::Paused {
                 printer: printer.name,
-                reasons: printer.reasons,
+                message: printer.message,
             });
         }
         if !printer.accepting {
@@ -234,7 +225,7 @@ impl Cups {
             uri.clone(),
             IppPayload::new(std::io::Cursor::new(job.pdf.clone())),
         )
-        .user_name(user_name())
+        .user_name(USER_NAME)
         .job_title(&job.title)
         .document_format("application/pdf")
         .attributes(attributes)
@@ -272,7 +263,7 @@ impl Cups {
                 _ if started.elapsed() >= job.timeout => {
                     if let Ok(cancel) = built(
                         IppOperationBuilder::cancel_job(uri.clone(), id)
-                            .user_name(user_name())
+                            .user_name(USER_NAME)
                             .build(),
                     ) {
                         let _ = self.send(uri.clone(), cancel);
@@ -310,13 +301,6 @@ fn built<T>(result: Result<T, ipp::parser::IppParseError>) -> Result<T, PrintErr
     result.map_err(|error| PrintError::Refused(error.to_string()))
 }
 
-fn user_name() -> String {
-    std::env::var("USER")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "gatehouse".into())
-}
-
 fn job_id(response: &IppRequestResponse) -> Option<i32> {
     response
         .attributes()
@@ -350,6 +334,7 @@ fn printer(group: &IppAttributeGroup) -> Option<Printer> {
             Some(IppValue::Boolean(false))
         ),
         reasons: list("printer-state-reasons"),
+        message: text("printer-state-message").filter(|message| !message.is_empty()),
         media: list("media-supported"),
         default_media: text("media-default"),
         description: text("printer-info").filter(|info| !info.is_empty()),
