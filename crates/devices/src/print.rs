@@ -214,6 +214,12 @@ impl Cups {
             return Err(PrintError::NotAccepting(printer.name));
         }
         let uri = self.printer_uri(&job.printer)?;
+        let id = self.submit(&uri, job)?;
+        self.follow(&uri, id, job, started)
+    }
+
+    /// Sends the Print-Job request; returns the job's id.
+    fn submit(&self, uri: &Uri, job: &Job) -> Result<i32, PrintError> {
         let copies = IppValue::Integer(i32::try_from(job.copies.clamp(1, 100)).unwrap_or(1));
         let mut attributes = vec![built(IppAttribute::with_name("copies", copies))?];
         if let Some(media) = &job.media {
@@ -230,42 +236,42 @@ impl Cups {
         .document_format("application/pdf")
         .attributes(attributes)
         .build();
-        let request = built(request)?;
-        let response = self.send(uri.clone(), request)?;
+        let response = self.send(uri.clone(), built(request)?)?;
         let status = response.header().status_code();
         if !status.is_success() {
             return Err(PrintError::Refused(status.to_string()));
         }
-        let id = job_id(&response)
-            .ok_or_else(|| PrintError::Refused("no job id in the answer".into()))?;
+        job_id(&response).ok_or_else(|| PrintError::Refused("no job id in the answer".into()))
+    }
+
+    /// Polls the job until it ends, or cancels it once `job.timeout` has passed since `started`.
+    fn follow(
+        &self,
+        uri: &Uri,
+        id: i32,
+        job: &Job,
+        started: Instant,
+    ) -> Result<Printed, PrintError> {
+        let failed = |state| PrintError::Failed {
+            printer: job.printer.clone(),
+            job: id,
+            state,
+        };
         loop {
-            match self.job_state(&uri, id)? {
+            match self.job_state(uri, id)? {
                 9 => {
                     return Ok(Printed {
                         printer: job.printer.clone(),
                         job: id,
                     });
                 }
-                7 => {
-                    return Err(PrintError::Failed {
-                        printer: job.printer.clone(),
-                        job: id,
-                        state: "cancelled",
-                    });
-                }
-                8 => {
-                    return Err(PrintError::Failed {
-                        printer: job.printer.clone(),
-                        job: id,
-                        state: "aborted",
-                    });
-                }
+                7 => return Err(failed("cancelled")),
+                8 => return Err(failed("aborted")),
                 _ if started.elapsed() >= job.timeout => {
-                    if let Ok(cancel) = built(
-                        IppOperationBuilder::cancel_job(uri.clone(), id)
-                            .user_name(USER_NAME)
-                            .build(),
-                    ) {
+                    let cancel = IppOperationBuilder::cancel_job(uri.clone(), id)
+                        .user_name(USER_NAME)
+                        .build();
+                    if let Ok(cancel) = built(cancel) {
                         let _ = self.send(uri.clone(), cancel);
                     }
                     return Err(PrintError::TimedOut {

@@ -8,7 +8,11 @@
 use std::collections::HashSet;
 
 use image::{GrayImage, imageops::FilterType};
-use rxing::{BarcodeFormat, DecodeHints};
+use rxing::{
+    BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source,
+    common::HybridBinarizer,
+    multi::{MultipleBarcodeReader as _, qrcode::QRCodeMultiReader},
+};
 
 /// Frames smaller than this on their short side are also tried at twice the size.
 const UPSCALE_BELOW: u32 = 480;
@@ -104,12 +108,24 @@ fn with_rxing(frame: &GrayImage, scale: f64, effort: Effort) -> Vec<Code> {
         AlsoInverted: Some(hard),
         ..DecodeHints::default()
     };
-    let Ok(results) = rxing::helpers::detect_multiple_in_luma_with_hints(
-        frame.as_raw().clone(),
-        frame.width(),
-        frame.height(),
-        &mut hints,
-    ) else {
+    let results = if hard {
+        // Decodes, then searches the rest of the frame around each code found for more.
+        rxing::helpers::detect_multiple_in_luma_with_hints(
+            frame.as_raw().clone(),
+            frame.width(),
+            frame.height(),
+            &mut hints,
+        )
+    } else {
+        // Every set of three finder patterns in one pass over the frame.
+        Luma8Source::new_with_slice(frame.as_raw(), frame.width(), frame.height()).and_then(
+            |source| {
+                let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+                QRCodeMultiReader::new().decode_multiple_with_hints(&mut bitmap, &hints)
+            },
+        )
+    };
+    let Ok(results) = results else {
         return Vec::new();
     };
     let mut seen = HashSet::new();

@@ -14,6 +14,8 @@ const LEASE: TimeDelta = TimeDelta::seconds(120);
 /// How often to look for due messages when nobody wakes the worker.
 const POLL: Duration = Duration::from_millis(500);
 const LONGEST_BACKOFF_SECONDS: i64 = 3600;
+/// Messages claimed at once.
+const BATCH: i64 = 50;
 
 /// When to try again after `attempts` failures: 2, 4, 8 … seconds, at most an hour.
 pub fn retry_at(now: DateTime<Utc>, attempts: i64) -> DateTime<Utc> {
@@ -24,17 +26,19 @@ pub fn retry_at(now: DateTime<Utc>, attempts: i64) -> DateTime<Utc> {
     now + TimeDelta::seconds(seconds)
 }
 
-/// Sends what is due once; returns how many messages went out.
+/// Sends what is due once; returns how many messages went out. Sent messages are recorded
+/// together after the batch (one write instead of one per message); a process that dies before
+/// that sends them again once their lease runs out.
 pub async fn send_due(database: &Database, mailer: &Mailer, clock: &Clock) -> usize {
     let now = clock.now();
-    let claimed = match database.claim_outbox(now, now + LEASE, 20).await {
+    let claimed = match database.claim_outbox(now, now + LEASE, BATCH).await {
         Ok(claimed) => claimed,
         Err(error) => {
             tracing::warn!(%error, "outbox: cannot read due messages");
             return 0;
         }
     };
-    let mut sent = 0;
+    let mut sent = Vec::with_capacity(claimed.len());
     for message in claimed {
         let result = match message.item.kind.as_str() {
             "email" => match message.item.decode::<OutgoingEmail>() {
@@ -46,27 +50,20 @@ pub async fn send_due(database: &Database, mailer: &Mailer, clock: &Clock) -> us
             },
             other => Err(format!("unknown outbox message kind {other:?}")),
         };
-        let outcome = match result {
-            Ok(()) => {
-                sent += 1;
-                database.outbox_sent(message.id, clock.now()).await
+        if let Err(error) = result {
+            tracing::warn!(id = %message.id, attempts = message.attempts + 1, %error, "outbox: sending failed");
+            let retry = retry_at(clock.now(), message.attempts + 1);
+            if let Err(error) = database.outbox_failed(message.id, &error, retry).await {
+                tracing::warn!(id = %message.id, %error, "outbox: cannot record the attempt");
             }
-            Err(error) => {
-                tracing::warn!(id = %message.id, attempts = message.attempts + 1, %error, "outbox: sending failed");
-                database
-                    .outbox_failed(
-                        message.id,
-                        &error,
-                        retry_at(clock.now(), message.attempts + 1),
-                    )
-                    .await
-            }
-        };
-        if let Err(error) = outcome {
-            tracing::warn!(id = %message.id, %error, "outbox: cannot record the attempt");
+        } else {
+            sent.push(message.id);
         }
     }
-    sent
+    if let Err(error) = database.outbox_sent(&sent, clock.now()).await {
+        tracing::warn!(%error, count = sent.len(), "outbox: cannot record sent messages");
+    }
+    sent.len()
 }
 
 /// Runs until the process stops: sends due messages whenever woken or every half second.

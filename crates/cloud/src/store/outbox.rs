@@ -75,12 +75,21 @@ impl Database {
         Ok(claimed)
     }
 
-    pub async fn outbox_sent(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
-        on_pool!(self, pool => sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(pool)
-            .await?.rows_affected());
+    /// Marks messages sent, in one statement for the whole batch.
+    pub async fn outbox_sent(&self, ids: &[Uuid], now: DateTime<Utc>) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        on_pool!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new("UPDATE outbox SET sent_at = ");
+            query.push_bind(now).push(", attempts = attempts + 1 WHERE id IN (");
+            let mut list = query.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            query.push(")");
+            query.build().execute(pool).await?.rows_affected()
+        });
         Ok(())
     }
 
