@@ -9,7 +9,7 @@ use std::{
 
 use image::GrayImage;
 
-use crate::frame::{self, FrameError};
+use crate::frame::{self, BufferError, FrameError, PixelFormat};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CameraError {
@@ -19,6 +19,9 @@ pub enum CameraError {
     Lost(String),
     #[error(transparent)]
     Frame(#[from] FrameError),
+    /// One frame that could not be read; the next one may be fine.
+    #[error(transparent)]
+    BadFrame(#[from] BufferError),
 }
 
 /// Something that hands out grayscale frames, one at a time, at its own pace. It lives on the
@@ -141,9 +144,25 @@ impl DeviceCamera {
 
 impl FrameSource for DeviceCamera {
     fn next_frame(&mut self) -> Result<GrayImage, CameraError> {
-        self.camera
+        use nokhwa::utils::FrameFormat;
+        let buffer = self
+            .camera
             .frame()
-            .and_then(|buffer| buffer.decode_image::<nokhwa::pixel_format::LumaFormat>())
-            .map_err(|e| CameraError::Lost(e.to_string()))
+            .map_err(|e| CameraError::Lost(e.to_string()))?;
+        let format = match buffer.source_frame_format() {
+            FrameFormat::MJPEG => PixelFormat::Mjpeg,
+            FrameFormat::YUYV => PixelFormat::Yuyv,
+            FrameFormat::NV12 => PixelFormat::Nv12,
+            FrameFormat::GRAY => PixelFormat::Gray,
+            FrameFormat::RAWRGB => PixelFormat::Rgb,
+            FrameFormat::RAWBGR => PixelFormat::Bgr,
+        };
+        let size = buffer.resolution();
+        Ok(frame::grayscale(
+            format,
+            size.width(),
+            size.height(),
+            buffer.buffer(),
+        )?)
     }
 }

@@ -9,9 +9,10 @@ use std::collections::HashSet;
 
 use image::{GrayImage, imageops::FilterType};
 use rxing::{
-    BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source,
+    BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, Reader as _,
     common::HybridBinarizer,
     multi::{MultipleBarcodeReader as _, qrcode::QRCodeMultiReader},
+    qrcode::QRCodeReader,
 };
 
 /// Frames smaller than this on their short side are also tried at twice the size.
@@ -38,8 +39,23 @@ pub enum ScanError {
     TooLarge(u64),
 }
 
-/// Every QR code in `frame`, each once.
+/// How hard to look at a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Search {
+    /// rxing's quick pass only: what a clearly held code needs, a few milliseconds even on an
+    /// empty 720p frame. For most frames of a video.
+    Quick,
+    /// Every stage: rqrr, rxing trying harder and light-on-dark, small frames upscaled.
+    Thorough,
+}
+
+/// Every QR code in `frame`, each once, searched thoroughly.
 pub fn decode(frame: &GrayImage) -> Result<Vec<Code>, ScanError> {
+    search(frame, Search::Thorough)
+}
+
+/// Every QR code in `frame`, each once, with the effort asked for.
+pub fn search(frame: &GrayImage, search: Search) -> Result<Vec<Code>, ScanError> {
     let pixels = u64::from(frame.width()) * u64::from(frame.height());
     if pixels == 0 {
         return Err(ScanError::Empty);
@@ -47,8 +63,10 @@ pub fn decode(frame: &GrayImage) -> Result<Vec<Code>, ScanError> {
     if pixels > MAX_PIXELS {
         return Err(ScanError::TooLarge(pixels));
     }
+    let stretched = stretched(frame);
+    let frame = stretched.as_ref().unwrap_or(frame);
     let codes = with_rxing(frame, 1.0, Effort::Quick);
-    if !codes.is_empty() {
+    if !codes.is_empty() || search == Search::Quick {
         return Ok(codes);
     }
     let codes = with_rqrr(frame);
@@ -66,6 +84,48 @@ pub fn decode(frame: &GrayImage) -> Result<Vec<Code>, ScanError> {
         FilterType::Triangle,
     );
     Ok(with_rxing(&larger, 0.5, Effort::Hard))
+}
+
+/// Below this spread between the darkest and lightest percent of pixels a frame is stretched
+/// to the full range: rxing's binariser treats blocks of less than 24 levels as blank, so a
+/// faint code (a dim screen, a washed-out print) would not be seen at all.
+const LOW_CONTRAST: u8 = 96;
+
+/// `frame` with its levels stretched to 0–255 if its contrast is low, else `None`.
+fn stretched(frame: &GrayImage) -> Option<GrayImage> {
+    // Every 8th pixel tells the levels well enough, at an eighth of the cost.
+    let mut histogram = [0_usize; 256];
+    let mut sampled = 0;
+    for &level in frame.as_raw().iter().step_by(8) {
+        histogram[usize::from(level)] += 1;
+        sampled += 1;
+    }
+    let tail = sampled / 100;
+    let mut seen = 0;
+    let low = (0..256).find(|&level| {
+        seen += histogram[level];
+        seen > tail
+    })?;
+    seen = 0;
+    let high = (0..256).rev().find(|&level| {
+        seen += histogram[level];
+        seen > tail
+    })?;
+    let spread = high.checked_sub(low).filter(|&spread| spread > 0)?;
+    if spread >= usize::from(LOW_CONTRAST) {
+        return None;
+    }
+    let table: Vec<u8> = (0..256)
+        .map(|level: usize| {
+            let scaled = level.saturating_sub(low) * 255 / spread;
+            u8::try_from(scaled.min(255)).unwrap_or(u8::MAX)
+        })
+        .collect();
+    let mut out = frame.clone();
+    for level in out.iter_mut() {
+        *level = table[usize::from(*level)];
+    }
+    Some(out)
 }
 
 fn with_rqrr(frame: &GrayImage) -> Vec<Code> {
@@ -117,11 +177,17 @@ fn with_rxing(frame: &GrayImage, scale: f64, effort: Effort) -> Vec<Code> {
             &mut hints,
         )
     } else {
-        // Every set of three finder patterns in one pass over the frame.
+        // Every set of three finder patterns in one pass over the frame; if that finds none,
+        // the single-code reader's looser search on the same binarised frame.
         Luma8Source::new_with_slice(frame.as_raw(), frame.width(), frame.height()).and_then(
             |source| {
                 let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-                QRCodeMultiReader::new().decode_multiple_with_hints(&mut bitmap, &hints)
+                match QRCodeMultiReader::new().decode_multiple_with_hints(&mut bitmap, &hints) {
+                    Ok(found) if !found.is_empty() => Ok(found),
+                    _ => QRCodeReader::new()
+                        .decode_with_hints(&mut bitmap, &hints)
+                        .map(|found| vec![found]),
+                }
             },
         )
     };

@@ -18,6 +18,7 @@ use crate::{
     camera::{CameraError, FrameSource},
     debounce::Debouncer,
     scan,
+    scan::Search,
 };
 
 /// What the scanner tells its owner.
@@ -114,6 +115,8 @@ fn capture<S: FrameSource, F: FnMut() -> Result<S, CameraError>>(
                         Err(TrySendError::Disconnected(_)) => return,
                     }
                 }
+                // A damaged frame is skipped; the camera itself is fine.
+                Err(CameraError::BadFrame(_)) => {}
                 Err(error) => {
                     if events
                         .send(ScanEvent::CameraLost(error.to_string()))
@@ -129,15 +132,27 @@ fn capture<S: FrameSource, F: FnMut() -> Result<S, CameraError>>(
     }
 }
 
+/// Every this many frames the search is thorough; the others get the quick pass, so an empty
+/// scene costs a few milliseconds a frame instead of twenty. A code only the thorough search
+/// reads is still seen several times a second, well within the debouncer's patience.
+const THOROUGH_EVERY: u32 = 3;
+
 fn decode(frames: &Receiver<GrayImage>, events: &mpsc::Sender<ScanEvent>, stop: &AtomicBool) {
     let mut debouncer = Debouncer::default();
+    let mut count: u32 = 0;
     while !stop.load(Ordering::Relaxed) {
         let frame = match frames.recv_timeout(Duration::from_millis(200)) {
             Ok(frame) => frame,
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        let seen: Vec<String> = scan::decode(&frame)
+        count = count.wrapping_add(1);
+        let search = if count % THOROUGH_EVERY == 1 {
+            Search::Thorough
+        } else {
+            Search::Quick
+        };
+        let seen: Vec<String> = scan::search(&frame, search)
             .map(|codes| codes.into_iter().map(|c| c.text).collect())
             .unwrap_or_default();
         for code in debouncer.frame(&seen, std::time::Instant::now()) {

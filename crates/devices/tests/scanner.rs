@@ -113,3 +113,23 @@ fn a_file_camera_on_nothing_says_so() {
     let err = FileCamera::open(&dir.path().join("missing.png"), 10).unwrap_err();
     assert!(err.to_string().contains("has no images"), "{err}");
 }
+
+#[test]
+fn a_code_only_the_thorough_search_reads_is_reported_once() {
+    // Light on dark, as a phone in dark mode shows it: the quick pass does not look for that.
+    let mut code = render(b"GH1.dark-mode", 6);
+    image::imageops::invert(&mut code);
+    assert!(
+        gatehouse_devices::scan::search(&code, gatehouse_devices::scan::Search::Quick)
+            .unwrap()
+            .is_empty()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dark.png");
+    code.save(&file).unwrap();
+    let scanner = Scanner::start(move || FileCamera::open(&file, 30));
+    let first = scanner.events.recv_timeout(Duration::from_secs(10));
+    assert_eq!(first, Ok(ScanEvent::Code("GH1.dark-mode".into())));
+    // Held up for two more seconds: seen on every third frame, never reported again.
+    assert!(scanner.events.recv_timeout(Duration::from_secs(2)).is_err());
+}

@@ -46,6 +46,27 @@ fn low_contrast(image: &GrayImage) -> GrayImage {
     out
 }
 
+/// Two dark scratches across the code's middle, as on a cracked or marked screen, missing the
+/// finder patterns; error correction has to restore the modules under them.
+fn scratched(image: &GrayImage) -> GrayImage {
+    let mut out = image.clone();
+    let (w, h) = (f64::from(image.width()), f64::from(image.height()));
+    for (x0, y0, x1, y1) in [(0.35, 0.3, 0.7, 0.75), (0.3, 0.62, 0.72, 0.5)] {
+        for step in 0..2000 {
+            let t = f64::from(step) / 2000.0;
+            let (x, y) = ((x0 + (x1 - x0) * t) * w, (y0 + (y1 - y0) * t) * h);
+            for dy in -1..=1 {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let (px, py) = (x as u32, (y as i64 + dy).max(0) as u32);
+                if px < image.width() && py < image.height() {
+                    out.put_pixel(px, py, Luma([20]));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn inverted(image: &GrayImage) -> GrayImage {
     let mut out = image.clone();
     imageops::invert(&mut out);
@@ -175,6 +196,25 @@ pub fn variants(payload: &str) -> Vec<(String, GrayImage)> {
     out.push(("jpeg-q20".into(), jpeg(&base, 20)));
     out.push(("inverted".into(), inverted(&base)));
     out.push(("on-phone".into(), on_phone(&base)));
+    out.push((
+        "steep-perspective".into(),
+        // Tilted hard away at the top, as a phone held low in front of the camera.
+        warped(
+            &base,
+            [
+                (0.15 * w, 0.0),
+                (0.85 * w, 0.03 * h),
+                (1.05 * w, 1.02 * h),
+                (-0.05 * w, h),
+            ],
+            (base.width(), base.height()),
+        ),
+    ));
+    out.push(("scratched".into(), scratched(&base)));
+    out.push((
+        "dim-dark-mode-screen".into(),
+        low_contrast(&inverted(&base)),
+    ));
     out.push((
         "small-on-phone-blurred".into(),
         imageops::blur(&on_phone(&render(payload.as_bytes(), 2)), 0.8),
