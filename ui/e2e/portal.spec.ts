@@ -118,6 +118,26 @@ test('an approved invitation goes back to pending only with a reason', async ({ 
   await expect(row).toContainText('Pending');
 });
 
+test('the list shows the filter chosen last, even when an older answer arrives later', async ({
+  page,
+}) => {
+  await signIn(page, fiona);
+  // Hold back the answer for "waiting for approval" until "all" has been chosen and answered.
+  let releasePending = () => {};
+  const pendingHeld = new Promise<void>((resolve) => (releasePending = resolve));
+  await page.route('**/api/v1/invitations?status=pending*', async (route) => {
+    await pendingHeld;
+    await route.continue();
+  });
+  await page.click('#nav-review');
+  await page.selectOption('#review-filter', 'all');
+  await expect(page.locator('tr', { hasText: 'Sofia Rossi' })).toBeVisible();
+  const stale = page.waitForResponse('**/api/v1/invitations?status=pending*');
+  releasePending();
+  await stale;
+  await expect(page.locator('tr', { hasText: 'Sofia Rossi' })).toBeVisible();
+});
+
 test('the portal speaks German', async ({ page }) => {
   await signIn(page, tomas);
   await page.selectOption('select[aria-label="Language"]', 'de');

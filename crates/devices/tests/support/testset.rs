@@ -9,12 +9,14 @@
 
 use image::{GrayImage, Luma, imageops};
 
-pub const PAYLOADS: [&str; 4] = [
+pub const PAYLOADS: [&str; 5] = [
     // The shape of a Gatehouse invitation code: prefix, base64url claims, base64url signature.
     "GH1.eyJraWQiOjEsImludml0YXRpb24iOiIwMWEyMTJjYS1hNTg2LTc1MmMtYjUzMy1mYzY5NTlhNzc3NzkiLCJmYWNpbGl0eSI6IjAxYTIxMmNhLWE1M2ItNzIzNi1iMDMxLWNlYmQyNjdkZWU1YiIsIm5vdF9hZnRlciI6MTc2NDA4MDAwMH0.W2Y3N8lQk1aR4k6vB0rQ5c8mZ3E1sVx2bA9dT4uH7jKpL0oN6qF3wS5eY8iM1rC2gD4hJ7kB0nX9zV3tU6yA",
     "https://gatehouse.example/portal/invitations/01a212ca-a586-752c-b533-fc6959a77779",
     "Zoë Ωμέγα Привет 你好",
     "WIFI:S:Lobby Guest;T:WPA;P:correct-horse;;",
+    // The shape of the credential a badge carries (`assets/demo/badge.json`).
+    "GHC1.AZNiQb7odzSPpq3Vx2mC8w.2026-11-25T17:30+01:00.Qm9hcmRpbmcgcGFzcyBzaWduYXR1cmUgZm9yIGRlbW8gb25seQ",
 ];
 
 pub fn render(payload: &[u8], module_px: u32) -> GrayImage {
