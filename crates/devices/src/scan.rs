@@ -2,8 +2,10 @@
 //! corners.
 //!
 //! The order is chosen by measurement (`cargo bench -p gatehouse-devices --bench decode`):
-//! rxing (the `ZXing` port) in its quick mode reads most codes fastest; rqrr reads some that it
-//! misses; then rxing tries harder, light-on-dark too, and, for small frames, upscaled.
+//! rxing (the `ZXing` port) in its quick mode reads most codes fastest; then rxing tries harder,
+//! light-on-dark too; rqrr reads some that both miss (it is the slowest stage, so it comes after
+//! them); and small frames are tried again upscaled. Faint frames are stretched to full contrast
+//! first.
 
 use std::collections::HashSet;
 
@@ -69,11 +71,11 @@ pub fn search(frame: &GrayImage, search: Search) -> Result<Vec<Code>, ScanError>
     if !codes.is_empty() || search == Search::Quick {
         return Ok(codes);
     }
-    let codes = with_rqrr(frame);
+    let codes = with_rxing(frame, 1.0, Effort::Hard);
     if !codes.is_empty() {
         return Ok(codes);
     }
-    let codes = with_rxing(frame, 1.0, Effort::Hard);
+    let codes = with_rqrr(frame);
     if !codes.is_empty() || frame.width().min(frame.height()) >= UPSCALE_BELOW {
         return Ok(codes);
     }
