@@ -58,6 +58,40 @@ pub fn token_hash(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 
+/// Letters and digits that cannot be mistaken for one another when read off a screen and typed
+/// on a tablet (no 0/O, 1/I/L).
+const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+const CODE_CHARS: usize = 12;
+
+/// A kiosk enrollment code, `GK-XXXX-XXXX-XXXX` (59 bits), and its hash.
+pub fn new_enrollment_code() -> NewToken {
+    let mut bytes = [0_u8; CODE_CHARS];
+    OsRng.fill_bytes(&mut bytes);
+    // 31 letters: the modulo bias over a byte is under 1 %, and the code is single-use and short-lived.
+    let chars: String = bytes
+        .iter()
+        .map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()]))
+        .collect();
+    let secret = format!("GK-{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12]);
+    NewToken {
+        hash: enrollment_code_hash(&secret).expect("a fresh code is well formed"),
+        secret,
+    }
+}
+
+/// The hash of an enrollment code as typed (any case, spaces and dashes), or `None` if it cannot
+/// be one.
+pub fn enrollment_code_hash(typed: &str) -> Option<[u8; 32]> {
+    let cleaned: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let body = cleaned.strip_prefix("GK")?;
+    (body.len() == CODE_CHARS && body.bytes().all(|b| CODE_ALPHABET.contains(&b)))
+        .then(|| token_hash(body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +119,33 @@ mod tests {
         assert!(a.secret.starts_with("ghs_") && a.secret.len() > 40);
         assert_eq!(token_hash(&a.secret), a.hash);
         assert_ne!(token_hash(&b.secret), a.hash);
+    }
+
+    #[test]
+    fn enrollment_codes_read_the_same_however_they_are_typed() {
+        let code = new_enrollment_code();
+        assert!(
+            code.secret.starts_with("GK-") && code.secret.len() == 17,
+            "{}",
+            code.secret
+        );
+        let typed = code.secret.to_lowercase().replace('-', " ");
+        assert_eq!(enrollment_code_hash(&typed), Some(code.hash));
+        assert_ne!(new_enrollment_code().secret, code.secret);
+    }
+
+    #[test]
+    fn malformed_enrollment_codes_have_no_hash() {
+        for typed in [
+            "",
+            "GK-",
+            "GK-1234-5678-9ABC",
+            "XX-7Q4M-2X9P-KD3W",
+            "GK-7Q4M-2X9P-KD3",
+            "GK-7Q4M-2X9P-KD3WW",
+        ] {
+            assert_eq!(enrollment_code_hash(typed), None, "{typed}");
+        }
+        assert!(enrollment_code_hash("gk 7q4m 2x9p kd3w").is_some());
     }
 }

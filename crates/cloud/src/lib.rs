@@ -10,6 +10,7 @@ pub mod database;
 pub mod demo;
 pub mod http;
 pub mod invitations;
+pub mod kiosks;
 pub mod notify;
 pub mod site;
 pub mod store;

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use clap::{Args, Parser, Subcommand};
 use gatehouse_cloud::{
     Clock, Database, DatabaseUrl, Settings, auth, demo,
+    kiosks::{self, KioskName},
     notify::MailSettings,
     store::{Facility, NewUser},
 };
@@ -124,6 +125,17 @@ enum AdminCommand {
         #[arg(long, value_parser = parse_permissions)]
         permissions: Option<PermissionSet>,
     },
+    /// Issue a single-use code that enrolls one kiosk in a facility; prints the code.
+    KioskCode {
+        #[arg(long)]
+        facility: String,
+        /// What the kiosk will be called, e.g. "Lobby, north entrance".
+        #[arg(long, value_parser = parse_kiosk_name)]
+        name: KioskName,
+        /// Hours the code can be used (at most a week).
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u16).range(1..=168))]
+        valid_hours: u16,
+    },
     /// Give a person a role.
     AssignRole {
         #[arg(long)]
@@ -178,6 +190,10 @@ fn parse_preset(raw: &str) -> Result<RolePreset, String> {
     serde_json::from_value(serde_json::Value::from(raw)).map_err(|_| {
         format!("{raw:?} is not a preset: visitor_invitation_only or visitor_invitation_all")
     })
+}
+
+fn parse_kiosk_name(raw: &str) -> Result<KioskName, String> {
+    KioskName::parse(raw).map_err(|e| format!("the kiosk's name {e}"))
 }
 
 fn parse_permissions(raw: &str) -> Result<PermissionSet, String> {
@@ -281,6 +297,22 @@ async fn admin(db: &Database, command: AdminCommand) -> anyhow::Result<()> {
                 .create_facility(&name, &address, time_zone, end_of_day, now)
                 .await?;
             println!("{}", facility.id);
+        }
+        AdminCommand::KioskCode {
+            facility,
+            name,
+            valid_hours,
+        } => {
+            let facility = find_facility(db, &facility).await?;
+            let valid_for = chrono::TimeDelta::hours(i64::from(valid_hours));
+            let code = kiosks::issue_code(db, &facility, &name, None, valid_for, now).await?;
+            println!("{}", code.code);
+            eprintln!(
+                "enrolls one kiosk called {:?} in {} until {}",
+                code.name,
+                facility.name,
+                code.expires_at.format("%Y-%m-%d %H:%M UTC")
+            );
         }
         AdminCommand::CreateOccupancy { facility, name } => {
             let facility = find_facility(db, &facility).await?;

@@ -348,3 +348,92 @@ fn admin_refuses_bad_input_by_name() {
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn admin_kiosk_code_prints_a_code_that_enrolls_one_kiosk() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.db");
+    let created = admin(
+        &db,
+        &[
+            "create-facility",
+            "--name",
+            "Harbour Point",
+            "--address",
+            "Hafenstraße 12",
+            "--time-zone",
+            "Europe/Berlin",
+            "--end-of-day",
+            "19:00",
+        ],
+        None,
+    );
+    assert!(created.status.success());
+    let issued = admin(
+        &db,
+        &[
+            "kiosk-code",
+            "--facility",
+            "Harbour Point",
+            "--name",
+            "Lobby",
+        ],
+        None,
+    );
+    assert!(
+        issued.status.success(),
+        "{}",
+        String::from_utf8_lossy(&issued.stderr)
+    );
+    let code = String::from_utf8(issued.stdout).unwrap().trim().to_owned();
+    assert!(code.starts_with("GK-") && code.len() == 17, "{code}");
+    assert!(
+        String::from_utf8_lossy(&issued.stderr)
+            .contains("enrolls one kiosk called \"Lobby\" in Harbour Point until")
+    );
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let url = gatehouse_cloud::DatabaseUrl::Sqlite(db.clone());
+        let database = gatehouse_cloud::Database::connect(&url).await.unwrap();
+        let now = chrono::Utc::now();
+        let enrolled = gatehouse_cloud::kiosks::enroll(&database, &code, now)
+            .await
+            .unwrap();
+        assert_eq!(enrolled.identity.facility_name, "Harbour Point");
+        assert!(
+            gatehouse_cloud::kiosks::enroll(&database, &code, now)
+                .await
+                .is_err(),
+            "single use"
+        );
+    });
+
+    for (args, expected) in [
+        (
+            vec!["kiosk-code", "--facility", "Nowhere", "--name", "Lobby"],
+            "Nowhere",
+        ),
+        (
+            vec!["kiosk-code", "--facility", "Harbour Point", "--name", ""],
+            "the kiosk's name",
+        ),
+        (
+            vec![
+                "kiosk-code",
+                "--facility",
+                "Harbour Point",
+                "--name",
+                "Lobby",
+                "--valid-hours",
+                "500",
+            ],
+            "500",
+        ),
+    ] {
+        let output = admin(&db, &args, None);
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}

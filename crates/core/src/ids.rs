@@ -44,4 +44,6 @@ ids! {
     UserId,
     RoleId,
     InvitationId,
+    /// A reception kiosk enrolled in a facility.
+    KioskId,
 }

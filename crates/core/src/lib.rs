@@ -23,7 +23,7 @@ pub mod wire;
 pub use access::{Action, Actor, Denied, Grant, authorize};
 pub use category::{Category, CategoryKind};
 pub use email::Email;
-pub use ids::{FacilityId, InvitationId, OccupancyId, RoleId, UserId};
+pub use ids::{FacilityId, InvitationId, KioskId, OccupancyId, RoleId, UserId};
 pub use invitation::{ApprovalStatus, Decision, VisitStatus};
 pub use permission::{Permission, PermissionSet};
 pub use role::{Place, Role, RolePreset, RoleScope};

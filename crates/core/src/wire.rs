@@ -37,6 +37,47 @@ pub struct ErrorBody {
     pub message: String,
 }
 
+/// What a kiosk sends once to enroll: the code staff issued, and what to call this kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct KioskEnrollment {
+    /// As printed, e.g. `GK-7Q4M-2X9P-KD3W`; case, spaces and dashes do not matter.
+    pub code: String,
+}
+
+/// Which kiosk this is, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskIdentity {
+    pub kiosk: crate::KioskId,
+    pub name: String,
+    pub facility: crate::FacilityId,
+    pub facility_name: String,
+    /// IANA time zone of the facility, e.g. `Europe/Berlin`.
+    pub time_zone: String,
+}
+
+/// What an enrolled kiosk keeps: who it is, and the device token it sends from now on (shown
+/// once; the cloud keeps only its hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrolledKiosk {
+    #[serde(flatten)]
+    pub identity: KioskIdentity,
+    pub token: String,
+}
+
+/// An enrollment code as issued: good once, until it expires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskCode {
+    pub code: String,
+    /// The name the kiosk will have.
+    pub name: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 mod error;
 mod health;
 mod invitations;
+mod kiosks;
 mod openapi;
 mod people;
 mod portal;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    routing::{get, post, put},
+    routing::{delete, get, post, put},
 };
 use tokio::sync::Notify;
 use tower_http::trace::TraceLayer;
@@ -96,10 +97,7 @@ impl AppState {
 pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
     let api = Router::new()
         .route("/sessions", post(sessions::sign_in))
-        .route(
-            "/sessions/current",
-            axum::routing::delete(sessions::sign_out),
-        )
+        .route("/sessions/current", delete(sessions::sign_out))
         .route("/api-tokens", post(sessions::create_api_token))
         .route("/me", get(sessions::me))
         .route(
@@ -130,6 +128,10 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
             post(invitations::return_to_pending),
         )
         .route("/invitations/{id}/cancel", post(invitations::cancel))
+        .route("/kiosk-codes", post(kiosks::issue_code))
+        .route("/kiosks/enroll", post(kiosks::enroll))
+        .route("/kiosks/{id}", delete(kiosks::revoke))
+        .route("/kiosk", get(kiosks::me))
         .route("/openapi.json", get(openapi::openapi_json));
     Router::new()
         .route("/health", get(health::health))

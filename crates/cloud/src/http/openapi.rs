@@ -6,7 +6,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use super::{health, invitations, people, sessions, settings};
+use super::{health, invitations, kiosks, people, sessions, settings};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -23,6 +23,7 @@ use super::{health, invitations, people, sessions, settings};
         invitations::create, invitations::list, invitations::get, invitations::history,
         invitations::approve, invitations::reject, invitations::return_to_pending,
         invitations::cancel, invitations::import,
+        kiosks::issue_code, kiosks::enroll, kiosks::me, kiosks::revoke,
     ),
     components(schemas(gatehouse_core::wire::ErrorBody)),
     modifiers(&BearerAuth),
@@ -33,6 +34,7 @@ use super::{health, invitations, people, sessions, settings};
         (name = "settings", description = "Visitor categories and the security email"),
         (name = "invitations", description = "Inviting visitors"),
         (name = "approval", description = "Approving and rejecting invitations"),
+        (name = "kiosks", description = "Enrolling reception kiosks; a kiosk's device token"),
     )
 )]
 pub struct ApiDoc;
@@ -44,6 +46,11 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        // A kiosk's device token (`ghk_…`), from enrollment.
+        components.add_security_scheme(
+            "device",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }

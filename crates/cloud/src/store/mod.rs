@@ -4,6 +4,7 @@
 mod facilities;
 mod invitations;
 mod keys;
+mod kiosks;
 mod outbox;
 mod people;
 
@@ -11,6 +12,7 @@ pub use facilities::{Facility, Occupancy};
 pub use invitations::{
     Change, HistoryEntry, InvitationFilter, InvitationRecord, NewInvitation, bulk_invitations,
 };
+pub use kiosks::{Kiosk, NewKioskCode};
 pub use outbox::OutboxItem;
 pub use people::{NewUser, User};
 

@@ -1,0 +1,140 @@
+//! Kiosk enrollment: codes issued by a facility manager, traded once by a kiosk for its device
+//! token; and the kiosk asking who it is.
+
+use axum::{
+    Json,
+    extract::{FromRequestParts, State},
+    http::{StatusCode, request::Parts},
+};
+use chrono::TimeDelta;
+use gatehouse_core::{
+    Action, KioskId, authorize,
+    wire::{EnrolledKiosk, KioskCode, KioskEnrollment, KioskIdentity},
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{
+    ApiError, AppState, Session,
+    error::{ApiJson, ApiPath},
+};
+use crate::{
+    auth::token_hash,
+    kiosks::{self, CODE_VALID_FOR, EnrollError, KioskName},
+    store::Kiosk,
+};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewKioskCode {
+    /// What the kiosk will be called, e.g. "Lobby, north entrance".
+    #[schema(value_type = String, max_length = 60)]
+    name: KioskName,
+    /// Hours the code can be used; 24 if left out, at most a week.
+    #[serde(default)]
+    valid_hours: Option<u16>,
+}
+
+/// Issue a single-use code that enrolls one kiosk in your facility (facility manager).
+#[utoipa::path(post, path = "/api/v1/kiosk-codes", tag = "kiosks", request_body = NewKioskCode,
+    responses((status = 201, body = KioskCode), (status = 403), (status = 422)), security(("bearer" = [])))]
+pub async fn issue_code(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(request): ApiJson<NewKioskCode>,
+) -> Result<(StatusCode, Json<KioskCode>), ApiError> {
+    let facility = session.user.facility_id;
+    authorize(&session.actor, Action::ConfigureFacility { facility })?;
+    let valid_for = match request.valid_hours {
+        None => CODE_VALID_FOR,
+        Some(hours @ 1..=168) => TimeDelta::hours(i64::from(hours)),
+        Some(_) => return Err(ApiError::invalid("valid_hours must be 1 to 168 (a week)")),
+    };
+    let site = state.site(facility).await?;
+    let code = kiosks::issue_code(
+        &state.database,
+        &site.facility,
+        &request.name,
+        Some(session.user.id),
+        valid_for,
+        state.clock.now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(code)))
+}
+
+/// Enroll this kiosk with a code: answers the device token the kiosk sends from now on.
+#[utoipa::path(post, path = "/api/v1/kiosks/enroll", tag = "kiosks", request_body = KioskEnrollment,
+    responses((status = 201, body = EnrolledKiosk), (status = 400), (status = 404)))]
+pub async fn enroll(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<KioskEnrollment>,
+) -> Result<(StatusCode, Json<EnrolledKiosk>), ApiError> {
+    match kiosks::enroll(&state.database, &request.code, state.clock.now()).await {
+        Ok(enrolled) => Ok((StatusCode::CREATED, Json(enrolled))),
+        Err(error @ EnrollError::Malformed) => Err(ApiError::BadRequest(error.to_string())),
+        Err(error @ EnrollError::Unusable) => Err(ApiError::NotFound(error.to_string())),
+        Err(EnrollError::Store(error)) => Err(error.into()),
+    }
+}
+
+/// Which kiosk the device token belongs to.
+#[utoipa::path(get, path = "/api/v1/kiosk", tag = "kiosks",
+    responses((status = 200, body = KioskIdentity), (status = 401)), security(("device" = [])))]
+pub async fn me(
+    State(state): State<AppState>,
+    device: Device,
+) -> Result<Json<KioskIdentity>, ApiError> {
+    Ok(Json(
+        kiosks::identity(&state.database, &device.kiosk).await?,
+    ))
+}
+
+/// Stop a kiosk's device token from working (a lost or retired tablet; facility manager).
+#[utoipa::path(delete, path = "/api/v1/kiosks/{id}", tag = "kiosks", params(("id" = KioskId, Path)),
+    responses((status = 204), (status = 403), (status = 404)), security(("bearer" = [])))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(id): ApiPath<KioskId>,
+) -> Result<StatusCode, ApiError> {
+    let facility = session.user.facility_id;
+    authorize(&session.actor, Action::ConfigureFacility { facility })?;
+    let kiosk_here = state
+        .database
+        .kiosk(id)
+        .await?
+        .filter(|k| k.facility == facility);
+    if kiosk_here.is_none() || !state.database.revoke_kiosk(id, state.clock.now()).await? {
+        return Err(ApiError::NotFound(format!("no enrolled kiosk {id} here")));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A kiosk calling with its device token. Handlers that take one answer 401 without it; a
+/// person's session token is not a device token, nor the other way round.
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub kiosk: Kiosk,
+}
+
+impl FromRequestParts<AppState> for Device {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let secret = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|secret| secret.starts_with("ghk_") && secret.len() < 200)
+            .ok_or(ApiError::Unauthenticated)?;
+        let kiosk = state
+            .database
+            .kiosk_by_token(&token_hash(secret))
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        Ok(Self { kiosk })
+    }
+}
