@@ -78,6 +78,34 @@ pub struct KioskCode {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// An invitation as a kiosk holds it: enough to greet, check in and badge the visitor; not their
+/// email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskInvitation {
+    pub id: crate::InvitationId,
+    pub host: crate::UserId,
+    pub host_name: String,
+    pub category: crate::CategoryKind,
+    pub visitor_name: String,
+    pub visitor_company: String,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    pub approval: crate::ApprovalStatus,
+    pub visit: crate::VisitStatus,
+}
+
+/// One page of what changed for a kiosk's facility since its cursor. Ask again with `cursor`;
+/// while `more` is true there is another page right away.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskChanges {
+    pub invitations: Vec<KioskInvitation>,
+    /// Opaque: send it back as `after`.
+    pub cursor: String,
+    pub more: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

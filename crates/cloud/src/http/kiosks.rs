@@ -9,19 +9,21 @@ use axum::{
 use chrono::TimeDelta;
 use gatehouse_core::{
     Action, KioskId, authorize,
-    wire::{EnrolledKiosk, KioskCode, KioskEnrollment, KioskIdentity},
+    wire::{
+        EnrolledKiosk, KioskChanges, KioskCode, KioskEnrollment, KioskIdentity, KioskInvitation,
+    },
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{
     ApiError, AppState, Session,
-    error::{ApiJson, ApiPath},
+    error::{ApiJson, ApiPath, ApiQuery},
 };
 use crate::{
     auth::token_hash,
     kiosks::{self, CODE_VALID_FOR, EnrollError, KioskName},
-    store::Kiosk,
+    store::{ChangeCursor, Kiosk},
 };
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -88,6 +90,63 @@ pub async fn me(
     Ok(Json(
         kiosks::identity(&state.database, &device.kiosk).await?,
     ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesQuery {
+    /// The `cursor` of the last page; leave out for everything.
+    after: Option<String>,
+    /// Invitations per page, 1 to 1000; 500 if left out.
+    limit: Option<u16>,
+}
+
+/// What changed for this kiosk's facility since `after`: invitations in the order they last
+/// changed (visits over for a day or more are left out).
+#[utoipa::path(get, path = "/api/v1/kiosk/changes", tag = "kiosks", params(ChangesQuery),
+    responses((status = 200, body = KioskChanges), (status = 400), (status = 401)), security(("device" = [])))]
+pub async fn changes(
+    State(state): State<AppState>,
+    device: Device,
+    ApiQuery(query): ApiQuery<ChangesQuery>,
+) -> Result<Json<KioskChanges>, ApiError> {
+    let after = match query.after.as_deref() {
+        None => ChangeCursor::START,
+        Some(text) => ChangeCursor::parse(text).ok_or_else(|| {
+            ApiError::BadRequest("after is not a cursor this API gave out".into())
+        })?,
+    };
+    let limit = query.limit.unwrap_or(500);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::BadRequest(
+            "limit must be between 1 and 1000".into(),
+        ));
+    }
+    let ends_after = state.clock.now() - TimeDelta::days(1);
+    let page = state
+        .database
+        .invitation_changes(device.kiosk.facility, after, ends_after, limit)
+        .await?;
+    Ok(Json(KioskChanges {
+        invitations: page
+            .invitations
+            .into_iter()
+            .map(|i| KioskInvitation {
+                id: i.id,
+                host: i.host_id,
+                host_name: i.host_name,
+                category: i.category,
+                visitor_name: i.visitor_name,
+                visitor_company: i.visitor_company,
+                starts_at: i.starts_at,
+                ends_at: i.ends_at,
+                approval: i.approval_status,
+                visit: i.visit_status,
+            })
+            .collect(),
+        cursor: page.cursor.encode(),
+        more: page.more,
+    }))
 }
 
 /// Stop a kiosk's device token from working (a lost or retired tablet; facility manager).

@@ -93,8 +93,8 @@ pub struct InvitationFilter {
 }
 
 #[derive(sqlx::FromRow)]
-struct InvitationRow {
-    id: Uuid,
+pub(super) struct InvitationRow {
+    pub(super) id: Uuid,
     facility_id: Uuid,
     occupancy_id: Uuid,
     host_id: Uuid,
@@ -142,7 +142,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
     }
 }
 
-const SELECT_INVITATION: &str = "SELECT i.id, i.facility_id, i.occupancy_id, i.host_id, \
+pub(super) const SELECT_INVITATION: &str = "SELECT i.id, i.facility_id, i.occupancy_id, i.host_id, \
      h.display_name AS host_name, h.email AS host_email, i.created_by, i.category, i.visitor_name, i.visitor_email, \
      i.visitor_company, i.starts_at, i.ends_at, i.approval_status, i.visit_status, \
      i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";

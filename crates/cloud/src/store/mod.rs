@@ -1,6 +1,7 @@
 //! Every query the cloud runs, written once as SQL both SQLite and PostgreSQL accept, and run on
 //! whichever the cloud was started with. Rows are checked into domain types on the way out.
 
+mod changes;
 mod facilities;
 mod invitations;
 mod keys;
@@ -8,6 +9,7 @@ mod kiosks;
 mod outbox;
 mod people;
 
+pub use changes::{ChangeCursor, ChangePage};
 pub use facilities::{Facility, Occupancy};
 pub use invitations::{
     Change, HistoryEntry, InvitationFilter, InvitationRecord, NewInvitation, bulk_invitations,
