@@ -17,6 +17,7 @@ pub mod permission;
 pub mod role;
 pub mod text;
 pub mod token;
+pub mod visit;
 pub mod window;
 pub mod wire;
 

@@ -106,6 +106,78 @@ pub struct KioskChanges {
     pub more: bool,
 }
 
+/// A batch of what happened at a kiosk, oldest first; at most 200.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct KioskEventBatch {
+    pub events: Vec<KioskEventReport>,
+}
+
+/// One thing that happened at a kiosk, under the id the kiosk gave it (UUIDv7) when it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct KioskEventReport {
+    pub id: uuid::Uuid,
+    pub invitation: crate::InvitationId,
+    pub kind: crate::visit::VisitEvent,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// What the cloud made of each report, in the order sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskEventResults {
+    pub results: Vec<KioskEventResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskEventResult {
+    pub id: uuid::Uuid,
+    pub outcome: EventOutcome,
+    /// The visit's state after the report, when it changed it.
+    pub visit: Option<crate::VisitStatus>,
+    /// Why it was flagged or refused.
+    pub reason: Option<String>,
+    /// This report had arrived before; this is what it did then.
+    pub duplicate: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EventOutcome {
+    Applied,
+    AlreadyDone,
+    /// Recorded, and reception is told: the invitation no longer allowed it.
+    Flagged,
+    Refused,
+}
+
+impl EventOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::AlreadyDone => "already_done",
+            Self::Flagged => "flagged",
+            Self::Refused => "refused",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Applied,
+            Self::AlreadyDone,
+            Self::Flagged,
+            Self::Refused,
+        ]
+        .into_iter()
+        .find(|outcome| outcome.as_str() == text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

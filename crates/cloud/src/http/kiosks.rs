@@ -10,7 +10,8 @@ use chrono::TimeDelta;
 use gatehouse_core::{
     Action, KioskId, authorize,
     wire::{
-        EnrolledKiosk, KioskChanges, KioskCode, KioskEnrollment, KioskIdentity, KioskInvitation,
+        EnrolledKiosk, KioskChanges, KioskCode, KioskEnrollment, KioskEventBatch,
+        KioskEventResults, KioskIdentity, KioskInvitation,
     },
 };
 use serde::Deserialize;
@@ -147,6 +148,37 @@ pub async fn changes(
         cursor: page.cursor.encode(),
         more: page.more,
     }))
+}
+
+/// The most reports one batch may carry.
+pub const MAX_BATCH: usize = 200;
+
+/// Report what happened at this kiosk (check-ins, check-outs), oldest first. Each report is
+/// applied once, however often it is sent; a check-in against an invitation rejected or
+/// cancelled meanwhile is recorded and flagged for reception, never silently accepted.
+#[utoipa::path(post, path = "/api/v1/kiosk/events", tag = "kiosks", request_body = KioskEventBatch,
+    responses((status = 200, body = KioskEventResults), (status = 400), (status = 401), (status = 422)),
+    security(("device" = [])))]
+pub async fn report(
+    State(state): State<AppState>,
+    device: Device,
+    ApiJson(batch): ApiJson<KioskEventBatch>,
+) -> Result<Json<KioskEventResults>, ApiError> {
+    if batch.events.is_empty() || batch.events.len() > MAX_BATCH {
+        return Err(ApiError::invalid(format!(
+            "a batch carries 1 to {MAX_BATCH} events"
+        )));
+    }
+    let mut results = Vec::with_capacity(batch.events.len());
+    for event in &batch.events {
+        results.push(
+            state
+                .database
+                .record_kiosk_event(&device.kiosk, event, state.clock.now())
+                .await?,
+        );
+    }
+    Ok(Json(KioskEventResults { results }))
 }
 
 /// Stop a kiosk's device token from working (a lost or retired tablet; facility manager).

@@ -133,6 +133,7 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/kiosks/{id}", delete(kiosks::revoke))
         .route("/kiosk", get(kiosks::me))
         .route("/kiosk/changes", get(kiosks::changes))
+        .route("/kiosk/events", post(kiosks::report))
         .route("/openapi.json", get(openapi::openapi_json));
     Router::new()
         .route("/health", get(health::health))

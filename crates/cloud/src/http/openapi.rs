@@ -23,7 +23,7 @@ use super::{health, invitations, kiosks, people, sessions, settings};
         invitations::create, invitations::list, invitations::get, invitations::history,
         invitations::approve, invitations::reject, invitations::return_to_pending,
         invitations::cancel, invitations::import,
-        kiosks::issue_code, kiosks::enroll, kiosks::me, kiosks::changes, kiosks::revoke,
+        kiosks::issue_code, kiosks::enroll, kiosks::me, kiosks::changes, kiosks::report, kiosks::revoke,
     ),
     components(schemas(gatehouse_core::wire::ErrorBody)),
     modifiers(&BearerAuth),

@@ -1,7 +1,11 @@
 //! Reception kiosks: single-use enrollment codes, and the kiosks enrolled with them.
 
 use chrono::{DateTime, Utc};
-use gatehouse_core::{FacilityId, KioskId, UserId};
+use gatehouse_core::{
+    ApprovalStatus, FacilityId, KioskId, UserId, VisitStatus,
+    visit::{self, VisitEvent, VisitOutcome},
+    wire::{EventOutcome, KioskEventReport, KioskEventResult},
+};
 use uuid::Uuid;
 
 use super::{StoreError, on_pool};
@@ -130,4 +134,109 @@ impl Database {
         .rows_affected());
         Ok(revoked == 1)
     }
+
+    /// Applies one kiosk report, once: a report whose id was seen before answers what it did
+    /// then and changes nothing.
+    pub async fn record_kiosk_event(
+        &self,
+        kiosk: &Kiosk,
+        report: &KioskEventReport,
+        now: DateTime<Utc>,
+    ) -> Result<KioskEventResult, StoreError> {
+        let kind = match report.kind {
+            VisitEvent::CheckIn => "check_in",
+            VisitEvent::CheckOut => "check_out",
+        };
+        let fresh = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // Claiming the id first takes the write lock at once and settles a race between two
+            // deliveries of the same report: the second finds the row and changes nothing.
+            let claimed = sqlx::query(
+                "INSERT INTO kiosk_events (id, kiosk_id, invitation_id, kind, happened_at, received_at, outcome) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'refused') ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(report.id)
+            .bind(kiosk.id.0)
+            .bind(report.invitation.0)
+            .bind(kind)
+            .bind(report.at)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                None
+            } else {
+                let state: Option<(String, String)> = sqlx::query_as(
+                    "SELECT approval_status, visit_status FROM invitations WHERE id = $1 AND facility_id = $2",
+                )
+                .bind(report.invitation.0)
+                .bind(kiosk.facility.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (outcome, changed, reason) = judge(state, report.kind)?;
+                if let Some(status) = changed {
+                    sqlx::query("UPDATE invitations SET visit_status = $1, updated_at = $2 WHERE id = $3")
+                        .bind(status.as_str())
+                        .bind(now)
+                        .bind(report.invitation.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("UPDATE kiosk_events SET outcome = $1, visit_status = $2, reason = $3 WHERE id = $4")
+                    .bind(outcome.as_str())
+                    .bind(changed.map(VisitStatus::as_str))
+                    .bind(reason.as_deref())
+                    .bind(report.id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Some(KioskEventResult { id: report.id, outcome, visit: changed, reason, duplicate: false })
+            }
+        });
+        if let Some(result) = fresh {
+            return Ok(result);
+        }
+        let stored: (String, Option<String>, Option<String>) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT outcome, visit_status, reason FROM kiosk_events WHERE id = $1",
+        )
+        .bind(report.id)
+        .fetch_one(pool)
+        .await?);
+        Ok(KioskEventResult {
+            id: report.id,
+            outcome: EventOutcome::parse(&stored.0).ok_or_else(|| {
+                StoreError::Corrupt(format!("kiosk event outcome {:?}", stored.0))
+            })?,
+            visit: stored.1.as_deref().and_then(VisitStatus::from_name),
+            reason: stored.2,
+            duplicate: true,
+        })
+    }
+}
+
+/// What a report does to an invitation in the state `state` (none: not in this facility).
+fn judge(
+    state: Option<(String, String)>,
+    event: VisitEvent,
+) -> Result<(EventOutcome, Option<VisitStatus>, Option<String>), StoreError> {
+    let Some((approval, visit_status)) = state else {
+        return Ok((
+            EventOutcome::Refused,
+            None,
+            Some("no such invitation in this facility".into()),
+        ));
+    };
+    let approval = ApprovalStatus::from_name(&approval)
+        .ok_or_else(|| StoreError::Corrupt(format!("approval status {approval:?}")))?;
+    let visit_status = VisitStatus::from_name(&visit_status)
+        .ok_or_else(|| StoreError::Corrupt(format!("visit status {visit_status:?}")))?;
+    Ok(match visit::apply(approval, visit_status, event) {
+        VisitOutcome::Applied(status) => (EventOutcome::Applied, Some(status), None),
+        VisitOutcome::AlreadyDone => (EventOutcome::AlreadyDone, None, None),
+        VisitOutcome::Flagged(status, why) => {
+            (EventOutcome::Flagged, Some(status), Some(why.to_string()))
+        }
+        VisitOutcome::Refused(why) => (EventOutcome::Refused, None, Some(why.to_owned())),
+    })
 }

@@ -1,0 +1,169 @@
+//! What kiosks report from the lobby, through the HTTP API of a real cloud on SQLite and
+//! PostgreSQL: each report applied once however often it is sent, a check-in against an
+//! invitation rejected meanwhile flagged and never silently accepted, bad batches refused whole.
+
+mod support;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use support::{Backend, Site, TestApp, invitation};
+use uuid::Uuid;
+
+async fn kiosk(backend: Backend) -> Option<(TestApp, Site, String)> {
+    let app = TestApp::spawn(backend).await?;
+    let site = Site::create(&app).await;
+    let (_, code) = app
+        .call(
+            Method::POST,
+            "/api/v1/kiosk-codes",
+            Some(&site.manager.token),
+            Some(json!({"name": "Lobby"})),
+        )
+        .await;
+    let (_, enrolled) = app
+        .call(
+            Method::POST,
+            "/api/v1/kiosks/enroll",
+            None,
+            Some(json!({"code": code["code"]})),
+        )
+        .await;
+    let token = enrolled["token"].as_str().unwrap().to_owned();
+    Some((app, site, token))
+}
+
+fn event(invitation: &Value, kind: &str) -> Value {
+    json!({"id": Uuid::now_v7(), "invitation": invitation, "kind": kind, "at": chrono::Utc::now()})
+}
+
+async fn send(app: &TestApp, device: &str, events: &[Value]) -> (reqwest::StatusCode, Value) {
+    app.call(
+        Method::POST,
+        "/api/v1/kiosk/events",
+        Some(device),
+        Some(json!({"events": events})),
+    )
+    .await
+}
+
+async fn visit_status(app: &TestApp, site: &Site, id: &Value) -> String {
+    let (_, record) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/invitations/{}", id.as_str().unwrap()),
+            Some(&site.manager.token),
+            None,
+        )
+        .await;
+    record["visit_status"].as_str().unwrap().to_owned()
+}
+
+async fn events_stored(app: &TestApp) -> i64 {
+    match &app.database {
+        gatehouse_cloud::Database::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM kiosk_events")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+        gatehouse_cloud::Database::Postgres(pool) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM kiosk_events")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
+    }
+}
+
+on_both_databases! {
+    async fn a_check_in_and_check_out_move_the_visit_and_show_in_the_change_feed(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let guest = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        let (status, answer) = send(&app, &device, &[event(&guest["id"], "check_in")]).await;
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(answer["results"][0]["outcome"], "applied");
+        assert_eq!(answer["results"][0]["visit"], "checked_in");
+        assert_eq!(visit_status(&app, &site, &guest["id"]).await, "checked_in");
+        let (_, feed) = app.call(Method::GET, "/api/v1/kiosk/changes", Some(&device), None).await;
+        assert_eq!(feed["invitations"][0]["visit"], "checked_in");
+
+        let (_, answer) = send(&app, &device, &[event(&guest["id"], "check_out")]).await;
+        assert_eq!(answer["results"][0]["outcome"], "applied");
+        assert_eq!(visit_status(&app, &site, &guest["id"]).await, "checked_out");
+    }
+}
+
+on_both_databases! {
+    async fn a_report_sent_again_is_applied_once(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let guest = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        let check_in = event(&guest["id"], "check_in");
+        let check_out = event(&guest["id"], "check_out");
+        send(&app, &device, &[check_in.clone(), check_out.clone()]).await;
+        // The answer was lost: the kiosk sends the same batch again, and the check-in once more
+        // in the same batch.
+        let (status, again) = send(&app, &device, &[check_in.clone(), check_out, check_in]).await;
+        assert_eq!(status, 200, "{again}");
+        for result in again["results"].as_array().unwrap() {
+            assert_eq!(result["duplicate"], true, "{result}");
+            assert_eq!(result["outcome"], "applied", "what it did the first time");
+        }
+        assert_eq!(visit_status(&app, &site, &guest["id"]).await, "checked_out", "not checked in again");
+        assert_eq!(events_stored(&app).await, 2);
+    }
+}
+
+on_both_databases! {
+    async fn a_check_in_against_an_invitation_rejected_meanwhile_is_flagged_not_accepted(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let guest = app.invite(&site.north_host, invitation("guest", "Olga Offline", None)).await;
+        // Approved when the kiosk last synced; rejected in the cloud while it was offline.
+        let (status, _) = app.decide(&site.north_admin, &guest["id"], "reject", Some(json!({"reason": "Not this week."}))).await;
+        assert_eq!(status, 200);
+        let (_, answer) = send(&app, &device, &[event(&guest["id"], "check_in")]).await;
+        let result = &answer["results"][0];
+        assert_eq!(result["outcome"], "flagged", "{result}");
+        assert_eq!(result["reason"], "the invitation was not approved");
+        // They are inside: the visit says so, for the muster list.
+        assert_eq!(visit_status(&app, &site, &guest["id"]).await, "checked_in");
+    }
+}
+
+on_both_databases! {
+    async fn reports_that_cannot_apply_are_refused_with_a_reason(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let guest = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        let unknown = json!(Uuid::now_v7());
+        let (_, answer) = send(&app, &device, &[event(&guest["id"], "check_out"), event(&unknown, "check_in")]).await;
+        assert_eq!(answer["results"][0]["outcome"], "refused");
+        assert_eq!(answer["results"][0]["reason"], "the visitor was never checked in");
+        assert_eq!(answer["results"][1]["outcome"], "refused");
+        assert_eq!(answer["results"][1]["reason"], "no such invitation in this facility");
+        assert_eq!(visit_status(&app, &site, &guest["id"]).await, "expected");
+    }
+}
+
+on_both_databases! {
+    async fn bad_batches_are_refused_whole_and_record_nothing(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let guest = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        let good = event(&guest["id"], "check_in");
+        let too_many: Vec<Value> = (0..201).map(|_| event(&guest["id"], "check_in")).collect();
+        for body in [
+            json!({"events": []}),
+            json!({"events": too_many}),
+            json!({"events": [good.clone(), {"id": "nope", "invitation": guest["id"], "kind": "check_in", "at": chrono::Utc::now()}]}),
+            json!({"events": [good.clone(), event(&guest["id"], "teleport")]}),
+            json!({"events": [{"id": Uuid::now_v7(), "invitation": guest["id"], "kind": "check_in"}]}),
+            json!({"events": [good.clone()], "extra": 1}),
+        ] {
+            let (status, answer) = app.call(Method::POST, "/api/v1/kiosk/events", Some(&device), Some(body)).await;
+            assert!(status == 400 || status == 422, "{status}: {answer}");
+            assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()));
+        }
+        let (status, _) = app.call(Method::POST, "/api/v1/kiosk/events", Some(&site.manager.token), Some(json!({"events": [good]}))).await;
+        assert_eq!(status, 401, "a person is not a kiosk");
+        assert_eq!(events_stored(&app).await, 0);
+        assert_eq!(visit_status(&app, &site, &guest["id"]).await, "expected");
+    }
+}
