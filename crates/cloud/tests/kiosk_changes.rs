@@ -5,30 +5,24 @@
 mod support;
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 use support::{Backend, Site, TestApp, invitation};
 
 async fn kiosk(backend: Backend) -> Option<(TestApp, Site, String)> {
     let app = TestApp::spawn(backend).await?;
     let site = Site::create(&app).await;
-    let (_, code) = app
-        .call(
-            Method::POST,
-            "/api/v1/kiosk-codes",
-            Some(&site.manager.token),
-            Some(json!({"name": "Lobby"})),
-        )
-        .await;
-    let (_, enrolled) = app
-        .call(
-            Method::POST,
-            "/api/v1/kiosks/enroll",
-            None,
-            Some(json!({"code": code["code"]})),
-        )
-        .await;
-    let token = enrolled["token"].as_str().unwrap().to_owned();
-    Some((app, site, token))
+    let device = app.enrolled_kiosk(&site).await;
+    Some((app, site, device))
+}
+
+/// Visitor names in what the feed delivered.
+fn visitors(delivered: &[Value]) -> Vec<String> {
+    let mut names: Vec<String> = delivered
+        .iter()
+        .map(|i| i["visitor_name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 async fn pull(app: &TestApp, device: &str, query: &str) -> Value {
@@ -58,12 +52,10 @@ on_both_databases! {
         let Some((app, site, device)) = kiosk(backend).await else { return };
         app.invite(&site.north_host, invitation("guest", "North Guest", None)).await;
         app.invite(&site.blue_host, invitation("guest", "Blue Guest", None)).await;
-        let page = pull(&app, &device, "").await;
-        let mut got = names(&page);
-        got.sort();
-        assert_eq!(got, ["Blue Guest", "North Guest"]);
-        assert_eq!(page["more"], false);
-        let first = &page["invitations"][0];
+        let (pages, _) = app.pull_changes_until(&device, None, 500, |d| d.len() == 2).await;
+        let delivered: Vec<Value> = pages.iter().flat_map(|p| p["invitations"].as_array().unwrap().clone()).collect();
+        assert_eq!(visitors(&delivered), ["Blue Guest", "North Guest"]);
+        let first = &delivered[0];
         assert!(first.get("visitor_email").is_none(), "a kiosk does not need the visitor's email");
         assert_eq!(first["approval"], "approved");
         assert_eq!(first["visit"], "expected");
@@ -76,21 +68,13 @@ on_both_databases! {
         for n in 0..7 {
             app.invite(&site.north_host, invitation("guest", &format!("Guest {n}"), None)).await;
         }
-        let mut seen = Vec::new();
-        let mut query = "?limit=3".to_owned();
-        let mut mores = Vec::new();
-        loop {
-            let page = pull(&app, &device, &query).await;
-            seen.extend(names(&page));
-            mores.push(page["more"].as_bool().unwrap());
-            query = format!("?limit=3&after={}", page["cursor"].as_str().unwrap());
-            if !page["more"].as_bool().unwrap() {
-                break;
-            }
-        }
-        assert_eq!(mores, [true, true, false]);
-        seen.sort();
-        assert_eq!(seen, (0..7).map(|n| format!("Guest {n}")).collect::<Vec<_>>());
+        let (pages, cursor) = app.pull_changes_until(&device, None, 3, |d| d.len() >= 7).await;
+        assert!(pages.len() >= 3, "{} pages", pages.len());
+        assert!(pages.iter().all(|p| p["invitations"].as_array().unwrap().len() <= 3));
+        let delivered: Vec<Value> = pages.iter().flat_map(|p| p["invitations"].as_array().unwrap().clone()).collect();
+        // Each invitation once: none delivered on two pages.
+        assert_eq!(visitors(&delivered), (0..7).map(|n| format!("Guest {n}")).collect::<Vec<_>>());
+        let query = format!("?after={cursor}");
         assert!(names(&pull(&app, &device, &query).await).is_empty(), "nothing new");
     }
 }
@@ -100,13 +84,13 @@ on_both_databases! {
         let Some((app, site, device)) = kiosk(backend).await else { return };
         let pending = app.invite(&site.north_host, invitation("contractor", "Carla Contractor", None)).await;
         app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
-        let first = pull(&app, &device, "").await;
-        assert_eq!(names(&first).len(), 2);
-        let cursor = first["cursor"].as_str().unwrap();
+        let (_, cursor) = app.pull_changes_until(&device, None, 500, |d| d.len() == 2).await;
         let (status, _) = app.decide(&site.north_admin, &pending["id"], "approve", None).await;
         assert_eq!(status, 200);
-        let next = pull(&app, &device, &format!("?after={cursor}")).await;
-        assert_eq!(names(&next), ["Carla Contractor"]);
+        let (pages, _) = app.pull_changes_until(&device, Some(&cursor), 500, |d| !d.is_empty()).await;
+        let next = &pages[0];
+        // Only what changed: Gina Guest is not delivered again.
+        assert_eq!(names(next), ["Carla Contractor"]);
         assert_eq!(next["invitations"][0]["approval"], "approved");
     }
 }
@@ -142,8 +126,9 @@ async fn a_change_committed_late_is_not_skipped_on_postgres() {
             invitation("contractor", "Late Contractor", None),
         )
         .await;
-    let start = pull(&app, &device, "").await;
-    let cursor = start["cursor"].as_str().unwrap().to_owned();
+    let (_, cursor) = app
+        .pull_changes_until(&device, None, 500, |d| d.len() == 2)
+        .await;
 
     let gatehouse_cloud::Database::Postgres(pool) = &app.database else {
         unreachable!()
@@ -168,8 +153,17 @@ async fn a_change_committed_late_is_not_skipped_on_postgres() {
     slow.commit().await.unwrap();
     // From the cursor the kiosk got while the slow transaction ran, both changes still come.
     let during_cursor = during["cursor"].as_str().unwrap();
-    let after = pull(&app, &device, &format!("?after={during_cursor}")).await;
-    let mut got = names(&after);
-    got.sort();
-    assert_eq!(got, ["Early Guest", "Late Contractor"]);
+    let (pages, _) = app
+        .pull_changes_until(&device, Some(during_cursor), 500, |d| d.len() >= 2)
+        .await;
+    let delivered: Vec<Value> = pages
+        .iter()
+        .flat_map(|p| p["invitations"].as_array().unwrap().clone())
+        .collect();
+    assert_eq!(visitors(&delivered), ["Early Guest", "Late Contractor"]);
+    let early = delivered
+        .iter()
+        .find(|i| i["visitor_name"] == "Early Guest")
+        .unwrap();
+    assert_eq!(early["visitor_company"], "Slow Co");
 }

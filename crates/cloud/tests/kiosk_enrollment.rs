@@ -39,25 +39,6 @@ async fn enroll(app: &TestApp, code: &str) -> (reqwest::StatusCode, Value) {
     .await
 }
 
-async fn kiosks_enrolled(app: &TestApp) -> i64 {
-    let (status, _) = app.call(Method::GET, "/health", None, None).await;
-    assert_eq!(status, 200);
-    match &app.database {
-        gatehouse_cloud::Database::Sqlite(pool) => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM kiosks")
-                .fetch_one(pool)
-                .await
-                .unwrap()
-        }
-        gatehouse_cloud::Database::Postgres(pool) => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM kiosks")
-                .fetch_one(pool)
-                .await
-                .unwrap()
-        }
-    }
-}
-
 on_both_databases! {
     async fn a_code_enrolls_one_kiosk_in_the_managers_facility_once(backend: Backend) {
         let Some((app, site)) = site(backend).await else { return };
@@ -81,7 +62,7 @@ on_both_databases! {
         let (status, again) = enroll(&app, &code).await;
         assert_eq!(status, 404, "{again}");
         assert_eq!(again["message"], "this enrollment code is unknown, already used or expired: ask for a new one");
-        assert_eq!(kiosks_enrolled(&app).await, 1);
+        assert_eq!(app.rows_in("kiosks").await, 1);
     }
 }
 
@@ -121,7 +102,7 @@ on_both_databases! {
             let (status, answer) = app.call(Method::POST, "/api/v1/kiosk-codes", Some(&site.manager.token), Some(body.clone())).await;
             assert!(status == 400 || status == 422, "{body}: {status} {answer}");
         }
-        assert_eq!(kiosks_enrolled(&app).await, 0);
+        assert_eq!(app.rows_in("kiosks").await, 0);
     }
 }
 
@@ -135,7 +116,7 @@ on_both_databases! {
             .unwrap();
         let (status, _) = enroll(&app, &code.code).await;
         assert_eq!(status, 404);
-        assert_eq!(kiosks_enrolled(&app).await, 0);
+        assert_eq!(app.rows_in("kiosks").await, 0);
     }
 }
 
@@ -184,6 +165,6 @@ on_both_databases! {
         let statuses = attempts.join_all().await;
         assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
         assert!(statuses.iter().all(|s| *s == 201 || *s == 404), "{statuses:?}");
-        assert_eq!(kiosks_enrolled(&app).await, 1);
+        assert_eq!(app.rows_in("kiosks").await, 1);
     }
 }

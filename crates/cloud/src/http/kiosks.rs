@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 use super::{
     ApiError, AppState, Session,
     error::{ApiJson, ApiPath, ApiQuery},
+    session,
 };
 use crate::{
     auth::token_hash,
@@ -213,13 +214,8 @@ impl FromRequestParts<AppState> for Device {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let secret = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|secret| secret.starts_with("ghk_") && secret.len() < 200)
+        let secret = session::bearer(parts)
+            .filter(|secret| secret.starts_with("ghk_"))
             .ok_or(ApiError::Unauthenticated)?;
         let kiosk = state
             .database

@@ -18,14 +18,7 @@ impl FromRequestParts<AppState> for Session {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let secret = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|secret| !secret.is_empty() && secret.len() < 200)
-            .ok_or(ApiError::Unauthenticated)?;
+        let secret = bearer(parts).ok_or(ApiError::Unauthenticated)?;
         let token_hash = token_hash(secret);
         let (user, actor) = state
             .database
@@ -38,4 +31,15 @@ impl FromRequestParts<AppState> for Session {
             token_hash,
         })
     }
+}
+
+/// The secret of the request's `Authorization: Bearer …` header, if it has a plausible one.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|secret| !secret.is_empty() && secret.len() < 200)
 }

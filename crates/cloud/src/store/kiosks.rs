@@ -19,6 +19,16 @@ pub struct Kiosk {
     pub name: String,
 }
 
+impl Kiosk {
+    fn from_row((id, facility, name): (Uuid, Uuid, String)) -> Self {
+        Self {
+            id: id.into(),
+            facility: facility.into(),
+            name,
+        }
+    }
+}
+
 /// A code being issued: who for, and for how long.
 #[derive(Debug, Clone, Copy)]
 pub struct NewKioskCode<'a> {
@@ -101,11 +111,7 @@ impl Database {
         .bind(&token_hash[..])
         .fetch_optional(pool)
         .await?);
-        Ok(row.map(|(id, facility, name)| Kiosk {
-            id: id.into(),
-            facility: facility.into(),
-            name,
-        }))
+        Ok(row.map(Kiosk::from_row))
     }
 
     pub async fn kiosk(&self, id: KioskId) -> Result<Option<Kiosk>, StoreError> {
@@ -115,11 +121,7 @@ impl Database {
         .bind(id.0)
         .fetch_optional(pool)
         .await?);
-        Ok(row.map(|(id, facility, name)| Kiosk {
-            id: id.into(),
-            facility: facility.into(),
-            name,
-        }))
+        Ok(row.map(Kiosk::from_row))
     }
 
     /// Stops a kiosk's token from working (a stolen or retired tablet).

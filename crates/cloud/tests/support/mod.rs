@@ -200,6 +200,96 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A kiosk enrolled in `site`'s facility by its manager; returns the device token.
+    pub async fn enrolled_kiosk(&self, site: &Site) -> String {
+        let (status, code) = self
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/kiosk-codes",
+                Some(&site.manager.token),
+                Some(serde_json::json!({"name": "Lobby"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{code}");
+        let (status, enrolled) = self
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/kiosks/enroll",
+                None,
+                Some(serde_json::json!({"code": code["code"]})),
+            )
+            .await;
+        assert_eq!(status, 201, "{enrolled}");
+        enrolled["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Pulls the kiosk's change feed from `after`, page by page (`limit` a page), until `done`
+    /// holds for everything delivered so far, for at most 5 s. On PostgreSQL a change shows once
+    /// every transaction that began before it has ended — other tests' too — so a test waits
+    /// for it as a kiosk would. Returns the pages delivered and the cursor after them.
+    pub async fn pull_changes_until(
+        &self,
+        device: &str,
+        after: Option<&str>,
+        limit: u16,
+        done: impl Fn(&[serde_json::Value]) -> bool,
+    ) -> (Vec<serde_json::Value>, String) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let mut cursor = after.map(str::to_owned);
+        let mut pages = Vec::new();
+        loop {
+            let query = match &cursor {
+                Some(cursor) => format!("?limit={limit}&after={cursor}"),
+                None => format!("?limit={limit}"),
+            };
+            let (status, page) = self
+                .call(
+                    reqwest::Method::GET,
+                    &format!("/api/v1/kiosk/changes{query}"),
+                    Some(device),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200, "{page}");
+            cursor = Some(page["cursor"].as_str().unwrap().to_owned());
+            let more = page["more"].as_bool().unwrap();
+            if !page["invitations"].as_array().unwrap().is_empty() {
+                pages.push(page);
+            }
+            let delivered: Vec<serde_json::Value> = pages
+                .iter()
+                .flat_map(|p| p["invitations"].as_array().unwrap().clone())
+                .collect();
+            if !more && done(&delivered) {
+                return (pages, cursor.unwrap());
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the feed never delivered what was expected: {pages:?}"
+            );
+            if !more {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    }
+
+    /// `SELECT COUNT(*) FROM table`, straight from the database.
+    pub async fn rows_in(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        match &self.database {
+            Database::Sqlite(pool) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+            Database::Postgres(pool) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
