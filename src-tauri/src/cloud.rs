@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use gatehouse_core::wire::{ErrorBody, Health};
+use gatehouse_core::wire::{
+    EnrolledKiosk, ErrorBody, Health, KioskChanges, KioskEnrollment, KioskEventBatch,
+    KioskEventResults,
+};
 use reqwest::Url;
 
 use crate::KioskError;
@@ -22,6 +25,48 @@ impl CloudClient {
             .build()
             .expect("the HTTP client's fixed settings are valid");
         Self { base, http }
+    }
+
+    pub async fn enroll(&self, code: &str) -> Result<EnrolledKiosk, KioskError> {
+        let request = self
+            .http
+            .post(self.url("api/v1/kiosks/enroll"))
+            .json(&KioskEnrollment {
+                code: code.to_owned(),
+            });
+        answer(request.send().await).await
+    }
+
+    pub async fn changes(
+        &self,
+        token: &str,
+        after: Option<&str>,
+    ) -> Result<KioskChanges, KioskError> {
+        let mut request = self
+            .http
+            .get(self.url("api/v1/kiosk/changes"))
+            .bearer_auth(token);
+        if let Some(after) = after {
+            request = request.query(&[("after", after)]);
+        }
+        answer(request.send().await).await
+    }
+
+    pub async fn report(
+        &self,
+        token: &str,
+        batch: &KioskEventBatch,
+    ) -> Result<KioskEventResults, KioskError> {
+        let request = self
+            .http
+            .post(self.url("api/v1/kiosk/events"))
+            .bearer_auth(token)
+            .json(batch);
+        answer(request.send().await).await
+    }
+
+    fn url(&self, path: &str) -> Url {
+        self.base.join(path).expect("a fixed relative path joins")
     }
 
     pub async fn health(&self) -> Result<Health, KioskError> {
@@ -46,4 +91,21 @@ impl CloudClient {
             message: body.map_or_else(|| status.to_string(), |b| b.message),
         })
     }
+}
+
+/// The JSON of a successful answer, or the cloud's `{code, message}` as an error.
+async fn answer<T: serde::de::DeserializeOwned>(
+    sent: Result<reqwest::Response, reqwest::Error>,
+) -> Result<T, KioskError> {
+    let response = sent.map_err(KioskError::CloudUnreachable)?;
+    let status = response.status();
+    if status.is_success() {
+        return response.json().await.map_err(KioskError::CloudUnreachable);
+    }
+    let body: Option<ErrorBody> = response.json().await.ok();
+    Err(KioskError::CloudRefused {
+        status: status.as_u16(),
+        code: body.as_ref().map(|b| b.code.clone()).unwrap_or_default(),
+        message: body.map_or_else(|| status.to_string(), |b| b.message),
+    })
 }

@@ -19,6 +19,18 @@ pub enum KioskError {
         code: String,
         message: String,
     },
+    #[error("this kiosk is not enrolled yet")]
+    NotEnrolled,
+    #[error("the kiosk's store cannot be used: {0}")]
+    Store(#[from] sqlx::Error),
+    #[error("the kiosk's store holds something it cannot read: {0}")]
+    Corrupt(String),
+}
+
+impl From<serde_json::Error> for KioskError {
+    fn from(error: serde_json::Error) -> Self {
+        Self::Corrupt(error.to_string())
+    }
 }
 
 /// The stable codes the front end translates into plain words.
@@ -28,6 +40,8 @@ pub enum ErrorCode {
     Misconfigured,
     Offline,
     CloudRefused,
+    NotEnrolled,
+    Storage,
 }
 
 /// What a failed command sends to the webview.
@@ -44,6 +58,8 @@ impl From<KioskError> for CommandError {
             KioskError::Config { .. } => ErrorCode::Misconfigured,
             KioskError::CloudUnreachable(_) => ErrorCode::Offline,
             KioskError::CloudRefused { .. } => ErrorCode::CloudRefused,
+            KioskError::NotEnrolled => ErrorCode::NotEnrolled,
+            KioskError::Store(_) | KioskError::Corrupt(_) => ErrorCode::Storage,
         };
         Self {
             code,

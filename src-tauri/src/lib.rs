@@ -3,11 +3,13 @@
 //! This crate stays thin: one module of commands per screen area, each calling into
 //! `gatehouse-core` and `gatehouse-devices`. Errors cross to the front end as `{code, message}`.
 
-mod cloud;
+pub mod cloud;
 mod commands;
 mod config;
 mod error;
 mod navigation;
+pub mod store;
+pub mod sync;
 
 pub use config::KioskConfig;
 pub use error::{CommandError, ErrorCode, KioskError};

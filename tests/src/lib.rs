@@ -119,37 +119,96 @@ impl Display {
     }
 }
 
-/// The Gatehouse cloud, serving a fresh SQLite file on a loopback port.
+/// The Gatehouse cloud, serving a fresh SQLite file on a loopback port. It can be stopped and
+/// started again on the same file and port, as a cloud that went away and came back.
 #[derive(Debug)]
 pub struct Cloud {
     pub url: String,
-    _server: Reaped,
-    _data: tempfile::TempDir,
+    port: u16,
+    server: Option<Reaped>,
+    data: tempfile::TempDir,
 }
 
 impl Cloud {
     pub async fn start() -> anyhow::Result<Self> {
-        let data = tempfile::tempdir()?;
-        let port = free_port();
+        let mut cloud = Self {
+            url: String::new(),
+            port: free_port(),
+            server: None,
+            data: tempfile::tempdir()?,
+        };
+        cloud.url = format!("http://127.0.0.1:{}", cloud.port);
+        cloud.restart().await?;
+        Ok(cloud)
+    }
+
+    /// A cloud with the demo facility (Harbour Point), its people and today's invitations.
+    pub async fn start_with_demo() -> anyhow::Result<Self> {
+        let mut cloud = Self::start().await?;
+        cloud.stop();
+        let demo = repo_root().join("assets/demo/demo.json");
+        cloud.command(&["demo", "--data", demo.to_str().context("a UTF-8 path")?])?;
+        cloud.restart().await?;
+        Ok(cloud)
+    }
+
+    fn database(&self) -> PathBuf {
+        self.data.path().join("cloud.db")
+    }
+
+    /// Runs `gatehouse-cloud ARGS --database <this cloud's file>` and returns what it printed.
+    pub fn command(&self, args: &[&str]) -> anyhow::Result<String> {
+        let (first, rest) = args.split_first().context("a subcommand")?;
+        let output = Command::new(workspace_binary("gatehouse-cloud")?)
+            .arg(first)
+            .arg("--database")
+            .arg(self.database())
+            .args(rest)
+            .env("RUST_LOG", "warn")
+            .output()?;
+        if !output.status.success() {
+            bail!(
+                "gatehouse-cloud {args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(String::from_utf8(output.stdout)?.trim().to_owned())
+    }
+
+    /// A code that enrolls one kiosk in the demo facility.
+    pub fn kiosk_code(&self) -> anyhow::Result<String> {
+        self.command(&[
+            "admin",
+            "kiosk-code",
+            "--facility",
+            "Harbour Point",
+            "--name",
+            "Lobby",
+        ])
+    }
+
+    /// Stops the server; the database stays.
+    pub fn stop(&mut self) {
+        self.server = None;
+    }
+
+    /// Starts the server (again) on the same port and database.
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
         let mut serve = Command::new(workspace_binary("gatehouse-cloud")?);
         serve
             .args([
                 "serve",
                 "--bind",
-                &format!("127.0.0.1:{port}"),
+                &format!("127.0.0.1:{}", self.port),
                 "--database",
             ])
-            .arg(data.path().join("cloud.db"))
+            .arg(self.database())
+            .arg("--mail-dir")
+            .arg(self.data.path().join("mail"))
             .env("RUST_LOG", "warn");
-        let server = Reaped::spawn("gatehouse-cloud", serve)?;
-        let url = format!("http://127.0.0.1:{port}");
-        let health = format!("{url}/health");
-        wait_until("the cloud", async || answers_http(&health).await).await?;
-        Ok(Self {
-            url,
-            _server: server,
-            _data: data,
-        })
+        self.server = Some(Reaped::spawn("gatehouse-cloud", serve)?);
+        let health = format!("{}/health", self.url);
+        wait_until("the cloud", async || answers_http(&health).await).await
     }
 }
 

@@ -24,6 +24,8 @@ export const en = {
   'error.misconfigured': 'This kiosk is not set up correctly. Please see reception.',
   'error.offline': 'The kiosk cannot reach Gatehouse right now. Please see reception.',
   'error.cloud_refused': 'That did not work. Please see reception.',
+  'error.not_enrolled': 'This kiosk is not set up yet. Please see reception.',
+  'error.storage': 'This kiosk cannot save right now. Please see reception.',
   'error.internal': 'Something went wrong. Please see reception.',
 } as const;
 
@@ -53,5 +55,7 @@ export const de: Catalogue = {
   'error.misconfigured': 'Dieser Kiosk ist nicht richtig eingerichtet. Bitte wenden Sie sich an den Empfang.',
   'error.offline': 'Der Kiosk erreicht Gatehouse gerade nicht. Bitte wenden Sie sich an den Empfang.',
   'error.cloud_refused': 'Das hat nicht geklappt. Bitte wenden Sie sich an den Empfang.',
+  'error.not_enrolled': 'Dieser Kiosk ist noch nicht eingerichtet. Bitte wenden Sie sich an den Empfang.',
+  'error.storage': 'Dieser Kiosk kann gerade nichts speichern. Bitte wenden Sie sich an den Empfang.',
   'error.internal': 'Etwas ist schiefgelaufen. Bitte wenden Sie sich an den Empfang.',
 };

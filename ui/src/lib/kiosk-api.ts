@@ -5,7 +5,13 @@ import { invoke } from '@tauri-apps/api/core';
 import type { MessageKey } from './catalogue';
 
 /** The codes the Rust side sends (`ErrorCode` in src-tauri/src/error.rs), plus `internal`. */
-export type FailureCode = 'misconfigured' | 'offline' | 'cloud_refused' | 'internal';
+export type FailureCode =
+  | 'misconfigured'
+  | 'offline'
+  | 'cloud_refused'
+  | 'not_enrolled'
+  | 'storage'
+  | 'internal';
 
 export class KioskFailure extends Error {
   readonly code: FailureCode;
@@ -22,7 +28,13 @@ export class KioskFailure extends Error {
   }
 }
 
-const knownCodes: readonly FailureCode[] = ['misconfigured', 'offline', 'cloud_refused'];
+const knownCodes: readonly FailureCode[] = [
+  'misconfigured',
+  'offline',
+  'cloud_refused',
+  'not_enrolled',
+  'storage',
+];
 
 /** Turns whatever a rejected `invoke` gave us into a `KioskFailure`. */
 export function toFailure(rejection: unknown): KioskFailure {

@@ -1,0 +1,278 @@
+//! The kiosk's local store (SQLite, WAL): its enrollment, a copy of its facility's invitations
+//! kept current from the cloud's change feed, and an outbox of what happened here. Every change
+//! is one transaction, so a kiosk killed mid-way loses nothing and doubles nothing.
+
+use std::{path::Path, str::FromStr as _, time::Duration};
+
+use chrono::{DateTime, Utc};
+use gatehouse_core::{
+    InvitationId, VisitStatus,
+    invitation::{AdmissionRefused, may_admit},
+    visit::VisitEvent,
+    wire::{EnrolledKiosk, KioskChanges, KioskEventReport, KioskIdentity, KioskInvitation},
+};
+use sqlx::{
+    SqlitePool,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+use uuid::Uuid;
+
+use crate::KioskError;
+
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, Clone)]
+pub struct LocalStore {
+    pool: SqlitePool,
+}
+
+/// An event waiting to be sent, and how often sending it failed.
+#[derive(Debug, Clone)]
+pub struct Queued {
+    pub report: KioskEventReport,
+    pub attempts: u32,
+}
+
+impl LocalStore {
+    /// Opens (creating if need be) the store at `path` and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Self, KioskError> {
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a check-in the visitor saw succeed survives even a power cut.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        MIGRATIONS.run(&pool).await.map_err(sqlx::Error::from)?;
+        Ok(Self { pool })
+    }
+
+    pub async fn save_enrollment(&self, enrolled: &EnrolledKiosk) -> Result<(), KioskError> {
+        let who = &enrolled.identity;
+        sqlx::query(
+            "INSERT INTO enrollment (only, kiosk_id, name, facility_id, facility_name, time_zone, token) \
+             VALUES (1, $1, $2, $3, $4, $5, $6)",
+        )
+        .bind(who.kiosk.to_string())
+        .bind(&who.name)
+        .bind(who.facility.to_string())
+        .bind(&who.facility_name)
+        .bind(&who.time_zone)
+        .bind(&enrolled.token)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Who this kiosk is and its device token, once enrolled.
+    pub async fn enrollment(&self) -> Result<Option<EnrolledKiosk>, KioskError> {
+        let row: Option<(String, String, String, String, String, String)> = sqlx::query_as(
+            "SELECT kiosk_id, name, facility_id, facility_name, time_zone, token FROM enrollment",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(kiosk, name, facility, facility_name, time_zone, token)| {
+            let corrupt = |what: &str| KioskError::Corrupt(format!("enrollment {what}"));
+            Ok(EnrolledKiosk {
+                identity: KioskIdentity {
+                    kiosk: kiosk.parse().map_err(|_| corrupt("kiosk id"))?,
+                    name,
+                    facility: facility.parse().map_err(|_| corrupt("facility id"))?,
+                    facility_name,
+                    time_zone,
+                },
+                token,
+            })
+        })
+        .transpose()
+    }
+
+    /// Where this kiosk is in the cloud's change feed.
+    pub async fn cursor(&self) -> Result<Option<String>, KioskError> {
+        Ok(sqlx::query_scalar("SELECT cursor FROM feed")
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Takes in one page of the feed and moves the cursor past it, in one transaction. A local
+    /// check-in the cloud has not heard of yet is kept: the cloud's copy catches up when the
+    /// outbox has been sent.
+    pub async fn apply(&self, page: &KioskChanges) -> Result<(), KioskError> {
+        let mut tx = self.pool.begin().await?;
+        for invitation in &page.invitations {
+            let pending_here: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM outbox WHERE json_extract(body, '$.invitation') = $1",
+            )
+            .bind(invitation.id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+            if pending_here > 0 {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO invitations (id, visitor_name, starts_at, body) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (id) DO UPDATE SET visitor_name = excluded.visitor_name, \
+                 starts_at = excluded.starts_at, body = excluded.body",
+            )
+            .bind(invitation.id.to_string())
+            .bind(&invitation.visitor_name)
+            .bind(invitation.starts_at)
+            .bind(serde_json::to_string(invitation)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO feed (only, cursor) VALUES (1, $1) \
+             ON CONFLICT (only) DO UPDATE SET cursor = excluded.cursor",
+        )
+        .bind(&page.cursor)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn invitation(
+        &self,
+        id: InvitationId,
+    ) -> Result<Option<KioskInvitation>, KioskError> {
+        let body: Option<String> = sqlx::query_scalar("SELECT body FROM invitations WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        body.map(|body| serde_json::from_str(&body).map_err(KioskError::from))
+            .transpose()
+    }
+
+    /// Checks a visitor in here and now, online or not: the local copy says checked in and the
+    /// report waits in the outbox, both in one transaction.
+    pub async fn check_in(
+        &self,
+        id: InvitationId,
+        now: DateTime<Utc>,
+    ) -> Result<Result<KioskEventReport, AdmissionRefused>, KioskError> {
+        self.record(id, VisitEvent::CheckIn, now).await
+    }
+
+    pub async fn check_out(
+        &self,
+        id: InvitationId,
+        now: DateTime<Utc>,
+    ) -> Result<Result<KioskEventReport, AdmissionRefused>, KioskError> {
+        self.record(id, VisitEvent::CheckOut, now).await
+    }
+
+    async fn record(
+        &self,
+        id: InvitationId,
+        event: VisitEvent,
+        now: DateTime<Utc>,
+    ) -> Result<Result<KioskEventReport, AdmissionRefused>, KioskError> {
+        let mut tx = self.pool.begin().await?;
+        let body: Option<String> = sqlx::query_scalar("SELECT body FROM invitations WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(mut invitation) = body
+            .map(|body| serde_json::from_str::<KioskInvitation>(&body))
+            .transpose()?
+        else {
+            return Err(KioskError::Corrupt(format!(
+                "no invitation {id} on this kiosk"
+            )));
+        };
+        let next = match event {
+            VisitEvent::CheckIn => match may_admit(invitation.approval, invitation.visit) {
+                Ok(()) => VisitStatus::CheckedIn,
+                Err(refused) => return Ok(Err(refused)),
+            },
+            VisitEvent::CheckOut if invitation.visit == VisitStatus::CheckedIn => {
+                VisitStatus::CheckedOut
+            }
+            VisitEvent::CheckOut => return Ok(Err(AdmissionRefused::VisitOver)),
+        };
+        invitation.visit = next;
+        let report = KioskEventReport {
+            id: Uuid::now_v7(),
+            invitation: id,
+            kind: event,
+            at: now,
+        };
+        sqlx::query("UPDATE invitations SET body = $1 WHERE id = $2")
+            .bind(serde_json::to_string(&invitation)?)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO outbox (id, body, next_attempt_at) VALUES ($1, $2, $3)")
+            .bind(report.id.to_string())
+            .bind(serde_json::to_string(&report)?)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(report))
+    }
+
+    /// Up to `limit` events due for sending, oldest first.
+    pub async fn due(&self, now: DateTime<Utc>, limit: u16) -> Result<Vec<Queued>, KioskError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT body, attempts FROM outbox WHERE next_attempt_at <= $1 ORDER BY id LIMIT $2",
+        )
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(body, attempts)| {
+                Ok(Queued {
+                    report: serde_json::from_str(&body)?,
+                    attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
+    }
+
+    /// The cloud has these: they leave the outbox.
+    pub async fn sent(&self, ids: &[Uuid]) -> Result<(), KioskError> {
+        let mut tx = self.pool.begin().await?;
+        for id in ids {
+            sqlx::query("DELETE FROM outbox WHERE id = $1")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sending failed: try these again at `retry_at`.
+    pub async fn retry_later(
+        &self,
+        ids: &[Uuid],
+        retry_at: DateTime<Utc>,
+    ) -> Result<(), KioskError> {
+        let mut tx = self.pool.begin().await?;
+        for id in ids {
+            sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1 WHERE id = $2",
+            )
+            .bind(retry_at)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Events not yet sent.
+    pub async fn backlog(&self) -> Result<i64, KioskError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}

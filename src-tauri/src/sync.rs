@@ -1,0 +1,118 @@
+//! Keeping the kiosk and the cloud in step: enroll once, pull the facility's invitations from
+//! the change feed into the local store, push what happened here from the outbox. Offline, the
+//! kiosk goes on from its store and its outbox waits, retrying with exponential backoff and
+//! jitter; every report is sent under its own id, so one that is sent twice counts once.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use gatehouse_core::wire::{KioskEventBatch, KioskIdentity};
+use rand_core::{OsRng, RngCore as _};
+
+use crate::{KioskError, cloud::CloudClient, store::LocalStore};
+
+/// Reports per request (the cloud takes up to 200).
+const BATCH: u16 = 100;
+const FIRST_RETRY: Duration = Duration::from_secs(1);
+const LONGEST_RETRY: Duration = Duration::from_secs(300);
+
+/// How long to wait after `attempts` failed sends: doubling from a second up to five minutes,
+/// the second half of each step random, so kiosks that lost the cloud together do not all come
+/// back at the same instant.
+pub fn retry_delay(attempts: u32, random: u32) -> Duration {
+    let step = FIRST_RETRY
+        .saturating_mul(2_u32.saturating_pow(attempts.min(16)))
+        .min(LONGEST_RETRY);
+    let half = step / 2;
+    half + half.mul_f64(f64::from(random) / f64::from(u32::MAX))
+}
+
+/// Enrolls this kiosk with a code from the cloud, once.
+pub async fn enroll(
+    cloud: &CloudClient,
+    store: &LocalStore,
+    code: &str,
+) -> Result<KioskIdentity, KioskError> {
+    if let Some(enrolled) = store.enrollment().await? {
+        return Ok(enrolled.identity);
+    }
+    let enrolled = cloud.enroll(code).await?;
+    store.save_enrollment(&enrolled).await?;
+    Ok(enrolled.identity)
+}
+
+/// Pulls every change since the last pull into the store; returns how many invitations came.
+pub async fn pull(cloud: &CloudClient, store: &LocalStore) -> Result<usize, KioskError> {
+    let token = token(store).await?;
+    let mut received = 0;
+    loop {
+        let cursor = store.cursor().await?;
+        let page = cloud.changes(&token, cursor.as_deref()).await?;
+        received += page.invitations.len();
+        store.apply(&page).await?;
+        if !page.more {
+            return Ok(received);
+        }
+    }
+}
+
+/// Sends what is due from the outbox, a batch at a time; returns how many the cloud took. If the
+/// cloud cannot be reached, the batch is due again after its backoff and the error is returned.
+pub async fn push(
+    cloud: &CloudClient,
+    store: &LocalStore,
+    now: DateTime<Utc>,
+) -> Result<usize, KioskError> {
+    let token = token(store).await?;
+    let mut sent = 0;
+    loop {
+        let due = store.due(now, BATCH).await?;
+        if due.is_empty() {
+            return Ok(sent);
+        }
+        let ids: Vec<_> = due.iter().map(|queued| queued.report.id).collect();
+        let batch = KioskEventBatch {
+            events: due.iter().map(|queued| queued.report.clone()).collect(),
+        };
+        match cloud.report(&token, &batch).await {
+            Ok(results) => {
+                // Whatever the outcome — applied, already done, flagged, refused — the cloud has
+                // it now; flags are reception's to handle, not the outbox's to resend.
+                let answered: Vec<_> = results.results.iter().map(|result| result.id).collect();
+                store.sent(&answered).await?;
+                sent += answered.len();
+            }
+            Err(error) => {
+                let attempts = due.iter().map(|queued| queued.attempts).max().unwrap_or(0);
+                let delay = retry_delay(attempts, OsRng.next_u32());
+                let retry_at =
+                    now + chrono::TimeDelta::from_std(delay).unwrap_or(chrono::TimeDelta::MAX);
+                store.retry_later(&ids, retry_at).await?;
+                return Err(error);
+            }
+        }
+    }
+}
+
+async fn token(store: &LocalStore) -> Result<String, KioskError> {
+    Ok(store
+        .enrollment()
+        .await?
+        .ok_or(KioskError::NotEnrolled)?
+        .token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_double_up_to_five_minutes_with_the_second_half_random() {
+        assert_eq!(retry_delay(0, 0), Duration::from_millis(500));
+        assert_eq!(retry_delay(0, u32::MAX), Duration::from_secs(1));
+        assert_eq!(retry_delay(3, 0), Duration::from_secs(4));
+        assert_eq!(retry_delay(3, u32::MAX), Duration::from_secs(8));
+        assert_eq!(retry_delay(40, u32::MAX), Duration::from_secs(300));
+        assert_eq!(retry_delay(40, 0), Duration::from_secs(150));
+    }
+}

@@ -1,0 +1,167 @@
+//! The kiosk's sync engine against the real cloud process: enroll with a code, pull the
+//! facility's invitations into the local store, check visitors in while the cloud is down, and
+//! when it comes back every check-in arrives exactly once — including one against an invitation
+//! rejected meanwhile, which the cloud flags instead of accepting.
+
+use std::time::Duration;
+
+use chrono::{TimeDelta, Utc};
+use gatehouse_core::{
+    ApprovalStatus, InvitationId, VisitStatus,
+    wire::{EventOutcome, KioskEventBatch, KioskInvitation},
+};
+use gatehouse_e2e::Cloud;
+use gatehouse_kiosk::{KioskError, cloud::CloudClient, store::LocalStore, sync};
+use serde_json::{Value, json};
+
+const FACILITY_MANAGER: &str = "fiona.brandt@harbourpoint.example";
+const DEMO_PASSWORD: &str = "gatehouse-demo";
+
+/// The demo facility manager's view of one invitation, from the cloud's API.
+async fn cloud_view(cloud: &Cloud, id: InvitationId) -> anyhow::Result<Value> {
+    let http = reqwest::Client::new();
+    let session: Value = http
+        .post(format!("{}/api/v1/sessions", cloud.url))
+        .json(&json!({"email": FACILITY_MANAGER, "password": DEMO_PASSWORD}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let token = session["token"].as_str().unwrap_or_default();
+    Ok(http
+        .get(format!("{}/api/v1/invitations/{id}", cloud.url))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?)
+}
+
+async fn reject(cloud: &Cloud, id: InvitationId) -> anyhow::Result<()> {
+    let http = reqwest::Client::new();
+    let session: Value = http
+        .post(format!("{}/api/v1/sessions", cloud.url))
+        .json(&json!({"email": FACILITY_MANAGER, "password": DEMO_PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    http.post(format!("{}/api/v1/invitations/{id}/reject", cloud.url))
+        .bearer_auth(session["token"].as_str().unwrap_or_default())
+        .json(&json!({"reason": "Security asked to see this visitor first."}))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}
+
+async fn local(store: &LocalStore, name: &str, all: &[KioskInvitation]) -> KioskInvitation {
+    let id = all.iter().find(|i| i.visitor_name == name).expect(name).id;
+    store.invitation(id).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn check_ins_made_while_the_cloud_is_down_arrive_exactly_once_when_it_returns()
+-> anyhow::Result<()> {
+    let mut cloud = Cloud::start_with_demo().await?;
+    let dir = tempfile::tempdir()?;
+    let store = LocalStore::open(&dir.path().join("kiosk.db")).await?;
+    let client = CloudClient::new(cloud.url.parse()?);
+
+    // Enroll, then the first pull brings today's invitations.
+    let code = cloud.kiosk_code()?;
+    let identity = sync::enroll(&client, &store, &code).await?;
+    assert_eq!(identity.facility_name, "Harbour Point");
+    assert!(sync::pull(&client, &store).await? >= 6);
+    let token = store.enrollment().await?.unwrap().token;
+    let everything = client.changes(&token, None).await?.invitations;
+    let jonas = local(&store, "Jonas Weber", &everything).await;
+    let hannah = local(&store, "Hannah Schulz", &everything).await;
+    let dmitri = local(&store, "Dmitri Volkov", &everything).await;
+    assert_eq!(jonas.approval, ApprovalStatus::Approved);
+    assert_eq!(dmitri.approval, ApprovalStatus::Pending);
+
+    // Hannah is rejected in the cloud; the kiosk does not hear of it before the cloud goes away.
+    reject(&cloud, hannah.id).await?;
+    cloud.stop();
+
+    let now = Utc::now();
+    let jonas_report = store
+        .check_in(jonas.id, now)
+        .await?
+        .expect("offline, an approved guest checks in");
+    let hannah_report = store
+        .check_in(hannah.id, now)
+        .await?
+        .expect("the kiosk still holds her as approved");
+    assert!(
+        store.check_in(dmitri.id, now).await?.is_err(),
+        "pending: never admitted, offline or not"
+    );
+    assert!(
+        store.check_in(jonas.id, now).await?.is_err(),
+        "already checked in"
+    );
+    assert_eq!(
+        store.invitation(jonas.id).await?.unwrap().visit,
+        VisitStatus::CheckedIn
+    );
+    let sending = sync::push(&client, &store, now).await;
+    assert!(
+        matches!(sending, Err(KioskError::CloudUnreachable(_))),
+        "{sending:?}"
+    );
+    assert_eq!(
+        store.backlog().await?,
+        2,
+        "both check-ins wait in the outbox"
+    );
+    assert_eq!(
+        sync::push(&client, &store, now).await?,
+        0,
+        "nothing is due before its backoff"
+    );
+
+    cloud.restart().await?;
+    let later = now + TimeDelta::minutes(10);
+    assert_eq!(sync::push(&client, &store, later).await?, 2);
+    assert_eq!(store.backlog().await?, 0);
+    assert_eq!(
+        cloud_view(&cloud, jonas.id).await?["visit_status"],
+        "checked_in"
+    );
+    assert_eq!(
+        cloud_view(&cloud, hannah.id).await?["visit_status"],
+        "checked_in",
+        "she is inside: counted"
+    );
+
+    // The answer to that push was lost, say, and the kiosk sends the same reports again: the
+    // cloud answers what it did the first time and changes nothing.
+    let again = client
+        .report(
+            &token,
+            &KioskEventBatch {
+                events: vec![jonas_report, hannah_report],
+            },
+        )
+        .await?;
+    assert!(again.results.iter().all(|r| r.duplicate), "{again:?}");
+    assert_eq!(again.results[0].outcome, EventOutcome::Applied);
+    assert_eq!(
+        again.results[1].outcome,
+        EventOutcome::Flagged,
+        "rejected meanwhile: flagged, not accepted"
+    );
+
+    // Pulling again brings the cloud's view back, with Hannah's rejection.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    sync::pull(&client, &store).await?;
+    assert_eq!(
+        store.invitation(hannah.id).await?.unwrap().approval,
+        ApprovalStatus::Rejected
+    );
+    Ok(())
+}
