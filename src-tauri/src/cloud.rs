@@ -69,27 +69,10 @@ impl CloudClient {
         self.base.join(path).expect("a fixed relative path joins")
     }
 
+    /// The cloud's health; a 503 is an answer too (up, but its database is not).
     pub async fn health(&self) -> Result<Health, KioskError> {
-        let url = self
-            .base
-            .join("health")
-            .expect("a fixed relative path joins");
-        let response = self
-            .http
-            .get(url)
-            .send()
-            .await
-            .map_err(KioskError::CloudUnreachable)?;
-        let status = response.status();
-        if status.is_success() || status == reqwest::StatusCode::SERVICE_UNAVAILABLE {
-            return response.json().await.map_err(KioskError::CloudUnreachable);
-        }
-        let body: Option<ErrorBody> = response.json().await.ok();
-        Err(KioskError::CloudRefused {
-            status: status.as_u16(),
-            code: body.as_ref().map(|b| b.code.clone()).unwrap_or_default(),
-            message: body.map_or_else(|| status.to_string(), |b| b.message),
-        })
+        let sent = self.http.get(self.url("health")).send().await;
+        answer_also(sent, reqwest::StatusCode::SERVICE_UNAVAILABLE).await
     }
 }
 
@@ -97,9 +80,17 @@ impl CloudClient {
 async fn answer<T: serde::de::DeserializeOwned>(
     sent: Result<reqwest::Response, reqwest::Error>,
 ) -> Result<T, KioskError> {
+    answer_also(sent, reqwest::StatusCode::OK).await
+}
+
+/// [`answer`], also reading the body of a `status` answer as a result.
+async fn answer_also<T: serde::de::DeserializeOwned>(
+    sent: Result<reqwest::Response, reqwest::Error>,
+    status_with_body: reqwest::StatusCode,
+) -> Result<T, KioskError> {
     let response = sent.map_err(KioskError::CloudUnreachable)?;
     let status = response.status();
-    if status.is_success() {
+    if status.is_success() || status == status_with_body {
         return response.json().await.map_err(KioskError::CloudUnreachable);
     }
     let body: Option<ErrorBody> = response.json().await.ok();
