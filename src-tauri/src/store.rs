@@ -26,6 +26,18 @@ pub struct LocalStore {
     pool: SqlitePool,
 }
 
+/// Why the kiosk will not record a check-in or check-out; each becomes a plain sentence on the
+/// screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("this kiosk knows no such invitation")]
+    Unknown,
+    #[error(transparent)]
+    NotAdmitted(#[from] AdmissionRefused),
+    #[error("the visitor is not checked in")]
+    NotCheckedIn,
+}
+
 /// An event waiting to be sent, and how often sending it failed.
 #[derive(Debug, Clone)]
 pub struct Queued {
@@ -154,7 +166,7 @@ impl LocalStore {
         &self,
         id: InvitationId,
         now: DateTime<Utc>,
-    ) -> Result<Result<KioskEventReport, AdmissionRefused>, KioskError> {
+    ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
         self.record(id, VisitEvent::CheckIn, now).await
     }
 
@@ -162,7 +174,7 @@ impl LocalStore {
         &self,
         id: InvitationId,
         now: DateTime<Utc>,
-    ) -> Result<Result<KioskEventReport, AdmissionRefused>, KioskError> {
+    ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
         self.record(id, VisitEvent::CheckOut, now).await
     }
 
@@ -171,7 +183,7 @@ impl LocalStore {
         id: InvitationId,
         event: VisitEvent,
         now: DateTime<Utc>,
-    ) -> Result<Result<KioskEventReport, AdmissionRefused>, KioskError> {
+    ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
         let mut tx = self.pool.begin().await?;
         let body: Option<String> = sqlx::query_scalar("SELECT body FROM invitations WHERE id = $1")
             .bind(id.to_string())
@@ -181,19 +193,17 @@ impl LocalStore {
             .map(|body| serde_json::from_str::<KioskInvitation>(&body))
             .transpose()?
         else {
-            return Err(KioskError::Corrupt(format!(
-                "no invitation {id} on this kiosk"
-            )));
+            return Ok(Err(Refusal::Unknown));
         };
         let next = match event {
             VisitEvent::CheckIn => match may_admit(invitation.approval, invitation.visit) {
                 Ok(()) => VisitStatus::CheckedIn,
-                Err(refused) => return Ok(Err(refused)),
+                Err(refused) => return Ok(Err(Refusal::NotAdmitted(refused))),
             },
             VisitEvent::CheckOut if invitation.visit == VisitStatus::CheckedIn => {
                 VisitStatus::CheckedOut
             }
-            VisitEvent::CheckOut => return Ok(Err(AdmissionRefused::VisitOver)),
+            VisitEvent::CheckOut => return Ok(Err(Refusal::NotCheckedIn)),
         };
         invitation.visit = next;
         let report = KioskEventReport {

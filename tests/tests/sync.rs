@@ -8,10 +8,16 @@ use std::time::Duration;
 use chrono::{TimeDelta, Utc};
 use gatehouse_core::{
     ApprovalStatus, InvitationId, VisitStatus,
+    invitation::AdmissionRefused,
     wire::{EventOutcome, KioskEventBatch, KioskInvitation},
 };
 use gatehouse_e2e::Cloud;
-use gatehouse_kiosk::{KioskError, cloud::CloudClient, store::LocalStore, sync};
+use gatehouse_kiosk::{
+    KioskError,
+    cloud::CloudClient,
+    store::{LocalStore, Refusal},
+    sync,
+};
 use serde_json::{Value, json};
 
 const FACILITY_MANAGER: &str = "fiona.brandt@harbourpoint.example";
@@ -97,13 +103,21 @@ async fn check_ins_made_while_the_cloud_is_down_arrive_exactly_once_when_it_retu
         .check_in(hannah.id, now)
         .await?
         .expect("the kiosk still holds her as approved");
-    assert!(
-        store.check_in(dmitri.id, now).await?.is_err(),
+    assert_eq!(
+        store.check_in(dmitri.id, now).await?.unwrap_err(),
+        Refusal::NotAdmitted(AdmissionRefused::AwaitingApproval),
         "pending: never admitted, offline or not"
     );
-    assert!(
-        store.check_in(jonas.id, now).await?.is_err(),
-        "already checked in"
+    assert_eq!(
+        store.check_in(jonas.id, now).await?.unwrap_err(),
+        Refusal::NotAdmitted(AdmissionRefused::AlreadyCheckedIn)
+    );
+    assert_eq!(
+        store
+            .check_in(InvitationId::from(uuid::Uuid::now_v7()), now)
+            .await?
+            .unwrap_err(),
+        Refusal::Unknown
     );
     assert_eq!(
         store.invitation(jonas.id).await?.unwrap().visit,
