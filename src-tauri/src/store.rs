@@ -115,14 +115,14 @@ impl LocalStore {
     /// outbox has been sent.
     pub async fn apply(&self, page: &KioskChanges) -> Result<(), KioskError> {
         let mut tx = self.pool.begin().await?;
+        let waiting: std::collections::HashSet<String> =
+            sqlx::query_scalar("SELECT DISTINCT json_extract(body, '$.invitation') FROM outbox")
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .collect();
         for invitation in &page.invitations {
-            let pending_here: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM outbox WHERE json_extract(body, '$.invitation') = $1",
-            )
-            .bind(invitation.id.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
-            if pending_here > 0 {
+            if waiting.contains(&invitation.id.to_string()) {
                 continue;
             }
             sqlx::query(

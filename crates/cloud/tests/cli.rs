@@ -102,21 +102,20 @@ fn admin(database: &std::path::Path, args: &[&str], stdin: Option<&str>) -> std:
     child.wait_with_output().unwrap()
 }
 
-#[test]
-fn admin_sets_up_a_site_from_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("site.db");
-    let ok = |output: std::process::Output| {
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap().trim().to_owned()
-    };
-    let facility = ["--facility", "Harbour Point"];
+/// The command's standard output, trimmed, after checking that it succeeded.
+fn ok(output: std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+/// The facility Harbour Point, created through the CLI in `database`.
+fn harbour_point(database: &std::path::Path) {
     ok(admin(
-        &db,
+        database,
         &[
             "create-facility",
             "--name",
@@ -130,6 +129,14 @@ fn admin_sets_up_a_site_from_nothing() {
         ],
         None,
     ));
+}
+
+#[test]
+fn admin_sets_up_a_site_from_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.db");
+    let facility = ["--facility", "Harbour Point"];
+    harbour_point(&db);
     ok(admin(
         &db,
         &[
@@ -188,30 +195,8 @@ fn admin_sets_up_a_site_from_nothing() {
 fn admin_refuses_an_occupancy_role_for_someone_of_another_occupancy() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("site.db");
-    let ok = |output: std::process::Output| {
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap().trim().to_owned()
-    };
     let facility = ["--facility", "Harbour Point"];
-    ok(admin(
-        &db,
-        &[
-            "create-facility",
-            "--name",
-            "Harbour Point",
-            "--address",
-            "Hafenstraße 12",
-            "--time-zone",
-            "Europe/Berlin",
-            "--end-of-day",
-            "19:00",
-        ],
-        None,
-    ));
+    harbour_point(&db);
     ok(admin(
         &db,
         &[
@@ -353,22 +338,7 @@ fn admin_refuses_bad_input_by_name() {
 fn admin_kiosk_code_prints_a_code_that_enrolls_one_kiosk() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("site.db");
-    let created = admin(
-        &db,
-        &[
-            "create-facility",
-            "--name",
-            "Harbour Point",
-            "--address",
-            "Hafenstraße 12",
-            "--time-zone",
-            "Europe/Berlin",
-            "--end-of-day",
-            "19:00",
-        ],
-        None,
-    );
-    assert!(created.status.success());
+    harbour_point(&db);
     let issued = admin(
         &db,
         &[

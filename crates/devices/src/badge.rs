@@ -10,7 +10,7 @@ use image::RgbImage;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    pdf::{Align, Colour, Page, Placed, Sheet, Weight, ellipsize, fit},
+    pdf::{Align, Colour, Page, Placed, Sheet, Weight, fit, line_step},
     picture::{self, PictureError},
 };
 
@@ -301,18 +301,16 @@ fn card(page: &mut Page, badge: &Checked, photo: Option<&Placed>) {
     );
     let right_x = MARGIN + crate::pdf::width(title, Weight::Bold, 22.0) + 3.0;
     let right_w = width - MARGIN - right_x;
-    let category = ellipsize(badge.badge.category.name.trim(), Weight::Bold, 9.0, right_w);
     page.text(
-        &category,
+        badge.badge.category.name.trim(),
         (right_x, height - 5.6, right_w),
         Weight::Bold,
         9.0,
         ink,
         Align::Right,
     );
-    let facility = ellipsize(badge.badge.facility.trim(), Weight::Regular, 6.5, right_w);
     page.text(
-        &facility,
+        badge.badge.facility.trim(),
         (right_x, height - 10.0, right_w),
         Weight::Regular,
         6.5,
@@ -388,18 +386,16 @@ fn label(page: &mut Page, badge: &Checked, photo: Option<&Placed>) {
         ink,
         Align::Centre,
     );
-    let category = ellipsize(badge.badge.category.name.trim(), Weight::Bold, 9.0, inner);
     page.text(
-        &category,
+        badge.badge.category.name.trim(),
         (MARGIN, height - 17.5, inner),
         Weight::Bold,
         9.0,
         ink,
         Align::Centre,
     );
-    let facility = ellipsize(badge.badge.facility.trim(), Weight::Regular, 6.5, inner);
     page.text(
-        &facility,
+        badge.badge.facility.trim(),
         (MARGIN, height - 4.5, inner),
         Weight::Regular,
         6.5,
@@ -501,7 +497,7 @@ fn identity(
 fn escort(page: &mut Page, badge: &Checked, at: (f32, f32, f32)) -> f32 {
     let (x, top, width) = at;
     let words = fit(badge.words.escort, Weight::Bold, width - 2.0, (7.0, 4.5), 2);
-    let step = words.size * 25.4 / 72.0 * 1.15;
+    let step = line_step(words.size);
     #[expect(clippy::cast_precision_loss, reason = "one or two lines")]
     let height = step * words.lines.len() as f32 + 1.2;
     page.fill(x, top - height, width, height, Colour::BLACK);

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     badge::{Language, MAX_NAME},
-    pdf::{Align, Colour, Page, Sheet, Weight, ellipsize},
+    pdf::{Align, Colour, Page, Sheet, Weight},
 };
 
 /// More people than this on one list is not a building's visitors.
@@ -203,7 +203,6 @@ fn header(page: &mut Page, list: &MusterList, words: &Words, (number, count): (u
     let (width, height) = (page.width, page.height);
     let inner = width - 2.0 * MARGIN;
     let title = format!("{} · {}", words.title, list.facility.trim());
-    let title = ellipsize(&title, Weight::Bold, 18.0, inner);
     page.text(
         &title,
         (MARGIN, height - MARGIN - 5.0, inner),
@@ -254,7 +253,6 @@ fn draw(page: &mut Page, line: &Line, y: f32, previous: Option<&str>, words: &Wo
     let inner = page.width - 2.0 * MARGIN;
     let Some(person) = line.person else {
         let heading = format!("{} · {} {}", line.zone, line.in_zone, words.people);
-        let heading = ellipsize(&heading, Weight::Bold, 11.0, inner);
         page.text(
             &heading,
             (MARGIN, y - 4.6, inner),
@@ -288,9 +286,8 @@ fn draw(page: &mut Page, line: &Line, y: f32, previous: Option<&str>, words: &Wo
     ];
     for (i, (text, weight)) in cells.into_iter().enumerate() {
         let room = COLUMNS[i + 1] - COLUMNS[i] - 2.0;
-        let text = ellipsize(text.trim(), weight, TEXT, room);
         page.text(
-            &text,
+            text.trim(),
             (MARGIN + COLUMNS[i], y - 4.6, room),
             weight,
             TEXT,

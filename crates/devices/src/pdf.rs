@@ -196,8 +196,13 @@ fn pieces(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The distance between baselines of text at `size` points, in millimetres.
+pub fn line_step(size: f32) -> f32 {
+    size * MM_PER_PT * 1.15
+}
+
 /// `text` cut to `max_width` with a trailing "…" if it was too wide.
-pub fn ellipsize(text: &str, weight: Weight, size: f32, max_width: f32) -> String {
+fn ellipsize(text: &str, weight: Weight, size: f32, max_width: f32) -> String {
     if width(text, weight, size) <= max_width {
         return text.to_owned();
     }
@@ -312,7 +317,8 @@ impl Page {
         self.ops.push(Op::DrawRectangle { rectangle: rect });
     }
 
-    /// One line of text with its baseline at `y`, aligned within `x .. x + w`.
+    /// One line of text with its baseline at `y`, aligned within `x .. x + w` and cut with "…"
+    /// if it is wider; a `w` of 0 leaves it unbounded (left-aligned text only).
     pub fn text(
         &mut self,
         text: &str,
@@ -323,11 +329,16 @@ impl Page {
         align: Align,
     ) {
         let (x, y, w) = at;
+        let text = if w > 0.0 {
+            ellipsize(text, weight, size, w)
+        } else {
+            text.to_owned()
+        };
         self.used[weight as usize].extend(text.chars());
         let x = match align {
             Align::Left => x,
-            Align::Centre => x + (w - width(text, weight, size)) / 2.0,
-            Align::Right => x + w - width(text, weight, size),
+            Align::Centre => x + (w - width(&text, weight, size)) / 2.0,
+            Align::Right => x + w - width(&text, weight, size),
         };
         self.ops.extend([
             Op::StartTextSection,
@@ -340,7 +351,7 @@ impl Page {
                 pos: Point::new(Mm(x), Mm(y)),
             },
             Op::ShowText {
-                items: vec![TextItem::Text(text.to_owned())],
+                items: vec![TextItem::Text(text)],
             },
             Op::EndTextSection,
         ]);
@@ -356,7 +367,7 @@ impl Page {
         align: Align,
     ) -> f32 {
         let (x, top, w) = at;
-        let step = fitted.size * MM_PER_PT * 1.15;
+        let step = line_step(fitted.size);
         let mut baseline = top - fitted.size * MM_PER_PT * 0.8;
         for (i, line) in fitted.lines.iter().enumerate() {
             if i > 0 {

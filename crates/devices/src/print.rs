@@ -171,10 +171,8 @@ impl Cups {
     /// No such queue, or the scheduler does not answer in time.
     pub fn printer(&self, name: &str) -> Result<Printer, PrintError> {
         let uri = self.printer_uri(name)?;
-        let response = self.send(
-            uri,
-            built(IppOperationBuilder::get_printer_attributes(self.printer_uri(name)?).build())?,
-        )?;
+        let request = built(IppOperationBuilder::get_printer_attributes(uri.clone()).build())?;
+        let response = self.send(uri, request)?;
         if response.header().status_code() == StatusCode::ClientErrorNotFound {
             return Err(PrintError::UnknownPrinter(name.to_owned()));
         }
