@@ -18,8 +18,19 @@ export GATEHOUSE_MAIL_DIR="$DATA/mail"
 export GATEHOUSE_PUBLIC_URL="http://127.0.0.1:$PORT"
 export GATEHOUSE_UI_DIR="$ROOT/ui/dist"
 
-say "Seeding demo data into $DATA/cloud.db"
-"$CLOUD" demo --data "$ROOT/assets/demo/demo.json"
+CODES="$DATA/invitation-codes"
+CAMERA="$DATA/camera"
+KIOSK_DATA="$DATA/kiosk"
+say "Seeding demo data into $DATA/cloud.db (invitation QR codes in $CODES)"
+rm -rf "$CODES" "$KIOSK_DATA"
+"$CLOUD" demo --data "$ROOT/assets/demo/demo.json" --codes "$CODES"
+# The demo facility is new each run, so the kiosk enrolls afresh with a new code.
+KIOSK_CODE="$("$CLOUD" admin kiosk-code --facility "Harbour Point" --name "Lobby kiosk")"
+# No camera needed: the kiosk's camera is a folder. Copy a QR code in to hold it up; take it
+# out again to lower it.
+mkdir -p "$CAMERA"
+find "$CAMERA" -name '*.png' ! -name 'empty-lobby.png' -delete
+cp "$ROOT/assets/demo/camera-empty-lobby.png" "$CAMERA/empty-lobby.png"
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -45,4 +56,11 @@ if [ -z "${DISPLAY:-}" ]; then
 fi
 
 say "Starting the kiosk (close the window or press Ctrl+C to stop)"
-GATEHOUSE_CLOUD_URL="http://127.0.0.1:$PORT" "$CARGO_TARGET_DIR/debug/gatehouse-kiosk"
+say "To scan an invitation: cp $CODES/sofia-rossi.png $CAMERA/   (remove it again afterwards)"
+say "Badges go to the CUPS queue in GATEHOUSE_PRINTER; without one they are kept in $KIOSK_DATA/unprinted-badges"
+GATEHOUSE_CLOUD_URL="http://127.0.0.1:$PORT" \
+GATEHOUSE_KIOSK_DATA="$KIOSK_DATA" \
+GATEHOUSE_KIOSK_CODE="$KIOSK_CODE" \
+GATEHOUSE_CAMERA="file:$CAMERA" \
+GATEHOUSE_PHOTO_CAMERA="${GATEHOUSE_PHOTO_CAMERA:-file:$ROOT/assets/demo/visitor-photo.jpg}" \
+  "$CARGO_TARGET_DIR/debug/gatehouse-kiosk"

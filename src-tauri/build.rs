@@ -3,7 +3,17 @@
 use std::path::Path;
 
 /// The commands the webview may call; `capabilities/kiosk.json` grants exactly these.
-const COMMANDS: &[&str] = &["kiosk_status"];
+const COMMANDS: &[&str] = &[
+    "kiosk_status",
+    "identify",
+    "find_visitors",
+    "visitor",
+    "nda",
+    "take_photo",
+    "check_in",
+    "reprint_badge",
+    "check_out",
+];
 
 fn main() {
     let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tauri.conf.json");

@@ -25,6 +25,14 @@ pub enum KioskError {
     Store(#[from] sqlx::Error),
     #[error("the kiosk's store holds something it cannot read: {0}")]
     Corrupt(String),
+    /// A request from the screen that cannot be carried out as asked.
+    #[error("{0}")]
+    Invalid(String),
+    /// A camera or printer problem.
+    #[error("{0}")]
+    Device(String),
+    #[error("cannot write {0}")]
+    Disk(String),
 }
 
 impl From<serde_json::Error> for KioskError {
@@ -42,6 +50,8 @@ pub enum ErrorCode {
     CloudRefused,
     NotEnrolled,
     Storage,
+    Invalid,
+    Device,
 }
 
 /// What a failed command sends to the webview.
@@ -59,7 +69,11 @@ impl From<KioskError> for CommandError {
             KioskError::CloudUnreachable(_) => ErrorCode::Offline,
             KioskError::CloudRefused { .. } => ErrorCode::CloudRefused,
             KioskError::NotEnrolled => ErrorCode::NotEnrolled,
-            KioskError::Store(_) | KioskError::Corrupt(_) => ErrorCode::Storage,
+            KioskError::Store(_) | KioskError::Corrupt(_) | KioskError::Disk(_) => {
+                ErrorCode::Storage
+            }
+            KioskError::Invalid(_) => ErrorCode::Invalid,
+            KioskError::Device(_) => ErrorCode::Device,
         };
         Self {
             code,

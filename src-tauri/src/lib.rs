@@ -3,13 +3,17 @@
 //! This crate stays thin: one module of commands per screen area, each calling into
 //! `gatehouse-core` and `gatehouse-devices`. Errors cross to the front end as `{code, message}`.
 
+mod checkin;
 pub mod cloud;
 mod commands;
 mod config;
 mod error;
+mod kiosk;
 mod navigation;
+mod scanning;
 pub mod store;
 pub mod sync;
+mod visitors;
 
 pub use config::KioskConfig;
 pub use error::{CommandError, ErrorCode, KioskError};
@@ -32,12 +36,34 @@ pub fn run() {
             std::process::exit(2);
         }
     };
-    tracing::info!(cloud = %config.cloud_url, "starting the Gatehouse kiosk");
+    tracing::info!(cloud = %config.cloud_url, data = %config.data_dir.display(), "starting the Gatehouse kiosk");
+    let kiosk = match tauri::async_runtime::block_on(kiosk::Kiosk::open(config)) {
+        Ok(kiosk) => kiosk,
+        Err(error) => {
+            eprintln!("gatehouse-kiosk: {error}");
+            std::process::exit(2);
+        }
+    };
 
     let result = tauri::Builder::default()
         .plugin(navigation::only_the_kiosk_itself())
-        .manage(cloud::CloudClient::new(config.cloud_url))
-        .invoke_handler(tauri::generate_handler![commands::status::kiosk_status])
+        .manage(kiosk.clone())
+        .setup(move |app| {
+            scanning::start(app.handle().clone(), kiosk.config.camera.clone());
+            tauri::async_runtime::spawn(kiosk.keep_in_sync());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::status::kiosk_status,
+            commands::visitor::identify,
+            commands::visitor::find_visitors,
+            commands::visitor::visitor,
+            commands::visitor::nda,
+            commands::visitor::take_photo,
+            commands::visitor::check_in,
+            commands::visitor::reprint_badge,
+            commands::visitor::check_out,
+        ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {
         eprintln!("gatehouse-kiosk: the window could not be started: {error}");

@@ -9,7 +9,9 @@ use gatehouse_core::{
     InvitationId, VisitStatus,
     invitation::{AdmissionRefused, may_admit},
     visit::VisitEvent,
-    wire::{EnrolledKiosk, KioskChanges, KioskEventReport, KioskIdentity, KioskInvitation},
+    wire::{
+        EnrolledKiosk, KioskChanges, KioskEventReport, KioskIdentity, KioskInvitation, NdaTemplate,
+    },
 };
 use sqlx::{
     SqlitePool,
@@ -46,6 +48,10 @@ pub struct Queued {
 }
 
 impl LocalStore {
+    // Every write transaction starts with BEGIN IMMEDIATE: one that reads first and writes
+    // later would otherwise fail with "database is locked" when another writer got in between
+    // (the sync loop and a check-in at the same moment), instead of waiting its turn.
+
     /// Opens (creating if need be) the store at `path` and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<Self, KioskError> {
         let options = SqliteConnectOptions::from_str("sqlite:")?
@@ -114,7 +120,7 @@ impl LocalStore {
     /// check-in the cloud has not heard of yet is kept: the cloud's copy catches up when the
     /// outbox has been sent.
     pub async fn apply(&self, page: &KioskChanges) -> Result<(), KioskError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let waiting: std::collections::HashSet<String> =
             sqlx::query_scalar("SELECT DISTINCT json_extract(body, '$.invitation') FROM outbox")
                 .fetch_all(&mut *tx)
@@ -134,6 +140,18 @@ impl LocalStore {
             .bind(&invitation.visitor_name)
             .bind(invitation.starts_at)
             .bind(serde_json::to_string(invitation)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(nda) = &page.nda {
+            sqlx::query(
+                "INSERT INTO nda (only, version, text, sha256) VALUES (1, $1, $2, $3) \
+                 ON CONFLICT (only) DO UPDATE SET version = excluded.version, \
+                 text = excluded.text, sha256 = excluded.sha256",
+            )
+            .bind(i64::from(nda.version))
+            .bind(&nda.text)
+            .bind(&nda.sha256)
             .execute(&mut *tx)
             .await?;
         }
@@ -160,6 +178,57 @@ impl LocalStore {
             .transpose()
     }
 
+    /// The invitation whose signed code is exactly `token`: only a code the cloud issued matches.
+    pub async fn invitation_by_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<KioskInvitation>, KioskError> {
+        let body: Option<String> =
+            sqlx::query_scalar("SELECT body FROM invitations WHERE token = $1")
+                .bind(token)
+                .fetch_optional(&self.pool)
+                .await?;
+        body.map(|body| serde_json::from_str(&body).map_err(KioskError::from))
+            .transpose()
+    }
+
+    /// Every invitation whose visit overlaps `from .. until`.
+    pub async fn invitations_between(
+        &self,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<KioskInvitation>, KioskError> {
+        let bodies: Vec<String> = sqlx::query_scalar(
+            "SELECT body FROM invitations WHERE starts_at < $2 AND json_extract(body, '$.ends_at') > $1",
+        )
+        // `ends_at` sits in the JSON as serde writes it (…Z); `starts_at` as sqlx binds it.
+        .bind(from.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?;
+        bodies
+            .iter()
+            .map(|body| serde_json::from_str(body).map_err(KioskError::from))
+            .collect()
+    }
+
+    /// The NDA visitors sign here now, as last synced.
+    pub async fn nda(&self) -> Result<Option<NdaTemplate>, KioskError> {
+        let row: Option<(i64, String, String)> =
+            sqlx::query_as("SELECT version, text, sha256 FROM nda")
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(version, text, sha256)| {
+            Ok(NdaTemplate {
+                version: u32::try_from(version)
+                    .map_err(|_| KioskError::Corrupt("NDA version".into()))?,
+                text,
+                sha256,
+            })
+        })
+        .transpose()
+    }
+
     /// Checks a visitor in here and now, online or not: the local copy says checked in and the
     /// report waits in the outbox, both in one transaction.
     pub async fn check_in(
@@ -184,7 +253,7 @@ impl LocalStore {
         event: VisitEvent,
         now: DateTime<Utc>,
     ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let body: Option<String> = sqlx::query_scalar("SELECT body FROM invitations WHERE id = $1")
             .bind(id.to_string())
             .fetch_optional(&mut *tx)
@@ -248,7 +317,7 @@ impl LocalStore {
 
     /// The cloud has these: they leave the outbox.
     pub async fn sent(&self, ids: &[Uuid]) -> Result<(), KioskError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         for id in ids {
             sqlx::query("DELETE FROM outbox WHERE id = $1")
                 .bind(id.to_string())
@@ -265,7 +334,7 @@ impl LocalStore {
         ids: &[Uuid],
         retry_at: DateTime<Utc>,
     ) -> Result<(), KioskError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         for id in ids {
             sqlx::query(
                 "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1 WHERE id = $2",

@@ -55,6 +55,12 @@ fn workspace_binary(name: &str) -> anyhow::Result<PathBuf> {
     Ok(binary)
 }
 
+fn path_text(path: &Path) -> anyhow::Result<String> {
+    path.to_str()
+        .map(str::to_owned)
+        .with_context(|| format!("{} is not UTF-8", path.display()))
+}
+
 fn free_port() -> u16 {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|l| l.local_addr())
@@ -143,13 +149,31 @@ impl Cloud {
     }
 
     /// A cloud with the demo facility (Harbour Point), its people and today's invitations.
+    /// Each invitation's QR code is at [`Cloud::invitation_code`].
     pub async fn start_with_demo() -> anyhow::Result<Self> {
         let mut cloud = Self::start().await?;
         cloud.stop();
         let demo = repo_root().join("assets/demo/demo.json");
-        cloud.command(&["demo", "--data", demo.to_str().context("a UTF-8 path")?])?;
+        let codes = cloud.data.path().join("codes");
+        cloud.command(&[
+            "demo",
+            "--data",
+            demo.to_str().context("a UTF-8 path")?,
+            "--codes",
+            codes.to_str().context("a UTF-8 path")?,
+        ])?;
         cloud.restart().await?;
         Ok(cloud)
+    }
+
+    /// The QR code from the invitation email of the demo visitor `name`, e.g. "Sofia Rossi".
+    pub fn invitation_code(&self, name: &str) -> PathBuf {
+        let file = name
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join("-");
+        self.data.path().join("codes").join(format!("{file}.png"))
     }
 
     fn database(&self) -> PathBuf {
@@ -173,6 +197,27 @@ impl Cloud {
             );
         }
         Ok(String::from_utf8(output.stdout)?.trim().to_owned())
+    }
+
+    /// A signed-in HTTP client of the demo's facility manager, and their bearer token.
+    pub async fn manager(&self) -> anyhow::Result<(reqwest::Client, String)> {
+        let http = reqwest::Client::new();
+        let session: serde_json::Value = http
+            .post(format!("{}/api/v1/sessions", self.url))
+            .json(&serde_json::json!({
+                "email": "fiona.brandt@harbourpoint.example",
+                "password": "gatehouse-demo",
+            }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let token = session["token"]
+            .as_str()
+            .context("a session token")?
+            .to_owned();
+        Ok((http, token))
     }
 
     /// A code that enrolls one kiosk in the demo facility.
@@ -220,24 +265,62 @@ pub struct Kiosk {
     _driver: Reaped,
     pub cloud: Cloud,
     _display: Display,
+    /// The kiosk's own folder: its store, signed NDAs, photos, unprinted badges.
+    pub data: tempfile::TempDir,
+    /// The folder the kiosk's file camera looks at.
+    camera: tempfile::TempDir,
+}
+
+/// How a kiosk under test is set up, beyond the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `GATEHOUSE_IDLE_SECONDS`.
+    pub idle_seconds: Option<u64>,
 }
 
 impl Kiosk {
-    async fn launch() -> anyhow::Result<Self> {
+    async fn launch(settings: &Settings) -> anyhow::Result<Self> {
         let display = Display::start().await?;
-        let cloud = Cloud::start().await?;
+        let cloud = Cloud::start_with_demo().await?;
         let app = workspace_binary("gatehouse-kiosk")?;
+        let data = tempfile::tempdir()?;
+        let camera = tempfile::tempdir()?;
+        std::fs::copy(
+            repo_root().join("assets/demo/camera-empty-lobby.png"),
+            camera.path().join("empty-lobby.png"),
+        )?;
+        let mut env = vec![
+            ("GATEHOUSE_CLOUD_URL", cloud.url.clone()),
+            ("GATEHOUSE_KIOSK_CODE", cloud.kiosk_code()?),
+            ("GATEHOUSE_KIOSK_DATA", path_text(data.path())?),
+            (
+                "GATEHOUSE_CAMERA",
+                format!("file:{}", path_text(camera.path())?),
+            ),
+            (
+                "GATEHOUSE_PHOTO_CAMERA",
+                format!(
+                    "file:{}",
+                    path_text(&repo_root().join("assets/demo/visitor-photo.jpg"))?
+                ),
+            ),
+        ];
+        if let Some(seconds) = settings.idle_seconds {
+            env.push(("GATEHOUSE_IDLE_SECONDS", seconds.to_string()));
+        }
         // tauri-driver 2.1 sometimes loses its first session to a stale pooled connection;
         // a second try on fresh ports is what works.
         let mut last_error = None;
         for _ in 0..2 {
-            match Self::drive(&app, &display, &cloud).await {
+            match Self::drive(&app, &display, &env).await {
                 Ok((client, driver)) => {
                     return Ok(Self {
                         client,
                         _driver: driver,
                         cloud,
                         _display: display,
+                        data,
+                        camera,
                     });
                 }
                 Err(error) => last_error = Some(error),
@@ -246,10 +329,23 @@ impl Kiosk {
         Err(last_error.expect("two attempts were made"))
     }
 
+    /// Holds the image at `png` up to the kiosk's camera, until [`Kiosk::lower`].
+    pub fn hold_up(&self, png: &Path) -> anyhow::Result<()> {
+        std::fs::copy(png, self.camera.path().join("held-up.png"))
+            .with_context(|| format!("cannot hold up {}", png.display()))?;
+        Ok(())
+    }
+
+    /// Takes away what was held up to the camera.
+    pub fn lower(&self) -> anyhow::Result<()> {
+        std::fs::remove_file(self.camera.path().join("held-up.png"))?;
+        Ok(())
+    }
+
     async fn drive(
         app: &Path,
         display: &Display,
-        cloud: &Cloud,
+        env: &[(&str, String)],
     ) -> anyhow::Result<(Client, Reaped)> {
         let (port, native_port) = (free_port(), free_port());
         let mut command = Command::new("tauri-driver");
@@ -261,7 +357,7 @@ impl Kiosk {
                 &native_port.to_string(),
             ])
             .env("DISPLAY", display.name())
-            .env("GATEHOUSE_CLOUD_URL", &cloud.url)
+            .envs(env.iter().map(|(name, value)| (name, value)))
             .env("RUST_LOG", "warn");
         let driver = Reaped::spawn("tauri-driver", command)?;
         let native_status = format!("http://127.0.0.1:{native_port}/status");
@@ -287,13 +383,29 @@ impl Kiosk {
     /// Runs `test` against a freshly started kiosk, then ends the WebDriver session and stops
     /// every process — whether the test passed or panicked.
     pub async fn run(test: impl AsyncFnOnce(&Kiosk) -> anyhow::Result<()>) {
+        Self::run_with(&Settings::default(), test).await;
+    }
+
+    /// [`Kiosk::run`] with `settings`.
+    pub async fn run_with(
+        settings: &Settings,
+        test: impl AsyncFnOnce(&Kiosk) -> anyhow::Result<()>,
+    ) {
         let _turn = ONE_KIOSK_AT_A_TIME.lock().await;
-        let kiosk = Self::launch()
+        let kiosk = Self::launch(settings)
             .await
             .expect("the kiosk starts under WebDriver");
         let outcome = std::panic::AssertUnwindSafe(test(&kiosk))
             .catch_unwind()
             .await;
+        if !matches!(outcome, Ok(Ok(()))) {
+            // What the screen showed when it went wrong: test-output/e2e/failed-<test>.png.
+            let test = std::thread::current()
+                .name()
+                .unwrap_or("test")
+                .replace("::", "-");
+            let _ = kiosk.screenshot(&format!("failed-{test}")).await;
+        }
         // End the session before the driver goes, or WebKit processes outlive the test.
         let _ = kiosk.client.clone().close().await;
         drop(kiosk);

@@ -20,29 +20,9 @@ use gatehouse_kiosk::{
 };
 use serde_json::{Value, json};
 
-const FACILITY_MANAGER: &str = "fiona.brandt@harbourpoint.example";
-const DEMO_PASSWORD: &str = "gatehouse-demo";
-
-/// A session of the demo's facility manager.
-async fn manager(cloud: &Cloud) -> anyhow::Result<(reqwest::Client, String)> {
-    let http = reqwest::Client::new();
-    let session: Value = http
-        .post(format!("{}/api/v1/sessions", cloud.url))
-        .json(&json!({"email": FACILITY_MANAGER, "password": DEMO_PASSWORD}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    Ok((
-        http,
-        session["token"].as_str().unwrap_or_default().to_owned(),
-    ))
-}
-
 /// The facility manager's view of one invitation, from the cloud's API.
 async fn cloud_view(cloud: &Cloud, id: InvitationId) -> anyhow::Result<Value> {
-    let (http, token) = manager(cloud).await?;
+    let (http, token) = cloud.manager().await?;
     Ok(http
         .get(format!("{}/api/v1/invitations/{id}", cloud.url))
         .bearer_auth(token)
@@ -54,7 +34,7 @@ async fn cloud_view(cloud: &Cloud, id: InvitationId) -> anyhow::Result<Value> {
 }
 
 async fn reject(cloud: &Cloud, id: InvitationId) -> anyhow::Result<()> {
-    let (http, token) = manager(cloud).await?;
+    let (http, token) = cloud.manager().await?;
     http.post(format!("{}/api/v1/invitations/{id}/reject", cloud.url))
         .bearer_auth(token)
         .json(&json!({"reason": "Security asked to see this visitor first."}))

@@ -27,7 +27,7 @@ async fn welcome_screen_greets_in_english_and_switches_to_german() {
         );
         // The staff status light shows that this kiosk reaches its cloud.
         kiosk
-            .expect_text("#cloud-status", "Connected · v0.1.0")
+            .expect_text("#cloud-status", "Connected · 0 to send · v0.1.0")
             .await?;
         kiosk.screenshot("welcome-en").await?;
 
@@ -46,7 +46,7 @@ async fn welcome_screen_greets_in_english_and_switches_to_german() {
                 .contains("Ich habe keine Einladung")
         );
         kiosk
-            .expect_text("#cloud-status", "Verbunden · v0.1.0")
+            .expect_text("#cloud-status", "Verbunden · 0 zu senden · v0.1.0")
             .await?;
         let lang = kiosk
             .client
@@ -62,22 +62,26 @@ async fn welcome_screen_greets_in_english_and_switches_to_german() {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_welcome_action_leads_somewhere_and_back() {
     Kiosk::run(async |kiosk| {
-        for (action, says) in [
+        for (action, heading, says) in [
             (
                 "#action-scan",
-                "Scanning invitations is not available on this kiosk yet.",
+                "#scan-title",
+                "Hold your QR code up to the camera",
             ),
-            (
-                "#action-find",
-                "Finding invitations is not available on this kiosk yet.",
-            ),
+            ("#action-find", "#find-title", "Find my invitation"),
             (
                 "#action-walk_in",
+                "#not-yet-title",
                 "Registering without an invitation is not available on this kiosk yet.",
+            ),
+            (
+                "#action-check_out",
+                "#scan-title",
+                "Hold your badge up to the camera",
             ),
         ] {
             kiosk.click(action).await?;
-            kiosk.expect_text("#not-yet-title", says).await?;
+            kiosk.expect_text(heading, says).await?;
             kiosk.click("#back").await?;
             kiosk.expect_text("#welcome-title", "Welcome").await?;
         }
@@ -100,12 +104,15 @@ async fn webview_may_call_only_gatehouse_commands() {
         assert_eq!(call("kiosk_status").await?, "allowed");
         for foreign in [
             "plugin:app|version",
-            "plugin:event|listen",
+            "plugin:event|emit",
             "plugin:window|close",
         ] {
             let answer = call(foreign).await?;
             let answer = answer.as_str().unwrap_or_default();
-            assert!(answer.starts_with("refused"), "{foreign} was {answer}");
+            assert!(
+                answer.starts_with("refused") && answer.contains("not allowed"),
+                "{foreign} was {answer}"
+            );
         }
         Ok(())
     })

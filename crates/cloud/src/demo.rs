@@ -9,7 +9,11 @@ use chrono::{Local, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use chrono_tz::Tz;
 use gatehouse_core::{
     Category, CategoryKind, Decision, Email, Permission, PermissionSet, RolePreset, RoleScope,
-    VisitWindow, category::AccessProfile, invitation::Reason, role::RoleName, text::Text,
+    VisitWindow,
+    category::{AccessProfile, RequiredDocument},
+    invitation::Reason,
+    role::RoleName,
+    text::Text,
 };
 use serde::Deserialize;
 
@@ -17,8 +21,9 @@ use crate::{
     Clock, Database,
     auth::hash_password,
     http::AppState,
-    invitations::{self, InvitationRequest, Visitor},
-    store::{NewUser, StoreError, User},
+    invitations::{self, InvitationRequest, Visitor, guest_token},
+    notify::qr_png,
+    store::{ChangeCursor, NewUser, StoreError, User},
 };
 
 #[derive(Debug, Deserialize)]
@@ -29,6 +34,8 @@ pub struct DemoData {
     password: String,
     facility_staff: Vec<DemoPerson>,
     categories: Vec<DemoCategory>,
+    /// The NDA visitors sign at the kiosk.
+    nda: String,
     occupancies: Vec<DemoOccupancy>,
     invitations: Vec<DemoInvitation>,
 }
@@ -68,6 +75,8 @@ struct DemoCategory {
     needs_approval: bool,
     email: Option<Email>,
     longest_visit_minutes: Option<u32>,
+    #[serde(default)]
+    documents: Vec<RequiredDocument>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,12 +183,13 @@ async fn seed_facility(
                     email: category.email.clone(),
                     access_profile: AccessProfile {
                         longest_visit_minutes: category.longest_visit_minutes,
-                        documents: Vec::new(),
+                        documents: category.documents.clone(),
                     },
                 },
             )
             .await?;
     }
+    database.publish_nda(facility.id, &data.nda, now).await?;
     Ok(facility)
 }
 
@@ -366,6 +376,51 @@ async fn seed_invitations(
             .map_err(|e| invalid(format!("deciding about {}: {e}", invitation.visitor)))?;
     }
     Ok(())
+}
+
+/// Writes the QR code of every current demo invitation (the one in the guest's email) to
+/// `folder` as `<visitor-name>.png`; returns how many.
+pub async fn write_codes(
+    database: &Database,
+    data: &DemoData,
+    clock: &Clock,
+    folder: &std::path::Path,
+) -> Result<usize, DemoError> {
+    let invalid = |what: String| DemoError::Invalid(what);
+    let facility = database
+        .facility_by_name(&data.facility.name)
+        .await?
+        .ok_or_else(|| invalid("the demo facility is not in the database".into()))?;
+    let state = AppState::new(
+        database.clone(),
+        clock.clone(),
+        String::new(),
+        Arc::new(tokio::sync::Notify::new()),
+    );
+    let signing = state.signing_key().await?;
+    std::fs::create_dir_all(folder)
+        .map_err(|e| invalid(format!("cannot create {}: {e}", folder.display())))?;
+    let page = database
+        .invitation_changes(
+            facility.id,
+            ChangeCursor::START,
+            clock.now() - chrono::TimeDelta::days(1),
+            1000,
+        )
+        .await?;
+    for invitation in &page.invitations {
+        let png = qr_png(&guest_token(invitation, signing)).map_err(|e| invalid(e.to_string()))?;
+        let name: String = invitation
+            .visitor_name
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join("-");
+        let file = folder.join(format!("{name}.png"));
+        std::fs::write(&file, png)
+            .map_err(|e| invalid(format!("cannot write {}: {e}", file.display())))?;
+    }
+    Ok(page.invitations.len())
 }
 
 /// Today, on the machine running the demo.

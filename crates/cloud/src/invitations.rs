@@ -7,10 +7,11 @@ use chrono::TimeDelta;
 use gatehouse_core::{
     Action, Actor, CategoryKind, Decision, Email, InvitationId, OccupancyId, UserId, VisitWindow,
     authorize,
-    invitation::{self, Notice, Reason, Recipient},
+    invitation::{self, Message, Notice, Reason, Recipient},
     role::Place,
     text::Text,
     token::{InvitationClaims, sign},
+    wire::KioskEventReport,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -19,7 +20,7 @@ use crate::{
     http::{ApiError, AppState, SigningKey},
     notify::{Letterhead, compose},
     site::Site,
-    store::{Change, InvitationRecord, NewInvitation, OutboxItem, User},
+    store::{Change, InvitationRecord, Kiosk, NewInvitation, OutboxItem, User},
 };
 
 /// A visitor as the host describes them.
@@ -266,8 +267,42 @@ pub async fn visible(
     Ok(record)
 }
 
+/// The host's "your visitor has arrived" email for a check-in reported by `kiosk`; `None` if
+/// the invitation is not in the kiosk's facility (the report is refused anyway).
+pub async fn arrival_email(
+    state: &AppState,
+    kiosk: &Kiosk,
+    report: &KioskEventReport,
+) -> Result<Option<OutboxItem>, ApiError> {
+    let Some(record) = state
+        .database
+        .invitation(report.invitation)
+        .await?
+        .filter(|record| record.facility_id == kiosk.facility)
+    else {
+        return Ok(None);
+    };
+    let site = state.site(record.facility_id).await?;
+    let occupancy = site
+        .occupancy(record.occupancy_id)
+        .ok_or(ApiError::Internal)?;
+    let letterhead = Letterhead {
+        facility: &site.facility,
+        occupancy_name: &occupancy.name,
+        host_name: &record.host_name,
+        host_email: &record.host_email,
+        category: site.category(record.category),
+        public_url: &state.public_url,
+    };
+    let notice = Notice {
+        to: Recipient::Host,
+        message: Message::VisitorArrived,
+    };
+    Ok(compose(notice, &record, &letterhead, None, None, report.at))
+}
+
 /// The guest's signed invitation code.
-fn guest_token(record: &InvitationRecord, signing: &SigningKey) -> String {
+pub(crate) fn guest_token(record: &InvitationRecord, signing: &SigningKey) -> String {
     sign(
         &InvitationClaims {
             kid: signing.kid,

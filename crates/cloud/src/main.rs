@@ -63,6 +63,10 @@ enum Command {
             default_value = "http://127.0.0.1:8080"
         )]
         public_url: String,
+        /// Also write each demo invitation's QR code as `<visitor>.png` here, to hold up to a
+        /// kiosk's file camera.
+        #[arg(long)]
+        codes: Option<PathBuf>,
     },
     /// Set up a site: facilities, occupancies, people, roles.
     Admin {
@@ -264,6 +268,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             database,
             data,
             public_url,
+            codes,
         } => {
             let json = std::fs::read_to_string(&data)
                 .with_context(|| format!("cannot read demo data {}", data.display()))?;
@@ -271,6 +276,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = database.open().await?;
             let summary =
                 demo::seed(&db, &demo_data, demo::today(), &Clock::System, &public_url).await?;
+            if let Some(folder) = codes {
+                let written = demo::write_codes(&db, &demo_data, &Clock::System, &folder).await?;
+                tracing::info!(written, folder = %folder.display(), "demo invitation QR codes written");
+            }
             db.close().await;
             tracing::info!(?summary, database = %database.url, "demo data in place");
         }

@@ -134,3 +134,43 @@ on_both_databases! {
         assert_eq!(visit_status(&app, &site, &guest["id"]).await, "expected");
     }
 }
+
+on_both_databases! {
+    async fn check_in_at_the_kiosk_tells_the_host_their_visitor_has_arrived_once(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let guest = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        let check_in = event(&guest["id"], "check_in");
+        // Sent twice (a lost answer): the host hears of it once.
+        send(&app, &device, std::slice::from_ref(&check_in)).await;
+        let (_, again) = send(&app, &device, &[check_in]).await;
+        assert_eq!(again["results"][0]["duplicate"], true);
+        let arrived: Vec<_> = app
+            .mail
+            .wait_for(&site.north_host.email, 1)
+            .await
+            .into_iter()
+            .filter(|mail| mail.subject().starts_with("Your visitor has arrived"))
+            .collect();
+        app.mail.settle().await;
+        let all_arrived = app
+            .mail
+            .to(&site.north_host.email)
+            .into_iter()
+            .filter(|mail| mail.subject() == "Your visitor has arrived: Gina Guest")
+            .count();
+        assert_eq!(all_arrived, 1, "one arrival email, however often the report came");
+        assert!(arrived.iter().all(|mail| mail.text().contains("Gina Guest checked in at the")));
+        // Checking out tells nobody; both moves are in the invitation's history.
+        send(&app, &device, &[event(&guest["id"], "check_out")]).await;
+        let (_, history) = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/invitations/{}/history", guest["id"].as_str().unwrap()),
+                Some(&site.manager.token),
+                None,
+            )
+            .await;
+        let actions: Vec<&str> = history.as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+        assert!(actions.ends_with(&["checked_in", "checked_out"]), "{actions:?}");
+    }
+}

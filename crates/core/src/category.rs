@@ -75,6 +75,8 @@ impl CategoryKind {
 #[serde(rename_all = "snake_case")]
 pub enum RequiredDocument {
     Nda,
+    /// A photo taken at the kiosk, printed on the badge.
+    Photo,
     CertificateOfInsurance,
     PhotoId,
 }

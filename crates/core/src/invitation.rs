@@ -90,6 +90,8 @@ pub enum Message {
     ReturnedToPending,
     /// The visit is off (to a guest who had been invited).
     Cancelled,
+    /// The host's visitor has checked in at the kiosk.
+    VisitorArrived,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -93,6 +93,23 @@ pub struct KioskInvitation {
     pub ends_at: chrono::DateTime<chrono::Utc>,
     pub approval: crate::ApprovalStatus,
     pub visit: crate::VisitStatus,
+    /// What the visitor must provide at check-in (from the category's access profile).
+    #[serde(default)]
+    pub documents: Vec<crate::category::RequiredDocument>,
+    /// The signed invitation code from the guest's email; the badge carries it as the visit's
+    /// check-out code.
+    pub token: String,
+}
+
+/// The facility's current non-disclosure agreement, as visitors sign it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NdaTemplate {
+    /// Counts up from 1 each time the facility publishes a new text.
+    pub version: u32,
+    pub text: String,
+    /// SHA-256 of `text` as UTF-8, in hex: the signed PDF names the exact text signed.
+    pub sha256: String,
 }
 
 /// One page of what changed for a kiosk's facility since its cursor. Ask again with `cursor`;
@@ -101,6 +118,8 @@ pub struct KioskInvitation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KioskChanges {
     pub invitations: Vec<KioskInvitation>,
+    /// The NDA visitors sign here now, if the facility has one.
+    pub nda: Option<NdaTemplate>,
     /// Opaque: send it back as `after`.
     pub cursor: String,
     pub more: bool,

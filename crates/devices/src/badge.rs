@@ -17,7 +17,7 @@ use crate::{
 /// Longest visitor, company or host name, in characters.
 pub const MAX_NAME: usize = 120;
 /// Longest credential, in bytes: longer payloads make modules too small for a door reader.
-pub const MAX_CREDENTIAL: usize = 256;
+pub const MAX_CREDENTIAL: usize = 320;
 const MAX_LABEL: usize = 40;
 const MAX_ZONES: usize = 12;
 const MARGIN: f32 = 3.0;

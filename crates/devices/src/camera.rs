@@ -34,6 +34,9 @@ pub trait FrameSource {
 /// Frames from image files: one file, or every image in a folder in name order, looping.
 #[derive(Debug)]
 pub struct FileCamera {
+    /// The folder, re-read each time round: pictures put in or taken away are seen, like a
+    /// code held up to a camera and taken down again.
+    folder: Option<PathBuf>,
     files: Vec<PathBuf>,
     next: usize,
     interval: Duration,
@@ -44,17 +47,7 @@ impl FileCamera {
     pub fn open(path: &Path, fps: u32) -> Result<Self, CameraError> {
         let shown = || path.display().to_string();
         let files = if path.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| CameraError::Lost(format!("{}: {e}", shown())))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                        matches!(e.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg")
-                    })
-                })
-                .collect();
-            files.sort();
-            files
+            images_in(path)?
         } else if path.is_file() {
             vec![path.to_path_buf()]
         } else {
@@ -64,6 +57,7 @@ impl FileCamera {
             return Err(CameraError::NoImages(shown()));
         }
         Ok(Self {
+            folder: path.is_dir().then(|| path.to_path_buf()),
             files,
             next: 0,
             interval: Duration::from_secs(1) / fps.max(1),
@@ -79,10 +73,40 @@ impl FrameSource for FileCamera {
             std::thread::sleep(self.due - now);
         }
         self.due = Instant::now() + self.interval;
-        let file = &self.files[self.next];
-        self.next = (self.next + 1) % self.files.len();
-        Ok(frame::load(file)?)
+        loop {
+            if let (0, Some(folder)) = (self.next, &self.folder) {
+                self.files = images_in(folder)?;
+                if self.files.is_empty() {
+                    return Err(CameraError::NoImages(folder.display().to_string()));
+                }
+            }
+            let file = &self.files[self.next];
+            self.next = (self.next + 1) % self.files.len();
+            match frame::load(file) {
+                // A picture taken out of the folder since it was read: look again.
+                Err(_) if self.folder.is_some() && !file.exists() => self.next = 0,
+                loaded => return Ok(loaded?),
+            }
+        }
     }
+}
+
+/// The images (PNG, JPEG) in `folder`, in name order.
+///
+/// # Errors
+/// The folder cannot be read.
+pub fn images_in(folder: &Path) -> Result<Vec<PathBuf>, CameraError> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map_err(|e| CameraError::Lost(format!("{}: {e}", folder.display())))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// A camera the machine has.
@@ -165,4 +189,38 @@ impl FrameSource for DeviceCamera {
             buffer.buffer(),
         )?)
     }
+}
+
+/// One colour picture from camera `id` (a visitor's photo): opened, read, closed again.
+///
+/// # Errors
+/// The camera cannot be opened or gives no readable frame.
+pub fn still(id: &str) -> Result<image::RgbImage, CameraError> {
+    use nokhwa::{
+        pixel_format::RgbFormat,
+        utils::{CameraIndex, RequestedFormat, RequestedFormatType},
+    };
+    let index = id
+        .parse()
+        .map_or_else(|_| CameraIndex::String(id.to_owned()), CameraIndex::Index);
+    let requested =
+        RequestedFormat::new::<RgbFormat>(RequestedFormatType::AbsoluteHighestResolution);
+    let mut camera = nokhwa::Camera::new(index, requested)
+        .map_err(|e| CameraError::Lost(format!("cannot open camera {id}: {e}")))?;
+    camera
+        .open_stream()
+        .map_err(|e| CameraError::Lost(format!("cannot start camera {id}: {e}")))?;
+    // The first frames of a just-opened camera are often dark while it adjusts its exposure.
+    let mut last = None;
+    for _ in 0..5 {
+        last = Some(
+            camera
+                .frame()
+                .map_err(|e| CameraError::Lost(e.to_string()))?,
+        );
+    }
+    let _ = camera.stop_stream();
+    last.expect("five frames were read")
+        .decode_image::<RgbFormat>()
+        .map_err(|e| CameraError::Lost(format!("camera {id} gave an unreadable picture: {e}")))
 }

@@ -10,6 +10,7 @@ pub mod camera;
 pub mod debounce;
 pub mod frame;
 pub mod muster;
+pub mod nda;
 pub mod pdf;
 pub mod picture;
 pub mod print;

@@ -153,6 +153,11 @@ fn wrap(
 }
 
 /// Breaks after spaces and hyphens, filling each line; a word wider than a line is cut.
+/// Breaks `text` into as many lines of at most `max_width` mm as it needs, at `size`.
+pub fn paragraph(text: &str, weight: Weight, size: f32, max_width: f32) -> Vec<String> {
+    wrap_greedy(text, weight, size, max_width)
+}
+
 fn wrap_greedy(text: &str, weight: Weight, size: f32, max_width: f32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();

@@ -59,6 +59,11 @@ pub fn portrait(path: &Path) -> Result<RgbImage, PictureError> {
     limits.max_alloc = Some(256 * 1024 * 1024);
     reader.limits(limits);
     let image = reader.decode().map_err(|error| decode(error.to_string()))?;
+    Ok(crop_portrait(&image.into_rgb8()))
+}
+
+/// A picture centre-cropped to 3:4 and scaled to 240 × 320 pixels.
+pub fn crop_portrait(image: &RgbImage) -> RgbImage {
     let (width, height) = (image.width(), image.height());
     // The largest 3:4 rectangle in the middle of the image.
     let (crop_w, crop_h) = if u64::from(width) * 4 > u64::from(height) * 3 {
@@ -66,13 +71,13 @@ pub fn portrait(path: &Path) -> Result<RgbImage, PictureError> {
     } else {
         (width, width * 4 / 3)
     };
-    let cropped = image.crop_imm(
+    let cropped = image::imageops::crop_imm(
+        image,
         (width - crop_w) / 2,
         (height - crop_h) / 2,
         crop_w.max(1),
         crop_h.max(1),
-    );
-    Ok(cropped
-        .resize_exact(PORTRAIT.0, PORTRAIT.1, FilterType::Triangle)
-        .into_rgb8())
+    )
+    .to_image();
+    image::imageops::resize(&cropped, PORTRAIT.0, PORTRAIT.1, FilterType::Triangle)
 }

@@ -133,3 +133,35 @@ fn a_code_only_the_thorough_search_reads_is_reported_once() {
     // Held up for two more seconds: seen on every third frame, never reported again.
     assert!(scanner.events.recv_timeout(Duration::from_secs(2)).is_err());
 }
+
+#[test]
+fn a_folder_camera_sees_a_picture_put_in_and_stops_seeing_it_when_taken_out() {
+    let dir = tempfile::tempdir().unwrap();
+    GrayImage::from_pixel(16, 12, Luma([200]))
+        .save(dir.path().join("lobby.png"))
+        .unwrap();
+    let mut camera = FileCamera::open(dir.path(), 1000).unwrap();
+    let sizes = |camera: &mut FileCamera| -> Vec<u32> {
+        (0..4)
+            .map(|_| camera.next_frame().unwrap().width())
+            .collect()
+    };
+    assert_eq!(sizes(&mut camera), vec![16; 4]);
+
+    let held_up = dir.path().join("held-up.png");
+    GrayImage::from_pixel(40, 40, Luma([0]))
+        .save(&held_up)
+        .unwrap();
+    assert!(
+        sizes(&mut camera).contains(&40),
+        "the picture put in is seen"
+    );
+
+    std::fs::remove_file(&held_up).unwrap();
+    let after: Vec<u32> = sizes(&mut camera);
+    assert_eq!(
+        after,
+        vec![16; 4],
+        "once taken out it is gone, and no frame fails"
+    );
+}

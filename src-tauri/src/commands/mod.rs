@@ -1,3 +1,4 @@
 //! The Tauri commands the webview may call, one module per screen area.
 
 pub mod status;
+pub mod visitor;

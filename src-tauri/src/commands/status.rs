@@ -5,12 +5,18 @@ use gatehouse_core::wire::HealthStatus;
 use serde::Serialize;
 use tauri::State;
 
-use crate::{CommandError, KioskError, cloud::CloudClient};
+use crate::{
+    CommandError, KioskError,
+    kiosk::{Kiosk, SyncStatus},
+};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct KioskStatus {
     pub version: &'static str,
     pub cloud: CloudConnection,
+    pub sync: SyncStatus,
+    /// How long a visitor screen waits for a touch before it wipes itself.
+    pub idle_seconds: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,8 +28,8 @@ pub enum CloudConnection {
 }
 
 #[tauri::command]
-pub async fn kiosk_status(cloud: State<'_, CloudClient>) -> Result<KioskStatus, CommandError> {
-    let cloud = match cloud.health().await {
+pub async fn kiosk_status(kiosk: State<'_, Kiosk>) -> Result<KioskStatus, CommandError> {
+    let cloud = match kiosk.cloud.health().await {
         Ok(health) if health.status == HealthStatus::Ok => CloudConnection::Online {
             version: health.version,
         },
@@ -34,5 +40,7 @@ pub async fn kiosk_status(cloud: State<'_, CloudClient>) -> Result<KioskStatus, 
     Ok(KioskStatus {
         version: env!("CARGO_PKG_VERSION"),
         cloud,
+        sync: kiosk.sync_status(),
+        idle_seconds: kiosk.config.idle.as_secs(),
     })
 }

@@ -1,7 +1,51 @@
-// The screens of the visitor flow, and the one the kiosk shows now.
+// The visitor flow: which step the kiosk shows now, and what that step knows about the visitor.
+// Everything a visitor told the kiosk lives in the step; going back to `welcome` forgets it.
 
 import { writable } from 'svelte/store';
+import type { BadgeOutcome, NdaSignature, Purpose, VisitorState, VisitorView } from '../lib/kiosk-api';
 
-export type Screen = 'welcome' | 'scan' | 'find' | 'walk_in';
+export type Notice = VisitorState | 'unknown_invitation' | 'not_an_invitation';
 
-export const screen = writable<Screen>('welcome');
+export type Step =
+  | { name: 'welcome' }
+  | { name: 'scan'; purpose: Purpose }
+  | { name: 'find'; purpose: Purpose }
+  | { name: 'walk_in' }
+  | { name: 'confirm'; visitor: VisitorView }
+  | { name: 'nda'; visitor: VisitorView }
+  | { name: 'photo'; visitor: VisitorView; signature: NdaSignature | null }
+  | { name: 'printing'; visitor: VisitorView; signature: NdaSignature | null }
+  | { name: 'done'; host: string; badge: BadgeOutcome }
+  | { name: 'notice'; notice: Notice; visitor: VisitorView | null }
+  | { name: 'goodbye'; shown: string };
+
+export const step = writable<Step>({ name: 'welcome' });
+
+export function go(next: Step): void {
+  step.set(next);
+}
+
+export function restart(): void {
+  step.set({ name: 'welcome' });
+}
+
+/** Where a visitor goes once the kiosk knows who they are. */
+export function afterIdentifying(visitor: VisitorView, purpose: Purpose): Step {
+  if (purpose === 'check_out') {
+    return visitor.state === 'checked_in'
+      ? { name: 'notice', notice: 'checked_in', visitor }
+      : { name: 'notice', notice: visitor.state, visitor: null };
+  }
+  return visitor.state === 'ready' ? { name: 'confirm', visitor } : { name: 'notice', notice: visitor.state, visitor };
+}
+
+/** The next document step after `done` (confirm → NDA → photo → check-in). */
+export function nextDocument(visitor: VisitorView, signature: NdaSignature | null, done: 'confirm' | 'nda' | 'photo'): Step {
+  if (done === 'confirm' && visitor.nda) {
+    return { name: 'nda', visitor };
+  }
+  if (done !== 'photo' && visitor.photo) {
+    return { name: 'photo', visitor, signature };
+  }
+  return { name: 'printing', visitor, signature };
+}

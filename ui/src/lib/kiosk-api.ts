@@ -11,6 +11,8 @@ export type FailureCode =
   | 'cloud_refused'
   | 'not_enrolled'
   | 'storage'
+  | 'invalid'
+  | 'device'
   | 'internal';
 
 export class KioskFailure extends Error {
@@ -34,6 +36,8 @@ const knownCodes: readonly FailureCode[] = [
   'cloud_refused',
   'not_enrolled',
   'storage',
+  'invalid',
+  'device',
 ];
 
 /** Turns whatever a rejected `invoke` gave us into a `KioskFailure`. */
@@ -63,11 +67,115 @@ export type CloudConnection =
   | { state: 'degraded' }
   | { state: 'offline' };
 
+export interface SyncStatus {
+  enrolled: boolean;
+  last_synced_at: string | null;
+  waiting: number;
+  problem: string | null;
+}
+
 export interface KioskStatus {
   version: string;
   cloud: CloudConnection;
+  sync: SyncStatus;
+  idle_seconds: number;
 }
 
 export function kioskStatus(): Promise<KioskStatus> {
   return call<KioskStatus>('kiosk_status');
+}
+
+export type Language = 'en' | 'de';
+
+export type VisitorState =
+  | 'ready'
+  | 'awaiting_approval'
+  | 'rejected'
+  | 'cancelled'
+  | 'checked_in'
+  | 'visit_over'
+  | 'not_today'
+  | 'expired';
+
+/** An invitation as the visitor holding it may see it. */
+export interface VisitorView {
+  invitation: string;
+  name: string;
+  company: string;
+  host: string;
+  category: string;
+  state: VisitorState;
+  nda: boolean;
+  photo: boolean;
+}
+
+export type Identified =
+  | { kind: 'visitor'; visitor: VisitorView }
+  | { kind: 'unknown_invitation' }
+  | { kind: 'not_an_invitation' };
+
+export function identify(code: string): Promise<Identified> {
+  return call<Identified>('identify', { code });
+}
+
+export type Purpose = 'check_in' | 'check_out';
+
+export interface NameMatch {
+  invitation: string;
+  shown: string;
+}
+
+export function findVisitors(query: string, purpose: Purpose): Promise<NameMatch[]> {
+  return call<NameMatch[]>('find_visitors', { query, purpose });
+}
+
+export function visitor(invitation: string): Promise<VisitorView> {
+  return call<VisitorView>('visitor', { invitation });
+}
+
+export interface NdaTemplate {
+  version: number;
+  text: string;
+  sha256: string;
+}
+
+export function nda(): Promise<NdaTemplate> {
+  return call<NdaTemplate>('nda');
+}
+
+/** The photo as a `data:` URL to show the visitor. */
+export function takePhoto(invitation: string): Promise<string> {
+  return call<string>('take_photo', { invitation });
+}
+
+export interface NdaSignature {
+  name: string;
+  /** The signature pad as a PNG `data:` URL. */
+  signature: string;
+}
+
+export type BadgeOutcome = 'printed' | 'not_printed';
+
+export type CheckInOutcome =
+  | { outcome: 'checked_in'; host: string; badge: BadgeOutcome }
+  | { outcome: 'refused'; state: VisitorState };
+
+export function checkIn(
+  invitation: string,
+  signature: NdaSignature | null,
+  language: Language,
+): Promise<CheckInOutcome> {
+  return call<CheckInOutcome>('check_in', {
+    request: { invitation, nda: signature, language },
+  });
+}
+
+export function reprintBadge(invitation: string, language: Language): Promise<BadgeOutcome> {
+  return call<BadgeOutcome>('reprint_badge', { invitation, language });
+}
+
+export type CheckOutOutcome = { outcome: 'checked_out'; name: string } | { outcome: 'not_checked_in' };
+
+export function checkOut(invitation: string): Promise<CheckOutOutcome> {
+  return call<CheckOutOutcome>('check_out', { invitation });
 }

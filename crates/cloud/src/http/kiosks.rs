@@ -9,6 +9,7 @@ use axum::{
 use chrono::TimeDelta;
 use gatehouse_core::{
     Action, KioskId, authorize,
+    visit::VisitEvent,
     wire::{
         EnrolledKiosk, KioskChanges, KioskCode, KioskEnrollment, KioskEventBatch,
         KioskEventResults, KioskIdentity, KioskInvitation,
@@ -24,6 +25,7 @@ use super::{
 };
 use crate::{
     auth::token_hash,
+    invitations::{self, guest_token},
     kiosks::{self, CODE_VALID_FOR, EnrollError, KioskName},
     store::{ChangeCursor, Kiosk},
 };
@@ -125,15 +127,27 @@ pub async fn changes(
         ));
     }
     let ends_after = state.clock.now() - TimeDelta::days(1);
+    let facility = device.kiosk.facility;
     let page = state
         .database
-        .invitation_changes(device.kiosk.facility, after, ends_after, limit)
+        .invitation_changes(facility, after, ends_after, limit)
         .await?;
+    let categories = state.database.categories(facility).await?;
+    let documents = |kind| {
+        categories
+            .iter()
+            .find(|category| category.kind == kind)
+            .map(|category| category.access_profile.documents.clone())
+            .unwrap_or_default()
+    };
+    let signing = state.signing_key().await?;
     Ok(Json(KioskChanges {
         invitations: page
             .invitations
             .into_iter()
             .map(|i| KioskInvitation {
+                documents: documents(i.category),
+                token: guest_token(&i, signing),
                 id: i.id,
                 host: i.host_id,
                 host_name: i.host_name,
@@ -146,6 +160,7 @@ pub async fn changes(
                 visit: i.visit_status,
             })
             .collect(),
+        nda: state.database.current_nda(facility).await?,
         cursor: page.cursor.encode(),
         more: page.more,
     }))
@@ -172,13 +187,18 @@ pub async fn report(
     }
     let mut results = Vec::with_capacity(batch.events.len());
     for event in &batch.events {
+        let arrival = match event.kind {
+            VisitEvent::CheckIn => invitations::arrival_email(&state, &device.kiosk, event).await?,
+            VisitEvent::CheckOut => None,
+        };
         results.push(
             state
                 .database
-                .record_kiosk_event(&device.kiosk, event, state.clock.now())
+                .record_kiosk_event(&device.kiosk, event, arrival.as_ref(), state.clock.now())
                 .await?,
         );
     }
+    state.outbox.notify_one();
     Ok(Json(KioskEventResults { results }))
 }
 

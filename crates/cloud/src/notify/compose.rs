@@ -185,6 +185,15 @@ fn wording(
             format!("Cancelled: your visit to {site} on {day}"),
             format!("Your visit to {host} on {day} has been cancelled."),
         ),
+        Message::VisitorArrived => plain(
+            format!("Your visitor has arrived: {visitor}"),
+            format!(
+                "{visitor} checked in at the {site} reception kiosk at {} and is waiting for you \
+                 in the lobby.",
+                now.with_timezone(&letterhead.facility.time_zone)
+                    .format("%H:%M")
+            ),
+        ),
         Message::GuestInvitation => Wording {
             subject: format!("Your visit to {site} on {day}"),
             opening: format!(

@@ -65,7 +65,7 @@ impl EmailAttachment {
 }
 
 /// `text` as a QR code PNG, large enough to scan from a phone screen.
-fn qr_png(text: &str) -> Result<Vec<u8>, MailError> {
+pub(crate) fn qr_png(text: &str) -> Result<Vec<u8>, MailError> {
     let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M)
         .map_err(|e| MailError::Build(format!("QR code: {e}")))?;
     let image = code

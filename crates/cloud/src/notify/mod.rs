@@ -7,4 +7,5 @@ mod mailer;
 pub mod worker;
 
 pub use compose::{Letterhead, compose};
+pub(crate) use mailer::qr_png;
 pub use mailer::{MailSettings, Mailer, OutgoingEmail};

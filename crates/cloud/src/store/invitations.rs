@@ -193,6 +193,8 @@ macro_rules! record_change {
     }};
 }
 
+pub(super) use record_change;
+
 impl Database {
     /// Stores a new invitation with its first history entry and its messages.
     pub async fn create_invitation(

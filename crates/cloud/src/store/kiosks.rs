@@ -8,7 +8,11 @@ use gatehouse_core::{
 };
 use uuid::Uuid;
 
-use super::{StoreError, on_pool};
+use super::{
+    OutboxItem, StoreError,
+    invitations::{Change, record_change},
+    on_pool,
+};
 use crate::Database;
 
 /// An enrolled kiosk.
@@ -139,10 +143,13 @@ impl Database {
 
     /// Applies one kiosk report, once: a report whose id was seen before answers what it did
     /// then and changes nothing.
+    /// Records one report from `kiosk`, once; a check-in that lets the visitor in also queues
+    /// `on_arrival` (the host's email) and both moves go into the invitation's history.
     pub async fn record_kiosk_event(
         &self,
         kiosk: &Kiosk,
         report: &KioskEventReport,
+        on_arrival: Option<&OutboxItem>,
         now: DateTime<Utc>,
     ) -> Result<KioskEventResult, StoreError> {
         let kind = match report.kind {
@@ -176,14 +183,27 @@ impl Database {
                 .bind(kiosk.facility.0)
                 .fetch_optional(&mut *tx)
                 .await?;
+                let approval = state
+                    .as_ref()
+                    .and_then(|(approval, _)| ApprovalStatus::from_name(approval));
                 let (outcome, changed, reason) = judge(state, report.kind)?;
-                if let Some(status) = changed {
+                if let (Some(status), Some(approval)) = (changed, approval) {
                     sqlx::query("UPDATE invitations SET visit_status = $1, updated_at = $2 WHERE id = $3")
                         .bind(status.as_str())
                         .bind(now)
                         .bind(report.invitation.0)
                         .execute(&mut *tx)
                         .await?;
+                    let change = Change {
+                        action: status.as_str(),
+                        actor: None,
+                        from: Some(approval),
+                        to: approval,
+                        reason: reason.as_deref(),
+                        at: report.at,
+                    };
+                    let arrival: Vec<&OutboxItem> = on_arrival.filter(|_| status == VisitStatus::CheckedIn).into_iter().collect();
+                    record_change!(tx, report.invitation.0, &change, arrival);
                 }
                 sqlx::query("UPDATE kiosk_events SET outcome = $1, visit_status = $2, reason = $3 WHERE id = $4")
                     .bind(outcome.as_str())

@@ -6,6 +6,7 @@ mod facilities;
 mod invitations;
 mod keys;
 mod kiosks;
+mod nda;
 mod outbox;
 mod people;
 

@@ -1,0 +1,129 @@
+//! The running kiosk: its settings, store and cloud client, and the sync loop that keeps the
+//! store current in the background while visitors use the screen.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use gatehouse_core::wire::KioskIdentity;
+use serde::Serialize;
+use tokio::sync::Notify;
+
+use crate::{KioskConfig, KioskError, cloud::CloudClient, store::LocalStore, sync};
+
+/// How often the kiosk asks the cloud for news: an approval made in the cloud shows here within
+/// this, plus one request.
+const SYNC_EVERY: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone)]
+pub struct Kiosk {
+    pub config: KioskConfig,
+    pub store: LocalStore,
+    pub cloud: CloudClient,
+    sync: Arc<Mutex<SyncStatus>>,
+    nudge: Arc<Notify>,
+}
+
+/// What staff see of the sync: when it last worked, what waits to be sent, the last problem.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncStatus {
+    pub enrolled: bool,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub waiting: i64,
+    pub problem: Option<String>,
+}
+
+impl Kiosk {
+    pub async fn open(config: KioskConfig) -> Result<Self, KioskError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|error| KioskError::Config {
+            setting: "GATEHOUSE_KIOSK_DATA",
+            problem: format!("{} cannot be created: {error}", config.data_dir.display()),
+        })?;
+        let store = LocalStore::open(&config.data_dir.join("kiosk.db")).await?;
+        let cloud = CloudClient::new(config.cloud_url.clone());
+        Ok(Self {
+            config,
+            store,
+            cloud,
+            sync: Arc::default(),
+            nudge: Arc::default(),
+        })
+    }
+
+    /// Who this kiosk is, and its facility's time zone; an error until it is enrolled.
+    pub async fn identity(&self) -> Result<(KioskIdentity, Tz), KioskError> {
+        let enrolled = self
+            .store
+            .enrollment()
+            .await?
+            .ok_or(KioskError::NotEnrolled)?;
+        let zone = enrolled.identity.time_zone.parse().unwrap_or(Tz::UTC);
+        Ok((enrolled.identity, zone))
+    }
+
+    /// The facility's time zone; UTC until the kiosk is enrolled.
+    pub async fn time_zone(&self) -> Result<Tz, KioskError> {
+        Ok(self
+            .store
+            .enrollment()
+            .await?
+            .and_then(|enrolled| enrolled.identity.time_zone.parse().ok())
+            .unwrap_or(Tz::UTC))
+    }
+
+    pub fn sync_status(&self) -> SyncStatus {
+        self.sync.lock().expect("sync status lock").clone()
+    }
+
+    /// Something waits to be sent: sync now rather than at the next tick.
+    pub fn sync_soon(&self) {
+        self.nudge.notify_one();
+    }
+
+    /// Syncs forever: enrolls once (with the configured code), then pulls and pushes every
+    /// second or when nudged. Failures are recorded for staff and tried again.
+    pub async fn keep_in_sync(self) {
+        loop {
+            let outcome = self.sync_once().await;
+            let waiting = self.store.backlog().await.unwrap_or(-1);
+            {
+                let mut status = self.sync.lock().expect("sync status lock");
+                status.waiting = waiting;
+                match outcome {
+                    Ok(enrolled) => {
+                        status.enrolled = enrolled;
+                        if enrolled {
+                            status.last_synced_at = Some(Utc::now());
+                        }
+                        status.problem = None;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "sync failed; trying again");
+                        status.problem = Some(error.to_string());
+                    }
+                }
+            }
+            tokio::select! {
+                () = tokio::time::sleep(SYNC_EVERY) => {}
+                () = self.nudge.notified() => {}
+            }
+        }
+    }
+
+    /// One round; `Ok(false)` while the kiosk is not enrolled and has no code to enroll with.
+    async fn sync_once(&self) -> Result<bool, KioskError> {
+        if self.store.enrollment().await?.is_none() {
+            let Some(code) = &self.config.enrollment_code else {
+                return Ok(false);
+            };
+            let identity = sync::enroll(&self.cloud, &self.store, code).await?;
+            tracing::info!(kiosk = %identity.name, facility = %identity.facility_name, "enrolled");
+        }
+        sync::pull(&self.cloud, &self.store).await?;
+        sync::push(&self.cloud, &self.store, Utc::now()).await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,208 @@
+//! A visitor at the real kiosk (WebDriver, Xvfb) against the real cloud with the demo facility:
+//! the kiosk enrolls with a code, syncs, reads invitation QR codes from its file camera, and
+//! checks a guest in with NDA, photo and badge, then out again with the badge's QR code.
+
+use std::{path::Path, process::Command, time::Duration};
+
+use anyhow::{Context as _, bail};
+use gatehouse_e2e::{Cloud, Kiosk, Settings};
+use serde_json::Value;
+
+/// The cloud's record of the demo visitor `name`, as the facility manager sees it.
+async fn in_the_cloud(cloud: &Cloud, name: &str) -> anyhow::Result<Value> {
+    let (http, token) = cloud.manager().await?;
+    let listed: Vec<Value> = http
+        .get(format!("{}/api/v1/invitations", cloud.url))
+        .query(&[("scope", "all"), ("q", name)])
+        .bearer_auth(token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    listed
+        .into_iter()
+        .find(|invitation| invitation["visitor_name"] == name)
+        .with_context(|| format!("the cloud lists no {name}"))
+}
+
+/// Waits until the kiosk has enrolled and synced (its staff status says nothing waits).
+async fn synced(kiosk: &Kiosk) -> anyhow::Result<()> {
+    kiosk
+        .expect_text("#cloud-status", "Connected · 0 to send · v0.1.0")
+        .await
+}
+
+fn pdf_text(pdf: &Path) -> anyhow::Result<String> {
+    let output = Command::new("pdftotext").arg(pdf).arg("-").output()?;
+    if !output.status.success() {
+        bail!(
+            "pdftotext {}: {}",
+            pdf.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(String::from_utf8(output.stdout)?)
+}
+
+/// The one PDF in `folder`.
+fn only_pdf(folder: &Path) -> anyhow::Result<std::path::PathBuf> {
+    let pdfs: Vec<_> = std::fs::read_dir(folder)
+        .with_context(|| format!("no folder {}", folder.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    match pdfs.as_slice() {
+        [one] => Ok(one.clone()),
+        other => bail!("expected one PDF in {}, found {other:?}", folder.display()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out_with_the_badge() {
+    Kiosk::run(async |kiosk| {
+        synced(kiosk).await?;
+        let sofia = kiosk.cloud.invitation_code("Sofia Rossi");
+
+        // Scan: the QR code from her invitation email, held up to the camera.
+        kiosk.click("#action-scan").await?;
+        kiosk.element("#scan-title").await?;
+        kiosk.screenshot("scan").await?;
+        kiosk.hold_up(&sofia)?;
+        kiosk.expect_text("#visitor-name", "Sofia Rossi").await?;
+        kiosk.lower()?;
+        assert!(kiosk.text(".host").await?.contains("Tomás Ortega"));
+        kiosk.screenshot("confirm").await?;
+        kiosk.click("#confirm-yes").await?;
+
+        // The NDA: the facility's text, her typed name and her signature.
+        assert!(
+            kiosk
+                .text("#nda-text")
+                .await?
+                .contains("Non-disclosure agreement for visitors to Harbour Point")
+        );
+        kiosk.click("#nda-agree").await?;
+        kiosk
+            .expect_text(".failure", "Please type your name and sign in the box.")
+            .await?;
+        kiosk
+            .element("#nda-name")
+            .await?
+            .send_keys("Sofia Rossi")
+            .await?;
+        // From the keyboard, Enter on the pad writes the typed name as the signature.
+        kiosk
+            .element("#signature-pad")
+            .await?
+            .send_keys("\u{E007}")
+            .await?;
+        kiosk.screenshot("nda").await?;
+        kiosk.click("#nda-agree").await?;
+
+        // The photo for her badge.
+        kiosk.click("#photo-take").await?;
+        kiosk.element("#photo-preview").await?;
+        kiosk.screenshot("photo").await?;
+        kiosk.click("#photo-use").await?;
+
+        // Checked in: her host is named; no printer is set up, so reception has the badge.
+        kiosk.expect_text("#done-host", "Tomás Ortega").await?;
+        kiosk.element("#badge-not-printed").await?;
+        kiosk.screenshot("done").await?;
+
+        let visits = kiosk.data.path().join("visits");
+        let visit = std::fs::read_dir(&visits)?
+            .next()
+            .context("a visit folder")??
+            .path();
+        let nda = pdf_text(&visit.join("nda.pdf"))?;
+        assert!(nda.contains("Sofia Rossi"), "{nda}");
+        assert!(nda.contains("Harbour Point · Lobby"), "{nda}");
+        assert!(nda.contains("SHA-256"), "{nda}");
+        assert!(visit.join("photo.jpg").is_file());
+        let badge = only_pdf(&kiosk.data.path().join("unprinted-badges"))?;
+        assert!(pdf_text(&badge)?.contains("Sofia Rossi"));
+
+        // The check-in reaches the cloud.
+        synced(kiosk).await?;
+        let mut status = Value::Null;
+        for _ in 0..50 {
+            status = in_the_cloud(&kiosk.cloud, "Sofia Rossi").await?["visit_status"].clone();
+            if status == "checked_in" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        assert_eq!(status, "checked_in");
+
+        // Scanning her invitation again: she is here already, and may check out.
+        kiosk.click("#done").await?;
+        kiosk.click("#action-check_out").await?;
+        kiosk.element("#scan-title").await?;
+        kiosk.hold_up(&sofia)?;
+        kiosk.click("#check-out").await?;
+        kiosk.expect_text("#goodbye-name", "Sofia R.").await?;
+        kiosk.lower()?;
+        kiosk.screenshot("goodbye").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pending_and_rejected_invitations_are_told_kindly_in_english_and_german() {
+    Kiosk::run(async |kiosk| {
+        synced(kiosk).await?;
+        kiosk.click("#action-scan").await?;
+        kiosk.hold_up(&kiosk.cloud.invitation_code("Dmitri Volkov"))?;
+        kiosk
+            .expect_text("#notice-title", "Your invitation is still waiting for approval. Please see reception.")
+            .await?;
+        kiosk.lower()?;
+        kiosk.screenshot("pending").await?;
+        kiosk.click("#back").await?;
+
+        kiosk.click("#language-de").await?;
+        kiosk.click("#action-scan").await?;
+        kiosk.expect_text("#scan-title", "Halten Sie Ihren QR-Code vor die Kamera").await?;
+        kiosk.hold_up(&kiosk.cloud.invitation_code("Frank Müller"))?;
+        kiosk
+            .expect_text(
+                "#notice-title",
+                "Mit dieser Einladung können wir Sie nicht anmelden. Bitte wenden Sie sich an den Empfang.",
+            )
+            .await?;
+        kiosk.lower()?;
+        kiosk.screenshot("rejected-de").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_shows_first_name_and_initial_and_idle_timeout_wipes_the_visitor() {
+    let settings = Settings {
+        idle_seconds: Some(5),
+    };
+    Kiosk::run_with(&settings, async |kiosk| {
+        synced(kiosk).await?;
+        kiosk.click("#action-find").await?;
+        kiosk.element("#find-query").await?.send_keys("han").await?;
+        kiosk.expect_text(".match", "Hannah S.").await?;
+        kiosk.screenshot("find").await?;
+        kiosk.click(".match").await?;
+        kiosk.expect_text("#visitor-name", "Hannah Schulz").await?;
+
+        // She walks away: after 5 s without a touch the kiosk forgets her.
+        tokio::time::sleep(Duration::from_secs(7)).await;
+        kiosk.expect_text("#welcome-title", "Welcome").await?;
+        let page = kiosk.client.source().await?;
+        assert!(
+            !page.contains("Hannah"),
+            "the visitor's name is gone from the screen"
+        );
+        Ok(())
+    })
+    .await;
+}
