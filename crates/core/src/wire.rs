@@ -112,6 +112,30 @@ pub struct NdaTemplate {
     pub sha256: String,
 }
 
+/// Someone a visitor without an invitation may ask for at the kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskHost {
+    pub id: crate::UserId,
+    pub name: String,
+    /// The organisation (occupancy) they work for.
+    pub organisation: String,
+}
+
+/// What a visitor without an invitation tells the kiosk; the cloud makes it an invitation under
+/// the same rules as any other (the category may need approval).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct KioskWalkIn {
+    pub host: crate::UserId,
+    pub category: crate::CategoryKind,
+    pub visitor_name: String,
+    #[serde(default)]
+    pub visitor_company: Option<String>,
+    pub visitor_email: String,
+}
+
 /// One page of what changed for a kiosk's facility since its cursor. Ask again with `cursor`;
 /// while `more` is true there is another page right away.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ use axum::{
 use chrono::TimeDelta;
 use gatehouse_core::{
     Action, KioskId, authorize,
+    category::RequiredDocument,
     visit::VisitEvent,
     wire::{
         EnrolledKiosk, KioskChanges, KioskCode, KioskEnrollment, KioskEventBatch,
@@ -19,7 +20,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{
-    ApiError, AppState, Session,
+    ApiError, AppState, Session, SigningKey,
     error::{ApiJson, ApiPath, ApiQuery},
     session,
 };
@@ -27,7 +28,7 @@ use crate::{
     auth::token_hash,
     invitations::{self, guest_token},
     kiosks::{self, CODE_VALID_FOR, EnrollError, KioskName},
-    store::{ChangeCursor, Kiosk},
+    store::{ChangeCursor, InvitationRecord, Kiosk},
 };
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -145,25 +146,37 @@ pub async fn changes(
         invitations: page
             .invitations
             .into_iter()
-            .map(|i| KioskInvitation {
-                documents: documents(i.category),
-                token: guest_token(&i, signing),
-                id: i.id,
-                host: i.host_id,
-                host_name: i.host_name,
-                category: i.category,
-                visitor_name: i.visitor_name,
-                visitor_company: i.visitor_company,
-                starts_at: i.starts_at,
-                ends_at: i.ends_at,
-                approval: i.approval_status,
-                visit: i.visit_status,
+            .map(|i| {
+                let documents = documents(i.category);
+                kiosk_invitation(i, documents, signing)
             })
             .collect(),
         nda: state.database.current_nda(facility).await?,
         cursor: page.cursor.encode(),
         more: page.more,
     }))
+}
+
+/// An invitation as a kiosk holds it, with its signed code.
+pub fn kiosk_invitation(
+    record: InvitationRecord,
+    documents: Vec<RequiredDocument>,
+    signing: &SigningKey,
+) -> KioskInvitation {
+    KioskInvitation {
+        documents,
+        token: guest_token(&record, signing),
+        id: record.id,
+        host: record.host_id,
+        host_name: record.host_name,
+        category: record.category,
+        visitor_name: record.visitor_name,
+        visitor_company: record.visitor_company,
+        starts_at: record.starts_at,
+        ends_at: record.ends_at,
+        approval: record.approval_status,
+        visit: record.visit_status,
+    }
 }
 
 /// The most reports one batch may carry.

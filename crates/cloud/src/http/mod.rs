@@ -12,6 +12,7 @@ mod portal;
 mod session;
 mod sessions;
 mod settings;
+mod walk_ins;
 
 pub use error::ApiError;
 pub use openapi::ApiDoc;
@@ -134,6 +135,9 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/kiosk", get(kiosks::me))
         .route("/kiosk/changes", get(kiosks::changes))
         .route("/kiosk/events", post(kiosks::report))
+        .route("/kiosk/hosts", get(walk_ins::hosts))
+        .route("/kiosk/categories", get(walk_ins::categories))
+        .route("/kiosk/walk-ins", post(walk_ins::register))
         .route("/openapi.json", get(openapi::openapi_json));
     Router::new()
         .route("/health", get(health::health))

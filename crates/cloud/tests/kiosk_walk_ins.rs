@@ -1,0 +1,113 @@
+//! Visitors without an invitation, registering at the kiosk, through the HTTP API of a real
+//! cloud on SQLite and PostgreSQL: host search by name, the facility's categories, and a walk-in
+//! that becomes an invitation under the ordinary rules — approval, emails — or is refused with a
+//! reason and writes nothing.
+
+mod support;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use support::{Backend, CONTRACTOR_EMAIL, SECURITY_EMAIL, Site, TestApp};
+
+async fn kiosk(backend: Backend) -> Option<(TestApp, Site, String)> {
+    let app = TestApp::spawn(backend).await?;
+    let site = Site::create(&app).await;
+    let device = app.enrolled_kiosk(&site).await;
+    Some((app, site, device))
+}
+
+fn walk_in(host: &impl serde::Serialize, category: &str) -> Value {
+    json!({
+        "host": host,
+        "category": category,
+        "visitor_name": "Walter Walk-In",
+        "visitor_company": "Nordlicht Elektrotechnik",
+        "visitor_email": "walter@nordlicht.example",
+    })
+}
+
+on_both_databases! {
+    async fn host_search_finds_people_by_the_start_of_their_names_with_their_organisation(backend: Backend) {
+        let Some((app, _site, device)) = kiosk(backend).await else { return };
+        let (status, found) = app.call(Method::GET, "/api/v1/kiosk/hosts?q=han%20ho", Some(&device), None).await;
+        assert_eq!(status, 200, "{found}");
+        assert_eq!(found, json!([{"id": found[0]["id"], "name": "Hanna Host", "organisation": "Northwind Labs"}]));
+        // Too short to search, or the middle of a name: nothing.
+        let (_, short) = app.call(Method::GET, "/api/v1/kiosk/hosts?q=h", Some(&device), None).await;
+        assert_eq!(short, json!([]));
+        let (_, middle) = app.call(Method::GET, "/api/v1/kiosk/hosts?q=anna", Some(&device), None).await;
+        assert_eq!(middle, json!([]));
+        // Facility staff without an organisation are not hosts.
+        let (_, staff) = app.call(Method::GET, "/api/v1/kiosk/hosts?q=rita", Some(&device), None).await;
+        assert_eq!(staff, json!([]));
+        // Only a kiosk may ask.
+        let (status, _) = app.call(Method::GET, "/api/v1/kiosk/hosts?q=hanna", None, None).await;
+        assert_eq!(status, 401);
+    }
+}
+
+on_both_databases! {
+    async fn walk_in_in_a_category_needing_approval_is_pending_and_security_is_asked(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let (status, categories) = app.call(Method::GET, "/api/v1/kiosk/categories", Some(&device), None).await;
+        assert_eq!(status, 200);
+        assert!(categories.as_array().unwrap().contains(&json!("contractor")));
+
+        let (status, created) = app
+            .call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&device), Some(walk_in(&site.north_assistant.id, "contractor")))
+            .await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!(created["approval"], "pending");
+        assert_eq!(created["visitor_name"], "Walter Walk-In");
+        assert_eq!(created["host_name"], "Asta Assistant");
+        assert!(created["token"].as_str().unwrap().starts_with("GH1."));
+        // The ordinary rules: the category's email and security are asked; the walk-in gets nothing yet.
+        assert_eq!(app.mail.wait_for(SECURITY_EMAIL, 1).await.len(), 1);
+        assert_eq!(app.mail.wait_for(CONTRACTOR_EMAIL, 1).await.len(), 1);
+        app.mail.settle().await;
+        assert!(app.mail.to("walter@nordlicht.example").is_empty());
+        // The kiosk learns the decision from its change feed like any other.
+        app.pull_changes_until(&device, None, 500, |all| all.iter().any(|i| i["visitor_name"] == "Walter Walk-In")).await;
+    }
+}
+
+on_both_databases! {
+    async fn walk_in_in_a_category_without_approval_is_approved_at_once(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let (status, created) = app
+            .call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&device), Some(walk_in(&site.north_assistant.id, "guest")))
+            .await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!(created["approval"], "approved");
+        assert_eq!(created["visit"], "expected");
+        // Their invitation, with its QR code, reaches them for later (check-out, a second visit).
+        assert_eq!(app.mail.wait_for("walter@nordlicht.example", 1).await.len(), 1);
+    }
+}
+
+on_both_databases! {
+    async fn walk_in_with_bad_input_is_refused_and_writes_nothing(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let before = app.rows_in("invitations").await;
+        let unknown = uuid::Uuid::now_v7();
+        let cases = [
+            (walk_in(&unknown, "guest"), 404),
+            (walk_in(&site.manager.id, "guest"), 404),
+            (walk_in(&site.nobody.id, "guest"), 403),
+            (walk_in(&site.north_assistant.id, "auditor"), 422),
+            (json!({"host": site.north_assistant.id, "category": "guest", "visitor_name": "", "visitor_email": "w@x.example"}), 422),
+            (json!({"host": site.north_assistant.id, "category": "guest", "visitor_name": "Walter", "visitor_email": "not an email"}), 422),
+            (json!({"host": site.north_assistant.id, "category": "guest", "visitor_name": "x".repeat(121), "visitor_email": "w@x.example"}), 422),
+            (json!({"host": site.north_assistant.id, "category": "guest"}), 422),
+            (json!({"host": "not-an-id", "category": "guest", "visitor_name": "Walter", "visitor_email": "w@x.example"}), 422),
+        ];
+        for (body, expected) in cases {
+            let (status, answer) = app.call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&device), Some(body.clone())).await;
+            assert_eq!(status.as_u16(), expected, "{body} answered {answer}");
+            assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()), "{answer}");
+        }
+        assert_eq!(app.rows_in("invitations").await, before);
+        let (status, _) = app.call(Method::POST, "/api/v1/kiosk/walk-ins", None, Some(walk_in(&site.north_assistant.id, "guest"))).await;
+        assert_eq!(status, 401);
+    }
+}
