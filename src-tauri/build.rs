@@ -13,6 +13,9 @@ const COMMANDS: &[&str] = &[
     "check_in",
     "reprint_badge",
     "check_out",
+    "find_hosts",
+    "walk_in_categories",
+    "register_walk_in",
 ];
 
 fn main() {

@@ -2,9 +2,12 @@
 
 use std::time::Duration;
 
-use gatehouse_core::wire::{
-    EnrolledKiosk, ErrorBody, Health, KioskChanges, KioskEnrollment, KioskEventBatch,
-    KioskEventResults,
+use gatehouse_core::{
+    CategoryKind,
+    wire::{
+        EnrolledKiosk, ErrorBody, Health, KioskChanges, KioskEnrollment, KioskEventBatch,
+        KioskEventResults, KioskHost, KioskInvitation, KioskWalkIn,
+    },
 };
 use reqwest::Url;
 
@@ -62,6 +65,38 @@ impl CloudClient {
             .post(self.url("api/v1/kiosk/events"))
             .bearer_auth(token)
             .json(batch);
+        answer(request.send().await).await
+    }
+
+    /// People in the facility whose names start with `query`.
+    pub async fn hosts(&self, token: &str, query: &str) -> Result<Vec<KioskHost>, KioskError> {
+        let request = self
+            .http
+            .get(self.url("api/v1/kiosk/hosts"))
+            .query(&[("q", query)])
+            .bearer_auth(token);
+        answer(request.send().await).await
+    }
+
+    /// The categories a walk-in may choose.
+    pub async fn categories(&self, token: &str) -> Result<Vec<CategoryKind>, KioskError> {
+        let request = self
+            .http
+            .get(self.url("api/v1/kiosk/categories"))
+            .bearer_auth(token);
+        answer(request.send().await).await
+    }
+
+    pub async fn walk_in(
+        &self,
+        token: &str,
+        walk_in: &KioskWalkIn,
+    ) -> Result<KioskInvitation, KioskError> {
+        let request = self
+            .http
+            .post(self.url("api/v1/kiosk/walk-ins"))
+            .bearer_auth(token)
+            .json(walk_in);
         answer(request.send().await).await
     }
 

@@ -63,6 +63,9 @@ pub fn run() {
             commands::visitor::check_in,
             commands::visitor::reprint_badge,
             commands::visitor::check_out,
+            commands::walk_in::find_hosts,
+            commands::walk_in::walk_in_categories,
+            commands::walk_in::register_walk_in,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {

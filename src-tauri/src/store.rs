@@ -109,6 +109,15 @@ impl LocalStore {
         .transpose()
     }
 
+    /// The device token this kiosk calls the cloud with; an error until enrolled.
+    pub async fn device_token(&self) -> Result<String, KioskError> {
+        Ok(self
+            .enrollment()
+            .await?
+            .ok_or(KioskError::NotEnrolled)?
+            .token)
+    }
+
     /// Where this kiosk is in the cloud's change feed.
     pub async fn cursor(&self) -> Result<Option<String>, KioskError> {
         Ok(sqlx::query_scalar("SELECT cursor FROM feed")
@@ -131,17 +140,7 @@ impl LocalStore {
             if waiting.contains(&invitation.id.to_string()) {
                 continue;
             }
-            sqlx::query(
-                "INSERT INTO invitations (id, visitor_name, starts_at, body) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (id) DO UPDATE SET visitor_name = excluded.visitor_name, \
-                 starts_at = excluded.starts_at, body = excluded.body",
-            )
-            .bind(invitation.id.to_string())
-            .bind(&invitation.visitor_name)
-            .bind(invitation.starts_at)
-            .bind(serde_json::to_string(invitation)?)
-            .execute(&mut *tx)
-            .await?;
+            upsert(&mut tx, invitation).await?;
         }
         if let Some(nda) = &page.nda {
             sqlx::query(
@@ -176,6 +175,15 @@ impl LocalStore {
             .await?;
         body.map(|body| serde_json::from_str(&body).map_err(KioskError::from))
             .transpose()
+    }
+
+    /// Keeps an invitation the cloud just made for this kiosk (a walk-in), before the feed
+    /// brings it.
+    pub async fn keep(&self, invitation: &KioskInvitation) -> Result<(), KioskError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        upsert(&mut tx, invitation).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The invitation whose signed code is exactly `token`: only a code the cloud issued matches.
@@ -354,4 +362,22 @@ impl LocalStore {
             .fetch_one(&self.pool)
             .await?)
     }
+}
+
+async fn upsert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    invitation: &KioskInvitation,
+) -> Result<(), KioskError> {
+    sqlx::query(
+        "INSERT INTO invitations (id, visitor_name, starts_at, body) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (id) DO UPDATE SET visitor_name = excluded.visitor_name, \
+         starts_at = excluded.starts_at, body = excluded.body",
+    )
+    .bind(invitation.id.to_string())
+    .bind(&invitation.visitor_name)
+    .bind(invitation.starts_at)
+    .bind(serde_json::to_string(invitation)?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

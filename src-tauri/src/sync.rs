@@ -43,7 +43,7 @@ pub async fn enroll(
 
 /// Pulls every change since the last pull into the store; returns how many invitations came.
 pub async fn pull(cloud: &CloudClient, store: &LocalStore) -> Result<usize, KioskError> {
-    let token = token(store).await?;
+    let token = store.device_token().await?;
     let mut received = 0;
     loop {
         let cursor = store.cursor().await?;
@@ -63,7 +63,7 @@ pub async fn push(
     store: &LocalStore,
     now: DateTime<Utc>,
 ) -> Result<usize, KioskError> {
-    let token = token(store).await?;
+    let token = store.device_token().await?;
     let mut sent = 0;
     loop {
         let due = store.due(now, BATCH).await?;
@@ -92,14 +92,6 @@ pub async fn push(
             }
         }
     }
-}
-
-async fn token(store: &LocalStore) -> Result<String, KioskError> {
-    Ok(store
-        .enrollment()
-        .await?
-        .ok_or(KioskError::NotEnrolled)?
-        .token)
 }
 
 #[cfg(test)]

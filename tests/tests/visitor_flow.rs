@@ -206,3 +206,75 @@ async fn search_shows_first_name_and_initial_and_idle_timeout_wipes_the_visitor(
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn walk_in_needing_approval_waits_until_approved_in_the_cloud_then_checks_in() {
+    Kiosk::run(async |kiosk| {
+        synced(kiosk).await?;
+        kiosk.click("#action-walk_in").await?;
+        kiosk
+            .element("#host-query")
+            .await?
+            .send_keys("miri")
+            .await?;
+        kiosk.expect_text(".host .name", "Miriam Okafor").await?;
+        kiosk.screenshot("walk-in-host").await?;
+        kiosk.click(".host").await?;
+        kiosk.click("#category-contractor").await?;
+        kiosk
+            .element("#walk-in-name")
+            .await?
+            .send_keys("Walter Walk-In")
+            .await?;
+        kiosk
+            .element("#walk-in-company")
+            .await?
+            .send_keys("Nordlicht Elektrotechnik")
+            .await?;
+        kiosk
+            .element("#walk-in-email")
+            .await?
+            .send_keys("walter@nordlicht.example")
+            .await?;
+        kiosk.screenshot("walk-in-details").await?;
+        kiosk.click("#walk-in-register").await?;
+
+        // Contractors need approval: the kiosk waits, and says so.
+        kiosk
+            .expect_text("#waiting-title", "Please wait a moment")
+            .await?;
+        kiosk.screenshot("waiting").await?;
+        let walter = in_the_cloud(&kiosk.cloud, "Walter Walk-In").await?;
+        assert_eq!(walter["approval_status"], "pending");
+        let (http, token) = kiosk.cloud.manager().await?;
+        let id = walter["id"].as_str().context("an id")?;
+        http.post(format!(
+            "{}/api/v1/invitations/{id}/approve",
+            kiosk.cloud.url
+        ))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .error_for_status()?;
+
+        // Approved in the cloud: the kiosk moves on by itself.
+        kiosk.expect_text("#visitor-name", "Walter Walk-In").await?;
+        kiosk.click("#confirm-yes").await?;
+        kiosk
+            .element("#nda-name")
+            .await?
+            .send_keys("Walter Walk-In")
+            .await?;
+        kiosk
+            .element("#signature-pad")
+            .await?
+            .send_keys("\u{E007}")
+            .await?;
+        kiosk.click("#nda-agree").await?;
+        kiosk.click("#photo-take").await?;
+        kiosk.click("#photo-use").await?;
+        kiosk.expect_text("#done-host", "Miriam Okafor").await?;
+        Ok(())
+    })
+    .await;
+}

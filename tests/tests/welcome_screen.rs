@@ -69,11 +69,7 @@ async fn each_welcome_action_leads_somewhere_and_back() {
                 "Hold your QR code up to the camera",
             ),
             ("#action-find", "#find-title", "Find my invitation"),
-            (
-                "#action-walk_in",
-                "#not-yet-title",
-                "Registering without an invitation is not available on this kiosk yet.",
-            ),
+            ("#action-walk_in", "#walk-in-title", "Who are you visiting?"),
             (
                 "#action-check_out",
                 "#scan-title",

@@ -2,3 +2,4 @@
 
 pub mod status;
 pub mod visitor;
+pub mod walk_in;

@@ -11,6 +11,7 @@ export type Step =
   | { name: 'scan'; purpose: Purpose }
   | { name: 'find'; purpose: Purpose }
   | { name: 'walk_in' }
+  | { name: 'waiting'; visitor: VisitorView }
   | { name: 'confirm'; visitor: VisitorView }
   | { name: 'nda'; visitor: VisitorView }
   | { name: 'photo'; visitor: VisitorView; signature: NdaSignature | null }

@@ -179,3 +179,39 @@ export type CheckOutOutcome = { outcome: 'checked_out'; name: string } | { outco
 export function checkOut(invitation: string): Promise<CheckOutOutcome> {
   return call<CheckOutOutcome>('check_out', { invitation });
 }
+
+export interface KioskHost {
+  id: string;
+  name: string;
+  organisation: string;
+}
+
+export function findHosts(query: string): Promise<KioskHost[]> {
+  return call<KioskHost[]>('find_hosts', { query });
+}
+
+export type CategoryKind =
+  | 'guest'
+  | 'client'
+  | 'contractor'
+  | 'vendor'
+  | 'interview_candidate'
+  | 'delivery'
+  | 'auditor'
+  | 'event_attendee';
+
+export function walkInCategories(): Promise<CategoryKind[]> {
+  return call<CategoryKind[]>('walk_in_categories');
+}
+
+export interface WalkIn {
+  host: string;
+  category: CategoryKind;
+  visitor_name: string;
+  visitor_company: string | null;
+  visitor_email: string;
+}
+
+export function registerWalkIn(walkIn: WalkIn): Promise<VisitorView> {
+  return call<VisitorView>('register_walk_in', { walkIn });
+}
