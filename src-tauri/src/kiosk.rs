@@ -98,11 +98,17 @@ impl Kiosk {
                         if enrolled {
                             status.last_synced_at = Some(Utc::now());
                         }
-                        status.problem = None;
+                        if status.problem.take().is_some() {
+                            tracing::info!("in sync with the cloud again");
+                        }
                     }
                     Err(error) => {
-                        tracing::warn!(%error, "sync failed; trying again");
-                        status.problem = Some(error.to_string());
+                        // Said once when it starts, not every second for as long as it lasts.
+                        let problem = error.to_string();
+                        if status.problem.as_ref() != Some(&problem) {
+                            tracing::warn!(%problem, "sync failed; trying again every second");
+                        }
+                        status.problem = Some(problem);
                     }
                 }
             }

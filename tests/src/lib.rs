@@ -382,20 +382,20 @@ impl Kiosk {
 
     /// Runs `test` against a freshly started kiosk, then ends the WebDriver session and stops
     /// every process — whether the test passed or panicked.
-    pub async fn run(test: impl AsyncFnOnce(&Kiosk) -> anyhow::Result<()>) {
+    pub async fn run(test: impl AsyncFnOnce(&mut Kiosk) -> anyhow::Result<()>) {
         Self::run_with(&Settings::default(), test).await;
     }
 
     /// [`Kiosk::run`] with `settings`.
     pub async fn run_with(
         settings: &Settings,
-        test: impl AsyncFnOnce(&Kiosk) -> anyhow::Result<()>,
+        test: impl AsyncFnOnce(&mut Kiosk) -> anyhow::Result<()>,
     ) {
         let _turn = ONE_KIOSK_AT_A_TIME.lock().await;
-        let kiosk = Self::launch(settings)
+        let mut kiosk = Self::launch(settings)
             .await
             .expect("the kiosk starts under WebDriver");
-        let outcome = std::panic::AssertUnwindSafe(test(&kiosk))
+        let outcome = std::panic::AssertUnwindSafe(test(&mut kiosk))
             .catch_unwind()
             .await;
         if !matches!(outcome, Ok(Ok(()))) {

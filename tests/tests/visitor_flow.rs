@@ -278,3 +278,69 @@ async fn walk_in_needing_approval_waits_until_approved_in_the_cloud_then_checks_
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_ins_go_on_while_the_cloud_is_away_and_arrive_exactly_once_when_it_returns() {
+    Kiosk::run(async |kiosk| {
+        synced(kiosk).await?;
+        kiosk.cloud.stop();
+        kiosk
+            .expect_text(
+                "#cloud-status",
+                "Not connected to the Gatehouse cloud · 0 to send · v0.1.0",
+            )
+            .await?;
+
+        // Jonas checks in all the same: his invitation and the NDA are on the kiosk already.
+        kiosk.click("#action-scan").await?;
+        kiosk.hold_up(&kiosk.cloud.invitation_code("Jonas Weber"))?;
+        kiosk.expect_text("#visitor-name", "Jonas Weber").await?;
+        kiosk.lower()?;
+        kiosk.click("#confirm-yes").await?;
+        kiosk
+            .element("#nda-name")
+            .await?
+            .send_keys("Jonas Weber")
+            .await?;
+        kiosk
+            .element("#signature-pad")
+            .await?
+            .send_keys("\u{E007}")
+            .await?;
+        kiosk.click("#nda-agree").await?;
+        kiosk.expect_text("#done-host", "Ada Lindqvist").await?;
+        kiosk
+            .expect_text(
+                "#cloud-status",
+                "Not connected to the Gatehouse cloud · 1 to send · v0.1.0",
+            )
+            .await?;
+        kiosk.screenshot("offline").await?;
+
+        // The cloud returns: the check-in arrives, once.
+        kiosk.cloud.restart().await?;
+        synced(kiosk).await?;
+        let jonas = in_the_cloud(&kiosk.cloud, "Jonas Weber").await?;
+        assert_eq!(jonas["visit_status"], "checked_in");
+        let (http, token) = kiosk.cloud.manager().await?;
+        let history: Vec<Value> = http
+            .get(format!(
+                "{}/api/v1/invitations/{}/history",
+                kiosk.cloud.url,
+                jonas["id"].as_str().context("an id")?
+            ))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let check_ins = history
+            .iter()
+            .filter(|entry| entry["action"] == "checked_in")
+            .count();
+        assert_eq!(check_ins, 1, "{history:?}");
+        Ok(())
+    })
+    .await;
+}
