@@ -2,6 +2,8 @@
 //! a temporary SQLite file, `tauri-driver` driving the real debug kiosk binary — and reaps every
 //! one of them afterwards, also when a test fails.
 
+#[path = "../../crates/devices/tests/support/cups.rs"]
+pub mod cups;
 mod processes;
 
 use std::{
@@ -269,6 +271,7 @@ pub struct Kiosk {
     pub data: tempfile::TempDir,
     /// The folder the kiosk's file camera looks at.
     camera: tempfile::TempDir,
+    _cups: Option<cups::Cupsd>,
 }
 
 /// How a kiosk under test is set up, beyond the defaults.
@@ -276,6 +279,8 @@ pub struct Kiosk {
 pub struct Settings {
     /// `GATEHOUSE_IDLE_SECONDS`.
     pub idle_seconds: Option<u64>,
+    /// Give the kiosk a printer: a private CUPS with a cups-pdf queue called `PDF`.
+    pub printer: bool,
 }
 
 impl Kiosk {
@@ -308,6 +313,11 @@ impl Kiosk {
         if let Some(seconds) = settings.idle_seconds {
             env.push(("GATEHOUSE_IDLE_SECONDS", seconds.to_string()));
         }
+        let cups = settings.printer.then(cups::Cupsd::start);
+        if let Some(cups) = &cups {
+            env.push(("GATEHOUSE_PRINTER", "PDF".to_owned()));
+            env.push(("CUPS_SERVER", cups.server.clone()));
+        }
         // tauri-driver 2.1 sometimes loses its first session to a stale pooled connection;
         // a second try on fresh ports is what works.
         let mut last_error = None;
@@ -321,6 +331,7 @@ impl Kiosk {
                         _display: display,
                         data,
                         camera,
+                        _cups: cups,
                     });
                 }
                 Err(error) => last_error = Some(error),

@@ -5,7 +5,7 @@
 use std::{path::Path, process::Command, time::Duration};
 
 use anyhow::{Context as _, bail};
-use gatehouse_e2e::{Cloud, Kiosk, Settings};
+use gatehouse_e2e::{Cloud, Kiosk, Settings, cups};
 use serde_json::Value;
 
 /// The cloud's record of the demo visitor `name`, as the facility manager sees it.
@@ -45,6 +45,32 @@ fn pdf_text(pdf: &Path) -> anyhow::Result<String> {
     Ok(String::from_utf8(output.stdout)?)
 }
 
+/// What zbar reads in the image at `png`.
+fn zbar(png: &Path) -> anyhow::Result<Vec<String>> {
+    let output = Command::new("zbarimg")
+        .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+        .arg(png)
+        .output()?;
+    Ok(String::from_utf8(output.stdout)?
+        .lines()
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The QR codes on the first page of `pdf`, rendered at 300 dpi.
+fn qr_codes_on(pdf: &Path) -> anyhow::Result<Vec<String>> {
+    let prefix = pdf.with_extension("");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "300", "-png", "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()?;
+    if !status.success() {
+        bail!("pdftoppm {} failed", pdf.display());
+    }
+    zbar(&prefix.with_extension("png"))
+}
+
 /// The one PDF in `folder`.
 fn only_pdf(folder: &Path) -> anyhow::Result<std::path::PathBuf> {
     let pdfs: Vec<_> = std::fs::read_dir(folder)
@@ -60,7 +86,11 @@ fn only_pdf(folder: &Path) -> anyhow::Result<std::path::PathBuf> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out_with_the_badge() {
-    Kiosk::run(async |kiosk| {
+    let settings = Settings {
+        printer: true,
+        ..Settings::default()
+    };
+    Kiosk::run_with(&settings, async |kiosk| {
         synced(kiosk).await?;
         let sofia = kiosk.cloud.invitation_code("Sofia Rossi");
 
@@ -106,9 +136,9 @@ async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out
         kiosk.screenshot("photo").await?;
         kiosk.click("#photo-use").await?;
 
-        // Checked in: her host is named; no printer is set up, so reception has the badge.
+        // Checked in: her host is named, and her badge comes out of the printer.
         kiosk.expect_text("#done-host", "Tomás Ortega").await?;
-        kiosk.element("#badge-not-printed").await?;
+        kiosk.element("#badge-printed").await?;
         kiosk.screenshot("done").await?;
 
         let visits = kiosk.data.path().join("visits");
@@ -121,8 +151,17 @@ async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out
         assert!(nda.contains("Harbour Point · Lobby"), "{nda}");
         assert!(nda.contains("SHA-256"), "{nda}");
         assert!(visit.join("photo.jpg").is_file());
-        let badge = only_pdf(&kiosk.data.path().join("unprinted-badges"))?;
-        assert!(pdf_text(&badge)?.contains("Sofia Rossi"));
+        // The badge as printed (cups-pdf's output, text turned to outlines by Ghostscript): its
+        // QR code is the code from her invitation, which checks her out later.
+        let id = in_the_cloud(&kiosk.cloud, "Sofia Rossi").await?["id"]
+            .as_str()
+            .context("an id")?
+            .to_owned();
+        let printed = cups::printed(&format!("badge-{id}"), Duration::from_secs(20))
+            .context("no badge came out of the printer")?;
+        let badge = kiosk.data.path().join("printed-badge.pdf");
+        std::fs::write(&badge, printed)?;
+        assert_eq!(qr_codes_on(&badge)?, zbar(&sofia)?);
 
         // The check-in reaches the cloud.
         synced(kiosk).await?;
@@ -184,6 +223,7 @@ async fn pending_and_rejected_invitations_are_told_kindly_in_english_and_german(
 async fn search_shows_first_name_and_initial_and_idle_timeout_wipes_the_visitor() {
     let settings = Settings {
         idle_seconds: Some(5),
+        ..Settings::default()
     };
     Kiosk::run_with(&settings, async |kiosk| {
         synced(kiosk).await?;
@@ -274,6 +314,10 @@ async fn walk_in_needing_approval_waits_until_approved_in_the_cloud_then_checks_
         kiosk.click("#photo-take").await?;
         kiosk.click("#photo-use").await?;
         kiosk.expect_text("#done-host", "Miriam Okafor").await?;
+        // No printer here: the badge waits for reception, and the visitor is told.
+        kiosk.element("#badge-not-printed").await?;
+        let badge = only_pdf(&kiosk.data.path().join("unprinted-badges"))?;
+        assert!(pdf_text(&badge)?.contains("Walter Walk-In"));
         Ok(())
     })
     .await;

@@ -15,6 +15,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+#[derive(Debug)]
 pub struct Cupsd {
     pub server: String,
     child: Child,
