@@ -324,14 +324,17 @@ async fn walk_in_needing_approval_waits_until_approved_in_the_cloud_then_checks_
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn check_ins_go_on_while_the_cloud_is_away_and_arrive_exactly_once_when_it_returns() {
+async fn check_ins_go_on_in_german_while_the_cloud_is_away_and_arrive_exactly_once_when_it_returns()
+{
     Kiosk::run(async |kiosk| {
         synced(kiosk).await?;
+        // A German-speaking visitor, this time.
+        kiosk.click("#language-de").await?;
         kiosk.cloud.stop();
         kiosk
             .expect_text(
                 "#cloud-status",
-                "Not connected to the Gatehouse cloud · 0 to send · v0.1.0",
+                "Keine Verbindung zur Gatehouse-Cloud · 0 zu senden · v0.1.0",
             )
             .await?;
 
@@ -354,16 +357,21 @@ async fn check_ins_go_on_while_the_cloud_is_away_and_arrive_exactly_once_when_it
         kiosk.click("#nda-agree").await?;
         kiosk.expect_text("#done-host", "Ada Lindqvist").await?;
         kiosk
+            .expect_text("#done-title", "Sie sind angemeldet")
+            .await?;
+        kiosk
             .expect_text(
                 "#cloud-status",
-                "Not connected to the Gatehouse cloud · 1 to send · v0.1.0",
+                "Keine Verbindung zur Gatehouse-Cloud · 1 zu senden · v0.1.0",
             )
             .await?;
         kiosk.screenshot("offline").await?;
 
         // The cloud returns: the check-in arrives, once.
         kiosk.cloud.restart().await?;
-        synced(kiosk).await?;
+        kiosk
+            .expect_text("#cloud-status", "Verbunden · 0 zu senden · v0.1.0")
+            .await?;
         let jonas = in_the_cloud(&kiosk.cloud, "Jonas Weber").await?;
         assert_eq!(jonas["visit_status"], "checked_in");
         let (http, token) = kiosk.cloud.manager().await?;
