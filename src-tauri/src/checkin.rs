@@ -23,6 +23,7 @@ use crate::{
     config::Source,
     kiosk::Kiosk,
     store::Refusal,
+    sync,
     visitors::{VisitorState, VisitorView},
 };
 
@@ -141,10 +142,13 @@ impl Kiosk {
                 return Ok(CheckInOutcome::Refused { state });
             }
         }
-        self.sync_soon();
         let badge = self
             .print_badge(&invitation, view.photo.then_some(photo), request.language)
-            .await?;
+            .await;
+        // The visit's documents may go to the cloud now (and then leave this kiosk).
+        write_atomically(&folder.join(sync::VISIT_DONE), b"")?;
+        self.sync_soon();
+        let badge = badge?;
         Ok(CheckInOutcome::CheckedIn {
             host: invitation.host_name,
             badge,

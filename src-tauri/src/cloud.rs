@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use gatehouse_core::{
-    CategoryKind,
+    CategoryKind, InvitationId,
     wire::{
         EnrolledKiosk, ErrorBody, Health, KioskChanges, KioskEnrollment, KioskEventBatch,
-        KioskEventResults, KioskHost, KioskInvitation, KioskWalkIn,
+        KioskEventResults, KioskHost, KioskInvitation, KioskWalkIn, VisitDocument,
     },
 };
 use reqwest::Url;
@@ -100,6 +100,30 @@ impl CloudClient {
         answer(request.send().await).await
     }
 
+    /// Sends a visit's signed NDA or photo.
+    pub async fn send_document(
+        &self,
+        token: &str,
+        invitation: InvitationId,
+        kind: VisitDocument,
+        content: Vec<u8>,
+    ) -> Result<(), KioskError> {
+        let request = self
+            .http
+            .put(self.url(&format!(
+                "api/v1/kiosk/documents/{invitation}/{}",
+                kind.as_str()
+            )))
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, kind.content_type())
+            .body(content);
+        let response = request.send().await.map_err(KioskError::CloudUnreachable)?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        Err(refusal(response).await)
+    }
+
     fn url(&self, path: &str) -> Url {
         self.base.join(path).expect("a fixed relative path joins")
     }
@@ -128,10 +152,16 @@ async fn answer_also<T: serde::de::DeserializeOwned>(
     if status.is_success() || status == status_with_body {
         return response.json().await.map_err(KioskError::CloudUnreachable);
     }
+    Err(refusal(response).await)
+}
+
+/// The cloud's `{code, message}` of a refused request, as an error.
+async fn refusal(response: reqwest::Response) -> KioskError {
+    let status = response.status();
     let body: Option<ErrorBody> = response.json().await.ok();
-    Err(KioskError::CloudRefused {
+    KioskError::CloudRefused {
         status: status.as_u16(),
         code: body.as_ref().map(|b| b.code.clone()).unwrap_or_default(),
         message: body.map_or_else(|| status.to_string(), |b| b.message),
-    })
+    }
 }

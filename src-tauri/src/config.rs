@@ -28,6 +28,9 @@ pub struct KioskConfig {
     pub printer: Option<String>,
     /// `GATEHOUSE_BADGE_LAYOUT`: cr80, dk62x100 or dymo30857.
     pub badge_layout: Layout,
+    /// `GATEHOUSE_KEEP_DOCUMENTS`: keep signed NDAs and photos on the kiosk after they reached
+    /// the cloud (`true`); by default they are deleted.
+    pub keep_documents: bool,
     /// `GATEHOUSE_IDLE_SECONDS`: how long a visitor screen waits for a touch before it wipes
     /// itself and returns to the welcome screen.
     pub idle: Duration,
@@ -105,6 +108,16 @@ impl KioskConfig {
                     )
                 })?,
         };
+        let keep_documents = match lookup("GATEHOUSE_KEEP_DOCUMENTS").as_deref().map(str::trim) {
+            None | Some("false" | "0" | "no") => false,
+            Some("true" | "1" | "yes") => true,
+            Some(other) => {
+                return Err(invalid(
+                    "GATEHOUSE_KEEP_DOCUMENTS",
+                    format!("{other:?} is not true or false"),
+                ));
+            }
+        };
         Ok(Self {
             cloud_url,
             data_dir,
@@ -113,6 +126,7 @@ impl KioskConfig {
             photo_camera,
             printer: lookup("GATEHOUSE_PRINTER").map(|name| name.trim().to_owned()),
             badge_layout,
+            keep_documents,
             idle,
         })
     }
@@ -172,6 +186,20 @@ mod tests {
         }
         let config = config(&[("GATEHOUSE_IDLE_SECONDS", "90")]).unwrap();
         assert_eq!(config.idle, Duration::from_secs(90));
+    }
+
+    #[test]
+    fn documents_are_deleted_after_sync_unless_kept() {
+        assert!(!config(&[]).unwrap().keep_documents);
+        assert!(
+            config(&[("GATEHOUSE_KEEP_DOCUMENTS", "true")])
+                .unwrap()
+                .keep_documents
+        );
+        let message = config(&[("GATEHOUSE_KEEP_DOCUMENTS", "sometimes")])
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("GATEHOUSE_KEEP_DOCUMENTS"), "{message}");
     }
 
     #[test]

@@ -130,6 +130,13 @@ impl Kiosk {
         }
         sync::pull(&self.cloud, &self.store).await?;
         sync::push(&self.cloud, &self.store, Utc::now()).await?;
+        sync::send_documents(
+            &self.cloud,
+            &self.store,
+            &self.config.data_dir.join("visits"),
+            self.config.keep_documents,
+        )
+        .await?;
         Ok(true)
     }
 }

@@ -356,6 +356,22 @@ impl LocalStore {
         Ok(())
     }
 
+    /// The invitations with reports still waiting to be sent.
+    pub async fn waiting_invitations(
+        &self,
+    ) -> Result<std::collections::HashSet<InvitationId>, KioskError> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT json_extract(body, '$.invitation') FROM outbox")
+                .fetch_all(&self.pool)
+                .await?;
+        ids.iter()
+            .map(|id| {
+                id.parse()
+                    .map_err(|_| KioskError::Corrupt(format!("outbox invitation {id:?}")))
+            })
+            .collect()
+    }
+
     /// Events not yet sent.
     pub async fn backlog(&self) -> Result<i64, KioskError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox")

@@ -3,10 +3,13 @@
 //! kiosk goes on from its store and its outbox waits, retrying with exponential backoff and
 //! jitter; every report is sent under its own id, so one that is sent twice counts once.
 
-use std::time::Duration;
+use std::{path::Path, time::Duration};
 
 use chrono::{DateTime, Utc};
-use gatehouse_core::wire::{KioskEventBatch, KioskIdentity};
+use gatehouse_core::{
+    InvitationId,
+    wire::{KioskEventBatch, KioskIdentity, VisitDocument},
+};
 use rand_core::{OsRng, RngCore as _};
 
 use crate::{KioskError, cloud::CloudClient, store::LocalStore};
@@ -92,6 +95,77 @@ pub async fn push(
             }
         }
     }
+}
+
+/// The files a visit leaves in its folder, and what the cloud calls them.
+pub const VISIT_FILES: [(&str, VisitDocument); 2] = [
+    ("nda.pdf", VisitDocument::SignedNda),
+    ("photo.jpg", VisitDocument::Photo),
+];
+/// Written into a visit's folder once the check-in is recorded and the badge printed: its
+/// documents may go.
+pub const VISIT_DONE: &str = "checked-in";
+
+/// Sends the signed NDAs and photos of finished check-ins whose reports the cloud has, then
+/// (unless `keep`) deletes them from this kiosk. Returns how many files went.
+pub async fn send_documents(
+    cloud: &CloudClient,
+    store: &LocalStore,
+    visits: &Path,
+    keep: bool,
+) -> Result<usize, KioskError> {
+    let Ok(folders) = std::fs::read_dir(visits) else {
+        return Ok(0);
+    };
+    let token = store.device_token().await?;
+    let waiting = store.waiting_invitations().await?;
+    let mut sent = 0;
+    for folder in folders.filter_map(|entry| entry.ok().map(|entry| entry.path())) {
+        let Some(id) = folder
+            .file_name()
+            .and_then(|name| name.to_str())
+            .and_then(|name| name.parse::<InvitationId>().ok())
+        else {
+            continue;
+        };
+        if !folder.join(VISIT_DONE).exists() {
+            // A photo taken by someone who then walked away: not kept beyond an hour.
+            if abandoned(&folder) {
+                let _ = std::fs::remove_dir_all(&folder);
+            }
+            continue;
+        }
+        if waiting.contains(&id) {
+            continue;
+        }
+        for (file, kind) in VISIT_FILES {
+            let path = folder.join(file);
+            let Ok(content) = std::fs::read(&path) else {
+                continue;
+            };
+            cloud.send_document(&token, id, kind, content).await?;
+            sent += 1;
+            if !keep {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+        if !keep {
+            let _ = std::fs::remove_file(folder.join(VISIT_DONE));
+            let _ = std::fs::remove_dir(&folder);
+        }
+    }
+    Ok(sent)
+}
+
+/// How long an unfinished check-in's files stay.
+const ABANDONED_AFTER: Duration = Duration::from_secs(3600);
+
+fn abandoned(folder: &Path) -> bool {
+    std::fs::metadata(folder)
+        .and_then(|meta| meta.modified())
+        .ok()
+        .and_then(|modified| modified.elapsed().ok())
+        .is_some_and(|age| age > ABANDONED_AFTER)
 }
 
 #[cfg(test)]

@@ -45,6 +45,26 @@ fn pdf_text(pdf: &Path) -> anyhow::Result<String> {
     Ok(String::from_utf8(output.stdout)?)
 }
 
+/// The visit document `kind` of invitation `id` from the cloud, once the kiosk has sent it.
+async fn document(cloud: &Cloud, id: &str, kind: &str) -> anyhow::Result<Vec<u8>> {
+    let (http, token) = cloud.manager().await?;
+    for _ in 0..100 {
+        let response = http
+            .get(format!(
+                "{}/api/v1/invitations/{id}/documents/{kind}",
+                cloud.url
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await?;
+        if response.status().is_success() {
+            return Ok(response.bytes().await?.to_vec());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("the kiosk never sent the {kind} of {id}")
+}
+
 /// What zbar reads in the image at `png`.
 fn zbar(png: &Path) -> anyhow::Result<Vec<String>> {
     let output = Command::new("zbarimg")
@@ -141,22 +161,33 @@ async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out
         kiosk.element("#badge-printed").await?;
         kiosk.screenshot("done").await?;
 
-        let visits = kiosk.data.path().join("visits");
-        let visit = std::fs::read_dir(&visits)?
-            .next()
-            .context("a visit folder")??
-            .path();
-        let nda = pdf_text(&visit.join("nda.pdf"))?;
-        assert!(nda.contains("Sofia Rossi"), "{nda}");
-        assert!(nda.contains("Harbour Point · Lobby"), "{nda}");
-        assert!(nda.contains("SHA-256"), "{nda}");
-        assert!(visit.join("photo.jpg").is_file());
-        // The badge as printed (cups-pdf's output, text turned to outlines by Ghostscript): its
-        // QR code is the code from her invitation, which checks her out later.
+        // Her signed NDA and photo reach the cloud, and then leave the kiosk's disk.
         let id = in_the_cloud(&kiosk.cloud, "Sofia Rossi").await?["id"]
             .as_str()
             .context("an id")?
             .to_owned();
+        let nda_pdf = kiosk.data.path().join("signed-nda.pdf");
+        std::fs::write(&nda_pdf, document(&kiosk.cloud, &id, "signed_nda").await?)?;
+        let nda = pdf_text(&nda_pdf)?;
+        assert!(nda.contains("Sofia Rossi"), "{nda}");
+        assert!(nda.contains("Harbour Point · Lobby"), "{nda}");
+        assert!(nda.contains("SHA-256"), "{nda}");
+        assert!(
+            document(&kiosk.cloud, &id, "photo")
+                .await?
+                .starts_with(&[0xFF, 0xD8])
+        );
+        let visit = kiosk.data.path().join("visits").join(&id);
+        for _ in 0..50 {
+            if !visit.exists() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(!visit.exists(), "the visit's files are still on the kiosk");
+
+        // The badge as printed (cups-pdf's output, text turned to outlines by Ghostscript): its
+        // QR code is the code from her invitation, which checks her out later.
         let printed = cups::printed(&format!("badge-{id}"), Duration::from_secs(20))
             .context("no badge came out of the printer")?;
         let badge = kiosk.data.path().join("printed-badge.pdf");

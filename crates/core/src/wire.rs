@@ -112,6 +112,43 @@ pub struct NdaTemplate {
     pub sha256: String,
 }
 
+/// A document of a visit, sent by the kiosk that took it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VisitDocument {
+    /// The signed NDA, a PDF.
+    SignedNda,
+    /// The photo on the badge, a JPEG.
+    Photo,
+}
+
+impl VisitDocument {
+    pub const ALL: [Self; 2] = [Self::SignedNda, Self::Photo];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignedNda => "signed_nda",
+            Self::Photo => "photo",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::SignedNda => "application/pdf",
+            Self::Photo => "image/jpeg",
+        }
+    }
+
+    /// Whether `content` starts the way this kind of file does.
+    pub fn looks_like(self, content: &[u8]) -> bool {
+        match self {
+            Self::SignedNda => content.starts_with(b"%PDF-"),
+            Self::Photo => content.starts_with(&[0xFF, 0xD8, 0xFF]),
+        }
+    }
+}
+
 /// Someone a visitor without an invitation may ask for at the kiosk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -2,6 +2,7 @@
 //! OpenAPI document at `/api/v1/openapi.json`. Handlers parse, ask `gatehouse_core::authorize`,
 //! and call the store; they hold no rules of their own.
 
+mod documents;
 mod error;
 mod health;
 mod invitations;
@@ -138,6 +139,8 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/kiosk/hosts", get(walk_ins::hosts))
         .route("/kiosk/categories", get(walk_ins::categories))
         .route("/kiosk/walk-ins", post(walk_ins::register))
+        .route("/kiosk/documents/{invitation}/{kind}", put(documents::send))
+        .route("/invitations/{id}/documents/{kind}", get(documents::read))
         .route("/openapi.json", get(openapi::openapi_json));
     Router::new()
         .route("/health", get(health::health))

@@ -6,7 +6,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use super::{health, invitations, kiosks, people, sessions, settings, walk_ins};
+use super::{documents, health, invitations, kiosks, people, sessions, settings, walk_ins};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -24,7 +24,7 @@ use super::{health, invitations, kiosks, people, sessions, settings, walk_ins};
         invitations::approve, invitations::reject, invitations::return_to_pending,
         invitations::cancel, invitations::import,
         kiosks::issue_code, kiosks::enroll, kiosks::me, kiosks::changes, kiosks::report, kiosks::revoke,
-        walk_ins::hosts, walk_ins::categories, walk_ins::register,
+        walk_ins::hosts, walk_ins::categories, walk_ins::register, documents::send, documents::read,
     ),
     components(schemas(gatehouse_core::wire::ErrorBody)),
     modifiers(&BearerAuth),

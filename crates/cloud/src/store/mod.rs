@@ -2,6 +2,7 @@
 //! whichever the cloud was started with. Rows are checked into domain types on the way out.
 
 mod changes;
+mod documents;
 mod facilities;
 mod invitations;
 mod keys;
@@ -49,4 +50,16 @@ impl StoreError {
             _ => Self::Database(error),
         }
     }
+}
+
+/// SHA-256 of `bytes`, in lowercase hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut out, byte| {
+            let _ = write!(out, "{byte:02x}");
+            out
+        })
 }

@@ -2,9 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use gatehouse_core::{FacilityId, wire::NdaTemplate};
-use sha2::{Digest as _, Sha256};
 
-use super::{StoreError, on_pool};
+use super::{StoreError, on_pool, sha256_hex};
 use crate::Database;
 
 impl Database {
@@ -15,7 +14,7 @@ impl Database {
         text: &str,
         now: DateTime<Utc>,
     ) -> Result<NdaTemplate, StoreError> {
-        let sha256 = hex(&Sha256::digest(text.as_bytes()));
+        let sha256 = sha256_hex(text.as_bytes());
         let version: i64 = on_pool!(self, pool => sqlx::query_scalar(
             "INSERT INTO nda_templates (facility_id, version, text, sha256, published_at) \
              SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM nda_templates WHERE facility_id = $1 \
@@ -57,14 +56,4 @@ impl Database {
         })
         .transpose()
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(64), |mut out, byte| {
-            let _ = write!(out, "{byte:02x}");
-            out
-        })
 }
