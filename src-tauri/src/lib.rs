@@ -22,6 +22,7 @@ use tracing_subscriber::EnvFilter;
 
 /// Starts the kiosk window and blocks until it closes.
 pub fn run() {
+    commands::status::started();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),

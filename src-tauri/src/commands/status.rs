@@ -1,6 +1,11 @@
 //! What staff see in the corner of every screen: the kiosk's version and whether the cloud is
 //! reachable.
 
+use std::{
+    sync::{Once, OnceLock},
+    time::Instant,
+};
+
 use gatehouse_core::wire::HealthStatus;
 use serde::Serialize;
 use tauri::State;
@@ -27,8 +32,23 @@ pub enum CloudConnection {
     Offline,
 }
 
+static STARTED: OnceLock<Instant> = OnceLock::new();
+static FIRST_SCREEN: Once = Once::new();
+
+/// Notes when the process started, to say how long the first screen took.
+pub fn started() {
+    STARTED.get_or_init(Instant::now);
+}
+
 #[tauri::command]
 pub async fn kiosk_status(kiosk: State<'_, Kiosk>) -> Result<KioskStatus, CommandError> {
+    // The welcome screen asks this as soon as it is on the screen: the kiosk is usable.
+    FIRST_SCREEN.call_once(|| {
+        let ms = STARTED
+            .get()
+            .map_or(0, |started| started.elapsed().as_millis());
+        tracing::info!(ms, "the first screen is up");
+    });
     let cloud = match kiosk.cloud.health().await {
         Ok(health) if health.status == HealthStatus::Ok => CloudConnection::Online {
             version: health.version,
