@@ -145,3 +145,42 @@ test('the portal speaks German', async ({ page }) => {
   await expect(page.locator('h1')).toHaveText('Meine Einladungen');
   await expect(page.locator('html')).toHaveAttribute('lang', 'de');
 });
+
+test("a check-in flagged by a kiosk waits in reception's lobby until someone handles it", async ({
+  page,
+  request,
+}) => {
+  // A kiosk that was offline checks in Hannah Schulz, whose invitation was rejected meanwhile.
+  const session = await (await request.post('/api/v1/sessions', { data: { email: fiona, password } })).json();
+  const bearer = { Authorization: `Bearer ${session.token}` };
+  const code = await (await request.post('/api/v1/kiosk-codes', { headers: bearer, data: { name: 'Lobby' } })).json();
+  const kiosk = await (await request.post('/api/v1/kiosks/enroll', { data: { code: code.code } })).json();
+  const [hannah] = await (
+    await request.get('/api/v1/invitations?q=Hannah%20Schulz', { headers: bearer })
+  ).json();
+  await request.post(`/api/v1/invitations/${hannah.id}/reject`, {
+    headers: bearer,
+    data: { reason: 'Security asked to see her first.' },
+  });
+  const report = {
+    id: '019abcde-0000-7000-8000-000000000001',
+    invitation: hannah.id,
+    kind: 'check_in',
+    at: new Date().toISOString(),
+  };
+  const answer = await request.post('/api/v1/kiosk/events', {
+    headers: { Authorization: `Bearer ${kiosk.token}` },
+    data: { events: [report] },
+  });
+  expect((await answer.json()).results[0].outcome).toBe('flagged');
+
+  await signIn(page, 'reception@harbourpoint.example');
+  await page.click('#nav-lobby');
+  const row = page.locator('#attention tr', { hasText: 'Hannah Schulz' });
+  await expect(row).toContainText('the invitation was not approved');
+  await expect(row).toContainText('Lobby');
+  await expect(page.locator('#on-site')).toContainText('Hannah Schulz');
+  await page.screenshot({ path: join(screens, 'portal-lobby.png') });
+  await row.locator('button.handled').click();
+  await expect(page.locator('#attention-none')).toBeVisible();
+});

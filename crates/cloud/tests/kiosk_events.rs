@@ -174,3 +174,38 @@ on_both_databases! {
         assert!(actions.ends_with(&["checked_in", "checked_out"]), "{actions:?}");
     }
 }
+
+on_both_databases! {
+    async fn flagged_check_in_waits_in_receptions_lobby_until_someone_handles_it(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let olga = app.invite(&site.north_host, invitation("guest", "Olga Offline", None)).await;
+        let gina = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        app.decide(&site.north_admin, &olga["id"], "reject", Some(json!({"reason": "Not this week."}))).await;
+        send(&app, &device, &[event(&olga["id"], "check_in"), event(&gina["id"], "check_in")]).await;
+
+        let (status, lobby) = app.call(Method::GET, "/api/v1/lobby", Some(&site.reception.token), None).await;
+        assert_eq!(status, 200, "{lobby}");
+        let attention = lobby["attention"].as_array().unwrap();
+        assert_eq!(attention.len(), 1, "{lobby}");
+        assert_eq!(attention[0]["invitation"]["visitor_name"], "Olga Offline");
+        assert_eq!(attention[0]["reason"], "the invitation was not approved");
+        assert_eq!(attention[0]["kiosk"], "Lobby");
+        let on_site: Vec<&str> = lobby["on_site"].as_array().unwrap().iter().map(|i| i["visitor_name"].as_str().unwrap()).collect();
+        assert_eq!(on_site, ["Gina Guest", "Olga Offline"]);
+
+        // Only people who admit visitors see the lobby.
+        let (status, _) = app.call(Method::GET, "/api/v1/lobby", Some(&site.north_host.token), None).await;
+        assert_eq!(status, 403);
+
+        let event_id = attention[0]["event"].as_str().unwrap();
+        let path = format!("/api/v1/lobby/attention/{event_id}/handled");
+        let (status, _) = app.call(Method::POST, &path, Some(&site.north_host.token), None).await;
+        assert_eq!(status, 403);
+        let (status, _) = app.call(Method::POST, &path, Some(&site.reception.token), None).await;
+        assert_eq!(status, 204);
+        let (_, lobby) = app.call(Method::GET, "/api/v1/lobby", Some(&site.reception.token), None).await;
+        assert_eq!(lobby["attention"], json!([]));
+        let (status, _) = app.call(Method::POST, &path, Some(&site.reception.token), None).await;
+        assert_eq!(status, 404, "handled once");
+    }
+}

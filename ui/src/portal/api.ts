@@ -69,6 +69,20 @@ export interface Category {
   needs_approval: boolean;
 }
 
+/** A check-in a kiosk flagged for reception. */
+export interface Attention {
+  event: string;
+  invitation: Invitation;
+  reason: string;
+  at: string;
+  kiosk: string;
+}
+
+export interface Lobby {
+  attention: Attention[];
+  on_site: Invitation[];
+}
+
 export class ApiFailure extends Error {
   readonly code: string;
   readonly status: number;
@@ -129,6 +143,9 @@ export const api = {
   invitation: (id: string) => request<Invitation>('GET', `/invitations/${encodeURIComponent(id)}`),
   history: (id: string) => request<HistoryEntry[]>('GET', `/invitations/${encodeURIComponent(id)}/history`),
   invite: (body: unknown) => request<Invitation>('POST', '/invitations', body),
+  lobby: () => request<Lobby>('GET', '/lobby'),
+  handled: (event: string) =>
+    request<undefined>('POST', `/lobby/attention/${encodeURIComponent(event)}/handled`),
   decide: (id: string, action: 'approve' | 'reject' | 'return-to-pending', reason?: string) =>
     request<Invitation>(
       'POST',

@@ -52,6 +52,15 @@ export const en = {
   'invite.sent': 'Invitation sent to {name}.',
   'invite.pending': 'The invitation for {name} waits for approval. {name} hears nothing until it is approved.',
   'error.generic': 'Something went wrong. Please try again.',
+  'nav.lobby': 'Lobby',
+  'lobby.attention': 'Needs your attention',
+  'lobby.attention.none': 'Nothing needs your attention.',
+  'lobby.attention.why': 'Why',
+  'lobby.attention.at': 'At',
+  'lobby.attention.kiosk': 'Kiosk',
+  'lobby.handled': 'Handled',
+  'lobby.on_site': 'On site now',
+  'lobby.on_site.none': 'No visitors are checked in.',
 } as const;
 
 export type PortalKey = keyof typeof en;
@@ -108,4 +117,13 @@ export const de: Record<PortalKey, string> = {
   'invite.sent': 'Einladung an {name} gesendet.',
   'invite.pending': 'Die Einladung für {name} wartet auf Freigabe. {name} erfährt davon erst nach der Freigabe.',
   'error.generic': 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
+  'nav.lobby': 'Empfang',
+  'lobby.attention': 'Bitte ansehen',
+  'lobby.attention.none': 'Es gibt nichts anzusehen.',
+  'lobby.attention.why': 'Grund',
+  'lobby.attention.at': 'Zeit',
+  'lobby.attention.kiosk': 'Kiosk',
+  'lobby.handled': 'Erledigt',
+  'lobby.on_site': 'Jetzt im Haus',
+  'lobby.on_site.none': 'Es ist kein Besuch angemeldet.',
 };

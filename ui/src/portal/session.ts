@@ -9,6 +9,7 @@ export type Route =
   | { page: 'mine' }
   | { page: 'invite' }
   | { page: 'review' }
+  | { page: 'lobby' }
   | { page: 'invitation'; id: string };
 
 /** Reads a route from a path under /portal. */
@@ -18,6 +19,7 @@ export function parseRoute(pathname: string): Route {
   if (invitation?.[1]) return { page: 'invitation', id: invitation[1] };
   if (rest === 'invite') return { page: 'invite' };
   if (rest === 'review') return { page: 'review' };
+  if (rest === 'lobby') return { page: 'lobby' };
   return { page: 'mine' };
 }
 

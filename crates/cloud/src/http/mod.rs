@@ -7,6 +7,7 @@ mod error;
 mod health;
 mod invitations;
 mod kiosks;
+mod lobby;
 mod openapi;
 mod people;
 mod portal;
@@ -141,6 +142,8 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/kiosk/walk-ins", post(walk_ins::register))
         .route("/kiosk/documents/{invitation}/{kind}", put(documents::send))
         .route("/invitations/{id}/documents/{kind}", get(documents::read))
+        .route("/lobby", get(lobby::lobby))
+        .route("/lobby/attention/{event}/handled", post(lobby::handled))
         .route("/openapi.json", get(openapi::openapi_json));
     Router::new()
         .route("/health", get(health::health))

@@ -6,7 +6,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use super::{documents, health, invitations, kiosks, people, sessions, settings, walk_ins};
+use super::{documents, health, invitations, kiosks, lobby, people, sessions, settings, walk_ins};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -25,6 +25,7 @@ use super::{documents, health, invitations, kiosks, people, sessions, settings, 
         invitations::cancel, invitations::import,
         kiosks::issue_code, kiosks::enroll, kiosks::me, kiosks::changes, kiosks::report, kiosks::revoke,
         walk_ins::hosts, walk_ins::categories, walk_ins::register, documents::send, documents::read,
+        lobby::lobby, lobby::handled,
     ),
     components(schemas(gatehouse_core::wire::ErrorBody)),
     modifiers(&BearerAuth),
@@ -36,6 +37,7 @@ use super::{documents, health, invitations, kiosks, people, sessions, settings, 
         (name = "invitations", description = "Inviting visitors"),
         (name = "approval", description = "Approving and rejecting invitations"),
         (name = "kiosks", description = "Enrolling reception kiosks; a kiosk's device token"),
+        (name = "lobby", description = "Reception: who is on site, and check-ins the kiosks flagged"),
     )
 )]
 pub struct ApiDoc;

@@ -7,6 +7,7 @@ mod facilities;
 mod invitations;
 mod keys;
 mod kiosks;
+mod lobby;
 mod nda;
 mod outbox;
 mod people;
@@ -17,6 +18,7 @@ pub use invitations::{
     Change, HistoryEntry, InvitationFilter, InvitationRecord, NewInvitation, bulk_invitations,
 };
 pub use kiosks::{Kiosk, NewKioskCode};
+pub use lobby::Flagged;
 pub use outbox::OutboxItem;
 pub use people::{NewUser, User};
 
