@@ -32,11 +32,16 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Where tests leave what a person may want to look at (screenshots): `test-output/e2e/`.
+/// Where tests leave what a person may want to look at when one fails: `test-output/e2e/`.
 pub fn output_dir() -> PathBuf {
     let dir = repo_root().join("test-output").join("e2e");
     std::fs::create_dir_all(&dir).expect("the test output folder can be created");
     dir
+}
+
+/// Where the e2e run leaves each kiosk screen for the README: `docs/screens/`.
+pub fn screens_dir() -> PathBuf {
+    repo_root().join("docs").join("screens")
 }
 
 /// A binary of this workspace, built by `cargo build` into the same target folder as this test.
@@ -415,7 +420,7 @@ impl Kiosk {
                 .name()
                 .unwrap_or("test")
                 .replace("::", "-");
-            let _ = kiosk.screenshot(&format!("failed-{test}")).await;
+            let _ = kiosk.grab(&format!("failed-{test}")).await;
         }
         // End the session before the driver goes, or WebKit processes outlive the test.
         let _ = kiosk.client.clone().close().await;
@@ -461,7 +466,7 @@ impl Kiosk {
         }
     }
 
-    /// Saves what the screen shows now as `test-output/e2e/<name>.png`.
+    /// Saves what the screen shows now as `docs/screens/kiosk-<name>.png`, the README's pictures.
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
         // Give the page two frames to paint before the grab.
         self.client
@@ -471,8 +476,15 @@ impl Kiosk {
             )
             .await?;
         let png = self.client.screenshot().await?;
-        let path = output_dir().join(format!("{name}.png"));
+        let path = screens_dir().join(format!("kiosk-{name}.png"));
         std::fs::write(&path, png)?;
         Ok(path)
+    }
+
+    /// What the screen shows now, as `test-output/e2e/<name>.png` (for a test that failed).
+    async fn grab(&self, name: &str) -> anyhow::Result<()> {
+        let png = self.client.screenshot().await?;
+        std::fs::write(output_dir().join(format!("{name}.png")), png)?;
+        Ok(())
     }
 }
