@@ -100,6 +100,24 @@ impl CloudClient {
         answer(request.send().await).await
     }
 
+    /// The cloud's server-sent events for this kiosk: a `changed` event whenever its facility's
+    /// invitations change. The answer streams for up to an hour; then ask again.
+    pub async fn change_events(&self, token: &str) -> Result<reqwest::Response, KioskError> {
+        let response = self
+            .http
+            .get(self.url("api/v1/kiosk/changes/stream"))
+            .bearer_auth(token)
+            .timeout(Duration::from_secs(3600))
+            .send()
+            .await
+            .map_err(KioskError::CloudUnreachable)?;
+        if response.status().is_success() {
+            Ok(response)
+        } else {
+            Err(refusal(response).await)
+        }
+    }
+
     /// Sends a visit's signed NDA or photo.
     pub async fn send_document(
         &self,

@@ -14,9 +14,11 @@ use tokio::sync::Notify;
 
 use crate::{KioskConfig, KioskError, cloud::CloudClient, store::LocalStore, sync};
 
-/// How often the kiosk asks the cloud for news: an approval made in the cloud shows here within
-/// this, plus one request.
-const SYNC_EVERY: Duration = Duration::from_secs(1);
+/// How often the kiosk syncs without being told to: the cloud's change events (below) bring
+/// approvals within a second; this catches anything they miss.
+const SYNC_EVERY: Duration = Duration::from_secs(5);
+/// Longest wait before listening to the cloud's change events again after losing them.
+const LISTEN_AGAIN_AT_MOST: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone)]
 pub struct Kiosk {
@@ -81,6 +83,28 @@ impl Kiosk {
     /// Something waits to be sent: sync now rather than at the next tick.
     pub fn sync_soon(&self) {
         self.nudge.notify_one();
+    }
+
+    /// Listens to the cloud's change events forever, syncing at once on each; reconnects after
+    /// a lost connection, waiting longer each time up to half a minute.
+    pub async fn listen_for_changes(self) {
+        let mut wait = Duration::from_secs(1);
+        loop {
+            if let Ok(token) = self.store.device_token().await
+                && let Ok(mut events) = self.cloud.change_events(&token).await
+            {
+                wait = Duration::from_secs(1);
+                // A change may have come while nobody listened.
+                self.sync_soon();
+                while let Ok(Some(chunk)) = events.chunk().await {
+                    if String::from_utf8_lossy(&chunk).contains("event: changed") {
+                        self.sync_soon();
+                    }
+                }
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(LISTEN_AGAIN_AT_MOST);
+        }
     }
 
     /// Syncs forever: enrolls once (with the configured code), then pulls and pushes every

@@ -51,6 +51,7 @@ pub fn run() {
         .manage(kiosk.clone())
         .setup(move |app| {
             scanning::start(app.handle().clone(), kiosk.config.camera.clone());
+            tauri::async_runtime::spawn(kiosk.clone().listen_for_changes());
             tauri::async_runtime::spawn(kiosk.keep_in_sync());
             Ok(())
         })

@@ -12,6 +12,7 @@ pub mod http;
 pub mod invitations;
 pub mod kiosks;
 pub mod notify;
+pub mod signal;
 pub mod site;
 pub mod store;
 
@@ -55,10 +56,12 @@ pub async fn serve(
             "the portal is not built there; /portal answers 404 until `npm run build` in ui/"
         );
     }
-    let state = http::AppState::new(database, clock, settings.public_url, outbox);
+    let state = http::AppState::new(database.clone(), clock, settings.public_url, outbox);
+    let signal = state.changes.watch(database);
     let served = axum::serve(listener, http::router(state, &settings.ui_dir))
         .with_graceful_shutdown(shutdown)
         .await;
     worker.abort();
+    signal.abort();
     Ok(served?)
 }

@@ -1,10 +1,13 @@
 //! Kiosk enrollment: codes issued by a facility manager, traded once by a kiosk for its device
 //! token; and the kiosk asking who it is.
 
+use std::time::Duration;
+
 use axum::{
     Json,
     extract::{FromRequestParts, State},
     http::{StatusCode, request::Parts},
+    response::sse::{Event, KeepAlive, Sse},
 };
 use chrono::TimeDelta;
 use gatehouse_core::{
@@ -17,6 +20,7 @@ use gatehouse_core::{
     },
 };
 use serde::Deserialize;
+use tokio::sync::broadcast;
 use utoipa::ToSchema;
 
 use super::{
@@ -155,6 +159,33 @@ pub async fn changes(
         cursor: page.cursor.encode(),
         more: page.more,
     }))
+}
+
+/// Server-sent events: `changed` whenever this kiosk's facility's invitations change (an
+/// approval, a new invitation), so the kiosk pulls the change feed at once; a comment every 15 s
+/// keeps the connection open through proxies.
+#[utoipa::path(get, path = "/api/v1/kiosk/changes/stream", tag = "kiosks",
+    responses((status = 200, content_type = "text/event-stream"), (status = 401)), security(("device" = [])))]
+pub async fn changes_stream(
+    State(state): State<AppState>,
+    device: Device,
+) -> Sse<impl futures::Stream<Item = Result<Event, std::convert::Infallible>>> {
+    let facility = device.kiosk.facility;
+    let receiver = state.changes.subscribe();
+    let events = futures::stream::unfold(receiver, move |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                // A change elsewhere is none of this kiosk's business.
+                Ok(Some(other)) if other != facility => {}
+                // This facility, a change the database could not place, or missed signals.
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                    return Some((Ok(Event::default().event("changed").data("{}")), receiver));
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
 /// An invitation as a kiosk holds it, with its signed code.

@@ -48,6 +48,8 @@ pub struct AppState {
     pub signing_key: Arc<tokio::sync::OnceCell<SigningKey>>,
     /// The site's settings, kept for two seconds.
     pub sites: Arc<crate::site::SiteCache>,
+    /// Rings when a facility's invitations change (kiosks listening are told at once).
+    pub changes: crate::signal::ChangeSignal,
 }
 
 /// The newest invitation-signing key and its id.
@@ -72,6 +74,7 @@ impl AppState {
             outbox,
             signing_key: Arc::default(),
             sites: Arc::default(),
+            changes: crate::signal::ChangeSignal::default(),
         }
     }
 
@@ -136,6 +139,7 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/kiosks/{id}", delete(kiosks::revoke))
         .route("/kiosk", get(kiosks::me))
         .route("/kiosk/changes", get(kiosks::changes))
+        .route("/kiosk/changes/stream", get(kiosks::changes_stream))
         .route("/kiosk/events", post(kiosks::report))
         .route("/kiosk/hosts", get(walk_ins::hosts))
         .route("/kiosk/categories", get(walk_ins::categories))

@@ -118,10 +118,54 @@ pub struct TestApp {
     pub clock: Clock,
     shutdown: Option<oneshot::Sender<()>>,
     // Last, so the database outlives the server.
-    _test_database: TestDatabase,
+    database_files: TestDatabase,
+}
+
+fn settings(mail: &SmtpSink) -> Settings {
+    Settings {
+        public_url: "https://gatehouse.test".into(),
+        mail: MailSettings {
+            smtp_url: Some(format!("smtp://{}", mail.address)),
+            folder: std::env::temp_dir(),
+            from: "Gatehouse <gatehouse@tower.example>".parse().unwrap(),
+        },
+        ui_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist"),
+    }
+}
+
+/// A second cloud server on the same database, as another process behind a load balancer;
+/// stops when dropped.
+pub struct Beside {
+    pub address: String,
+    _shutdown: oneshot::Sender<()>,
 }
 
 impl TestApp {
+    /// Another cloud server on this app's database, with its own connections.
+    pub async fn beside(&self) -> Beside {
+        let database = Database::connect(&self.database_files.url)
+            .await
+            .expect("the test database opens");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let (shutdown, stop) = oneshot::channel::<()>();
+        tokio::spawn(gatehouse_cloud::serve(
+            listener,
+            database,
+            settings(&self.mail),
+            Clock::System,
+            async {
+                let _ = stop.await;
+            },
+        ));
+        Beside {
+            address,
+            _shutdown: shutdown,
+        }
+    }
+
     pub async fn spawn(backend: Backend) -> Option<Self> {
         let test_database = TestDatabase::create(backend).await?;
         let database = test_database.open().await;
@@ -130,15 +174,7 @@ impl TestApp {
             .expect("a loopback port");
         let address = format!("http://{}", listener.local_addr().unwrap());
         let mail = SmtpSink::start().await;
-        let settings = Settings {
-            public_url: "https://gatehouse.test".into(),
-            mail: MailSettings {
-                smtp_url: Some(format!("smtp://{}", mail.address)),
-                folder: std::env::temp_dir(),
-                from: "Gatehouse <gatehouse@tower.example>".parse().unwrap(),
-            },
-            ui_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist"),
-        };
+        let settings = settings(&mail);
         let clock = Clock::System;
         let (shutdown, stop) = oneshot::channel::<()>();
         tokio::spawn(gatehouse_cloud::serve(
@@ -157,7 +193,7 @@ impl TestApp {
             mail,
             clock,
             shutdown: Some(shutdown),
-            _test_database: test_database,
+            database_files: test_database,
         })
     }
 
