@@ -6,6 +6,7 @@ use std::path::Path;
 const COMMANDS: &[&str] = &[
     "kiosk_status",
     "identify",
+    "camera_view",
     "find_visitors",
     "visitor",
     "nda",

@@ -18,6 +18,7 @@ mod visitors;
 pub use config::KioskConfig;
 pub use error::{CommandError, ErrorCode, KioskError};
 
+use tauri::Manager as _;
 use tracing_subscriber::EnvFilter;
 
 /// Starts the kiosk window and blocks until it closes.
@@ -50,7 +51,8 @@ pub fn run() {
         .plugin(navigation::only_the_kiosk_itself())
         .manage(kiosk.clone())
         .setup(move |app| {
-            scanning::start(app.handle().clone(), kiosk.config.camera.clone());
+            let preview = scanning::start(app.handle().clone(), kiosk.config.camera.clone());
+            app.manage(preview);
             tauri::async_runtime::spawn(kiosk.clone().listen_for_changes());
             tauri::async_runtime::spawn(kiosk.keep_in_sync());
             Ok(())
@@ -58,6 +60,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::status::kiosk_status,
             commands::visitor::identify,
+            commands::visitor::camera_view,
             commands::visitor::find_visitors,
             commands::visitor::visitor,
             commands::visitor::nda,

@@ -3,7 +3,7 @@
 
 use gatehouse_devices::{
     camera::{DeviceCamera, FileCamera},
-    scanner::{ScanEvent, Scanner},
+    scanner::{Preview, ScanEvent, Scanner},
 };
 use serde::Serialize;
 use tauri::{AppHandle, Emitter as _, Runtime};
@@ -19,17 +19,19 @@ enum CameraState {
     Back,
 }
 
-/// Starts scanning from `source` for as long as the app runs.
-pub fn start<R: Runtime>(app: AppHandle<R>, source: Source) {
+/// The width of the camera view on the scan screen, in pixels.
+const VIEW_WIDTH: u32 = 480;
+
+/// Starts scanning from `source` for as long as the app runs; returns what the camera sees.
+pub fn start<R: Runtime>(app: AppHandle<R>, source: Source) -> Preview {
+    let scanner = match source {
+        Source::Files(path) => Scanner::start(move || FileCamera::open(&path, FRAME_RATE)),
+        Source::Device(id) => Scanner::start(move || DeviceCamera::open(&id, 1280, 720, 30)),
+    };
+    let preview = scanner.preview.clone();
     std::thread::Builder::new()
         .name("scan-events".into())
         .spawn(move || {
-            let scanner = match source {
-                Source::Files(path) => Scanner::start(move || FileCamera::open(&path, FRAME_RATE)),
-                Source::Device(id) => {
-                    Scanner::start(move || DeviceCamera::open(&id, 1280, 720, 30))
-                }
-            };
             for event in &scanner.events {
                 let sent = match event {
                     ScanEvent::Code(code) => app.emit("scan", code),
@@ -45,4 +47,19 @@ pub fn start<R: Runtime>(app: AppHandle<R>, source: Source) {
             }
         })
         .expect("a thread can be started");
+    preview
+}
+
+/// What the camera sees now, small, as a JPEG `data:` URL for the scan screen; `None` before
+/// the first frame.
+pub fn view(preview: &Preview) -> Option<String> {
+    use base64::{Engine as _, engine::general_purpose::STANDARD};
+    let frame = preview.newest()?;
+    let height = (frame.height() * VIEW_WIDTH / frame.width().max(1)).max(1);
+    let small = image::imageops::thumbnail(frame.as_ref(), VIEW_WIDTH, height);
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 70)
+        .encode_image(&small)
+        .ok()?;
+    Some(format!("data:image/jpeg;base64,{}", STANDARD.encode(&jpeg)))
 }

@@ -117,6 +117,9 @@ async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out
         // Scan: the QR code from her invitation email, held up to the camera.
         kiosk.click("#action-scan").await?;
         kiosk.element("#scan-title").await?;
+        // The screen shows what the camera sees, so she can aim.
+        let view = kiosk.element("#camera-view").await?.attr("src").await?;
+        assert!(view.is_some_and(|src| src.starts_with("data:image/jpeg;base64,")));
         kiosk.screenshot("scan").await?;
         kiosk.hold_up(&sofia)?;
         kiosk.expect_text("#visitor-name", "Sofia Rossi").await?;

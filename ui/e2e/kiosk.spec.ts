@@ -50,6 +50,7 @@ function fakeKiosk() {
       sha256: '0'.repeat(64),
     }),
     take_photo: () => photo,
+    camera_view: () => photo,
     check_in: () => ({ outcome: 'checked_in', host: 'Tomás Ortega', badge: 'printed' }),
     reprint_badge: () => 'printed',
     check_out: () => ({ outcome: 'checked_out', name: 'Sofia R.' }),

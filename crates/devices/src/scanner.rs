@@ -4,7 +4,7 @@
 
 use std::{
     sync::{
-        Arc,
+        Arc, Mutex,
         atomic::{AtomicBool, Ordering},
         mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError},
     },
@@ -36,7 +36,25 @@ pub enum ScanEvent {
 #[derive(Debug)]
 pub struct Scanner {
     pub events: Receiver<ScanEvent>,
+    /// What the camera sees, for a screen to show.
+    pub preview: Preview,
     stop: Arc<AtomicBool>,
+}
+
+/// The newest frame the scanner looked at.
+#[derive(Debug, Clone, Default)]
+pub struct Preview(Arc<Mutex<Option<Arc<GrayImage>>>>);
+
+impl Preview {
+    pub fn newest(&self) -> Option<Arc<GrayImage>> {
+        self.0.lock().ok().and_then(|newest| newest.clone())
+    }
+
+    fn show(&self, frame: Arc<GrayImage>) {
+        if let Ok(mut newest) = self.0.lock() {
+            *newest = Some(frame);
+        }
+    }
 }
 
 impl Drop for Scanner {
@@ -62,12 +80,15 @@ impl Scanner {
             .spawn(move || capture(open, &frames, &capture_events, &capture_stop))
             .expect("a thread can be started");
         let decode_stop = stop.clone();
+        let preview = Preview::default();
+        let shown = preview.clone();
         thread::Builder::new()
             .name("scanner-decode".into())
-            .spawn(move || decode(&newest, &events, &decode_stop))
+            .spawn(move || decode(&newest, &events, &shown, &decode_stop))
             .expect("a thread can be started");
         Self {
             events: receiver,
+            preview,
             stop,
         }
     }
@@ -137,15 +158,21 @@ fn capture<S: FrameSource, F: FnMut() -> Result<S, CameraError>>(
 /// reads is still seen several times a second, well within the debouncer's patience.
 const THOROUGH_EVERY: u32 = 3;
 
-fn decode(frames: &Receiver<GrayImage>, events: &mpsc::Sender<ScanEvent>, stop: &AtomicBool) {
+fn decode(
+    frames: &Receiver<GrayImage>,
+    events: &mpsc::Sender<ScanEvent>,
+    preview: &Preview,
+    stop: &AtomicBool,
+) {
     let mut debouncer = Debouncer::default();
     let mut count: u32 = 0;
     while !stop.load(Ordering::Relaxed) {
         let frame = match frames.recv_timeout(Duration::from_millis(200)) {
-            Ok(frame) => frame,
+            Ok(frame) => Arc::new(frame),
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return,
         };
+        preview.show(frame.clone());
         count = count.wrapping_add(1);
         let search = if count % THOROUGH_EVERY == 1 {
             Search::Thorough

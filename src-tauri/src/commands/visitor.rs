@@ -7,10 +7,13 @@ use gatehouse_devices::badge::Language;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
+use gatehouse_devices::scanner::Preview;
+
 use crate::{
     CommandError, KioskError,
     checkin::{BadgeOutcome, CheckInOutcome, CheckInRequest},
     kiosk::Kiosk,
+    scanning,
     store::Refusal,
     visitors::{self, MOST_MATCHES, NameMatch, SHORTEST_SEARCH, VisitorState, VisitorView},
 };
@@ -44,6 +47,18 @@ pub async fn identify(kiosk: State<'_, Kiosk>, code: String) -> Result<Identifie
     Ok(Identified::Visitor {
         visitor: VisitorView::of(&invitation, Utc::now(), zone),
     })
+}
+
+/// What the camera sees now, for the scan screen (a JPEG `data:` URL; `None` before the first
+/// frame).
+#[tauri::command]
+pub async fn camera_view(preview: State<'_, Preview>) -> Result<Option<String>, CommandError> {
+    let preview = preview.inner().clone();
+    Ok(
+        tokio::task::spawn_blocking(move || scanning::view(&preview))
+            .await
+            .map_err(|error| KioskError::Device(error.to_string()))?,
+    )
 }
 
 /// Why a visitor searches: to check in (today's expected visitors) or out (those here now).

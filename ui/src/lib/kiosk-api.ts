@@ -118,6 +118,11 @@ export function identify(code: string): Promise<Identified> {
   return call<Identified>('identify', { code });
 }
 
+/** What the camera sees now, as a JPEG `data:` URL; `null` before its first picture. */
+export function cameraView(): Promise<string | null> {
+  return call<string | null>('camera_view');
+}
+
 export type Purpose = 'check_in' | 'check_out';
 
 export interface NameMatch {
