@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "find_visitors",
     "visitor",
     "nda",
+    "ask_reception",
     "take_photo",
     "check_in",
     "reprint_badge",

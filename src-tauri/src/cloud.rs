@@ -6,7 +6,8 @@ use gatehouse_core::{
     CategoryKind, InvitationId,
     wire::{
         EnrolledKiosk, ErrorBody, Health, KioskChanges, KioskEnrollment, KioskEventBatch,
-        KioskEventResults, KioskHost, KioskInvitation, KioskWalkIn, VisitDocument,
+        KioskEventResults, KioskHost, KioskInvitation, KioskReceptionRequest, KioskWalkIn,
+        VisitDocument,
     },
 };
 use reqwest::Url;
@@ -113,6 +114,27 @@ impl CloudClient {
             .map_err(KioskError::CloudUnreachable)?;
         if response.status().is_success() {
             Ok(response)
+        } else {
+            Err(refusal(response).await)
+        }
+    }
+
+    /// Tells reception a visitor is at the kiosk whose invitation waits for approval.
+    pub async fn ask_reception(
+        &self,
+        token: &str,
+        invitation: InvitationId,
+    ) -> Result<(), KioskError> {
+        let response = self
+            .http
+            .post(self.url("api/v1/kiosk/reception"))
+            .bearer_auth(token)
+            .json(&KioskReceptionRequest { invitation })
+            .send()
+            .await
+            .map_err(KioskError::CloudUnreachable)?;
+        if response.status().is_success() {
+            Ok(())
         } else {
             Err(refusal(response).await)
         }

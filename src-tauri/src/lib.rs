@@ -64,6 +64,7 @@ pub fn run() {
             commands::visitor::find_visitors,
             commands::visitor::visitor,
             commands::visitor::nda,
+            commands::visitor::ask_reception,
             commands::visitor::take_photo,
             commands::visitor::check_in,
             commands::visitor::reprint_badge,

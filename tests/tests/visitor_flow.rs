@@ -233,7 +233,19 @@ async fn pending_and_rejected_invitations_are_told_kindly_in_english_and_german(
             .expect_text("#notice-title", "Your invitation is still waiting for approval. Please see reception.")
             .await?;
         kiosk.lower()?;
+        // Reception is told he is here, and sees him on the Lobby page.
+        kiosk.expect_text("[role=status]", "Reception knows you are here.").await?;
         kiosk.screenshot("pending").await?;
+        let (http, token) = kiosk.cloud.manager().await?;
+        let lobby: Value = http
+            .get(format!("{}/api/v1/lobby", kiosk.cloud.url))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        assert_eq!(lobby["attention"][0]["invitation"]["visitor_name"], "Dmitri Volkov", "{lobby}");
         kiosk.click("#back").await?;
 
         kiosk.click("#language-de").await?;

@@ -51,6 +51,7 @@ function fakeKiosk() {
     }),
     take_photo: () => photo,
     camera_view: () => photo,
+    ask_reception: () => null,
     check_in: () => ({ outcome: 'checked_in', host: 'Tomás Ortega', badge: 'printed' }),
     reprint_badge: () => 'printed',
     check_out: () => ({ outcome: 'checked_out', name: 'Sofia R.' }),

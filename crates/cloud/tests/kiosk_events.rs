@@ -209,3 +209,35 @@ on_both_databases! {
         assert_eq!(status, 404, "handled once");
     }
 }
+
+on_both_databases! {
+    async fn pending_visitor_sent_to_reception_shows_in_the_lobby_once_until_handled(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let carl = app.invite(&site.north_host, invitation("contractor", "Carl Contractor", None)).await;
+        let gina = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        let ask = |invitation: &Value| json!({"invitation": invitation});
+        // Scanned twice while waiting: one request.
+        for _ in 0..2 {
+            let (status, answer) = app.call(Method::POST, "/api/v1/kiosk/reception", Some(&device), Some(ask(&carl["id"]))).await;
+            assert_eq!(status, 204, "{answer}");
+        }
+        // Only a pending invitation sends its visitor to reception; only a kiosk asks.
+        let (status, _) = app.call(Method::POST, "/api/v1/kiosk/reception", Some(&device), Some(ask(&gina["id"]))).await;
+        assert_eq!(status, 409);
+        let (status, _) = app.call(Method::POST, "/api/v1/kiosk/reception", Some(&site.reception.token), Some(ask(&carl["id"]))).await;
+        assert_eq!(status, 401);
+        let (status, _) = app.call(Method::POST, "/api/v1/kiosk/reception", Some(&device), Some(json!({"invitation": Uuid::now_v7()}))).await;
+        assert_eq!(status, 404);
+
+        let (_, lobby) = app.call(Method::GET, "/api/v1/lobby", Some(&site.reception.token), None).await;
+        let attention = lobby["attention"].as_array().unwrap();
+        assert_eq!(attention.len(), 1, "{lobby}");
+        assert_eq!(attention[0]["invitation"]["visitor_name"], "Carl Contractor");
+        assert_eq!(attention[0]["reason"], "at the kiosk now; the invitation still waits for approval");
+        let path = format!("/api/v1/lobby/attention/{}/handled", attention[0]["event"].as_str().unwrap());
+        let (status, _) = app.call(Method::POST, &path, Some(&site.reception.token), None).await;
+        assert_eq!(status, 204);
+        let (_, lobby) = app.call(Method::GET, "/api/v1/lobby", Some(&site.reception.token), None).await;
+        assert_eq!(lobby["attention"], json!([]));
+    }
+}

@@ -149,6 +149,14 @@ impl VisitDocument {
     }
 }
 
+/// The kiosk sent this visitor to reception: their invitation still waits for approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct KioskReceptionRequest {
+    pub invitation: crate::InvitationId,
+}
+
 /// Someone a visitor without an invitation may ask for at the kiosk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

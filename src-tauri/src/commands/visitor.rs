@@ -130,6 +130,16 @@ pub async fn visitor(
     ))
 }
 
+/// Tells reception that the visitor of `invitation` is here while it waits for approval.
+#[tauri::command]
+pub async fn ask_reception(
+    kiosk: State<'_, Kiosk>,
+    invitation: InvitationId,
+) -> Result<(), CommandError> {
+    let token = kiosk.store.device_token().await?;
+    Ok(kiosk.cloud.ask_reception(&token, invitation).await?)
+}
+
 /// The NDA to show, as last synced.
 #[tauri::command]
 pub async fn nda(kiosk: State<'_, Kiosk>) -> Result<NdaTemplate, CommandError> {

@@ -103,6 +103,7 @@ export const en = {
   'category.delivery': 'Delivery',
   'category.auditor': 'Auditor',
   'category.event_attendee': 'Event',
+  'notice.reception_told': 'Reception knows you are here.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -210,4 +211,5 @@ export const de: Catalogue = {
   'category.delivery': 'Lieferung',
   'category.auditor': 'Prüfer',
   'category.event_attendee': 'Veranstaltung',
+  'notice.reception_told': 'Der Empfang weiß, dass Sie da sind.',
 };

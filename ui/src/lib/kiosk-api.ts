@@ -138,6 +138,11 @@ export function visitor(invitation: string): Promise<VisitorView> {
   return call<VisitorView>('visitor', { invitation });
 }
 
+/** Tells reception this visitor is here while their invitation waits for approval. */
+export async function askReception(invitation: string): Promise<void> {
+  await call<null>('ask_reception', { invitation });
+}
+
 export interface NdaTemplate {
   version: number;
   text: string;

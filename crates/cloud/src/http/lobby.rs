@@ -3,12 +3,18 @@
 
 use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Utc};
-use gatehouse_core::{Action, Denied, Permission, authorize};
+use gatehouse_core::{
+    Action, ApprovalStatus, Denied, Permission, authorize, wire::KioskReceptionRequest,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{ApiError, AppState, Session, error::ApiPath};
+use super::{
+    ApiError, AppState, Session,
+    error::{ApiJson, ApiPath},
+    kiosks::Device,
+};
 use crate::store::InvitationRecord;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -104,5 +110,45 @@ pub async fn handled(
     {
         return Err(not_found());
     }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What reception reads about a visitor the kiosk sent them.
+pub const WAITING_FOR_APPROVAL: &str = "at the kiosk now; the invitation still waits for approval";
+
+/// The kiosk sent a visitor to reception because their invitation waits for approval: reception
+/// sees them on the Lobby page until someone handles it. Sent twice, it is still one request.
+#[utoipa::path(post, path = "/api/v1/kiosk/reception", tag = "kiosks", request_body = KioskReceptionRequest,
+    responses((status = 204), (status = 401), (status = 404), (status = 409)), security(("device" = [])))]
+pub async fn ask_reception(
+    State(state): State<AppState>,
+    device: Device,
+    ApiJson(request): ApiJson<KioskReceptionRequest>,
+) -> Result<StatusCode, ApiError> {
+    let invitation = state
+        .database
+        .invitation(request.invitation)
+        .await?
+        .filter(|record| record.facility_id == device.kiosk.facility)
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "there is no invitation {} here",
+                request.invitation
+            ))
+        })?;
+    if invitation.approval_status != ApprovalStatus::Pending {
+        return Err(ApiError::Conflict(
+            "the invitation is not waiting for approval".into(),
+        ));
+    }
+    state
+        .database
+        .ask_reception(
+            device.kiosk.id,
+            invitation.id,
+            WAITING_FOR_APPROVAL,
+            state.clock.now(),
+        )
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -147,6 +147,7 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/kiosk/documents/{invitation}/{kind}", put(documents::send))
         .route("/invitations/{id}/documents/{kind}", get(documents::read))
         .route("/lobby", get(lobby::lobby))
+        .route("/kiosk/reception", post(lobby::ask_reception))
         .route("/lobby/attention/{event}/handled", post(lobby::handled))
         .route("/openapi.json", get(openapi::openapi_json));
     Router::new()

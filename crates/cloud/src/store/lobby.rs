@@ -1,7 +1,7 @@
 //! Reception's view of the lobby: who is on site, and what the kiosks flagged.
 
 use chrono::{DateTime, Utc};
-use gatehouse_core::{FacilityId, InvitationId, UserId};
+use gatehouse_core::{FacilityId, InvitationId, KioskId, UserId};
 use uuid::Uuid;
 
 use super::{
@@ -11,7 +11,7 @@ use super::{
 };
 use crate::Database;
 
-/// A kiosk report reception must look at.
+/// Something reception must look at: a flagged kiosk report, or a visitor sent to reception.
 #[derive(Debug, Clone)]
 pub struct Flagged {
     pub event: Uuid,
@@ -38,13 +38,52 @@ impl Database {
         rows.into_iter().map(InvitationRecord::try_from).collect()
     }
 
-    /// Flagged kiosk reports nobody has handled yet, oldest first.
+    /// A kiosk sent a visitor to reception (their invitation waits for approval).
+    pub async fn ask_reception(
+        &self,
+        kiosk: KioskId,
+        invitation: InvitationId,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, StoreError> {
+        // Scanned twice while waiting: still one request.
+        let open: Option<Uuid> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT id FROM reception_requests WHERE invitation_id = $1 AND handled_at IS NULL",
+        )
+        .bind(invitation.0)
+        .fetch_optional(pool)
+        .await?);
+        if let Some(open) = open {
+            return Ok(open);
+        }
+        let id = Uuid::now_v7();
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO reception_requests (id, invitation_id, kiosk_id, reason, asked_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(invitation.0)
+        .bind(kiosk.0)
+        .bind(reason)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(id)
+    }
+
+    /// What reception has not handled yet, oldest first: flagged kiosk reports, and visitors
+    /// the kiosks sent to reception.
     pub async fn unhandled_flags(&self, facility: FacilityId) -> Result<Vec<Flagged>, StoreError> {
         let rows: Vec<FlaggedRow> = on_pool!(self, pool => sqlx::query_as(
             "SELECT e.id, e.invitation_id, e.reason, e.happened_at, k.name FROM kiosk_events e \
              JOIN kiosks k ON k.id = e.kiosk_id \
              WHERE k.facility_id = $1 AND e.outcome = 'flagged' AND e.handled_at IS NULL \
-             ORDER BY e.happened_at",
+             UNION ALL \
+             SELECT r.id, r.invitation_id, r.reason, r.asked_at, k.name FROM reception_requests r \
+             JOIN kiosks k ON k.id = r.kiosk_id \
+             WHERE k.facility_id = $1 AND r.handled_at IS NULL \
+             ORDER BY 4",
         )
         .bind(facility.0)
         .fetch_all(pool)
@@ -69,18 +108,23 @@ impl Database {
         by: UserId,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let changed = on_pool!(self, pool => sqlx::query(
-            "UPDATE kiosk_events SET handled_at = $1, handled_by = $2 \
-             WHERE id = $3 AND outcome = 'flagged' AND handled_at IS NULL \
-             AND kiosk_id IN (SELECT id FROM kiosks WHERE facility_id = $4)",
-        )
-        .bind(now)
-        .bind(by.0)
-        .bind(event)
-        .bind(facility.0)
-        .execute(pool)
-        .await?
-        .rows_affected());
+        let mut changed = 0;
+        for table in ["kiosk_events", "reception_requests"] {
+            // The table names are ours, fixed above.
+            let sql = format!(
+                "UPDATE {table} SET handled_at = $1, handled_by = $2 \
+                 WHERE id = $3 AND handled_at IS NULL \
+                 AND kiosk_id IN (SELECT id FROM kiosks WHERE facility_id = $4)"
+            );
+            changed += on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(now)
+                .bind(by.0)
+                .bind(event)
+                .bind(facility.0)
+                .execute(pool)
+                .await?
+                .rows_affected());
+        }
         Ok(changed == 1)
     }
 }
