@@ -65,6 +65,18 @@ async fn document(cloud: &Cloud, id: &str, kind: &str) -> anyhow::Result<Vec<u8>
     bail!("the kiosk never sent the {kind} of {id}")
 }
 
+/// Types `name` as the full name and signs: from the keyboard, Enter on the pad writes the typed
+/// name as the signature.
+async fn sign_nda(kiosk: &Kiosk, name: &str) -> anyhow::Result<()> {
+    kiosk.element("#nda-name").await?.send_keys(name).await?;
+    kiosk
+        .element("#signature-pad")
+        .await?
+        .send_keys("\u{E007}")
+        .await?;
+    Ok(())
+}
+
 /// What zbar reads in the image at `png`.
 fn zbar(png: &Path) -> anyhow::Result<Vec<String>> {
     let output = Command::new("zbarimg")
@@ -139,17 +151,7 @@ async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out
         kiosk
             .expect_text(".failure", "Please type your name and sign in the box.")
             .await?;
-        kiosk
-            .element("#nda-name")
-            .await?
-            .send_keys("Sofia Rossi")
-            .await?;
-        // From the keyboard, Enter on the pad writes the typed name as the signature.
-        kiosk
-            .element("#signature-pad")
-            .await?
-            .send_keys("\u{E007}")
-            .await?;
+        sign_nda(kiosk, "Sofia Rossi").await?;
         kiosk.screenshot("nda").await?;
         kiosk.click("#nda-agree").await?;
 
@@ -346,16 +348,7 @@ async fn walk_in_needing_approval_waits_until_approved_in_the_cloud_then_checks_
         // Approved in the cloud: the kiosk moves on by itself.
         kiosk.expect_text("#visitor-name", "Walter Walk-In").await?;
         kiosk.click("#confirm-yes").await?;
-        kiosk
-            .element("#nda-name")
-            .await?
-            .send_keys("Walter Walk-In")
-            .await?;
-        kiosk
-            .element("#signature-pad")
-            .await?
-            .send_keys("\u{E007}")
-            .await?;
+        sign_nda(kiosk, "Walter Walk-In").await?;
         kiosk.click("#nda-agree").await?;
         kiosk.click("#photo-take").await?;
         kiosk.click("#photo-use").await?;
@@ -390,16 +383,7 @@ async fn check_ins_go_on_in_german_while_the_cloud_is_away_and_arrive_exactly_on
         kiosk.expect_text("#visitor-name", "Jonas Weber").await?;
         kiosk.lower()?;
         kiosk.click("#confirm-yes").await?;
-        kiosk
-            .element("#nda-name")
-            .await?
-            .send_keys("Jonas Weber")
-            .await?;
-        kiosk
-            .element("#signature-pad")
-            .await?
-            .send_keys("\u{E007}")
-            .await?;
+        sign_nda(kiosk, "Jonas Weber").await?;
         kiosk.click("#nda-agree").await?;
         kiosk.expect_text("#done-host", "Ada Lindqvist").await?;
         kiosk

@@ -219,18 +219,8 @@ pub async fn decide(
 
     let now = state.clock.now();
     let site = state.site(record.facility_id).await?;
-    let occupancy = site
-        .occupancy(record.occupancy_id)
-        .ok_or(ApiError::Internal)?;
     let signing = state.signing_key().await?;
-    let letterhead = Letterhead {
-        facility: &site.facility,
-        occupancy_name: &occupancy.name,
-        host_name: &record.host_name,
-        host_email: &record.host_email,
-        category: site.category(record.category),
-        public_url: &state.public_url,
-    };
+    let letterhead = letterhead(state, &site, &record)?;
     let reason = decision.reason().map(Reason::as_str);
     let items = messages(&outcome.notices, &record, &letterhead, reason, signing, now);
     let change = Change {
@@ -283,22 +273,31 @@ pub async fn arrival_email(
         return Ok(None);
     };
     let site = state.site(record.facility_id).await?;
+    let letterhead = letterhead(state, &site, &record)?;
+    let notice = Notice {
+        to: Recipient::Host,
+        message: Message::VisitorArrived,
+    };
+    Ok(compose(notice, &record, &letterhead, None, None, report.at))
+}
+
+/// What every email about a stored invitation draws on.
+fn letterhead<'a>(
+    state: &'a AppState,
+    site: &'a Site,
+    record: &'a InvitationRecord,
+) -> Result<Letterhead<'a>, ApiError> {
     let occupancy = site
         .occupancy(record.occupancy_id)
         .ok_or(ApiError::Internal)?;
-    let letterhead = Letterhead {
+    Ok(Letterhead {
         facility: &site.facility,
         occupancy_name: &occupancy.name,
         host_name: &record.host_name,
         host_email: &record.host_email,
         category: site.category(record.category),
         public_url: &state.public_url,
-    };
-    let notice = Notice {
-        to: Recipient::Host,
-        message: Message::VisitorArrived,
-    };
-    Ok(compose(notice, &record, &letterhead, None, None, report.at))
+    })
 }
 
 /// The guest's signed invitation code.
