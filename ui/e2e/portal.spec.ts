@@ -184,3 +184,27 @@ test("a check-in flagged by a kiosk waits in reception's lobby until someone han
   await row.locator('button.handled').click();
   await expect(page.locator('#attention-none')).toBeVisible();
 });
+
+test('a facility manager creates a kiosk enrollment code that enrolls a kiosk once', async ({
+  page,
+  request,
+}) => {
+  await signIn(page, fiona);
+  await page.click('#nav-kiosks');
+  await page.fill('#kiosk-name', 'Lobby east');
+  await page.click('#create-kiosk-code');
+  const code = (await page.locator('#kiosk-code').textContent())?.trim() ?? '';
+  expect(code).toMatch(/^GK-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  await page.screenshot({ path: join(screens, 'portal-kiosks.png') });
+
+  const enrolled = await request.post('/api/v1/kiosks/enroll', { data: { code } });
+  expect(enrolled.status()).toBe(201);
+  expect((await enrolled.json()).name).toBe('Lobby east');
+  const again = await request.post('/api/v1/kiosks/enroll', { data: { code } });
+  expect(again.status()).toBe(404);
+});
+
+test('a host does not see the kiosks page', async ({ page }) => {
+  await signIn(page, tomas);
+  await expect(page.locator('#nav-kiosks')).toHaveCount(0);
+});

@@ -83,6 +83,13 @@ export interface Lobby {
   on_site: Invitation[];
 }
 
+/** A single-use code that enrolls one kiosk. */
+export interface KioskCode {
+  code: string;
+  name: string;
+  expires_at: string;
+}
+
 export class ApiFailure extends Error {
   readonly code: string;
   readonly status: number;
@@ -144,6 +151,7 @@ export const api = {
   history: (id: string) => request<HistoryEntry[]>('GET', `/invitations/${encodeURIComponent(id)}/history`),
   invite: (body: unknown) => request<Invitation>('POST', '/invitations', body),
   lobby: () => request<Lobby>('GET', '/lobby'),
+  kioskCode: (name: string) => request<KioskCode>('POST', '/kiosk-codes', { name }),
   handled: (event: string) =>
     request<undefined>('POST', `/lobby/attention/${encodeURIComponent(event)}/handled`),
   decide: (id: string, action: 'approve' | 'reject' | 'return-to-pending', reason?: string) =>
@@ -157,4 +165,11 @@ export const api = {
 /** Whether any of the person's roles holds `permission`. */
 export function holds(me: Me, permission: Permission): boolean {
   return me.permissions.some((grant) => grant.permissions.includes(permission));
+}
+
+/** Whether the person manages the facility itself (role administrator for the whole site). */
+export function managesFacility(me: Me): boolean {
+  return me.permissions.some(
+    (grant) => grant.scope.kind === 'facility' && grant.permissions.includes('role_administrator'),
+  );
 }

@@ -61,6 +61,13 @@ export const en = {
   'lobby.handled': 'Handled',
   'lobby.on_site': 'On site now',
   'lobby.on_site.none': 'No visitors are checked in.',
+  'nav.kiosks': 'Kiosks',
+  'kiosks.intro': 'A new reception kiosk enrolls once with a code from here. The code works once, for 24 hours.',
+  'kiosks.name': 'Kiosk name',
+  'kiosks.create': 'Create enrollment code',
+  'kiosks.code': 'Enrollment code',
+  'kiosks.until': 'Valid until',
+  'kiosks.how': 'Start the kiosk with it as GATEHOUSE_KIOSK_CODE; it enrolls itself.',
 } as const;
 
 export type PortalKey = keyof typeof en;
@@ -126,4 +133,11 @@ export const de: Record<PortalKey, string> = {
   'lobby.handled': 'Erledigt',
   'lobby.on_site': 'Jetzt im Haus',
   'lobby.on_site.none': 'Es ist kein Besuch angemeldet.',
+  'nav.kiosks': 'Kioske',
+  'kiosks.intro': 'Ein neuer Empfangskiosk meldet sich einmal mit einem Code von hier an. Der Code gilt einmal, 24 Stunden lang.',
+  'kiosks.name': 'Name des Kiosks',
+  'kiosks.create': 'Anmeldecode erstellen',
+  'kiosks.code': 'Anmeldecode',
+  'kiosks.until': 'Gültig bis',
+  'kiosks.how': 'Starten Sie den Kiosk damit als GATEHOUSE_KIOSK_CODE; er meldet sich selbst an.',
 };

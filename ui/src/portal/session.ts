@@ -10,6 +10,7 @@ export type Route =
   | { page: 'invite' }
   | { page: 'review' }
   | { page: 'lobby' }
+  | { page: 'kiosks' }
   | { page: 'invitation'; id: string };
 
 /** Reads a route from a path under /portal. */
@@ -20,6 +21,7 @@ export function parseRoute(pathname: string): Route {
   if (rest === 'invite') return { page: 'invite' };
   if (rest === 'review') return { page: 'review' };
   if (rest === 'lobby') return { page: 'lobby' };
+  if (rest === 'kiosks') return { page: 'kiosks' };
   return { page: 'mine' };
 }
 
