@@ -5,6 +5,7 @@ use std::path::Path;
 /// The commands the webview may call; `capabilities/kiosk.json` grants exactly these.
 const COMMANDS: &[&str] = &[
     "kiosk_status",
+    "enroll",
     "identify",
     "camera_view",
     "find_visitors",

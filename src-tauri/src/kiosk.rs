@@ -76,6 +76,30 @@ impl Kiosk {
             .unwrap_or(Tz::UTC))
     }
 
+    /// Whether staff must enroll this kiosk on its screen: it is not enrolled, and it has no
+    /// code to enroll with, or the one it was given did not work.
+    pub async fn setup_needed(&self) -> Result<bool, KioskError> {
+        if self.store.enrollment().await?.is_some() {
+            return Ok(false);
+        }
+        let status = self.sync_status();
+        Ok(self.config.enrollment_code.is_none() || status.problem.is_some())
+    }
+
+    /// Enrolls this kiosk with a code staff typed on its screen; returns the kiosk's name.
+    pub async fn enroll(&self, code: &str) -> Result<String, KioskError> {
+        let code = code.trim();
+        if code.is_empty() || code.len() > 40 {
+            return Err(KioskError::Invalid(
+                "an enrollment code looks like GK-XXXX-XXXX-XXXX".into(),
+            ));
+        }
+        let identity = sync::enroll(&self.cloud, &self.store, code).await?;
+        tracing::info!(kiosk = %identity.name, facility = %identity.facility_name, "enrolled on screen");
+        self.sync_soon();
+        Ok(identity.name)
+    }
+
     pub fn sync_status(&self) -> SyncStatus {
         self.sync.lock().expect("sync status lock").clone()
     }

@@ -59,6 +59,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::status::kiosk_status,
+            commands::status::enroll,
             commands::visitor::identify,
             commands::visitor::camera_view,
             commands::visitor::find_visitors,

@@ -286,6 +286,8 @@ pub struct Settings {
     pub idle_seconds: Option<u64>,
     /// Give the kiosk a printer: a private CUPS with a cups-pdf queue called `PDF`.
     pub printer: bool,
+    /// Start without an enrollment code: staff enroll the kiosk on its screen.
+    pub enroll_on_screen: bool,
 }
 
 impl Kiosk {
@@ -301,7 +303,6 @@ impl Kiosk {
         )?;
         let mut env = vec![
             ("GATEHOUSE_CLOUD_URL", cloud.url.clone()),
-            ("GATEHOUSE_KIOSK_CODE", cloud.kiosk_code()?),
             ("GATEHOUSE_KIOSK_DATA", path_text(data.path())?),
             (
                 "GATEHOUSE_CAMERA",
@@ -315,6 +316,9 @@ impl Kiosk {
                 ),
             ),
         ];
+        if !settings.enroll_on_screen {
+            env.push(("GATEHOUSE_KIOSK_CODE", cloud.kiosk_code()?));
+        }
         if let Some(seconds) = settings.idle_seconds {
             env.push(("GATEHOUSE_IDLE_SECONDS", seconds.to_string()));
         }

@@ -1,7 +1,7 @@
 //! The kiosk's first screen, as a visitor meets it: the real app under WebDriver against a real
 //! cloud.
 
-use gatehouse_e2e::Kiosk;
+use gatehouse_e2e::{Kiosk, Settings};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn welcome_screen_greets_in_english_and_switches_to_german() {
@@ -130,6 +130,38 @@ async fn kiosk_never_navigates_to_an_external_url() {
         let url = kiosk.client.current_url().await?;
         assert_eq!(url.scheme(), "tauri", "the kiosk left for {url}");
         kiosk.expect_text("#welcome-title", "Welcome").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_enroll_a_new_kiosk_on_its_screen_with_a_code_from_the_portal() {
+    let settings = Settings {
+        enroll_on_screen: true,
+        ..Settings::default()
+    };
+    Kiosk::run_with(&settings, async |kiosk| {
+        kiosk
+            .expect_text("#setup-title", "This kiosk is not set up yet")
+            .await?;
+        kiosk.screenshot("setup").await?;
+        let field = kiosk.element("#enrollment-code").await?;
+        field.send_keys("GK-AAAA-BBBB-CCCC").await?;
+        kiosk.click("#enroll").await?;
+        kiosk
+            .expect_text(
+                ".failure",
+                "That code did not work. Please create a new one in the portal.",
+            )
+            .await?;
+        field.clear().await?;
+        field.send_keys(&kiosk.cloud.kiosk_code()?).await?;
+        kiosk.click("#enroll").await?;
+        kiosk.expect_text("#welcome-title", "Welcome").await?;
+        kiosk
+            .expect_text("#cloud-status", "Connected · 0 to send · v0.1.0")
+            .await?;
         Ok(())
     })
     .await;

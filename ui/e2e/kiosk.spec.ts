@@ -34,6 +34,7 @@ function fakeKiosk() {
       version: '0.1.0',
       cloud: { state: 'online', version: '0.1.0' },
       sync: { enrolled: true, last_synced_at: null, waiting: 0, problem: null },
+      setup_needed: false,
       idle_seconds: 45,
     }),
     identify: ({ code }) =>

@@ -20,6 +20,8 @@ pub struct KioskStatus {
     pub version: &'static str,
     pub cloud: CloudConnection,
     pub sync: SyncStatus,
+    /// Not enrolled, and no code to enroll with (or the one given failed): staff must enter one.
+    pub setup_needed: bool,
     /// How long a visitor screen waits for a touch before it wipes itself.
     pub idle_seconds: u64,
 }
@@ -60,7 +62,14 @@ pub async fn kiosk_status(kiosk: State<'_, Kiosk>) -> Result<KioskStatus, Comman
     Ok(KioskStatus {
         version: env!("CARGO_PKG_VERSION"),
         cloud,
+        setup_needed: kiosk.setup_needed().await?,
         sync: kiosk.sync_status(),
         idle_seconds: kiosk.config.idle.as_secs(),
     })
+}
+
+/// Staff enroll this kiosk with a code from the portal's Kiosks page; answers the kiosk's name.
+#[tauri::command]
+pub async fn enroll(kiosk: State<'_, Kiosk>, code: String) -> Result<String, CommandError> {
+    Ok(kiosk.enroll(&code).await?)
 }

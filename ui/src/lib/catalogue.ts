@@ -104,6 +104,11 @@ export const en = {
   'category.auditor': 'Auditor',
   'category.event_attendee': 'Event',
   'notice.reception_told': 'Reception knows you are here.',
+  'setup.title': 'This kiosk is not set up yet',
+  'setup.hint': 'Staff: enter the enrollment code from the Gatehouse portal (Kiosks).',
+  'setup.code': 'Enrollment code',
+  'setup.submit': 'Set up this kiosk',
+  'setup.refused': 'That code did not work. Please create a new one in the portal.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -212,4 +217,9 @@ export const de: Catalogue = {
   'category.auditor': 'Prüfer',
   'category.event_attendee': 'Veranstaltung',
   'notice.reception_told': 'Der Empfang weiß, dass Sie da sind.',
+  'setup.title': 'Dieser Kiosk ist noch nicht eingerichtet',
+  'setup.hint': 'Für das Personal: Geben Sie den Anmeldecode aus dem Gatehouse-Portal (Kioske) ein.',
+  'setup.code': 'Anmeldecode',
+  'setup.submit': 'Kiosk einrichten',
+  'setup.refused': 'Dieser Code hat nicht funktioniert. Bitte erstellen Sie im Portal einen neuen.',
 };

@@ -78,7 +78,13 @@ export interface KioskStatus {
   version: string;
   cloud: CloudConnection;
   sync: SyncStatus;
+  setup_needed: boolean;
   idle_seconds: number;
+}
+
+/** Staff enroll the kiosk with a code from the portal; answers the kiosk's name. */
+export function enroll(code: string): Promise<string> {
+  return call<string>('enroll', { code });
 }
 
 export function kioskStatus(): Promise<KioskStatus> {

@@ -67,7 +67,7 @@ export const en = {
   'kiosks.create': 'Create enrollment code',
   'kiosks.code': 'Enrollment code',
   'kiosks.until': 'Valid until',
-  'kiosks.how': 'Start the kiosk with it as GATEHOUSE_KIOSK_CODE; it enrolls itself.',
+  'kiosks.how': 'Enter it on the new kiosk\'s set-up screen (or start the kiosk with it as GATEHOUSE_KIOSK_CODE).',
 } as const;
 
 export type PortalKey = keyof typeof en;
@@ -139,5 +139,5 @@ export const de: Record<PortalKey, string> = {
   'kiosks.create': 'Anmeldecode erstellen',
   'kiosks.code': 'Anmeldecode',
   'kiosks.until': 'Gültig bis',
-  'kiosks.how': 'Starten Sie den Kiosk damit als GATEHOUSE_KIOSK_CODE; er meldet sich selbst an.',
+  'kiosks.how': 'Geben Sie ihn auf dem Einrichtungsbildschirm des neuen Kiosks ein (oder starten Sie den Kiosk damit als GATEHOUSE_KIOSK_CODE).',
 };
