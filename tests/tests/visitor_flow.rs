@@ -279,6 +279,16 @@ async fn search_shows_first_name_and_initial_and_idle_timeout_wipes_the_visitor(
         kiosk.element("#find-query").await?.send_keys("han").await?;
         kiosk.expect_text(".match", "Hannah S.").await?;
         kiosk.screenshot("find").await?;
+        // The code from her invitation email finds her too.
+        let id: gatehouse_core::InvitationId = serde_json::from_value(
+            in_the_cloud(&kiosk.cloud, "Hannah Schulz").await?["id"].clone(),
+        )?;
+        let query = kiosk.element("#find-query").await?;
+        query.clear().await?;
+        query
+            .send_keys(&gatehouse_core::invitation::code(id).to_lowercase())
+            .await?;
+        kiosk.expect_text(".match", "Hannah S.").await?;
         kiosk.click(".match").await?;
         kiosk.expect_text("#visitor-name", "Hannah Schulz").await?;
 

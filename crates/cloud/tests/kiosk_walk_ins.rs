@@ -80,8 +80,12 @@ on_both_databases! {
         assert_eq!(status, 201, "{created}");
         assert_eq!(created["approval"], "approved");
         assert_eq!(created["visit"], "expected");
-        // Their invitation, with its QR code, reaches them for later (check-out, a second visit).
-        assert_eq!(app.mail.wait_for("walter@nordlicht.example", 1).await.len(), 1);
+        // Their invitation, with its QR code and the code to type, reaches them for later.
+        let mail = app.mail.wait_for("walter@nordlicht.example", 1).await;
+        assert_eq!(mail.len(), 1);
+        let id: gatehouse_core::InvitationId = serde_json::from_value(created["id"].clone()).unwrap();
+        let code = gatehouse_core::invitation::code(id);
+        assert!(mail[0].text().contains(&format!("type your invitation code {code}")), "{}", mail[0].text());
     }
 }
 

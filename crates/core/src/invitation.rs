@@ -288,9 +288,43 @@ pub fn may_admit(approval: ApprovalStatus, visit: VisitStatus) -> Result<(), Adm
     }
 }
 
+/// The short code in the guest's invitation email, to type at the kiosk when the QR code is not
+/// at hand: the last eight hex digits of the invitation's id (random in a UUIDv7), as `7F3A-91C2`.
+pub fn code(id: crate::InvitationId) -> String {
+    let hex = id.0.simple().to_string().to_uppercase();
+    let last = &hex[hex.len() - 8..];
+    format!("{}-{}", &last[..4], &last[4..])
+}
+
+/// A typed invitation code as [`code`] writes it, whatever the case, dashes or spaces; `None`
+/// if it is not eight hex digits.
+pub fn parse_code(typed: &str) -> Option<String> {
+    let digits: String = typed
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .collect::<String>()
+        .to_uppercase();
+    (digits.len() == 8 && digits.chars().all(|c| c.is_ascii_hexdigit()))
+        .then(|| format!("{}-{}", &digits[..4], &digits[4..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invitation_code_is_the_ids_last_eight_hex_digits_and_reads_back_however_typed() {
+        let id = crate::InvitationId::from(
+            uuid::Uuid::parse_str("019abcde-0000-7000-8000-00007f3a91c2").unwrap(),
+        );
+        assert_eq!(code(id), "7F3A-91C2");
+        for typed in ["7F3A-91C2", "7f3a91c2", " 7f3a 91c2 ", "7F3A-91c2"] {
+            assert_eq!(parse_code(typed).as_deref(), Some("7F3A-91C2"), "{typed}");
+        }
+        for typed in ["7F3A-91C", "7F3A-91C2X", "GGGG-0000", "", "Anna"] {
+            assert_eq!(parse_code(typed), None, "{typed}");
+        }
+    }
     use ApprovalStatus::*;
 
     fn reason(text: &str) -> Reason {

@@ -69,7 +69,8 @@ pub enum Purpose {
     CheckOut,
 }
 
-/// Today's visitors whose names start with what was typed, as "Anna S." at most five.
+/// Today's visitors whose names start with what was typed, or whose invitation code it is, as
+/// "Anna S." at most five.
 #[tauri::command]
 pub async fn find_visitors(
     kiosk: State<'_, Kiosk>,
@@ -81,6 +82,7 @@ pub async fn find_visitors(
     {
         return Ok(Vec::new());
     }
+    let code = gatehouse_core::invitation::parse_code(query);
     let now = Utc::now();
     let zone = kiosk.time_zone().await?;
     let today = now.with_timezone(&zone).date_naive();
@@ -94,7 +96,11 @@ pub async fn find_visitors(
         .invitations_between(start, end)
         .await?
         .into_iter()
-        .filter(|invitation| visitors::matches(query, &invitation.visitor_name))
+        .filter(|invitation| match &code {
+            // Typed the code from the invitation email.
+            Some(code) => gatehouse_core::invitation::code(invitation.id) == *code,
+            None => visitors::matches(query, &invitation.visitor_name),
+        })
         .filter(|invitation| {
             let state = visitors::state(invitation, now, zone);
             match purpose {

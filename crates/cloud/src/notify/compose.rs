@@ -198,7 +198,8 @@ fn wording(
             subject: format!("Your visit to {site} on {day}"),
             opening: format!(
                 "{host} has invited you to {site}. At the reception kiosk, hold the attached QR \
-                 code up to the camera to check in."
+                 code up to the camera to check in, or type your invitation code {}.",
+                gatehouse_core::invitation::code(invitation.id)
             ),
             link: None,
             attachments: guest_attachments(guest_token?, visit, invitation, letterhead, now),
