@@ -57,7 +57,7 @@ fi
 
 say "Starting the kiosk (close the window or press Ctrl+C to stop)"
 say "To scan an invitation: cp $CODES/sofia-rossi.png $CAMERA/   (remove it again afterwards)"
-say "Badges go to the CUPS queue in GATEHOUSE_PRINTER; without one they are kept in $KIOSK_DATA/unprinted-badges"
+say "Badges go to the CUPS queue in GATEHOUSE_PRINTER; without one, to reception's Lobby page in the portal"
 GATEHOUSE_CLOUD_URL="http://127.0.0.1:$PORT" \
 GATEHOUSE_KIOSK_DATA="$KIOSK_DATA" \
 GATEHOUSE_KIOSK_CODE="$KIOSK_CODE" \

@@ -14,7 +14,7 @@ use gatehouse_core::{CategoryKind, InvitationId, wire::KioskInvitation};
 use gatehouse_devices::{
     badge::{self, Badge, Language},
     camera, nda, picture,
-    print::{self, Cups, Job},
+    print::{Cups, Job},
 };
 use serde::{Deserialize, Serialize};
 
@@ -168,9 +168,18 @@ impl Kiosk {
                 "only a checked-in visitor's badge is reprinted".into(),
             ));
         }
-        let photo = self.visit_folder(id).join("photo.jpg");
-        self.print_badge(&invitation, photo.is_file().then_some(photo), language)
-            .await
+        let folder = self.visit_folder(id);
+        let photo = folder.join("photo.jpg");
+        let badge = self
+            .print_badge(&invitation, photo.is_file().then_some(photo), language)
+            .await;
+        if matches!(badge, Ok(BadgeOutcome::NotPrinted)) {
+            // Its documents went to the cloud long ago: the unprinted badge goes now.
+            let _ = std::fs::remove_file(folder.join(sync::VISIT_SENT));
+            write_atomically(&folder.join(sync::VISIT_DONE), b"")?;
+            self.sync_soon();
+        }
+        badge
     }
 
     async fn signed_nda(
@@ -234,13 +243,15 @@ impl Kiosk {
         };
         let layout = self.config.badge_layout;
         let printer = self.config.printer.clone();
-        let keep = self.config.data_dir.join("unprinted-badges");
+        // A badge that cannot be printed waits in the visit's folder; the sync sends it to the
+        // cloud, where reception prints it from the Lobby page.
+        let unprinted = self.visit_folder(invitation.id).join(sync::UNPRINTED_BADGE);
         let title = format!("badge-{}", invitation.id);
         tokio::task::spawn_blocking(move || {
             let pdf = badge::render(&badge, layout)
                 .map_err(|error| KioskError::Device(error.to_string()))?;
             let Some(printer) = printer else {
-                write_atomically(&keep.join(format!("{title}.pdf")), &pdf)?;
+                write_atomically(&unprinted, &pdf)?;
                 return Ok(BadgeOutcome::NotPrinted);
             };
             let job = Job {
@@ -251,13 +262,14 @@ impl Kiosk {
                 copies: 1,
                 timeout: PRINT_TIMEOUT,
             };
-            Ok(match print::print_or_keep(&Cups::from_env(), &job, &keep) {
-                Ok(_) => BadgeOutcome::Printed,
-                Err(unprinted) => {
-                    tracing::warn!(error = %unprinted, "the badge was not printed");
-                    BadgeOutcome::NotPrinted
+            match Cups::from_env().print(&job) {
+                Ok(_) => Ok(BadgeOutcome::Printed),
+                Err(error) => {
+                    tracing::warn!(%error, "the badge was not printed; reception gets it");
+                    write_atomically(&unprinted, &job.pdf)?;
+                    Ok(BadgeOutcome::NotPrinted)
                 }
-            })
+            }
         })
         .await
         .map_err(|error| KioskError::Device(error.to_string()))?

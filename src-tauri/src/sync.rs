@@ -97,14 +97,19 @@ pub async fn push(
     }
 }
 
+/// A badge the kiosk could not print, in its visit's folder.
+pub const UNPRINTED_BADGE: &str = "badge.pdf";
 /// The files a visit leaves in its folder, and what the cloud calls them.
-pub const VISIT_FILES: [(&str, VisitDocument); 2] = [
+pub const VISIT_FILES: [(&str, VisitDocument); 3] = [
     ("nda.pdf", VisitDocument::SignedNda),
     ("photo.jpg", VisitDocument::Photo),
+    (UNPRINTED_BADGE, VisitDocument::UnprintedBadge),
 ];
 /// Written into a visit's folder once the check-in is recorded and the badge printed: its
 /// documents may go.
 pub const VISIT_DONE: &str = "checked-in";
+/// Written once a kept visit's documents reached the cloud.
+pub const VISIT_SENT: &str = "sent";
 
 /// Sends the signed NDAs and photos of finished check-ins whose reports the cloud has, then
 /// (unless `keep`) deletes them from this kiosk. Returns how many files went.
@@ -128,6 +133,9 @@ pub async fn send_documents(
         else {
             continue;
         };
+        if folder.join(VISIT_SENT).exists() {
+            continue;
+        }
         if !folder.join(VISIT_DONE).exists() {
             // A photo taken by someone who then walked away: not kept beyond an hour.
             if abandoned(&folder) {
@@ -149,7 +157,11 @@ pub async fn send_documents(
                 let _ = std::fs::remove_file(&path);
             }
         }
-        if !keep {
+        if keep {
+            // Kept on this kiosk, and not sent again.
+            std::fs::write(folder.join(VISIT_SENT), b"")
+                .map_err(|error| KioskError::Disk(format!("{}: {error}", folder.display())))?;
+        } else {
             let _ = std::fs::remove_file(folder.join(VISIT_DONE));
             let _ = std::fs::remove_dir(&folder);
         }

@@ -103,19 +103,6 @@ fn qr_codes_on(pdf: &Path) -> anyhow::Result<Vec<String>> {
     zbar(&prefix.with_extension("png"))
 }
 
-/// The one PDF in `folder`.
-fn only_pdf(folder: &Path) -> anyhow::Result<std::path::PathBuf> {
-    let pdfs: Vec<_> = std::fs::read_dir(folder)
-        .with_context(|| format!("no folder {}", folder.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    match pdfs.as_slice() {
-        [one] => Ok(one.clone()),
-        other => bail!("expected one PDF in {}, found {other:?}", folder.display()),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out_with_the_badge() {
     let settings = Settings {
@@ -363,10 +350,28 @@ async fn walk_in_needing_approval_waits_until_approved_in_the_cloud_then_checks_
         kiosk.click("#photo-take").await?;
         kiosk.click("#photo-use").await?;
         kiosk.expect_text("#done-host", "Miriam Okafor").await?;
-        // No printer here: the badge waits for reception, and the visitor is told.
+        // No printer here: the visitor is told, and the badge goes to reception's Lobby page.
         kiosk.element("#badge-not-printed").await?;
-        let badge = only_pdf(&kiosk.data.path().join("unprinted-badges"))?;
+        let walter = in_the_cloud(&kiosk.cloud, "Walter Walk-In").await?;
+        let id = walter["id"].as_str().context("an id")?;
+        let badge = kiosk.data.path().join("unprinted-badge.pdf");
+        std::fs::write(&badge, document(&kiosk.cloud, id, "unprinted_badge").await?)?;
         assert!(pdf_text(&badge)?.contains("Walter Walk-In"));
+        let (http, token) = kiosk.cloud.manager().await?;
+        let lobby: Value = http
+            .get(format!("{}/api/v1/lobby", kiosk.cloud.url))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let waiting = &lobby["attention"][0];
+        assert_eq!(
+            waiting["invitation"]["visitor_name"], "Walter Walk-In",
+            "{lobby}"
+        );
+        assert_eq!(waiting["unprinted_badge"], true, "{lobby}");
         Ok(())
     })
     .await;

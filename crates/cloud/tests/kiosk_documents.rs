@@ -83,3 +83,24 @@ on_both_databases! {
         assert_eq!(app.rows_in("visit_documents").await, 0);
     }
 }
+
+on_both_databases! {
+    async fn a_badge_the_kiosk_could_not_print_waits_in_receptions_lobby(backend: Backend) {
+        let Some(app) = TestApp::spawn(backend).await else { return };
+        let site = Site::create(&app).await;
+        let device = app.enrolled_kiosk(&site).await;
+        let guest = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        let id = guest["id"].as_str().unwrap();
+        assert_eq!(put(&app, &device, &format!("/api/v1/kiosk/documents/{id}/unprinted_badge"), PDF).await, 204);
+        // Sent again after a lost answer: still one thing for reception to do.
+        assert_eq!(put(&app, &device, &format!("/api/v1/kiosk/documents/{id}/unprinted_badge"), PDF).await, 204);
+        let (status, lobby) = app.call(reqwest::Method::GET, "/api/v1/lobby", Some(&site.reception.token), None).await;
+        assert_eq!(status, 200);
+        let attention = lobby["attention"].as_array().unwrap();
+        assert_eq!(attention.len(), 1, "{lobby}");
+        assert_eq!(attention[0]["unprinted_badge"], true);
+        assert_eq!(attention[0]["reason"], "the kiosk could not print the badge: print it from here");
+        let (status, kind, body) = read(&app, &site.reception.token, &format!("/api/v1/invitations/{id}/documents/unprinted_badge")).await;
+        assert_eq!((status, kind.as_deref(), body.as_slice()), (StatusCode::OK, Some("application/pdf"), PDF));
+    }
+}

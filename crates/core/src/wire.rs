@@ -121,21 +121,24 @@ pub enum VisitDocument {
     SignedNda,
     /// The photo on the badge, a JPEG.
     Photo,
+    /// A badge the kiosk could not print, a PDF: reception prints it.
+    UnprintedBadge,
 }
 
 impl VisitDocument {
-    pub const ALL: [Self; 2] = [Self::SignedNda, Self::Photo];
+    pub const ALL: [Self; 3] = [Self::SignedNda, Self::Photo, Self::UnprintedBadge];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SignedNda => "signed_nda",
             Self::Photo => "photo",
+            Self::UnprintedBadge => "unprinted_badge",
         }
     }
 
     pub fn content_type(self) -> &'static str {
         match self {
-            Self::SignedNda => "application/pdf",
+            Self::SignedNda | Self::UnprintedBadge => "application/pdf",
             Self::Photo => "image/jpeg",
         }
     }
@@ -143,7 +146,7 @@ impl VisitDocument {
     /// Whether `content` starts the way this kind of file does.
     pub fn looks_like(self, content: &[u8]) -> bool {
         match self {
-            Self::SignedNda => content.starts_with(b"%PDF-"),
+            Self::SignedNda | Self::UnprintedBadge => content.starts_with(b"%PDF-"),
             Self::Photo => content.starts_with(&[0xFF, 0xD8, 0xFF]),
         }
     }

@@ -76,6 +76,8 @@ export interface Attention {
   reason: string;
   at: string;
   kiosk: string;
+  /** A badge the kiosk could not print waits here for reception. */
+  unprinted_badge: boolean;
 }
 
 export interface Lobby {
@@ -151,6 +153,16 @@ export const api = {
   history: (id: string) => request<HistoryEntry[]>('GET', `/invitations/${encodeURIComponent(id)}/history`),
   invite: (body: unknown) => request<Invitation>('POST', '/invitations', body),
   lobby: () => request<Lobby>('GET', '/lobby'),
+  /** A visit's document as a file, for the browser to open or save. */
+  document: async (invitation: string, kind: 'signed_nda' | 'photo' | 'unprinted_badge') => {
+    const bearer = token.get();
+    const response = await fetch(
+      `/api/v1/invitations/${encodeURIComponent(invitation)}/documents/${kind}`,
+      { headers: bearer ? { Authorization: `Bearer ${bearer}` } : {} },
+    );
+    if (!response.ok) throw await toFailure(response);
+    return response.blob();
+  },
   kioskCode: (name: string) => request<KioskCode>('POST', '/kiosk-codes', { name }),
   handled: (event: string) =>
     request<undefined>('POST', `/lobby/attention/${encodeURIComponent(event)}/handled`),

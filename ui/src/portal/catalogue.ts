@@ -68,6 +68,7 @@ export const en = {
   'kiosks.code': 'Enrollment code',
   'kiosks.until': 'Valid until',
   'kiosks.how': 'Enter it on the new kiosk\'s set-up screen (or start the kiosk with it as GATEHOUSE_KIOSK_CODE).',
+  'lobby.print_badge': 'Print badge',
 } as const;
 
 export type PortalKey = keyof typeof en;
@@ -140,4 +141,5 @@ export const de: Record<PortalKey, string> = {
   'kiosks.code': 'Anmeldecode',
   'kiosks.until': 'Gültig bis',
   'kiosks.how': 'Geben Sie ihn auf dem Einrichtungsbildschirm des neuen Kiosks ein (oder starten Sie den Kiosk damit als GATEHOUSE_KIOSK_CODE).',
+  'lobby.print_badge': 'Ausweis drucken',
 };

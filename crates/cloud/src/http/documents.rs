@@ -12,8 +12,12 @@ use gatehouse_core::{InvitationId, wire::VisitDocument};
 use super::{ApiError, AppState, Session, error::ApiPath, kiosks::Device};
 use crate::invitations;
 
-/// Send a visit's document from the kiosk: a PDF for `signed_nda`, a JPEG for `photo`. Sent
-/// again, it replaces the earlier copy.
+/// What reception reads about a badge the kiosk could not print.
+pub const BADGE_NOT_PRINTED: &str = "the kiosk could not print the badge: print it from here";
+
+/// Send a visit's document from the kiosk: a PDF for `signed_nda` and `unprinted_badge` (which
+/// also puts the visitor on reception's Lobby page), a JPEG for `photo`. Sent again, it replaces
+/// the earlier copy.
 #[utoipa::path(put, path = "/api/v1/kiosk/documents/{invitation}/{kind}", tag = "kiosks",
     params(("invitation" = InvitationId, Path), ("kind" = VisitDocument, Path)),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
@@ -41,16 +45,17 @@ pub async fn send(
             kind.content_type()
         )));
     }
+    let now = state.clock.now();
     state
         .database
-        .store_visit_document(
-            invitation,
-            kind,
-            &content,
-            device.kiosk.id,
-            state.clock.now(),
-        )
+        .store_visit_document(invitation, kind, &content, device.kiosk.id, now)
         .await?;
+    if kind == VisitDocument::UnprintedBadge {
+        state
+            .database
+            .ask_reception(device.kiosk.id, invitation, BADGE_NOT_PRINTED, now)
+            .await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,7 +4,8 @@
 use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Utc};
 use gatehouse_core::{
-    Action, ApprovalStatus, Denied, Permission, authorize, wire::KioskReceptionRequest,
+    Action, ApprovalStatus, Denied, Permission, authorize,
+    wire::{KioskReceptionRequest, VisitDocument},
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -34,6 +35,9 @@ pub struct Attention {
     pub at: DateTime<Utc>,
     /// The kiosk that reported it.
     pub kiosk: String,
+    /// A badge the kiosk could not print waits at
+    /// `/invitations/{id}/documents/unprinted_badge`.
+    pub unprinted_badge: bool,
 }
 
 /// The lobby of the signed-in person's facility, limited to the visitors they may admit.
@@ -61,7 +65,13 @@ pub async fn lobby(
             continue;
         };
         if admits(&invitation) {
+            let unprinted_badge = state
+                .database
+                .visit_document(invitation.id, VisitDocument::UnprintedBadge)
+                .await?
+                .is_some();
             attention.push(Attention {
+                unprinted_badge,
                 event: flag.event,
                 invitation,
                 reason: flag.reason,
