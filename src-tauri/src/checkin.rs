@@ -102,7 +102,7 @@ impl Kiosk {
             portrait
                 .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
                 .map_err(|error| KioskError::Device(error.to_string()))?;
-            write_atomically(&folder.join("photo.jpg"), &jpeg)?;
+            write_atomically(&folder.join(sync::PHOTO), &jpeg)?;
             Ok(format!("data:image/jpeg;base64,{}", STANDARD.encode(&jpeg)))
         })
         .await
@@ -119,7 +119,7 @@ impl Kiosk {
             return Ok(CheckInOutcome::Refused { state: view.state });
         }
         let folder = self.visit_folder(invitation.id);
-        let photo = folder.join("photo.jpg");
+        let photo = folder.join(sync::PHOTO);
         if view.photo && !photo.is_file() {
             return Err(KioskError::Invalid(
                 "the visitor's photo has not been taken".into(),
@@ -133,7 +133,7 @@ impl Kiosk {
             let pdf = self
                 .signed_nda(&invitation, signature, request.language)
                 .await?;
-            write_atomically(&folder.join("nda.pdf"), &pdf)?;
+            write_atomically(&folder.join(sync::SIGNED_NDA), &pdf)?;
         }
         match self.store.check_in(invitation.id, now).await? {
             Ok(_) => {}
@@ -169,7 +169,7 @@ impl Kiosk {
             ));
         }
         let folder = self.visit_folder(id);
-        let photo = folder.join("photo.jpg");
+        let photo = folder.join(sync::PHOTO);
         let badge = self
             .print_badge(&invitation, photo.is_file().then_some(photo), language)
             .await;

@@ -151,10 +151,10 @@ impl Kiosk {
                         }
                     }
                     Err(error) => {
-                        // Said once when it starts, not every second for as long as it lasts.
+                        // Said once when it starts, not at every try for as long as it lasts.
                         let problem = error.to_string();
                         if status.problem.as_ref() != Some(&problem) {
-                            tracing::warn!(%problem, "sync failed; trying again every second");
+                            tracing::warn!(%problem, "sync failed; trying again every few seconds");
                         }
                         status.problem = Some(problem);
                     }

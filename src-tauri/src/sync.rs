@@ -1,6 +1,7 @@
 //! Keeping the kiosk and the cloud in step: enroll once, pull the facility's invitations from
-//! the change feed into the local store, push what happened here from the outbox. Offline, the
-//! kiosk goes on from its store and its outbox waits, retrying with exponential backoff and
+//! the change feed into the local store, push what happened here from the outbox, then send each
+//! finished visit's documents (signed NDA, photo, unprinted badge) and delete them here. Offline,
+//! the kiosk goes on from its store and its outbox waits, retrying with exponential backoff and
 //! jitter; every report is sent under its own id, so one that is sent twice counts once.
 
 use std::{path::Path, time::Duration};
@@ -97,12 +98,15 @@ pub async fn push(
     }
 }
 
-/// A badge the kiosk could not print, in its visit's folder.
+/// The files a visit leaves in its folder: the signed NDA, the photo, a badge the kiosk could
+/// not print.
+pub const SIGNED_NDA: &str = "nda.pdf";
+pub const PHOTO: &str = "photo.jpg";
 pub const UNPRINTED_BADGE: &str = "badge.pdf";
-/// The files a visit leaves in its folder, and what the cloud calls them.
+/// Each of them, and what the cloud calls it.
 pub const VISIT_FILES: [(&str, VisitDocument); 3] = [
-    ("nda.pdf", VisitDocument::SignedNda),
-    ("photo.jpg", VisitDocument::Photo),
+    (SIGNED_NDA, VisitDocument::SignedNda),
+    (PHOTO, VisitDocument::Photo),
     (UNPRINTED_BADGE, VisitDocument::UnprintedBadge),
 ];
 /// Written into a visit's folder once the check-in is recorded and the badge printed: its
