@@ -62,6 +62,28 @@ fn workspace_binary(name: &str) -> anyhow::Result<PathBuf> {
     Ok(binary)
 }
 
+/// Sends SIGKILL to every process running `binary`; returns how many.
+fn kill_processes_of(binary: &Path) -> anyhow::Result<usize> {
+    let mut killed = 0;
+    for entry in std::fs::read_dir("/proc")?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == binary) {
+            nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            )?;
+            killed += 1;
+        }
+    }
+    Ok(killed)
+}
+
 fn path_text(path: &Path) -> anyhow::Result<String> {
     path.to_str()
         .map(str::to_owned)
@@ -269,9 +291,12 @@ impl Cloud {
 pub struct Kiosk {
     pub client: Client,
     // Dropped in this order: the driver (and with it the app) first, then the cloud, then X.
-    _driver: Reaped,
+    driver: Reaped,
+    /// The app and its settings, to start it again after a crash.
+    app: PathBuf,
+    env: Vec<(&'static str, String)>,
     pub cloud: Cloud,
-    _display: Display,
+    display: Display,
     /// The kiosk's own folder: its store, signed NDAs, photos, unprinted badges.
     pub data: tempfile::TempDir,
     /// The folder the kiosk's file camera looks at.
@@ -335,9 +360,11 @@ impl Kiosk {
                 Ok((client, driver)) => {
                     return Ok(Self {
                         client,
-                        _driver: driver,
+                        driver,
+                        app,
+                        env,
                         cloud,
-                        _display: display,
+                        display,
                         data,
                         camera,
                         _cups: cups,
@@ -347,6 +374,18 @@ impl Kiosk {
             }
         }
         Err(last_error.expect("two attempts were made"))
+    }
+
+    /// Kills the kiosk app with SIGKILL, as a power cut or a crash would, and starts it again
+    /// on the same data folder, camera and cloud, under a new WebDriver session.
+    pub async fn crash_and_restart(&mut self) -> anyhow::Result<()> {
+        let killed = kill_processes_of(&self.app)?;
+        anyhow::ensure!(killed > 0, "no running {} to kill", self.app.display());
+        let _ = self.client.clone().close().await;
+        let (client, driver) = Self::drive(&self.app, &self.display, &self.env).await?;
+        self.client = client;
+        self.driver = driver;
+        Ok(())
     }
 
     /// Holds the image at `png` up to the kiosk's camera, until [`Kiosk::lower`].
@@ -365,7 +404,7 @@ impl Kiosk {
     async fn drive(
         app: &Path,
         display: &Display,
-        env: &[(&str, String)],
+        env: &[(&'static str, String)],
     ) -> anyhow::Result<(Client, Reaped)> {
         let (port, native_port) = (free_port(), free_port());
         let mut command = Command::new("tauri-driver");

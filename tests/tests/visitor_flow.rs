@@ -441,3 +441,79 @@ async fn check_ins_go_on_in_german_while_the_cloud_is_away_and_arrive_exactly_on
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kiosk_killed_in_the_middle_of_a_check_in_loses_nothing_and_doubles_nothing() {
+    Kiosk::run(async |kiosk| {
+        synced(kiosk).await?;
+        let jonas = kiosk.cloud.invitation_code("Jonas Weber");
+        kiosk.click("#action-scan").await?;
+        kiosk.hold_up(&jonas)?;
+        kiosk.expect_text("#visitor-name", "Jonas Weber").await?;
+        kiosk.lower()?;
+        kiosk.click("#confirm-yes").await?;
+        sign_nda(kiosk, "Jonas Weber").await?;
+        // Agreeing starts the check-in; the kiosk dies while it runs.
+        kiosk.click("#nda-agree").await?;
+        kiosk.crash_and_restart().await?;
+        synced(kiosk).await?;
+
+        // He scans again: checked in already (and offered check-out), or not yet (and checks
+        // in now) — never twice.
+        kiosk.click("#action-scan").await?;
+        kiosk.hold_up(&jonas)?;
+        let mut already = None;
+        for _ in 0..100 {
+            if kiosk
+                .client
+                .find(fantoccini::Locator::Css("#check-out"))
+                .await
+                .is_ok()
+            {
+                already = Some(true);
+                break;
+            }
+            if kiosk
+                .client
+                .find(fantoccini::Locator::Css("#confirm-yes"))
+                .await
+                .is_ok()
+            {
+                already = Some(false);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        kiosk.lower()?;
+        if !already.context("neither checked in nor ready after the restart")? {
+            kiosk.click("#confirm-yes").await?;
+            sign_nda(kiosk, "Jonas Weber").await?;
+            kiosk.click("#nda-agree").await?;
+            kiosk.expect_text("#done-host", "Ada Lindqvist").await?;
+        }
+        synced(kiosk).await?;
+        let id = in_the_cloud(&kiosk.cloud, "Jonas Weber").await?["id"]
+            .as_str()
+            .context("an id")?
+            .to_owned();
+        let (http, token) = kiosk.cloud.manager().await?;
+        let history: Vec<Value> = http
+            .get(format!(
+                "{}/api/v1/invitations/{id}/history",
+                kiosk.cloud.url
+            ))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let check_ins = history
+            .iter()
+            .filter(|e| e["action"] == "checked_in")
+            .count();
+        assert_eq!(check_ins, 1, "{history:?}");
+        Ok(())
+    })
+    .await;
+}
