@@ -11,7 +11,7 @@ import { join } from 'node:path';
 const kioskPage = readFileSync(join(import.meta.dirname, '..', 'dist', 'index.html'), 'utf8');
 
 /** Installed before the page loads: answers `invoke` like the kiosk's Rust side. */
-function fakeKiosk() {
+function fakeKiosk(setupNeeded: boolean) {
   const sofia = {
     invitation: 'inv-sofia',
     name: 'Sofia Rossi',
@@ -34,7 +34,7 @@ function fakeKiosk() {
       version: '0.1.0',
       cloud: { state: 'online', version: '0.1.0' },
       sync: { enrolled: true, last_synced_at: null, waiting: 0, problem: null },
-      setup_needed: false,
+      setup_needed: setupNeeded,
       idle_seconds: 45,
     }),
     identify: ({ code }) =>
@@ -86,13 +86,13 @@ function fakeKiosk() {
   };
 }
 
-async function openKiosk(page: Page) {
+async function openKiosk(page: Page, setupNeeded = false) {
   await page.route('**/kiosk-under-test', (route) =>
     route.fulfill({ contentType: 'text/html', body: kioskPage }),
   );
-  await page.addInitScript(fakeKiosk);
+  await page.addInitScript(fakeKiosk, setupNeeded);
   await page.goto('/kiosk-under-test');
-  await expect(page.locator('#welcome-title')).toBeVisible();
+  await expect(page.locator(setupNeeded ? '#setup-title' : '#welcome-title')).toBeVisible();
 }
 
 /** No axe violations, and every button, link and field at least 44 × 44 px. */
@@ -200,4 +200,11 @@ test('a visitor checks in with the keyboard alone', async ({ page }) => {
   await tabTo(page, '#photo-take');
   await tabTo(page, '#photo-use');
   await expect(page.locator('#done-host')).toHaveText('Tomás Ortega');
+});
+
+test('the staff set-up screen passes axe and has large touch targets', async ({ page }) => {
+  await openKiosk(page, true);
+  await checkScreen(page, 'setup');
+  await page.fill('#enrollment-code', 'GK-AAAA-BBBB-CCCC');
+  await checkScreen(page, 'setup with a code');
 });
