@@ -76,7 +76,8 @@ impl Kiosk {
             .join(invitation.to_string())
     }
 
-    async fn known(&self, id: InvitationId) -> Result<KioskInvitation, KioskError> {
+    /// The invitation `id` from the store; a clear error if this kiosk has never heard of it.
+    pub(crate) async fn known(&self, id: InvitationId) -> Result<KioskInvitation, KioskError> {
         self.store
             .invitation(id)
             .await?

@@ -26,6 +26,33 @@ async fn in_the_cloud(cloud: &Cloud, name: &str) -> anyhow::Result<Value> {
         .with_context(|| format!("the cloud lists no {name}"))
 }
 
+/// `GET /api/v1<path>` as the demo's facility manager.
+async fn as_manager(cloud: &Cloud, path: &str) -> anyhow::Result<Value> {
+    let (http, token) = cloud.manager().await?;
+    Ok(http
+        .get(format!("{}/api/v1{path}", cloud.url))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?)
+}
+
+/// How often the cloud's history of the demo visitor `name` says they were checked in.
+async fn check_ins_of(cloud: &Cloud, name: &str) -> anyhow::Result<usize> {
+    let id = in_the_cloud(cloud, name).await?["id"]
+        .as_str()
+        .context("an id")?
+        .to_owned();
+    let history = as_manager(cloud, &format!("/invitations/{id}/history")).await?;
+    let entries = history.as_array().context("a history")?;
+    Ok(entries
+        .iter()
+        .filter(|entry| entry["action"] == "checked_in")
+        .count())
+}
+
 /// Waits until the kiosk has enrolled and synced (its staff status says nothing waits).
 async fn synced(kiosk: &Kiosk) -> anyhow::Result<()> {
     kiosk
@@ -225,15 +252,7 @@ async fn pending_and_rejected_invitations_are_told_kindly_in_english_and_german(
         // Reception is told he is here, and sees him on the Lobby page.
         kiosk.expect_text("[role=status]", "Reception knows you are here.").await?;
         kiosk.screenshot("pending").await?;
-        let (http, token) = kiosk.cloud.manager().await?;
-        let lobby: Value = http
-            .get(format!("{}/api/v1/lobby", kiosk.cloud.url))
-            .bearer_auth(token)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
+        let lobby = as_manager(&kiosk.cloud, "/lobby").await?;
         assert_eq!(lobby["attention"][0]["invitation"]["visitor_name"], "Dmitri Volkov", "{lobby}");
         kiosk.click("#back").await?;
 
@@ -357,15 +376,7 @@ async fn walk_in_needing_approval_waits_until_approved_in_the_cloud_then_checks_
         let badge = kiosk.data.path().join("unprinted-badge.pdf");
         std::fs::write(&badge, document(&kiosk.cloud, id, "unprinted_badge").await?)?;
         assert!(pdf_text(&badge)?.contains("Walter Walk-In"));
-        let (http, token) = kiosk.cloud.manager().await?;
-        let lobby: Value = http
-            .get(format!("{}/api/v1/lobby", kiosk.cloud.url))
-            .bearer_auth(token)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
+        let lobby = as_manager(&kiosk.cloud, "/lobby").await?;
         let waiting = &lobby["attention"][0];
         assert_eq!(
             waiting["invitation"]["visitor_name"], "Walter Walk-In",
@@ -419,24 +430,7 @@ async fn check_ins_go_on_in_german_while_the_cloud_is_away_and_arrive_exactly_on
             .await?;
         let jonas = in_the_cloud(&kiosk.cloud, "Jonas Weber").await?;
         assert_eq!(jonas["visit_status"], "checked_in");
-        let (http, token) = kiosk.cloud.manager().await?;
-        let history: Vec<Value> = http
-            .get(format!(
-                "{}/api/v1/invitations/{}/history",
-                kiosk.cloud.url,
-                jonas["id"].as_str().context("an id")?
-            ))
-            .bearer_auth(token)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let check_ins = history
-            .iter()
-            .filter(|entry| entry["action"] == "checked_in")
-            .count();
-        assert_eq!(check_ins, 1, "{history:?}");
+        assert_eq!(check_ins_of(&kiosk.cloud, "Jonas Weber").await?, 1);
         Ok(())
     })
     .await;
@@ -492,27 +486,7 @@ async fn kiosk_killed_in_the_middle_of_a_check_in_loses_nothing_and_doubles_noth
             kiosk.expect_text("#done-host", "Ada Lindqvist").await?;
         }
         synced(kiosk).await?;
-        let id = in_the_cloud(&kiosk.cloud, "Jonas Weber").await?["id"]
-            .as_str()
-            .context("an id")?
-            .to_owned();
-        let (http, token) = kiosk.cloud.manager().await?;
-        let history: Vec<Value> = http
-            .get(format!(
-                "{}/api/v1/invitations/{id}/history",
-                kiosk.cloud.url
-            ))
-            .bearer_auth(token)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let check_ins = history
-            .iter()
-            .filter(|e| e["action"] == "checked_in")
-            .count();
-        assert_eq!(check_ins, 1, "{history:?}");
+        assert_eq!(check_ins_of(&kiosk.cloud, "Jonas Weber").await?, 1);
         Ok(())
     })
     .await;

@@ -126,9 +126,7 @@ pub async fn visitor(
     kiosk: State<'_, Kiosk>,
     invitation: InvitationId,
 ) -> Result<VisitorView, CommandError> {
-    let found = kiosk.store.invitation(invitation).await?.ok_or_else(|| {
-        KioskError::Invalid(format!("this kiosk knows no invitation {invitation}"))
-    })?;
+    let found = kiosk.known(invitation).await?;
     Ok(VisitorView::of(
         &found,
         Utc::now(),
@@ -193,9 +191,7 @@ pub async fn check_out(
     kiosk: State<'_, Kiosk>,
     invitation: InvitationId,
 ) -> Result<CheckOutOutcome, CommandError> {
-    let found = kiosk.store.invitation(invitation).await?.ok_or_else(|| {
-        KioskError::Invalid(format!("this kiosk knows no invitation {invitation}"))
-    })?;
+    let found = kiosk.known(invitation).await?;
     match kiosk.store.check_out(invitation, Utc::now()).await? {
         Ok(_) => {
             kiosk.sync_soon();
