@@ -68,6 +68,8 @@ test('without can_exceed_end_of_day the visit ends by the end of the day; with i
   await expect(page.locator('#until')).toHaveAttribute('max', '19:00');
   await expect(page.locator('#host')).toHaveCount(0);
   await page.click('#sign-out');
+  // Signing out finishes before the next person signs in (else the old session is reloaded).
+  await expect(page.locator('#email')).toBeVisible();
   await signIn(page, ada);
   await page.click('#nav-invite');
   await expect(page.locator('#until')).not.toHaveAttribute('max', /.*/);
@@ -90,6 +92,8 @@ test('an admin rejects with a reason from the list of visitor invitations', asyn
   await signIn(page, ada);
   await invite(page, 'Rudi Rejected', 'contractor');
   await page.click('#sign-out');
+  // Signing out finishes before the next person signs in (else the old session is reloaded).
+  await expect(page.locator('#email')).toBeVisible();
   await signIn(page, fiona);
   await page.click('#nav-review');
   const row = page.locator('tr', { hasText: 'Rudi Rejected' });
