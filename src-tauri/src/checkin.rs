@@ -178,8 +178,8 @@ impl Kiosk {
             // Its documents went to the cloud long ago: the unprinted badge goes now.
             let _ = std::fs::remove_file(folder.join(sync::VISIT_SENT));
             write_atomically(&folder.join(sync::VISIT_DONE), b"")?;
-            self.sync_soon();
         }
+        self.sync_soon();
         badge
     }
 
@@ -248,7 +248,7 @@ impl Kiosk {
         // cloud, where reception prints it from the Lobby page.
         let unprinted = self.visit_folder(invitation.id).join(sync::UNPRINTED_BADGE);
         let title = format!("badge-{}", invitation.id);
-        tokio::task::spawn_blocking(move || {
+        let outcome = tokio::task::spawn_blocking(move || -> Result<BadgeOutcome, KioskError> {
             let pdf = badge::render(&badge, layout)
                 .map_err(|error| KioskError::Device(error.to_string()))?;
             let Some(printer) = printer else {
@@ -273,7 +273,16 @@ impl Kiosk {
             }
         })
         .await
-        .map_err(|error| KioskError::Device(error.to_string()))?
+        .map_err(|error| KioskError::Device(error.to_string()))??;
+        if outcome == BadgeOutcome::Printed {
+            // Reported, and a badge kept for reception after an earlier failure is not sent.
+            let unprinted = self.visit_folder(invitation.id).join(sync::UNPRINTED_BADGE);
+            let _ = std::fs::remove_file(unprinted);
+            if let Err(refused) = self.store.badge_printed(invitation.id, Utc::now()).await? {
+                tracing::warn!(%refused, "a printed badge was not recorded");
+            }
+        }
+        Ok(outcome)
     }
 }
 

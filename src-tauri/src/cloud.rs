@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use gatehouse_core::{
-    CategoryKind, InvitationId,
+    InvitationId,
     wire::{
-        EnrolledKiosk, ErrorBody, Health, KioskChanges, KioskEnrollment, KioskEventBatch,
-        KioskEventResults, KioskHost, KioskInvitation, KioskReceptionRequest, KioskWalkIn,
+        EnrolledKiosk, ErrorBody, Health, KioskChanges, KioskDirectory, KioskEnrollment,
+        KioskEventBatch, KioskEventResults, KioskInvitation, KioskReceptionRequest, KioskWalkIn,
         VisitDocument,
     },
 };
@@ -69,23 +69,32 @@ impl CloudClient {
         answer(request.send().await).await
     }
 
-    /// People in the facility whose names start with `query`.
-    pub async fn hosts(&self, token: &str, query: &str) -> Result<Vec<KioskHost>, KioskError> {
-        let request = self
+    /// The facility's hosts and categories, unless they are still those of `held` (the `ETag` of
+    /// the copy this kiosk has): then `None`.
+    pub async fn directory(
+        &self,
+        token: &str,
+        held: Option<&str>,
+    ) -> Result<Option<(String, KioskDirectory)>, KioskError> {
+        let mut request = self
             .http
-            .get(self.url("api/v1/kiosk/hosts"))
-            .query(&[("q", query)])
+            .get(self.url("api/v1/kiosk/directory"))
             .bearer_auth(token);
-        answer(request.send().await).await
-    }
-
-    /// The categories a walk-in may choose.
-    pub async fn categories(&self, token: &str) -> Result<Vec<CategoryKind>, KioskError> {
-        let request = self
-            .http
-            .get(self.url("api/v1/kiosk/categories"))
-            .bearer_auth(token);
-        answer(request.send().await).await
+        if let Some(etag) = held {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        }
+        let response = request.send().await.map_err(KioskError::CloudUnreachable)?;
+        if response.status() == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
+        let etag = response
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let directory = answer(Ok(response)).await?;
+        Ok(Some((etag, directory)))
     }
 
     pub async fn walk_in(

@@ -8,6 +8,7 @@ pub mod cloud;
 mod commands;
 mod config;
 mod error;
+mod hosts;
 mod kiosk;
 mod navigation;
 mod scanning;

@@ -10,7 +10,8 @@ use gatehouse_core::{
     invitation::{AdmissionRefused, may_admit},
     visit::VisitEvent,
     wire::{
-        EnrolledKiosk, KioskChanges, KioskEventReport, KioskIdentity, KioskInvitation, NdaTemplate,
+        EnrolledKiosk, KioskChanges, KioskDirectory, KioskEventReport, KioskIdentity,
+        KioskInvitation, NdaTemplate,
     },
 };
 use sqlx::{
@@ -220,6 +221,33 @@ impl LocalStore {
             .collect()
     }
 
+    /// The hosts and categories as last pulled, with their `ETag`; `None` before the first pull.
+    pub async fn directory(&self) -> Result<Option<(String, KioskDirectory)>, KioskError> {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT etag, body FROM directory WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(etag, body)| Ok((etag, serde_json::from_str(&body)?)))
+            .transpose()
+    }
+
+    /// Keeps the directory the cloud sent in place of the old one.
+    pub async fn save_directory(
+        &self,
+        etag: &str,
+        directory: &KioskDirectory,
+    ) -> Result<(), KioskError> {
+        sqlx::query(
+            "INSERT INTO directory (id, etag, body) VALUES (1, $1, $2) \
+             ON CONFLICT (id) DO UPDATE SET etag = excluded.etag, body = excluded.body",
+        )
+        .bind(etag)
+        .bind(serde_json::to_string(directory)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// The NDA visitors sign here now, as last synced.
     pub async fn nda(&self) -> Result<Option<NdaTemplate>, KioskError> {
         let row: Option<(i64, String, String)> =
@@ -255,6 +283,15 @@ impl LocalStore {
         self.record(id, VisitEvent::CheckOut, now).await
     }
 
+    /// The visitor's badge came out of the printer: reported, so reception does not print one.
+    pub async fn badge_printed(
+        &self,
+        id: InvitationId,
+        now: DateTime<Utc>,
+    ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
+        self.record(id, VisitEvent::BadgePrinted, now).await
+    }
+
     async fn record(
         &self,
         id: InvitationId,
@@ -277,10 +314,13 @@ impl LocalStore {
                 Ok(()) => VisitStatus::CheckedIn,
                 Err(refused) => return Ok(Err(Refusal::NotAdmitted(refused))),
             },
-            VisitEvent::CheckOut if invitation.visit == VisitStatus::CheckedIn => {
-                VisitStatus::CheckedOut
+            VisitEvent::CheckOut | VisitEvent::BadgePrinted
+                if invitation.visit != VisitStatus::CheckedIn =>
+            {
+                return Ok(Err(Refusal::NotCheckedIn));
             }
-            VisitEvent::CheckOut => return Ok(Err(Refusal::NotCheckedIn)),
+            VisitEvent::CheckOut => VisitStatus::CheckedOut,
+            VisitEvent::BadgePrinted => VisitStatus::CheckedIn,
         };
         invitation.visit = next;
         let report = KioskEventReport {

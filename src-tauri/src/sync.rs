@@ -1,5 +1,6 @@
 //! Keeping the kiosk and the cloud in step: enroll once, pull the facility's invitations from
-//! the change feed into the local store, push what happened here from the outbox, then send each
+//! the change feed (and its directory of hosts and categories, when it changed) into the local
+//! store, push what happened here from the outbox, then send each
 //! finished visit's documents (signed NDA, photo, unprinted badge) and delete them here. Offline,
 //! the kiosk goes on from its store and its outbox waits, retrying with exponential backoff and
 //! jitter; every report is sent under its own id, so one that is sent twice counts once.
@@ -45,7 +46,8 @@ pub async fn enroll(
     Ok(enrolled.identity)
 }
 
-/// Pulls every change since the last pull into the store; returns how many invitations came.
+/// Pulls every change since the last pull into the store, and the directory of hosts and
+/// categories if it changed; returns how many invitations came.
 pub async fn pull(cloud: &CloudClient, store: &LocalStore) -> Result<usize, KioskError> {
     let token = store.device_token().await?;
     let mut received = 0;
@@ -55,9 +57,14 @@ pub async fn pull(cloud: &CloudClient, store: &LocalStore) -> Result<usize, Kios
         received += page.invitations.len();
         store.apply(&page).await?;
         if !page.more {
-            return Ok(received);
+            break;
         }
     }
+    let held = store.directory().await?.map(|(etag, _)| etag);
+    if let Some((etag, directory)) = cloud.directory(&token, held.as_deref()).await? {
+        store.save_directory(&etag, &directory).await?;
+    }
+    Ok(received)
 }
 
 /// Sends what is due from the outbox, a batch at a time; returns how many the cloud took. If the

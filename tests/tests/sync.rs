@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
 use gatehouse_core::{
-    ApprovalStatus, InvitationId, VisitStatus,
+    ApprovalStatus, CategoryKind, InvitationId, VisitStatus,
     invitation::AdmissionRefused,
     wire::{EventOutcome, KioskEventBatch, KioskInvitation},
 };
@@ -157,6 +157,69 @@ async fn check_ins_made_while_the_cloud_is_down_arrive_exactly_once_when_it_retu
     assert_eq!(
         store.invitation(hannah.id).await?.unwrap().approval,
         ApprovalStatus::Rejected
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_directory_of_hosts_and_a_printed_badge_travel_with_the_sync() -> anyhow::Result<()> {
+    let cloud = Cloud::start_with_demo().await?;
+    let dir = tempfile::tempdir()?;
+    let store = LocalStore::open(&dir.path().join("kiosk.db")).await?;
+    let client = CloudClient::new(cloud.url.parse()?);
+    sync::enroll(&client, &store, &cloud.kiosk_code()?).await?;
+    assert_eq!(store.directory().await?, None);
+
+    // The first pull brings who a walk-in may ask for, so the kiosk searches its own copy.
+    sync::pull(&client, &store).await?;
+    let (etag, directory) = store
+        .directory()
+        .await?
+        .expect("pulled with the invitations");
+    let tomas = directory
+        .hosts
+        .iter()
+        .find(|host| host.name == "Tomás Ortega")
+        .expect("the demo's host is listed");
+    assert!(!tomas.organisation.is_empty());
+    assert!(directory.categories.contains(&CategoryKind::Guest));
+    sync::pull(&client, &store).await?;
+    assert_eq!(store.directory().await?.map(|(held, _)| held), Some(etag));
+
+    // A badge is printed for a visitor inside, and the cloud's history records it.
+    let token = store.enrollment().await?.unwrap().token;
+    let everything = client.changes(&token, None).await?.invitations;
+    let jonas = local(&store, "Jonas Weber", &everything).await;
+    let now = Utc::now();
+    assert_eq!(
+        store.badge_printed(jonas.id, now).await?.unwrap_err(),
+        Refusal::NotCheckedIn
+    );
+    store.check_in(jonas.id, now).await?.unwrap();
+    store.badge_printed(jonas.id, now).await?.unwrap();
+    assert_eq!(sync::push(&client, &store, now).await?, 2);
+    let history = {
+        let (http, token) = cloud.manager().await?;
+        http.get(format!(
+            "{}/api/v1/invitations/{}/history",
+            cloud.url, jonas.id
+        ))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json::<Value>()
+        .await?
+    };
+    let actions: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|entry| entry["action"].as_str())
+        .collect();
+    assert!(
+        actions.ends_with(&["checked_in", "badge_printed"]),
+        "{actions:?}"
     );
     Ok(())
 }

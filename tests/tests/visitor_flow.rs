@@ -39,8 +39,8 @@ async fn as_manager(cloud: &Cloud, path: &str) -> anyhow::Result<Value> {
         .await?)
 }
 
-/// How often the cloud's history of the demo visitor `name` says they were checked in.
-async fn check_ins_of(cloud: &Cloud, name: &str) -> anyhow::Result<usize> {
+/// What the cloud's history of the demo visitor `name` records, oldest first.
+async fn history_of(cloud: &Cloud, name: &str) -> anyhow::Result<Vec<String>> {
     let id = in_the_cloud(cloud, name).await?["id"]
         .as_str()
         .context("an id")?
@@ -49,7 +49,16 @@ async fn check_ins_of(cloud: &Cloud, name: &str) -> anyhow::Result<usize> {
     let entries = history.as_array().context("a history")?;
     Ok(entries
         .iter()
-        .filter(|entry| entry["action"] == "checked_in")
+        .filter_map(|entry| entry["action"].as_str().map(str::to_owned))
+        .collect())
+}
+
+/// How often the cloud's history of the demo visitor `name` says they were checked in.
+async fn check_ins_of(cloud: &Cloud, name: &str) -> anyhow::Result<usize> {
+    let history = history_of(cloud, name).await?;
+    Ok(history
+        .iter()
+        .filter(|action| *action == "checked_in")
         .count())
 }
 
@@ -154,7 +163,9 @@ async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out
         kiosk.screenshot("confirm").await?;
         kiosk.click("#confirm-yes").await?;
 
-        // The NDA: the facility's text, her typed name and her signature.
+        // The NDA: the facility's text (its paragraphs appear once it is read from the store),
+        // her typed name and her signature.
+        kiosk.element("#nda-text p").await?;
         assert!(
             kiosk
                 .text("#nda-text")
@@ -224,6 +235,11 @@ async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         assert_eq!(status, "checked_in");
+        let history = history_of(&kiosk.cloud, "Sofia Rossi").await?;
+        assert!(
+            history.ends_with(&["checked_in".into(), "badge_printed".into()]),
+            "{history:?}"
+        );
 
         // Scanning her invitation again: she is here already, and may check out.
         kiosk.click("#done").await?;

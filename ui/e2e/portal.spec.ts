@@ -85,7 +85,9 @@ test("the email's Review invitation link opens the invitation, and an admin appr
   await page.getByRole('button', { name: 'Review: Dmitri Volkov' }).click();
   await page.getByRole('button', { name: 'Approve' }).click();
   await expect(page.locator('.detail p .badge')).toHaveText('Approved');
-  await expect(page.locator('.history')).toContainText('by Fiona Brandt');
+  await expect(page.locator('.history li').last()).toContainText('Approved');
+  await expect(page.locator('.history li').last()).toContainText('by Fiona Brandt');
+  await expect(page.locator('.history li').first()).toContainText('Invited');
 });
 
 test('an admin rejects with a reason from the list of visitor invitations', async ({ page }) => {

@@ -241,3 +241,42 @@ on_both_databases! {
         assert_eq!(lobby["attention"], json!([]));
     }
 }
+
+on_both_databases! {
+    async fn badge_printed_at_the_kiosk_joins_the_history_and_leaves_reception_nothing_to_print(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let guest = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        let id = guest["id"].as_str().unwrap();
+        // Not checked in: no badge to speak of.
+        let (_, early) = send(&app, &device, &[event(&guest["id"], "badge_printed")]).await;
+        assert_eq!(early["results"][0]["outcome"], "refused", "{early}");
+
+        // The printer failed at check-in: the badge waits for reception.
+        send(&app, &device, &[event(&guest["id"], "check_in")]).await;
+        let status = app
+            .http
+            .put(app.url(&format!("/api/v1/kiosk/documents/{id}/unprinted_badge")))
+            .bearer_auth(&device)
+            .body(b"%PDF-1.7\n% a badge\n%%EOF\n".to_vec())
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 204);
+        let (_, lobby) = app.call(Method::GET, "/api/v1/lobby", Some(&site.reception.token), None).await;
+        assert_eq!(lobby["attention"].as_array().unwrap().len(), 1, "{lobby}");
+
+        // She reprints it at the kiosk: reception has nothing left to print.
+        let (status, printed) = send(&app, &device, &[event(&guest["id"], "badge_printed")]).await;
+        assert_eq!(status, 200);
+        assert_eq!(printed["results"][0]["outcome"], "applied", "{printed}");
+        assert_eq!(visit_status(&app, &site, &guest["id"]).await, "checked_in", "a badge does not move the visit");
+        let (_, lobby) = app.call(Method::GET, "/api/v1/lobby", Some(&site.reception.token), None).await;
+        assert_eq!(lobby["attention"], json!([]), "{lobby}");
+        let (status, _) = app.call(Method::GET, &format!("/api/v1/invitations/{id}/documents/unprinted_badge"), Some(&site.reception.token), None).await;
+        assert_eq!(status, 404);
+        let (_, history) = app.call(Method::GET, &format!("/api/v1/invitations/{id}/history"), Some(&site.manager.token), None).await;
+        let actions: Vec<&str> = history.as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+        assert!(actions.ends_with(&["checked_in", "badge_printed"]), "{actions:?}");
+    }
+}

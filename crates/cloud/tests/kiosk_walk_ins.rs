@@ -1,5 +1,5 @@
 //! Visitors without an invitation, registering at the kiosk, through the HTTP API of a real
-//! cloud on SQLite and PostgreSQL: host search by name, the facility's categories, and a walk-in
+//! cloud on SQLite and PostgreSQL: the directory of hosts and categories kiosks keep, and a walk-in
 //! that becomes an invitation under the ordinary rules — approval, emails — or is refused with a
 //! reason and writes nothing.
 
@@ -26,33 +26,71 @@ fn walk_in(host: &impl serde::Serialize, category: &str) -> Value {
     })
 }
 
+/// `GET /api/v1/kiosk/directory` as `device`, sending `held` as `If-None-Match`.
+async fn directory(
+    app: &TestApp,
+    device: &str,
+    held: Option<&str>,
+) -> (u16, Option<String>, String) {
+    let mut request = app
+        .http
+        .get(app.url("/api/v1/kiosk/directory"))
+        .bearer_auth(device);
+    if let Some(etag) = held {
+        request = request.header("If-None-Match", etag);
+    }
+    let response = request.send().await.expect("the cloud answers");
+    let etag = response
+        .headers()
+        .get("etag")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (
+        response.status().as_u16(),
+        etag,
+        response.text().await.unwrap(),
+    )
+}
+
 on_both_databases! {
-    async fn host_search_finds_people_by_the_start_of_their_names_with_their_organisation(backend: Backend) {
-        let Some((app, _site, device)) = kiosk(backend).await else { return };
-        let (status, found) = app.call(Method::GET, "/api/v1/kiosk/hosts?q=han%20ho", Some(&device), None).await;
-        assert_eq!(status, 200, "{found}");
-        assert_eq!(found, json!([{"id": found[0]["id"], "name": "Hanna Host", "organisation": "Northwind Labs"}]));
-        // Too short to search, or the middle of a name: nothing.
-        let (_, short) = app.call(Method::GET, "/api/v1/kiosk/hosts?q=h", Some(&device), None).await;
-        assert_eq!(short, json!([]));
-        let (_, middle) = app.call(Method::GET, "/api/v1/kiosk/hosts?q=anna", Some(&device), None).await;
-        assert_eq!(middle, json!([]));
+    async fn kiosk_directory_lists_hosts_with_their_organisation_and_enabled_categories_and_is_pulled_again_only_when_changed(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let (status, etag, body) = directory(&app, &device, None).await;
+        assert_eq!(status, 200, "{body}");
+        let listed: Value = serde_json::from_str(&body).unwrap();
+        let hosts = listed["hosts"].as_array().unwrap();
+        assert!(hosts.contains(&json!({"id": site.north_host.id, "name": "Hanna Host", "organisation": "Northwind Labs"})), "{hosts:?}");
         // Facility staff without an organisation are not hosts.
-        let (_, staff) = app.call(Method::GET, "/api/v1/kiosk/hosts?q=rita", Some(&device), None).await;
-        assert_eq!(staff, json!([]));
+        assert!(hosts.iter().all(|host| host["name"] != "Rita Reception"), "{hosts:?}");
+        let categories = listed["categories"].as_array().unwrap();
+        assert!(categories.contains(&json!("contractor")));
+        assert!(!categories.contains(&json!("auditor")), "not enabled here");
+
+        // Unchanged: 304 and no body.
+        let etag = etag.expect("an ETag");
+        let (status, again, body) = directory(&app, &device, Some(&etag)).await;
+        assert_eq!((status, again.as_deref(), body.as_str()), (304, Some(etag.as_str()), ""));
+
+        // A new colleague joins: the kiosk's copy is out of date.
+        let (status, body) = app.call(Method::POST, "/api/v1/users", Some(&site.manager.token), Some(json!({
+            "display_name": "Petra New", "email": "petra@tower.example", "occupancy_id": site.north,
+        }))).await;
+        assert_eq!(status, 201, "{body}");
+        let (status, changed, body) = directory(&app, &device, Some(&etag)).await;
+        assert_eq!(status, 200);
+        assert_ne!(changed.as_deref(), Some(etag.as_str()));
+        assert!(body.contains("Petra New"));
+
         // Only a kiosk may ask.
-        let (status, _) = app.call(Method::GET, "/api/v1/kiosk/hosts?q=hanna", None, None).await;
+        let (status, _) = app.call(Method::GET, "/api/v1/kiosk/directory", None, None).await;
         assert_eq!(status, 401);
+        let (status, _) = app.call(Method::GET, "/api/v1/kiosk/directory", Some(&site.manager.token), None).await;
+        assert_eq!(status, 401, "a person's token is not a kiosk's");
     }
 }
 
 on_both_databases! {
     async fn walk_in_in_a_category_needing_approval_is_pending_and_security_is_asked(backend: Backend) {
         let Some((app, site, device)) = kiosk(backend).await else { return };
-        let (status, categories) = app.call(Method::GET, "/api/v1/kiosk/categories", Some(&device), None).await;
-        assert_eq!(status, 200);
-        assert!(categories.as_array().unwrap().contains(&json!("contractor")));
-
         let (status, created) = app
             .call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&device), Some(walk_in(&site.north_assistant.id, "contractor")))
             .await;

@@ -13,6 +13,19 @@ use crate::invitation::{AdmissionRefused, ApprovalStatus, VisitStatus, may_admit
 pub enum VisitEvent {
     CheckIn,
     CheckOut,
+    /// The visitor's badge came out of the kiosk's printer.
+    BadgePrinted,
+}
+
+impl VisitEvent {
+    /// Its name in the cloud's records and the invitation's history.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CheckIn => "check_in",
+            Self::CheckOut => "check_out",
+            Self::BadgePrinted => "badge_printed",
+        }
+    }
 }
 
 /// What a reported event does to the visit.
@@ -26,6 +39,8 @@ pub enum VisitOutcome {
     /// was rejected or cancelled while the kiosk was offline): the visit is recorded as it is —
     /// the muster list must count them — and reception is told. Never accepted silently.
     Flagged(VisitStatus, AdmissionRefused),
+    /// The visit stays as it is and the event joins the invitation's history (a badge printed).
+    Noted,
     /// The report cannot apply (checking out someone never checked in).
     Refused(&'static str),
 }
@@ -52,6 +67,10 @@ pub fn apply(approval: ApprovalStatus, visit: VisitStatus, event: VisitEvent) ->
                 VisitOutcome::Refused("the visitor was never checked in")
             }
         },
+        VisitEvent::BadgePrinted => match visit {
+            VisitStatus::CheckedIn => VisitOutcome::Noted,
+            _ => VisitOutcome::Refused("badges are printed for visitors checked in"),
+        },
     }
 }
 
@@ -71,6 +90,25 @@ mod tests {
             apply(Approved, CheckedIn, VisitEvent::CheckOut),
             VisitOutcome::Applied(CheckedOut)
         );
+    }
+
+    #[test]
+    fn a_printed_badge_is_noted_for_a_visitor_inside_and_refused_otherwise() {
+        assert_eq!(
+            apply(Approved, CheckedIn, VisitEvent::BadgePrinted),
+            VisitOutcome::Noted
+        );
+        assert_eq!(
+            apply(Rejected, CheckedIn, VisitEvent::BadgePrinted),
+            VisitOutcome::Noted,
+            "a flagged visitor inside still wears a badge"
+        );
+        for visit in [Expected, CheckedOut, Expired] {
+            assert!(matches!(
+                apply(Approved, visit, VisitEvent::BadgePrinted),
+                VisitOutcome::Refused(_)
+            ));
+        }
     }
 
     #[test]

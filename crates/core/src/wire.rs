@@ -170,6 +170,18 @@ pub struct KioskHost {
     pub organisation: String,
 }
 
+/// What a kiosk keeps so that a visitor without an invitation can register: the people they may
+/// ask for and the categories they may choose. Pulled whole, and only when it changed (its
+/// `ETag`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskDirectory {
+    /// Everyone a visitor may ask for, by name.
+    pub hosts: Vec<KioskHost>,
+    /// The categories the facility has enabled.
+    pub categories: Vec<crate::CategoryKind>,
+}
+
 /// What a visitor without an invitation tells the kiosk; the cloud makes it an invitation under
 /// the same rules as any other (the category may need approval).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
-//! A visitor without an invitation: find the host, choose why you came, say who you are. The
-//! cloud makes it an invitation under its rules, so this needs the cloud to be reachable.
+//! A visitor without an invitation: find the host and choose why you came (both from the
+//! directory the kiosk keeps), say who you are. The cloud makes it an invitation under its
+//! rules, so registering needs the cloud to be reachable.
 
 use chrono::Utc;
 use gatehouse_core::{
@@ -8,31 +9,27 @@ use gatehouse_core::{
 };
 use tauri::State;
 
-use crate::{CommandError, kiosk::Kiosk, visitors::VisitorView};
+use crate::{CommandError, hosts, kiosk::Kiosk, visitors::VisitorView};
 
+/// The hosts whose names start with what the visitor typed, from the directory this kiosk keeps.
 #[tauri::command]
 pub async fn find_hosts(
     kiosk: State<'_, Kiosk>,
     query: String,
 ) -> Result<Vec<KioskHost>, CommandError> {
-    let query = query.trim();
-    if query.chars().filter(|c| c.is_alphanumeric()).count() < 2 || query.len() > 100 {
-        return Ok(Vec::new());
-    }
-    Ok(kiosk
-        .cloud
-        .hosts(&kiosk.store.device_token().await?, query)
-        .await?)
+    let directory = kiosk.store.directory().await?;
+    Ok(directory.map_or_else(Vec::new, |(_, directory)| {
+        hosts::find(&directory.hosts, &query)
+    }))
 }
 
+/// The categories a walk-in may choose here, from the directory this kiosk keeps.
 #[tauri::command]
 pub async fn walk_in_categories(
     kiosk: State<'_, Kiosk>,
 ) -> Result<Vec<CategoryKind>, CommandError> {
-    Ok(kiosk
-        .cloud
-        .categories(&kiosk.store.device_token().await?)
-        .await?)
+    let directory = kiosk.store.directory().await?;
+    Ok(directory.map_or_else(Vec::new, |(_, directory)| directory.categories))
 }
 
 /// Registers the walk-in; the answer says whether they may go on or must wait for approval.

@@ -54,8 +54,19 @@ export interface Invitation {
   visit_status: string;
 }
 
+/** What happened to an invitation, as its history records it. */
+export type HistoryAction =
+  | 'create'
+  | 'approve'
+  | 'reject'
+  | 'return_to_pending'
+  | 'cancel'
+  | 'checked_in'
+  | 'checked_out'
+  | 'badge_printed';
+
 export interface HistoryEntry {
-  action: string;
+  action: HistoryAction;
   actor_name: string | null;
   from_status: ApprovalStatus | null;
   to_status: ApprovalStatus;

@@ -10,10 +10,7 @@ use axum::{
 use gatehouse_core::{InvitationId, wire::VisitDocument};
 
 use super::{ApiError, AppState, Session, error::ApiPath, kiosks::Device};
-use crate::invitations;
-
-/// What reception reads about a badge the kiosk could not print.
-pub const BADGE_NOT_PRINTED: &str = "the kiosk could not print the badge: print it from here";
+use crate::{invitations, store::BADGE_NOT_PRINTED};
 
 /// Send a visit's document from the kiosk: a PDF for `signed_nda` and `unprinted_badge` (which
 /// also puts the visitor on reception's Lobby page), a JPEG for `photo`. Sent again, it replaces

@@ -213,7 +213,7 @@ pub fn kiosk_invitation(
 /// The most reports one batch may carry.
 pub const MAX_BATCH: usize = 200;
 
-/// Report what happened at this kiosk (check-ins, check-outs), oldest first. Each report is
+/// Report what happened at this kiosk (check-ins, check-outs, printed badges), oldest first. Each report is
 /// applied once, however often it is sent; a check-in against an invitation rejected or
 /// cancelled meanwhile is recorded and flagged for reception, never silently accepted.
 #[utoipa::path(post, path = "/api/v1/kiosk/events", tag = "kiosks", request_body = KioskEventBatch,
@@ -233,7 +233,7 @@ pub async fn report(
     for event in &batch.events {
         let arrival = match event.kind {
             VisitEvent::CheckIn => invitations::arrival_email(&state, &device.kiosk, event).await?,
-            VisitEvent::CheckOut => None,
+            VisitEvent::CheckOut | VisitEvent::BadgePrinted => None,
         };
         results.push(
             state

@@ -24,7 +24,7 @@ use super::{documents, health, invitations, kiosks, lobby, people, sessions, set
         invitations::approve, invitations::reject, invitations::return_to_pending,
         invitations::cancel, invitations::import,
         kiosks::issue_code, kiosks::enroll, kiosks::me, kiosks::changes, kiosks::changes_stream, kiosks::report, kiosks::revoke,
-        walk_ins::hosts, walk_ins::categories, walk_ins::register, documents::send, documents::read,
+        walk_ins::directory, walk_ins::register, documents::send, documents::read,
         lobby::lobby, lobby::handled, lobby::ask_reception,
     ),
     components(schemas(gatehouse_core::wire::ErrorBody)),

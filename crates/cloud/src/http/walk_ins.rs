@@ -2,86 +2,91 @@
 //! they came, and give their name and email; the cloud turns that into an invitation from the
 //! host for the rest of the day, under the same rules as any other — approval included.
 
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse as _, Response},
+};
 use chrono::{TimeDelta, TimeZone as _};
 use gatehouse_core::{
-    CategoryKind, Email, VisitWindow,
+    Email, VisitWindow,
     text::Text,
-    wire::{KioskHost, KioskInvitation, KioskWalkIn},
+    wire::{KioskDirectory, KioskHost, KioskInvitation, KioskWalkIn},
 };
-use serde::Deserialize;
 
 use super::{
     ApiError, AppState,
-    error::{ApiJson, ApiQuery},
+    error::ApiJson,
     kiosks::{Device, kiosk_invitation},
 };
-use crate::invitations::{self, InvitationRequest, Visitor};
+use crate::{
+    invitations::{self, InvitationRequest, Visitor},
+    store::sha256_hex,
+};
 
-/// The fewest letters a host search needs, and the most hosts it answers.
-const SHORTEST_SEARCH: usize = 2;
-const MOST_HOSTS: usize = 8;
 /// A walk-in arriving this close to the end of the day still gets this long.
 const SHORTEST_WALK_IN: TimeDelta = TimeDelta::hours(1);
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct HostQuery {
-    /// The start of the host's first or last name (at least 2 letters).
-    q: String,
-}
-
-/// People in this kiosk's facility whose names start with what the visitor typed.
-#[utoipa::path(get, path = "/api/v1/kiosk/hosts", tag = "kiosks", params(HostQuery),
-    responses((status = 200, body = Vec<KioskHost>), (status = 401)), security(("device" = [])))]
-pub async fn hosts(
+/// Everyone in this kiosk's facility a visitor may ask for, and the categories they may choose.
+/// Kiosks keep it and search it themselves; they send back the `ETag` of the copy they hold in
+/// `If-None-Match` and get 304 while it has not changed.
+#[utoipa::path(get, path = "/api/v1/kiosk/directory", tag = "kiosks",
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of the copy the kiosk holds")),
+    responses((status = 200, body = KioskDirectory, headers(("ETag" = String))), (status = 304), (status = 401)),
+    security(("device" = [])))]
+pub async fn directory(
     State(state): State<AppState>,
     device: Device,
-    ApiQuery(query): ApiQuery<HostQuery>,
-) -> Result<Json<Vec<KioskHost>>, ApiError> {
-    let typed: Vec<String> = query.q.split_whitespace().map(str::to_lowercase).collect();
-    if typed.concat().chars().count() < SHORTEST_SEARCH || query.q.len() > 100 {
-        return Ok(Json(Vec::new()));
-    }
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let site = state.site(device.kiosk.facility).await?;
-    let people = state.database.users(device.kiosk.facility, None).await?;
-    let found = people
+    let mut hosts: Vec<KioskHost> = state
+        .database
+        .users(device.kiosk.facility, None)
+        .await?
         .into_iter()
         .filter_map(|person| {
-            let organisation = site.occupancy(person.occupancy_id?)?.name.clone();
-            let words: Vec<String> = person
-                .display_name
-                .split_whitespace()
-                .map(str::to_lowercase)
-                .collect();
-            typed
-                .iter()
-                .all(|part| words.iter().any(|word| word.starts_with(part)))
-                .then_some(KioskHost {
-                    id: person.id,
-                    name: person.display_name,
-                    organisation,
-                })
+            Some(KioskHost {
+                organisation: site.occupancy(person.occupancy_id?)?.name.clone(),
+                id: person.id,
+                name: person.display_name,
+            })
         })
-        .take(MOST_HOSTS)
         .collect();
-    Ok(Json(found))
-}
-
-/// The categories a walk-in may choose from here: those the facility has enabled.
-#[utoipa::path(get, path = "/api/v1/kiosk/categories", tag = "kiosks",
-    responses((status = 200, body = Vec<CategoryKind>), (status = 401)), security(("device" = [])))]
-pub async fn categories(
-    State(state): State<AppState>,
-    device: Device,
-) -> Result<Json<Vec<CategoryKind>>, ApiError> {
-    let site = state.site(device.kiosk.facility).await?;
-    Ok(Json(
-        site.categories
+    hosts.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    let directory = KioskDirectory {
+        hosts,
+        categories: site
+            .categories
             .iter()
             .filter(|category| category.enabled)
             .map(|category| category.kind)
             .collect(),
-    ))
+    };
+    let body = serde_json::to_vec(&directory).map_err(|error| {
+        tracing::error!(%error, "the kiosk directory did not serialize");
+        ApiError::Internal
+    })?;
+    let etag = format!("\"{}\"", sha256_hex(&body));
+    let held = headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|value| value.as_bytes() == etag.as_bytes());
+    let status = if held {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::OK
+    };
+    let body = if held { Vec::new() } else { body };
+    Ok((
+        status,
+        [
+            (header::ETAG, etag),
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// Registers a visitor without an invitation: an invitation from the host from now to the end

@@ -141,10 +141,10 @@ impl Database {
         Ok(revoked == 1)
     }
 
-    /// Applies one kiosk report, once: a report whose id was seen before answers what it did
-    /// then and changes nothing.
     /// Records one report from `kiosk`, once; a check-in that lets the visitor in also queues
-    /// `on_arrival` (the host's email) and both moves go into the invitation's history.
+    /// `on_arrival` (the host's email); check-ins, check-outs and printed badges go into the
+    /// invitation's history. A report whose id was seen before answers what it did then and
+    /// changes nothing.
     pub async fn record_kiosk_event(
         &self,
         kiosk: &Kiosk,
@@ -152,10 +152,7 @@ impl Database {
         on_arrival: Option<&OutboxItem>,
         now: DateTime<Utc>,
     ) -> Result<KioskEventResult, StoreError> {
-        let kind = match report.kind {
-            VisitEvent::CheckIn => "check_in",
-            VisitEvent::CheckOut => "check_out",
-        };
+        let kind = report.kind.as_str();
         let fresh = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // Claiming the id first takes the write lock at once and settles a race between two
@@ -204,6 +201,21 @@ impl Database {
                     };
                     let arrival: Vec<&OutboxItem> = on_arrival.filter(|_| status == VisitStatus::CheckedIn).into_iter().collect();
                     record_change!(tx, report.invitation.0, &change, arrival);
+                }
+                if let (VisitEvent::BadgePrinted, EventOutcome::Applied, Some(approval)) = (report.kind, outcome, approval) {
+                    // Printed after all (a reprint): reception no longer has a badge to print.
+                    let change = Change { action: kind, actor: None, from: Some(approval), to: approval, reason: None, at: report.at };
+                    record_change!(tx, report.invitation.0, &change, std::iter::empty::<&OutboxItem>());
+                    sqlx::query("DELETE FROM visit_documents WHERE invitation_id = $1 AND kind = 'unprinted_badge'")
+                        .bind(report.invitation.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("UPDATE reception_requests SET handled_at = $1 WHERE invitation_id = $2 AND reason = $3 AND handled_at IS NULL")
+                        .bind(report.at)
+                        .bind(report.invitation.0)
+                        .bind(super::BADGE_NOT_PRINTED)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 sqlx::query("UPDATE kiosk_events SET outcome = $1, visit_status = $2, reason = $3 WHERE id = $4")
                     .bind(outcome.as_str())
@@ -256,6 +268,7 @@ fn judge(
     Ok(match visit::apply(approval, visit_status, event) {
         VisitOutcome::Applied(status) => (EventOutcome::Applied, Some(status), None),
         VisitOutcome::AlreadyDone => (EventOutcome::AlreadyDone, None, None),
+        VisitOutcome::Noted => (EventOutcome::Applied, None, None),
         VisitOutcome::Flagged(status, why) => {
             (EventOutcome::Flagged, Some(status), Some(why.to_string()))
         }

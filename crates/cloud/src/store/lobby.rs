@@ -11,6 +11,9 @@ use super::{
 };
 use crate::Database;
 
+/// What reception reads about a badge the kiosk could not print.
+pub const BADGE_NOT_PRINTED: &str = "the kiosk could not print the badge: print it from here";
+
 /// Something reception must look at: a flagged kiosk report, or a visitor sent to reception.
 #[derive(Debug, Clone)]
 pub struct Flagged {

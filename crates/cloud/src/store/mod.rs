@@ -18,7 +18,7 @@ pub use invitations::{
     Change, HistoryEntry, InvitationFilter, InvitationRecord, NewInvitation, bulk_invitations,
 };
 pub use kiosks::{Kiosk, NewKioskCode};
-pub use lobby::Flagged;
+pub use lobby::{BADGE_NOT_PRINTED, Flagged};
 pub use outbox::OutboxItem;
 pub use people::{NewUser, User};
 
