@@ -22,6 +22,9 @@ pub enum VisitorState {
     Cancelled,
     /// Here already: reprint the badge or check out.
     CheckedIn,
+    /// Inside, but the invitation was rejected or cancelled since: their badge is revoked (no
+    /// reprint), they may check out, and reception will talk to them.
+    BadgeRevoked,
     /// Checked out, or the visit was closed.
     VisitOver,
     /// The visit is on a later day.
@@ -32,6 +35,10 @@ pub enum VisitorState {
 
 /// The visit's state at `now`, judged by the facility's calendar day.
 pub fn state(invitation: &KioskInvitation, now: DateTime<Utc>, zone: Tz) -> VisitorState {
+    if invitation.visit == VisitStatus::CheckedIn && invitation.approval != ApprovalStatus::Approved
+    {
+        return VisitorState::BadgeRevoked;
+    }
     match invitation.approval {
         ApprovalStatus::Pending => return VisitorState::AwaitingApproval,
         ApprovalStatus::Rejected => return VisitorState::Rejected,
@@ -222,6 +229,22 @@ mod tests {
             state(&visit(VisitStatus::CheckedOut), now, BERLIN),
             VisitorState::VisitOver
         );
+    }
+
+    #[test]
+    fn visitor_inside_whose_invitation_was_rejected_since_has_the_badge_revoked() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 15, 0, 0).unwrap();
+        let morning = now - chrono::TimeDelta::hours(6);
+        for approval in [ApprovalStatus::Rejected, ApprovalStatus::Cancelled] {
+            assert_eq!(
+                state(
+                    &invitation(approval, VisitStatus::CheckedIn, morning),
+                    now,
+                    BERLIN
+                ),
+                VisitorState::BadgeRevoked
+            );
+        }
     }
 
     #[test]

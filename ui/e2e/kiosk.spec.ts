@@ -42,7 +42,9 @@ function fakeKiosk(setupNeeded: boolean) {
         ? { kind: 'visitor', visitor: sofia }
         : code === 'GH1.pending'
           ? { kind: 'visitor', visitor: { ...sofia, state: 'awaiting_approval' } }
-          : { kind: 'not_an_invitation' },
+          : code === 'GH1.revoked'
+            ? { kind: 'visitor', visitor: { ...sofia, state: 'badge_revoked' } }
+            : { kind: 'not_an_invitation' },
     find_visitors: () => [{ invitation: 'inv-sofia', shown: 'Sofia R.' }],
     visitor: () => sofia,
     nda: () => ({
@@ -200,6 +202,17 @@ test('a visitor checks in with the keyboard alone', async ({ page }) => {
   await tabTo(page, '#photo-take');
   await tabTo(page, '#photo-use');
   await expect(page.locator('#done-host')).toHaveText('Tomás Ortega');
+});
+
+test('a visitor whose invitation was rejected while inside may check out but gets no new badge', async ({ page }) => {
+  await openKiosk(page);
+  await page.click('#action-check_out');
+  await emitScan(page, 'GH1.revoked');
+  await expect(page.locator('#notice-title')).toHaveText(/no longer valid\. Please see reception/);
+  await expect(page.locator('#reprint')).toHaveCount(0);
+  await checkScreen(page, 'badge revoked');
+  await page.click('#check-out');
+  await expect(page.locator('#goodbye-name')).toHaveText('Sofia R.');
 });
 
 test('the staff set-up screen passes axe and has large touch targets', async ({ page }) => {

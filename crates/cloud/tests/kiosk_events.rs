@@ -1,6 +1,7 @@
 //! What kiosks report from the lobby, through the HTTP API of a real cloud on SQLite and
 //! PostgreSQL: each report applied once however often it is sent, a check-in against an
-//! invitation rejected meanwhile flagged and never silently accepted, bad batches refused whole.
+//! invitation rejected meanwhile flagged (its badge revoked) and never silently accepted, bad
+//! batches refused whole.
 
 mod support;
 
@@ -93,6 +94,13 @@ on_both_databases! {
         assert_eq!(result["reason"], "the invitation was not approved");
         // They are inside: the visit says so, for the muster list.
         assert_eq!(visit_status(&app, &site, &guest["id"]).await, "checked_in");
+        // The badge the kiosk printed no longer admits them: revoked, on the record.
+        let (_, history) = app
+            .call(Method::GET, &format!("/api/v1/invitations/{}/history", guest["id"].as_str().unwrap()), Some(&site.manager.token), None)
+            .await;
+        let last = history.as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["action"], "credential_revoked", "{history}");
+        assert_eq!(last["reason"], "the invitation no longer admits this visitor: collect their badge");
     }
 }
 

@@ -33,8 +33,8 @@ export function restart(): void {
 /** Where a visitor goes once the kiosk knows who they are. */
 export function afterIdentifying(visitor: VisitorView, purpose: Purpose): Step {
   if (purpose === 'check_out') {
-    return visitor.state === 'checked_in'
-      ? { name: 'notice', notice: 'checked_in', visitor }
+    return visitor.state === 'checked_in' || visitor.state === 'badge_revoked'
+      ? { name: 'notice', notice: visitor.state, visitor }
       : { name: 'notice', notice: visitor.state, visitor: null };
   }
   return visitor.state === 'ready' ? { name: 'confirm', visitor } : { name: 'notice', notice: visitor.state, visitor };

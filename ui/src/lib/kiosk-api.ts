@@ -99,6 +99,7 @@ export type VisitorState =
   | 'rejected'
   | 'cancelled'
   | 'checked_in'
+  | 'badge_revoked'
   | 'visit_over'
   | 'not_today'
   | 'expired';

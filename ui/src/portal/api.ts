@@ -63,7 +63,8 @@ export type HistoryAction =
   | 'cancel'
   | 'checked_in'
   | 'checked_out'
-  | 'badge_printed';
+  | 'badge_printed'
+  | 'credential_revoked';
 
 export interface HistoryEntry {
   action: HistoryAction;

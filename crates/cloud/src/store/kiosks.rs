@@ -43,6 +43,10 @@ pub struct NewKioskCode<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
+/// Why a flagged visitor's badge was revoked, in the invitation's history.
+const CREDENTIAL_REVOKED: &str =
+    "the invitation no longer admits this visitor: collect their badge";
+
 impl Database {
     pub async fn store_kiosk_code(
         &self,
@@ -201,6 +205,12 @@ impl Database {
                     };
                     let arrival: Vec<&OutboxItem> = on_arrival.filter(|_| status == VisitStatus::CheckedIn).into_iter().collect();
                     record_change!(tx, report.invitation.0, &change, arrival);
+                    if outcome == EventOutcome::Flagged {
+                        // Inside on an invitation that no longer admits them: their badge is
+                        // revoked — the kiosk prints them no other, and reception collects it.
+                        let revoked = Change { action: "credential_revoked", reason: Some(CREDENTIAL_REVOKED), ..change };
+                        record_change!(tx, report.invitation.0, &revoked, std::iter::empty::<&OutboxItem>());
+                    }
                 }
                 if let (VisitEvent::BadgePrinted, EventOutcome::Applied, Some(approval)) = (report.kind, outcome, approval) {
                     // Printed after all (a reprint): reception no longer has a badge to print.
