@@ -169,7 +169,7 @@ struct Checked<'a> {
     badge: &'a Badge,
     name: String,
     colour: Colour,
-    code: qrcode::QrCode,
+    code: Box<fast_qr::QRCode>,
     words: &'static Words,
 }
 
@@ -209,11 +209,11 @@ impl<'a> Checked<'a> {
                 format!("must be 1 to {MAX_CREDENTIAL} bytes"),
             ));
         }
-        let code = qrcode::QrCode::with_error_correction_level(
-            badge.credential.as_bytes(),
-            qrcode::EcLevel::M,
-        )
-        .map_err(|error| invalid("credential", format!("cannot be a QR code: {error}")))?;
+        let code = fast_qr::QRBuilder::new(badge.credential.as_bytes())
+            .ecl(fast_qr::ECL::M)
+            .build()
+            .map(Box::new)
+            .map_err(|error| invalid("credential", format!("cannot be a QR code: {error}")))?;
         let words = match badge.language {
             Language::En => &ENGLISH,
             Language::De => &GERMAN,

@@ -385,21 +385,21 @@ impl Page {
 
     /// A QR code of `payload` filling a `size` mm square, dark modules as one filled path (no
     /// seams between modules when rasterised); the quiet zone is the caller's white margin.
-    pub fn qr(&mut self, code: &qrcode::QrCode, x: f32, y: f32, size: f32) {
-        let modules = code.width();
+    pub fn qr(&mut self, code: &fast_qr::QRCode, x: f32, y: f32, size: f32) {
+        let modules = code.size;
         #[expect(clippy::cast_precision_loss, reason = "at most 177 modules")]
         let module = size / modules as f32;
-        let colours = code.to_colors();
+        let dark = |row: usize, column: usize| code.data[row * modules + column].value();
         let mut rings = Vec::new();
         for row in 0..modules {
             let mut column = 0;
             while column < modules {
-                if colours[row * modules + column] != qrcode::Color::Dark {
+                if !dark(row, column) {
                     column += 1;
                     continue;
                 }
                 let start = column;
-                while column < modules && colours[row * modules + column] == qrcode::Color::Dark {
+                while column < modules && dark(row, column) {
                     column += 1;
                 }
                 #[expect(clippy::cast_precision_loss, reason = "at most 177 modules")]
