@@ -21,20 +21,26 @@ fn percentile(samples: &mut [f64], percent: usize) -> f64 {
 
 fn main() -> anyhow::Result<()> {
     let mut set: Vec<(String, GrayImage)> = Vec::new();
+    let mut names = Vec::new();
     for payload in testset::PAYLOADS {
-        for (_, image) in testset::variants(payload) {
+        for (name, image) in testset::variants(payload) {
             set.push((payload.to_owned(), image));
+            names.push(name);
         }
     }
+    // Each image's best time over the rounds: which ones make the tail.
+    let mut best = vec![f64::INFINITY; set.len()];
     let rounds = 5;
 
     let (mut pipeline, mut pipeline_read) = (Vec::new(), 0);
     let (mut rqrr_alone, mut rqrr_read) = (Vec::new(), 0);
     for round in 0..rounds {
-        for (payload, image) in &set {
+        for (index, (payload, image)) in set.iter().enumerate() {
             let started = Instant::now();
             let codes = scan::decode(image)?;
-            pipeline.push(started.elapsed().as_secs_f64() * 1000.0);
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            pipeline.push(ms);
+            best[index] = best[index].min(ms);
             let started = Instant::now();
             let mut prepared = rqrr::PreparedImage::prepare(image.clone());
             let rqrr_codes: Vec<String> = prepared
@@ -101,6 +107,10 @@ fn main() -> anyhow::Result<()> {
         percentile(&mut rqrr_alone, 95)
     );
     println!("| zbar (`zbarimg`, mean incl. PNG loading) | {zbar_read} | {zbar_ms:.2} (mean) |");
+    println!(
+        "\nSlowest images (best of {rounds}): {}",
+        slowest(&best, &names, &set)
+    );
     let [mjpeg_ms, yuyv_ms, empty_ms, quick_ms] = &mut frame_ms;
     println!(
         "\n1280×720 camera frame to codes, grayscale included: MJPEG p50 {:.2} / p95 {:.2} ms; \
@@ -116,6 +126,23 @@ fn main() -> anyhow::Result<()> {
         percentile(quick_ms, 95)
     );
     Ok(())
+}
+
+/// The eight images that took longest, with their size and time: what makes the tail.
+fn slowest(best: &[f64], names: &[String], set: &[(String, GrayImage)]) -> String {
+    let mut slowest: Vec<(f64, &str, &GrayImage)> = best
+        .iter()
+        .zip(names)
+        .zip(set)
+        .map(|((ms, name), (_, image))| (*ms, name.as_str(), image))
+        .collect();
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    slowest
+        .iter()
+        .take(8)
+        .map(|(ms, name, image)| format!("{name} {}×{} {ms:.1} ms", image.width(), image.height()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A frame as a camera's MJPEG stream carries it (quality 85).
