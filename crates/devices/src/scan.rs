@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use image::{GrayImage, imageops::FilterType};
+use image::GrayImage;
 use rxing::{
     BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, Reader as _,
     common::HybridBinarizer,
@@ -79,13 +79,21 @@ pub fn search(frame: &GrayImage, search: Search) -> Result<Vec<Code>, ScanError>
     if !codes.is_empty() || frame.width().min(frame.height()) >= UPSCALE_BELOW {
         return Ok(codes);
     }
-    let larger = image::imageops::resize(
-        frame,
-        frame.width() * 2,
-        frame.height() * 2,
-        FilterType::Triangle,
-    );
-    Ok(with_rxing(&larger, 0.5, Effort::Hard))
+    Ok(with_rxing(&doubled(frame), 0.5, Effort::Hard))
+}
+
+/// `frame` at twice its width and height, each pixel a 2 × 2 block: what the binariser needs
+/// to see the modules of a small code, at a fraction of a filtered resize's cost.
+fn doubled(frame: &GrayImage) -> GrayImage {
+    let width = frame.width() as usize;
+    let mut pixels = Vec::with_capacity(frame.as_raw().len() * 4);
+    for row in frame.as_raw().chunks_exact(width) {
+        let start = pixels.len();
+        pixels.extend(row.iter().flat_map(|&level| [level, level]));
+        pixels.extend_from_within(start..);
+    }
+    GrayImage::from_raw(frame.width() * 2, frame.height() * 2, pixels)
+        .expect("four times the pixels fill twice the width and height")
 }
 
 /// Below this spread between the darkest and lightest percent of pixels a frame is stretched
@@ -222,6 +230,17 @@ mod tests {
         // Checked before any pixel is touched (the buffer here is small, the claim is not).
         let huge = GrayImage::new(8000, 6000);
         assert_eq!(decode(&huge), Err(ScanError::TooLarge(48_000_000)));
+    }
+
+    #[test]
+    fn doubling_turns_each_pixel_into_a_two_by_two_block() {
+        let frame = GrayImage::from_raw(2, 2, vec![1, 2, 3, 4]).unwrap();
+        let doubled = doubled(&frame);
+        assert_eq!((doubled.width(), doubled.height()), (4, 4));
+        assert_eq!(
+            doubled.into_raw(),
+            [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]
+        );
     }
 
     #[test]
