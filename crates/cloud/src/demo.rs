@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use chrono::{Local, NaiveDate, NaiveTime, TimeZone as _, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use chrono_tz::Tz;
 use gatehouse_core::{
     Category, CategoryKind, Decision, Email, Permission, PermissionSet, RolePreset, RoleScope,
@@ -132,6 +132,12 @@ impl DemoData {
         }
         Ok(data)
     }
+
+    /// The facility's calendar day at `now`, in its own time zone: the day the kiosk judges
+    /// invitations by, which is not the machine's day around midnight.
+    pub fn day_at(&self, now: DateTime<Utc>) -> NaiveDate {
+        now.with_timezone(&self.facility.time_zone).date_naive()
+    }
 }
 
 /// Replaces the demo facility (found by name) with a fresh copy whose invitations fall on `day`.
@@ -155,7 +161,7 @@ pub async fn seed(
 async fn seed_facility(
     database: &Database,
     data: &DemoData,
-    now: chrono::DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<crate::store::Facility, DemoError> {
     if let Some(old) = database.facility_by_name(&data.facility.name).await? {
         database.delete_facility(old.id).await?;
@@ -423,11 +429,6 @@ pub async fn write_codes(
     Ok(page.invitations.len())
 }
 
-/// Today, on the machine running the demo.
-pub fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,6 +440,22 @@ mod tests {
         let data = DemoData::parse(SHIPPED).unwrap();
         assert_eq!(data.occupancies.len(), 2, "two occupancies");
         assert!(data.invitations.len() >= 3, "a few invitations");
+    }
+
+    #[test]
+    fn demo_invitations_fall_on_the_facilitys_day_not_the_machines() {
+        let data = DemoData::parse(SHIPPED).unwrap();
+        // 23:40 UTC on 30 November is 00:40 on 1 December in Berlin, where the demo building is.
+        let late = Utc.with_ymd_and_hms(2026, 11, 30, 23, 40, 0).unwrap();
+        assert_eq!(
+            data.day_at(late),
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+        );
+        let noon = Utc.with_ymd_and_hms(2026, 11, 30, 11, 0, 0).unwrap();
+        assert_eq!(
+            data.day_at(noon),
+            NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+        );
     }
 
     #[test]

@@ -274,8 +274,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot read demo data {}", data.display()))?;
             let demo_data = demo::DemoData::parse(&json)?;
             let db = database.open().await?;
-            let summary =
-                demo::seed(&db, &demo_data, demo::today(), &Clock::System, &public_url).await?;
+            let today = demo_data.day_at(Clock::System.now());
+            let summary = demo::seed(&db, &demo_data, today, &Clock::System, &public_url).await?;
             if let Some(folder) = codes {
                 let written = demo::write_codes(&db, &demo_data, &Clock::System, &folder).await?;
                 tracing::info!(written, folder = %folder.display(), "demo invitation QR codes written");
