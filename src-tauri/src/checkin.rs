@@ -247,6 +247,7 @@ impl Kiosk {
         // A badge that cannot be printed waits in the visit's folder; the sync sends it to the
         // cloud, where reception prints it from the Lobby page.
         let unprinted = self.visit_folder(invitation.id).join(sync::UNPRINTED_BADGE);
+        let kept = unprinted.clone();
         let title = format!("badge-{}", invitation.id);
         let outcome = tokio::task::spawn_blocking(move || -> Result<BadgeOutcome, KioskError> {
             let pdf = badge::render(&badge, layout)
@@ -275,11 +276,13 @@ impl Kiosk {
         .await
         .map_err(|error| KioskError::Device(error.to_string()))??;
         if outcome == BadgeOutcome::Printed {
-            // Reported, and a badge kept for reception after an earlier failure is not sent.
-            let unprinted = self.visit_folder(invitation.id).join(sync::UNPRINTED_BADGE);
-            let _ = std::fs::remove_file(unprinted);
-            if let Err(refused) = self.store.badge_printed(invitation.id, Utc::now()).await? {
-                tracing::warn!(%refused, "a printed badge was not recorded");
+            // Reported, and a badge kept for reception after an earlier failure is not sent. The
+            // badge is in the visitor's hand either way: a report that fails is logged, not shown.
+            let _ = std::fs::remove_file(kept);
+            match self.store.badge_printed(invitation.id, Utc::now()).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(refused)) => tracing::warn!(%refused, "a printed badge was not recorded"),
+                Err(error) => tracing::error!(%error, "a printed badge was not recorded"),
             }
         }
         Ok(outcome)

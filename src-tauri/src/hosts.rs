@@ -3,35 +3,24 @@
 
 use gatehouse_core::wire::KioskHost;
 
+use crate::visitors;
+
 /// The fewest letters a search needs, and the most hosts it shows.
 const SHORTEST_SEARCH: usize = 2;
 const MOST_HOSTS: usize = 8;
 /// Longer than any name; anything longer is not a search.
 const LONGEST_SEARCH: usize = 100;
 
-/// The hosts whose names start with what the visitor typed, at most [`MOST_HOSTS`].
+/// The hosts whose names start with what the visitor typed, at most [`MOST_HOSTS`]; the same
+/// match as the visitor search ([`visitors::matches`]).
 pub fn find(hosts: &[KioskHost], typed: &str) -> Vec<KioskHost> {
-    let parts: Vec<String> = typed.split_whitespace().map(str::to_lowercase).collect();
-    let letters = parts
-        .iter()
-        .flat_map(|part| part.chars())
-        .filter(|c| c.is_alphanumeric())
-        .count();
+    let letters = typed.chars().filter(|c| c.is_alphanumeric()).count();
     if letters < SHORTEST_SEARCH || typed.len() > LONGEST_SEARCH {
         return Vec::new();
     }
     hosts
         .iter()
-        .filter(|host| {
-            let words: Vec<String> = host
-                .name
-                .split_whitespace()
-                .map(str::to_lowercase)
-                .collect();
-            parts
-                .iter()
-                .all(|part| words.iter().any(|word| word.starts_with(part.as_str())))
-        })
+        .filter(|host| visitors::matches(typed, &host.name))
         .take(MOST_HOSTS)
         .cloned()
         .collect()

@@ -74,9 +74,9 @@ const QUIET_ZONE: usize = 4;
 const QR_PIXELS: usize = 360;
 
 /// `text` as a QR code PNG: whole pixels per module, at least [`QR_PIXELS`] wide. Drawn for
-/// every guest invitation, so it is kept cheap: `fast_qr` picks the mask in a tenth of the time
-/// the `qrcode` crate took (1.6 ms), and the PNG is compressed quickly (a flat image squeezes
-/// well anyway: about 4 kB).
+/// every guest invitation, so it is kept cheap: `fast_qr` encodes the invitation code in
+/// 0.2–0.3 ms where the `qrcode` crate took 1.7–2.0 ms (choosing the mask), and the PNG is
+/// compressed quickly (a flat image squeezes well anyway: about 4 kB).
 pub(crate) fn qr_png(text: &str) -> Result<Vec<u8>, MailError> {
     let failed = |e: &dyn std::fmt::Display| MailError::Build(format!("QR code: {e}"));
     let code = fast_qr::QRBuilder::new(text)
