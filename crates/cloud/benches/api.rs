@@ -2,7 +2,10 @@
 //! - listing one day's invitations and searching by visitor name with 100,000 invitations stored
 //!   (p50/p99 of sequential requests);
 //! - creating + approving invitations from 16 concurrent connections of `wrk`, a load generator
-//!   in a process of its own (pairs per second).
+//!   in a process of its own (pairs per second), while the outbox worker sends the two emails of
+//!   every pair (the host's "approved", the guest's invitation with its QR code) to an SMTP
+//!   server on loopback, as in production; the emails still waiting when the load stops, and how
+//!   long they take to go.
 //!
 //! `cargo bench -p gatehouse-cloud --bench api` (PostgreSQL from `GATEHOUSE_TEST_DATABASE_URL`,
 //! default `postgres://postgres@127.0.0.1:5432/postgres`; skipped if unreachable).
@@ -19,6 +22,11 @@ use gatehouse_core::{
 };
 use sqlx::{Connection as _, PgConnection, postgres::PgConnectOptions};
 use tokio::net::TcpListener;
+
+/// The SMTP server of the tests: it keeps what it receives, as a mail relay would pass it on.
+#[path = "../tests/support/smtp.rs"]
+#[allow(dead_code)]
+mod smtp;
 
 const INVITATIONS: usize = 100_000;
 const DAYS: i64 = 100;
@@ -80,13 +88,19 @@ async fn main() -> anyhow::Result<()> {
         Err(error) => eprintln!("PostgreSQL not reachable ({error}); measured SQLite only"),
     }
     println!(
-        "\n| database | list one day p50 / p99 | search by name p50 / p99 | create+approve per second |"
+        "\n| database | list one day p50 / p99 | search by name p50 / p99 | create+approve per second | emails waiting after the load |"
     );
-    println!("|---|---|---|---|");
+    println!("|---|---|---|---|---|");
     for (name, r) in rows {
         println!(
-            "| {name} | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.0} |",
-            r.list.0, r.list.1, r.search.0, r.search.1, r.pairs_per_second
+            "| {name} | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.0} | {} (sent {:.1} s later) |",
+            r.list.0,
+            r.list.1,
+            r.search.0,
+            r.search.1,
+            r.pairs_per_second,
+            r.mail_waiting,
+            r.mail_drained
         );
     }
     Ok(())
@@ -96,23 +110,27 @@ struct Results {
     list: (f64, f64),
     search: (f64, f64),
     pairs_per_second: f64,
+    /// Emails not yet sent when the load stopped, and the seconds until they were.
+    mail_waiting: i64,
+    mail_drained: f64,
 }
 
 async fn run(url: DatabaseUrl) -> anyhow::Result<Results> {
     let database = Database::connect(&url).await?;
     database.migrate().await?;
-    let mail = tempfile::tempdir()?;
+    let mail = smtp::SmtpSink::start().await;
+    let ui_dir = tempfile::tempdir()?;
     let bench = seed(&database).await?;
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let address = format!("http://{}", listener.local_addr()?);
     let settings = Settings {
         public_url: address.clone(),
         mail: MailSettings {
-            smtp_url: None,
-            folder: mail.path().to_path_buf(),
+            smtp_url: Some(format!("smtp://{}", mail.address)),
+            folder: ui_dir.path().to_path_buf(),
             from: "Gatehouse <bench@localhost>".parse()?,
         },
-        ui_dir: mail.path().to_path_buf(),
+        ui_dir: ui_dir.path().to_path_buf(),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(gatehouse_cloud::serve(
@@ -140,6 +158,17 @@ async fn run(url: DatabaseUrl) -> anyhow::Result<Results> {
     })
     .await?;
     let pairs_per_second = create_and_approve(&bench).await?;
+    let mail_waiting = database.outbox_backlog().await?;
+    let drained = Instant::now();
+    while database.outbox_backlog().await? > 0 {
+        anyhow::ensure!(
+            drained.elapsed() < std::time::Duration::from_secs(120),
+            "the outbox did not empty within two minutes of the load"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let mail_drained = drained.elapsed().as_secs_f64();
+    eprintln!("{} emails received by the SMTP server", mail.all().len());
     let _ = stop.send(());
     server.await??;
     database.close().await;
@@ -147,6 +176,8 @@ async fn run(url: DatabaseUrl) -> anyhow::Result<Results> {
         list,
         search,
         pairs_per_second,
+        mail_waiting,
+        mail_drained,
     })
 }
 

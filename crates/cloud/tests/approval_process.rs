@@ -251,3 +251,17 @@ on_both_databases! {
         assert!(mail.iter().any(|m| m.subject().starts_with("Cancelled: your visit")));
     }
 }
+
+on_both_databases! {
+    async fn email_goes_out_after_the_mail_server_closed_the_connection(backend: Backend) {
+        let Some((app, site)) = site(backend).await else { return };
+        app.invite(&site.north_host, invitation("guest", "Sofia Rossi", None)).await;
+        assert_eq!(app.mail.wait_for("sofia.rossi@guest.example", 1).await.len(), 1);
+        // Mail servers close idle connections; the next email opens a new one.
+        app.mail.close_connections();
+        app.invite(&site.north_host, invitation("guest", "Dmitri Volkov", None)).await;
+        assert_eq!(app.mail.wait_for(DMITRI, 1).await.len(), 1, "the second guest was not told");
+        app.mail.settle().await;
+        assert_eq!(app.database.outbox_backlog().await.unwrap(), 0);
+    }
+}

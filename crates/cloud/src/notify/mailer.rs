@@ -8,10 +8,12 @@ use image::{
     codecs::png::{CompressionType, FilterType, PngEncoder},
 };
 use lettre::{
-    AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor,
+    Message,
     message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType},
 };
 use serde::{Deserialize, Serialize};
+
+use super::smtp::{Server, SmtpClient};
 
 /// An email as the outbox keeps it: complete, so sending needs nothing else.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +132,18 @@ impl std::fmt::Debug for MailSettings {
 pub enum MailError {
     #[error("the email could not be built: {0}")]
     Build(String),
+    #[error("invalid SMTP server URL ({0})")]
+    Url(String),
+    #[error("cannot connect to the SMTP server {server}: {source}")]
+    Connect {
+        server: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("TLS with the SMTP server failed: {0}")]
+    Tls(String),
+    #[error("the SMTP server did not answer within {0:?}")]
+    Timeout(std::time::Duration),
     #[error("the SMTP server refused or could not be reached: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
     #[error("the email could not be written to {path}: {source}")]
@@ -143,7 +157,7 @@ pub enum MailError {
 #[derive(Clone)]
 pub enum Mailer {
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        client: std::sync::Arc<SmtpClient>,
         from: Mailbox,
     },
     Folder {
@@ -165,7 +179,7 @@ impl Mailer {
     pub fn new(settings: &MailSettings) -> Result<Self, MailError> {
         match &settings.smtp_url {
             Some(url) => Ok(Self::Smtp {
-                transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build(),
+                client: std::sync::Arc::new(SmtpClient::new(Server::from_url(url)?)),
                 from: settings.from.clone(),
             }),
             None => Ok(Self::Folder {
@@ -181,8 +195,10 @@ impl Mailer {
         };
         let message = build(email, from)?;
         match self {
-            Self::Smtp { transport, .. } => {
-                transport.send(message).await?;
+            Self::Smtp { client, .. } => {
+                client
+                    .send(message.envelope(), &message.formatted())
+                    .await?;
             }
             Self::Folder { path, .. } => {
                 let file = path.join(format!("{id}.eml"));

@@ -4,8 +4,9 @@
 mod calendar;
 mod compose;
 mod mailer;
+mod smtp;
 pub mod worker;
 
 pub use compose::{Letterhead, compose};
 pub(crate) use mailer::qr_png;
-pub use mailer::{MailSettings, Mailer, OutgoingEmail};
+pub use mailer::{MailError, MailSettings, Mailer, OutgoingEmail};

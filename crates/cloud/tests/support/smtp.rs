@@ -61,6 +61,7 @@ impl ReceivedMail {
 pub struct SmtpSink {
     pub address: std::net::SocketAddr,
     received: Arc<Mutex<Vec<ReceivedMail>>>,
+    sessions: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
 }
 
 impl SmtpSink {
@@ -70,16 +71,29 @@ impl SmtpSink {
             .expect("a loopback port");
         let address = listener.local_addr().unwrap();
         let received = Arc::new(Mutex::new(Vec::new()));
-        let store = received.clone();
+        let sessions = Arc::new(Mutex::new(Vec::new()));
+        let (store, open) = (received.clone(), sessions.clone());
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let store = store.clone();
-                tokio::spawn(async move {
+                let task = tokio::spawn(async move {
                     let _ = session(stream, store).await;
                 });
+                open.lock().unwrap().push(task.abort_handle());
             }
         });
-        Self { address, received }
+        Self {
+            address,
+            received,
+            sessions,
+        }
+    }
+
+    /// Closes every open connection, as a mail server does with idle clients.
+    pub fn close_connections(&self) {
+        for session in self.sessions.lock().unwrap().drain(..) {
+            session.abort();
+        }
     }
 
     pub fn all(&self) -> Vec<ReceivedMail> {
