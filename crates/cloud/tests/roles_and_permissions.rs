@@ -98,6 +98,23 @@ on_both_databases! {
 }
 
 on_both_databases! {
+    async fn role_given_takes_effect_on_the_very_next_request(backend: Backend) {
+        let Some((app, site)) = site(backend).await else { return };
+        let for_hugo = || invitation("guest", "For Hugo", Some(site.north_host2.id));
+        let (status, _) = app.call(Method::POST, "/api/v1/invitations", Some(&site.north_host.token), Some(for_hugo())).await;
+        assert_eq!(status, 403, "a host may not invite for others yet");
+        let (_, role) = app.call(Method::POST, "/api/v1/roles", Some(&site.manager.token), Some(json!({
+            "scope": {"kind": "occupancy", "id": site.north}, "name": "Assistant extra", "permissions": ["invite_for_others"],
+        }))).await;
+        let path = format!("/api/v1/users/{}/roles", site.north_host.id);
+        let (status, _) = app.call(Method::POST, &path, Some(&site.manager.token), Some(json!({"role_id": role["id"]}))).await;
+        assert_eq!(status, 204);
+        let (status, body) = app.call(Method::POST, "/api/v1/invitations", Some(&site.north_host.token), Some(for_hugo())).await;
+        assert_eq!(status, 201, "the new role was not in force: {body}");
+    }
+}
+
+on_both_databases! {
     async fn occupancy_role_acts_only_inside_its_occupancy(backend: Backend) {
         let Some((app, site)) = site(backend).await else { return };
         let (status, _) = app.call(Method::POST, "/api/v1/invitations", Some(&site.north_assistant.token),

@@ -48,6 +48,8 @@ pub struct AppState {
     pub signing_key: Arc<tokio::sync::OnceCell<SigningKey>>,
     /// The site's settings, kept for two seconds.
     pub sites: Arc<crate::site::SiteCache>,
+    /// Resolved bearer tokens, kept for two seconds.
+    pub sessions: Arc<session::SessionCache>,
     /// Rings when a facility's invitations change (kiosks listening are told at once).
     pub changes: crate::signal::ChangeSignal,
 }
@@ -74,6 +76,7 @@ impl AppState {
             outbox,
             signing_key: Arc::default(),
             sites: Arc::default(),
+            sessions: Arc::default(),
             changes: crate::signal::ChangeSignal::default(),
         }
     }

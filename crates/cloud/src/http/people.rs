@@ -252,6 +252,7 @@ pub async fn assign_role(
         .database
         .assign_role(person.id, role.id, Some(session.user.id), state.clock.now())
         .await?;
+    state.sessions.forget_all();
     Ok(StatusCode::NO_CONTENT)
 }
 

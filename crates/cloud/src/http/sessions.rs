@@ -86,6 +86,7 @@ pub async fn sign_out(
         .database
         .revoke_access_token(&session.token_hash)
         .await?;
+    state.sessions.forget(&session.token_hash);
     Ok(StatusCode::NO_CONTENT)
 }
 

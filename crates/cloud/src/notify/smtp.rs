@@ -23,10 +23,11 @@ use lettre::{
         extension::ClientId,
     },
 };
+use std::sync::Mutex;
+
 use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
     net::TcpStream,
-    sync::Mutex,
 };
 
 use super::MailError;
@@ -116,12 +117,13 @@ impl Server {
     }
 }
 
-/// An SMTP client that sends one message at a time over a connection it keeps open, and opens
-/// a new one when the server has closed it.
+/// An SMTP client that keeps its connections open between messages: each message goes over an
+/// idle one, or a new one when none is idle (so as many connections are open as messages are
+/// sent at once), and a connection the server has closed is replaced.
 pub struct SmtpClient {
     server: Server,
     hello: ClientId,
-    connection: Mutex<Option<AsyncSmtpConnection>>,
+    idle: Mutex<Vec<AsyncSmtpConnection>>,
 }
 
 impl std::fmt::Debug for SmtpClient {
@@ -137,32 +139,39 @@ impl SmtpClient {
         Self {
             server,
             hello: ClientId::default(),
-            connection: Mutex::new(None),
+            idle: Mutex::default(),
         }
     }
 
     /// Submits `message` (formatted, with headers) to the envelope's recipients.
     pub async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<(), MailError> {
-        let mut held = self.connection.lock().await;
-        if let Some(connection) = held.as_mut() {
+        let idle = self.idle.lock().expect("SMTP connections lock").pop();
+        if let Some(mut connection) = idle {
             match within(connection.send(envelope, message)).await {
-                Ok(_) => return Ok(()),
+                Ok(_) => {
+                    self.keep(connection);
+                    return Ok(());
+                }
                 // The server answered: this message's own problem (a refused recipient, say).
+                // lettre has closed the connection.
                 Err(MailError::Smtp(error)) if error.is_response() => {
-                    *held = None;
                     return Err(MailError::Smtp(error));
                 }
                 // The connection went away while idle (servers close them): open another.
-                Err(error) => {
-                    tracing::debug!(%error, "SMTP connection lost; reconnecting");
-                    *held = None;
-                }
+                Err(error) => tracing::debug!(%error, "SMTP connection lost; reconnecting"),
             }
         }
         let mut connection = within(self.connect()).await?;
         within(connection.send(envelope, message)).await?;
-        *held = Some(connection);
+        self.keep(connection);
         Ok(())
+    }
+
+    fn keep(&self, connection: AsyncSmtpConnection) {
+        self.idle
+            .lock()
+            .expect("SMTP connections lock")
+            .push(connection);
     }
 
     async fn connect(&self) -> Result<AsyncSmtpConnection, MailError> {

@@ -4,10 +4,11 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use futures::StreamExt as _;
 use tokio::sync::Notify;
 
 use super::{Mailer, OutgoingEmail};
-use crate::{Clock, Database};
+use crate::{Clock, Database, store::Claimed};
 
 /// How long one attempt may hold a message before another worker may try it.
 const LEASE: TimeDelta = TimeDelta::seconds(120);
@@ -16,6 +17,10 @@ const POLL: Duration = Duration::from_millis(500);
 const LONGEST_BACKOFF_SECONDS: i64 = 3600;
 /// Messages claimed at once.
 const BATCH: i64 = 50;
+/// Messages sent at once (over as many SMTP connections): each waits on the mail server's
+/// answers, and under load on its turn among the API's requests, so one at a time cannot keep
+/// up with a busy lobby.
+const SENT_AT_ONCE: usize = 8;
 
 /// When to try again after `attempts` failures: 2, 4, 8 … seconds, at most an hour.
 pub fn retry_at(now: DateTime<Utc>, attempts: i64) -> DateTime<Utc> {
@@ -38,18 +43,27 @@ pub async fn send_due(database: &Database, mailer: &Mailer, clock: &Clock) -> us
             return 0;
         }
     };
-    let mut sent = Vec::with_capacity(claimed.len());
-    for message in claimed {
-        let result = match message.item.kind.as_str() {
-            "email" => match message.item.decode::<OutgoingEmail>() {
-                Ok(email) => mailer
-                    .send(&email, &message.id.to_string())
-                    .await
-                    .map_err(|e| e.to_string()),
-                Err(error) => Err(format!("unreadable email: {error}")),
-            },
-            other => Err(format!("unknown outbox message kind {other:?}")),
-        };
+    let attempts: Vec<_> = futures::stream::iter(by_recipients(claimed))
+        .map(|queue| async move {
+            let mut results = Vec::with_capacity(queue.len());
+            for (message, email) in queue {
+                let result = match email {
+                    Ok(email) => mailer
+                        .send(&email, &message.id.to_string())
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(error) => Err(error),
+                };
+                results.push((message, result));
+            }
+            results
+        })
+        .buffer_unordered(SENT_AT_ONCE)
+        .flat_map(futures::stream::iter)
+        .collect()
+        .await;
+    let mut sent = Vec::with_capacity(attempts.len());
+    for (message, result) in attempts {
         if let Err(error) = result {
             tracing::warn!(id = %message.id, attempts = message.attempts + 1, %error, "outbox: sending failed");
             let retry = retry_at(clock.now(), message.attempts + 1);
@@ -66,6 +80,39 @@ pub async fn send_due(database: &Database, mailer: &Mailer, clock: &Clock) -> us
     sent.len()
 }
 
+/// The messages in queues, one per set of recipients, each in the order written: a queue's
+/// messages are sent one after another (nobody reads "approved" before "pending approval"),
+/// different queues at once.
+fn by_recipients(claimed: Vec<Claimed>) -> Vec<Vec<Readable>> {
+    let mut queues: Vec<(Vec<String>, Vec<Readable>)> = Vec::new();
+    for message in claimed {
+        let email = read(&message);
+        let to = email
+            .as_ref()
+            .map(|email| email.to.clone())
+            .unwrap_or_default();
+        match queues.iter_mut().find(|(recipients, _)| *recipients == to) {
+            Some((_, queue)) => queue.push((message, email)),
+            None => queues.push((to, vec![(message, email)])),
+        }
+    }
+    queues.into_iter().map(|(_, queue)| queue).collect()
+}
+
+/// A claimed message and the email it holds, if it could be read.
+type Readable = (Claimed, Result<OutgoingEmail, String>);
+
+/// The email an outbox message holds.
+fn read(message: &Claimed) -> Result<OutgoingEmail, String> {
+    match message.item.kind.as_str() {
+        "email" => message
+            .item
+            .decode()
+            .map_err(|error| format!("unreadable email: {error}")),
+        other => Err(format!("unknown outbox message kind {other:?}")),
+    }
+}
+
 /// Runs until the process stops: sends due messages whenever woken or every half second.
 pub async fn run(database: Database, mailer: Mailer, clock: Clock, wake: std::sync::Arc<Notify>) {
     loop {
@@ -80,6 +127,50 @@ pub async fn run(database: Database, mailer: Mailer, clock: Clock, wake: std::sy
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn email_to(to: &str, subject: &str) -> Claimed {
+        let email = OutgoingEmail {
+            to: vec![to.to_owned()],
+            subject: subject.to_owned(),
+            text: String::new(),
+            html: String::new(),
+            attachments: Vec::new(),
+        };
+        Claimed {
+            id: uuid::Uuid::now_v7(),
+            item: crate::store::OutboxItem::new("email", &email),
+            attempts: 0,
+        }
+    }
+
+    #[test]
+    fn emails_to_one_recipient_keep_their_order_and_others_go_beside_them() {
+        let mut unknown = email_to("host@tower.example", "fax");
+        unknown.item.kind = "fax".into();
+        let claimed = vec![
+            email_to("host@tower.example", "pending"),
+            email_to("guest@guest.example", "invitation"),
+            email_to("host@tower.example", "approved"),
+            unknown,
+        ];
+        let subjects: Vec<Vec<String>> = by_recipients(claimed)
+            .into_iter()
+            .map(|queue| {
+                queue
+                    .into_iter()
+                    .map(|(_, email)| email.map_or_else(|error| error, |email| email.subject))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                vec!["pending".to_owned(), "approved".to_owned()],
+                vec!["invitation".to_owned()],
+                vec!["unknown outbox message kind \"fax\"".to_owned()],
+            ]
+        );
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped_at_an_hour() {

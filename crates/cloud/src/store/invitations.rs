@@ -177,18 +177,20 @@ macro_rules! record_change {
         .bind(change.at)
         .execute(&mut *$tx)
         .await?;
-        for item in $outbox {
-            let item: &OutboxItem = item;
-            sqlx::query(
-                "INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $4)",
-            )
-            .bind(Uuid::now_v7())
-            .bind(&item.kind)
-            .bind(item.payload.to_string())
-            .bind(change.at)
-            .execute(&mut *$tx)
-            .await?;
+        // The change's messages, in one statement however many there are.
+        let mut items = $outbox.into_iter().peekable();
+        if items.peek().is_some() {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) ",
+            );
+            insert.push_values(items, |mut row, item: &OutboxItem| {
+                row.push_bind(Uuid::now_v7())
+                    .push_bind(item.kind.clone())
+                    .push_bind(item.payload.to_string())
+                    .push_bind(change.at)
+                    .push_bind(change.at);
+            });
+            insert.build().execute(&mut *$tx).await?;
         }
     }};
 }

@@ -19,8 +19,8 @@ pub use invitations::{
 };
 pub use kiosks::{Kiosk, NewKioskCode};
 pub use lobby::{BADGE_NOT_PRINTED, Flagged};
-pub use outbox::OutboxItem;
-pub use people::{NewUser, User};
+pub use outbox::{Claimed, OutboxItem};
+pub use people::{NewUser, StoredSession, User};
 
 /// Runs `$body` with `$pool` bound to the database's pool, whichever kind it is. The body is
 /// compiled once per database, so the same SQL text serves both.

@@ -100,9 +100,19 @@ struct SessionRow {
     occupancy_id: Option<Uuid>,
     display_name: String,
     email: String,
+    expires_at: Option<DateTime<Utc>>,
     role_facility: Option<Uuid>,
     role_occupancy: Option<Uuid>,
     permissions: Option<i64>,
+}
+
+/// A signed-in person as their token resolves: who they are, what their roles grant, and until
+/// when the token is good.
+#[derive(Debug, Clone)]
+pub struct StoredSession {
+    pub user: User,
+    pub actor: Actor,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// One role's grant, from its stored scope and permission bits.
@@ -333,9 +343,9 @@ impl Database {
         &self,
         token_hash: &[u8],
         now: DateTime<Utc>,
-    ) -> Result<Option<(User, Actor)>, StoreError> {
+    ) -> Result<Option<StoredSession>, StoreError> {
         let rows: Vec<SessionRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT u.id, u.facility_id, u.occupancy_id, u.display_name, u.email, \
+            "SELECT u.id, u.facility_id, u.occupancy_id, u.display_name, u.email, t.expires_at, \
                r.facility_id AS role_facility, r.occupancy_id AS role_occupancy, r.permissions \
              FROM access_tokens t JOIN users u ON u.id = t.user_id \
              LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id \
@@ -366,7 +376,11 @@ impl Database {
             occupancy: user.occupancy_id,
             grants,
         };
-        Ok(Some((user, actor)))
+        Ok(Some(StoredSession {
+            user,
+            actor,
+            expires_at: first.expires_at,
+        }))
     }
 
     pub async fn revoke_access_token(&self, token_hash: &[u8]) -> Result<(), StoreError> {
