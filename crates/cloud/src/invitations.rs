@@ -20,7 +20,7 @@ use crate::{
     http::{ApiError, AppState, SigningKey},
     notify::{Letterhead, compose},
     site::Site,
-    store::{Change, InvitationRecord, Kiosk, NewInvitation, OutboxItem, User},
+    store::{Change, InvitationRecord, InvitationWrite, Kiosk, NewInvitation, OutboxItem, User},
 };
 
 /// A visitor as the host describes them.
@@ -135,23 +135,32 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
     let facility = &site.facility;
     let occupancy = site.occupancy(occupancy).ok_or(ApiError::Internal)?;
     let category = site.category(request.category);
-    let database = &state.database;
     let now = state.clock.now();
     let (approval, notices) = invitation::on_create(category.needs_approval);
     let signing = state.signing_key().await?;
-    let visitor_company = request.visitor.company.as_ref().map_or("", Text::as_str);
-    let new = NewInvitation {
-        facility: facility.id,
-        occupancy: occupancy.id,
-        host: host.id,
+    let record = InvitationRecord {
+        id: uuid::Uuid::now_v7().into(),
+        facility_id: facility.id,
+        occupancy_id: occupancy.id,
+        host_id: host.id,
+        host_name: host.display_name.clone(),
+        host_email: host.email.to_string(),
         created_by,
         category: category.kind,
-        visitor_name: request.visitor.name.as_str(),
-        visitor_email: request.visitor.email.as_str(),
-        visitor_company,
+        visitor_name: request.visitor.name.as_str().to_owned(),
+        visitor_email: request.visitor.email.as_str().to_owned(),
+        visitor_company: request
+            .visitor
+            .company
+            .as_ref()
+            .map_or("", Text::as_str)
+            .to_owned(),
         starts_at: request.window.starts_at(),
         ends_at: request.window.ends_at(),
-        approval,
+        approval_status: approval,
+        visit_status: gatehouse_core::VisitStatus::Expected,
+        created_at: now,
+        updated_at: now,
     };
     let letterhead = Letterhead {
         facility,
@@ -161,43 +170,35 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
         category,
         public_url: &state.public_url,
     };
-    let change = Change {
-        action: "create",
-        actor: Some(created_by),
-        from: None,
-        to: approval,
-        reason: None,
-        at: now,
+    let outbox = messages(&notices, &record, &letterhead, None, signing, now);
+    let write = InvitationWrite::Create {
+        id: record.id,
+        invitation: NewInvitation {
+            facility: facility.id,
+            occupancy: occupancy.id,
+            host: host.id,
+            created_by,
+            category: category.kind,
+            visitor_name: record.visitor_name.clone(),
+            visitor_email: record.visitor_email.clone(),
+            visitor_company: record.visitor_company.clone(),
+            starts_at: record.starts_at,
+            ends_at: record.ends_at,
+            approval,
+        },
+        change: Change {
+            action: "create",
+            actor: Some(created_by),
+            from: None,
+            to: approval,
+            reason: None,
+            at: now,
+        },
+        outbox,
     };
-    let mut created = None;
-    database
-        .create_invitation(&new, &change, |id| {
-            let record = InvitationRecord {
-                id,
-                facility_id: facility.id,
-                occupancy_id: occupancy.id,
-                host_id: host.id,
-                host_name: host.display_name.clone(),
-                host_email: host.email.to_string(),
-                created_by,
-                category: category.kind,
-                visitor_name: new.visitor_name.to_owned(),
-                visitor_email: new.visitor_email.to_owned(),
-                visitor_company: visitor_company.to_owned(),
-                starts_at: new.starts_at,
-                ends_at: new.ends_at,
-                approval_status: approval,
-                visit_status: gatehouse_core::VisitStatus::Expected,
-                created_at: now,
-                updated_at: now,
-            };
-            let items = messages(&notices, &record, &letterhead, None, signing, now);
-            created = Some(record);
-            items
-        })
-        .await?;
+    state.invitations.write(write).await?;
     state.outbox.notify_one();
-    created.ok_or(ApiError::Internal)
+    Ok(record)
 }
 
 /// Applies a decision (approve, reject, back to pending, cancel) for `actor`.
@@ -207,7 +208,6 @@ pub async fn decide(
     id: InvitationId,
     decision: &Decision,
 ) -> Result<InvitationRecord, ApiError> {
-    let database = &state.database;
     let record = visible(state, actor, id).await?;
     let facts = record.facts();
     match decision {
@@ -223,15 +223,19 @@ pub async fn decide(
     let letterhead = letterhead(state, &site, &record)?;
     let reason = decision.reason().map(Reason::as_str);
     let items = messages(&outcome.notices, &record, &letterhead, reason, signing, now);
-    let change = Change {
-        action: decision.name(),
-        actor: Some(actor.user),
-        from: Some(record.approval_status),
-        to: outcome.approval,
-        reason,
-        at: now,
+    let write = InvitationWrite::Approval {
+        id,
+        change: Change {
+            action: decision.name(),
+            actor: Some(actor.user),
+            from: Some(record.approval_status),
+            to: outcome.approval,
+            reason: reason.map(str::to_owned),
+            at: now,
+        },
+        outbox: items,
     };
-    if !database.change_approval(id, &change, &items).await? {
+    if !state.invitations.write(write).await? {
         return Err(ApiError::Conflict(
             "the invitation was changed by someone else meanwhile; look at it again".into(),
         ));

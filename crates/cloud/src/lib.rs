@@ -44,19 +44,25 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let mailer = notify::Mailer::new(&settings.mail)?;
     let outbox = Arc::new(Notify::new());
-    let worker = tokio::spawn(notify::worker::run(
-        database.clone(),
-        mailer,
-        clock.clone(),
-        outbox.clone(),
-    ));
     if !settings.ui_dir.join("portal.html").is_file() {
         tracing::warn!(
             ui_dir = %settings.ui_dir.display(),
             "the portal is not built there; /portal answers 404 until `npm run build` in ui/"
         );
     }
-    let state = http::AppState::new(database.clone(), clock, settings.public_url, outbox);
+    let state = http::AppState::new(
+        database.clone(),
+        clock.clone(),
+        settings.public_url,
+        outbox.clone(),
+    );
+    let worker = tokio::spawn(notify::worker::run(
+        database.clone(),
+        state.invitations.clone(),
+        mailer,
+        clock,
+        outbox,
+    ));
     let signal = state.changes.watch(database);
     let served = axum::serve(listener, http::router(state, &settings.ui_dir))
         .with_graceful_shutdown(shutdown)

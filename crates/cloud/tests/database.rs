@@ -89,9 +89,11 @@ on_both_databases! {
         let race = |_| {
             let (database, mailer) = (database.clone(), mailer.clone());
             tokio::spawn(async move {
+                // Each a process of its own, with its own invitation writer.
+                let writer = gatehouse_cloud::store::InvitationWriter::start(&database);
                 let mut sent = 0;
                 loop {
-                    let now = worker::send_due(&database, &mailer, &Clock::System).await;
+                    let now = worker::send_due(&database, &writer, &mailer, &Clock::System).await;
                     if now == 0 { break sent; }
                     sent += now;
                 }

@@ -50,6 +50,8 @@ pub struct AppState {
     pub sites: Arc<crate::site::SiteCache>,
     /// Resolved bearer tokens, kept for two seconds.
     pub sessions: Arc<session::SessionCache>,
+    /// Writes new invitations and approval decisions, many requests' in one transaction.
+    pub invitations: crate::store::InvitationWriter,
     /// Rings when a facility's invitations change (kiosks listening are told at once).
     pub changes: crate::signal::ChangeSignal,
 }
@@ -70,6 +72,7 @@ impl std::fmt::Debug for SigningKey {
 impl AppState {
     pub fn new(database: Database, clock: Clock, public_url: String, outbox: Arc<Notify>) -> Self {
         Self {
+            invitations: crate::store::InvitationWriter::start(&database),
             database,
             clock,
             public_url,

@@ -8,7 +8,10 @@ use futures::StreamExt as _;
 use tokio::sync::Notify;
 
 use super::{Mailer, OutgoingEmail};
-use crate::{Clock, Database, store::Claimed};
+use crate::{
+    Clock, Database,
+    store::{Claimed, InvitationWriter},
+};
 
 /// How long one attempt may hold a message before another worker may try it.
 const LEASE: TimeDelta = TimeDelta::seconds(120);
@@ -33,10 +36,19 @@ pub fn retry_at(now: DateTime<Utc>, attempts: i64) -> DateTime<Utc> {
 
 /// Sends what is due once; returns how many messages went out. Sent messages are recorded
 /// together after the batch (one write instead of one per message); a process that dies before
-/// that sends them again once their lease runs out.
-pub async fn send_due(database: &Database, mailer: &Mailer, clock: &Clock) -> usize {
+/// that sends them again once their lease runs out. Its two writes take their turn with the
+/// invitation `writer`'s.
+pub async fn send_due(
+    database: &Database,
+    writer: &InvitationWriter,
+    mailer: &Mailer,
+    clock: &Clock,
+) -> usize {
     let now = clock.now();
-    let claimed = match database.claim_outbox(now, now + LEASE, BATCH).await {
+    let turn = writer.turn().await;
+    let claimed = database.claim_outbox(now, now + LEASE, BATCH).await;
+    drop(turn);
+    let claimed = match claimed {
         Ok(claimed) => claimed,
         Err(error) => {
             tracing::warn!(%error, "outbox: cannot read due messages");
@@ -74,7 +86,10 @@ pub async fn send_due(database: &Database, mailer: &Mailer, clock: &Clock) -> us
             sent.push(message.id);
         }
     }
-    if let Err(error) = database.outbox_sent(&sent, clock.now()).await {
+    let turn = writer.turn().await;
+    let recorded = database.outbox_sent(&sent, clock.now()).await;
+    drop(turn);
+    if let Err(error) = recorded {
         tracing::warn!(%error, count = sent.len(), "outbox: cannot record sent messages");
     }
     sent.len()
@@ -114,9 +129,15 @@ fn read(message: &Claimed) -> Result<OutgoingEmail, String> {
 }
 
 /// Runs until the process stops: sends due messages whenever woken or every half second.
-pub async fn run(database: Database, mailer: Mailer, clock: Clock, wake: std::sync::Arc<Notify>) {
+pub async fn run(
+    database: Database,
+    writer: InvitationWriter,
+    mailer: Mailer,
+    clock: Clock,
+    wake: std::sync::Arc<Notify>,
+) {
     loop {
-        while send_due(&database, &mailer, &clock).await > 0 {}
+        while send_due(&database, &writer, &mailer, &clock).await > 0 {}
         tokio::select! {
             () = wake.notified() => {},
             () = tokio::time::sleep(POLL) => {},

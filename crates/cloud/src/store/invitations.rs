@@ -49,15 +49,15 @@ impl InvitationRecord {
 }
 
 #[derive(Debug)]
-pub struct NewInvitation<'a> {
+pub struct NewInvitation {
     pub facility: FacilityId,
     pub occupancy: OccupancyId,
     pub host: UserId,
     pub created_by: UserId,
     pub category: CategoryKind,
-    pub visitor_name: &'a str,
-    pub visitor_email: &'a str,
-    pub visitor_company: &'a str,
+    pub visitor_name: String,
+    pub visitor_email: String,
+    pub visitor_company: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub approval: ApprovalStatus,
@@ -148,20 +148,20 @@ pub(super) const SELECT_INVITATION: &str = "SELECT i.id, i.facility_id, i.occupa
      i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";
 
 /// A change to an invitation's approval status, for the audit history.
-#[derive(Debug, Clone, Copy)]
-pub struct Change<'a> {
-    pub action: &'a str,
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub action: &'static str,
     pub actor: Option<UserId>,
     pub from: Option<ApprovalStatus>,
     pub to: ApprovalStatus,
-    pub reason: Option<&'a str>,
+    pub reason: Option<String>,
     pub at: DateTime<Utc>,
 }
 
 /// Writes the history entry and the outbox items of a change inside the open transaction.
 macro_rules! record_change {
     ($tx:expr, $invitation:expr, $change:expr, $outbox:expr) => {{
-        let change: &Change<'_> = $change;
+        let change: &Change = $change;
         sqlx::query(
             "INSERT INTO invitation_events \
                (id, invitation_id, actor_id, action, from_status, to_status, reason, at) \
@@ -173,7 +173,7 @@ macro_rules! record_change {
         .bind(change.action)
         .bind(change.from.map(ApprovalStatus::as_str))
         .bind(change.to.as_str())
-        .bind(change.reason)
+        .bind(change.reason.as_deref())
         .bind(change.at)
         .execute(&mut *$tx)
         .await?;
@@ -197,43 +197,81 @@ macro_rules! record_change {
 
 pub(super) use record_change;
 
+/// A write to an invitation, with its history entry and its messages: what the
+/// [`InvitationWriter`](super::InvitationWriter) commits together with the writes of other
+/// requests.
+#[derive(Debug)]
+pub enum InvitationWrite {
+    Create {
+        id: InvitationId,
+        invitation: NewInvitation,
+        change: Change,
+        outbox: Vec<OutboxItem>,
+    },
+    /// Moves an invitation from `change.from` to `change.to`, if nobody moved it meanwhile.
+    Approval {
+        id: InvitationId,
+        change: Change,
+        outbox: Vec<OutboxItem>,
+    },
+}
+
 impl Database {
-    /// Stores a new invitation with its first history entry and its messages.
-    pub async fn create_invitation(
-        &self,
-        new: &NewInvitation<'_>,
-        change: &Change<'_>,
-        outbox: impl FnOnce(InvitationId) -> Vec<OutboxItem>,
-    ) -> Result<InvitationId, StoreError> {
-        let id = Uuid::now_v7();
-        let items = outbox(id.into());
+    /// Applies `writes` in one transaction, in order; for each, whether it changed anything
+    /// (an approval finds its invitation moved on meanwhile: `false`).
+    pub async fn writes(&self, writes: &[&InvitationWrite]) -> Result<Vec<bool>, StoreError> {
+        let mut applied = Vec::with_capacity(writes.len());
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO invitations (id, facility_id, occupancy_id, host_id, created_by, \
-                   category, visitor_name, visitor_email, visitor_company, starts_at, ends_at, \
-                   approval_status, visit_status, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'expected', $13, $13)",
-            )
-            .bind(id)
-            .bind(new.facility.0)
-            .bind(new.occupancy.0)
-            .bind(new.host.0)
-            .bind(new.created_by.0)
-            .bind(new.category.as_str())
-            .bind(new.visitor_name)
-            .bind(new.visitor_email)
-            .bind(new.visitor_company)
-            .bind(new.starts_at)
-            .bind(new.ends_at)
-            .bind(new.approval.as_str())
-            .bind(change.at)
-            .execute(&mut *tx)
-            .await?;
-            record_change!(tx, id, change, &items);
+            for write in writes {
+                applied.push(match write {
+                    InvitationWrite::Create { id, invitation, change, outbox } => {
+                        sqlx::query(
+                            "INSERT INTO invitations (id, facility_id, occupancy_id, host_id, created_by, \
+                               category, visitor_name, visitor_email, visitor_company, starts_at, ends_at, \
+                               approval_status, visit_status, created_at, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'expected', $13, $13)",
+                        )
+                        .bind(id.0)
+                        .bind(invitation.facility.0)
+                        .bind(invitation.occupancy.0)
+                        .bind(invitation.host.0)
+                        .bind(invitation.created_by.0)
+                        .bind(invitation.category.as_str())
+                        .bind(invitation.visitor_name.as_str())
+                        .bind(invitation.visitor_email.as_str())
+                        .bind(invitation.visitor_company.as_str())
+                        .bind(invitation.starts_at)
+                        .bind(invitation.ends_at)
+                        .bind(invitation.approval.as_str())
+                        .bind(change.at)
+                        .execute(&mut *tx)
+                        .await?;
+                        record_change!(tx, id.0, change, outbox);
+                        true
+                    }
+                    InvitationWrite::Approval { id, change, outbox } => {
+                        let moved = sqlx::query(
+                            "UPDATE invitations SET approval_status = $1, updated_at = $2 \
+                             WHERE id = $3 AND approval_status = $4",
+                        )
+                        .bind(change.to.as_str())
+                        .bind(change.at)
+                        .bind(id.0)
+                        .bind(change.from.map(ApprovalStatus::as_str))
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if moved == 1 {
+                            record_change!(tx, id.0, change, outbox);
+                        }
+                        moved == 1
+                    }
+                });
+            }
             tx.commit().await?;
         });
-        Ok(id.into())
+        Ok(applied)
     }
 
     pub async fn invitation(
@@ -246,37 +284,6 @@ impl Database {
             .fetch_optional(pool)
             .await?);
         row.map(InvitationRecord::try_from).transpose()
-    }
-
-    /// Moves an invitation from `change.from` to `change.to`, if nobody moved it meanwhile.
-    /// Returns `false` (and changes nothing) when it was no longer in `change.from`.
-    pub async fn change_approval(
-        &self,
-        id: InvitationId,
-        change: &Change<'_>,
-        outbox: &[OutboxItem],
-    ) -> Result<bool, StoreError> {
-        let from = change.from.map(ApprovalStatus::as_str);
-        on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let moved = sqlx::query(
-                "UPDATE invitations SET approval_status = $1, updated_at = $2 \
-                 WHERE id = $3 AND approval_status = $4",
-            )
-            .bind(change.to.as_str())
-            .bind(change.at)
-            .bind(id.0)
-            .bind(from)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if moved != 1 {
-                return Ok(false);
-            }
-            record_change!(tx, id.0, change, outbox);
-            tx.commit().await?;
-        });
-        Ok(true)
     }
 
     pub async fn history(&self, id: InvitationId) -> Result<Vec<HistoryEntry>, StoreError> {

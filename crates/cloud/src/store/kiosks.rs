@@ -200,7 +200,7 @@ impl Database {
                         actor: None,
                         from: Some(approval),
                         to: approval,
-                        reason: reason.as_deref(),
+                        reason: reason.clone(),
                         at: report.at,
                     };
                     let arrival: Vec<&OutboxItem> = on_arrival.filter(|_| status == VisitStatus::CheckedIn).into_iter().collect();
@@ -208,7 +208,7 @@ impl Database {
                     if outcome == EventOutcome::Flagged {
                         // Inside on an invitation that no longer admits them: their badge is
                         // revoked — the kiosk prints them no other, and reception collects it.
-                        let revoked = Change { action: "credential_revoked", reason: Some(CREDENTIAL_REVOKED), ..change };
+                        let revoked = Change { action: "credential_revoked", reason: Some(CREDENTIAL_REVOKED.to_owned()), ..change };
                         record_change!(tx, report.invitation.0, &revoked, std::iter::empty::<&OutboxItem>());
                     }
                 }

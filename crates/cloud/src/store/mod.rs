@@ -11,16 +11,19 @@ mod lobby;
 mod nda;
 mod outbox;
 mod people;
+mod writer;
 
 pub use changes::{ChangeCursor, ChangePage};
 pub use facilities::{Facility, Occupancy};
 pub use invitations::{
-    Change, HistoryEntry, InvitationFilter, InvitationRecord, NewInvitation, bulk_invitations,
+    Change, HistoryEntry, InvitationFilter, InvitationRecord, InvitationWrite, NewInvitation,
+    bulk_invitations,
 };
 pub use kiosks::{Kiosk, NewKioskCode};
 pub use lobby::{BADGE_NOT_PRINTED, Flagged};
 pub use outbox::{Claimed, OutboxItem};
 pub use people::{NewUser, StoredSession, User};
+pub use writer::InvitationWriter;
 
 /// Runs `$body` with `$pool` bound to the database's pool, whichever kind it is. The body is
 /// compiled once per database, so the same SQL text serves both.
@@ -42,6 +45,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    #[error("the invitation writer has stopped")]
+    Stopped,
 }
 
 impl StoreError {
