@@ -20,7 +20,7 @@ use crate::{
     http::{ApiError, AppState, SigningKey},
     notify::{Letterhead, compose},
     site::Site,
-    store::{Change, InvitationRecord, InvitationWrite, Kiosk, NewInvitation, OutboxItem, User},
+    store::{Change, InvitationRecord, InvitationWrite, Kiosk, OutboxItem, User},
 };
 
 /// A visitor as the host describes them.
@@ -172,20 +172,7 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
     };
     let outbox = messages(&notices, &record, &letterhead, None, signing, now);
     let write = InvitationWrite::Create {
-        id: record.id,
-        invitation: NewInvitation {
-            facility: facility.id,
-            occupancy: occupancy.id,
-            host: host.id,
-            created_by,
-            category: category.kind,
-            visitor_name: record.visitor_name.clone(),
-            visitor_email: record.visitor_email.clone(),
-            visitor_company: record.visitor_company.clone(),
-            starts_at: record.starts_at,
-            ends_at: record.ends_at,
-            approval,
-        },
+        invitation: Box::new(record.clone()),
         change: Change {
             action: "create",
             actor: Some(created_by),

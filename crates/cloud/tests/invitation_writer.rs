@@ -5,20 +5,22 @@ mod support;
 
 use chrono::{TimeDelta, Utc};
 use gatehouse_cloud::store::{
-    Change, InvitationWrite, InvitationWriter, NewInvitation, StoreError,
+    Change, InvitationRecord, InvitationWrite, InvitationWriter, StoreError,
 };
-use gatehouse_core::{ApprovalStatus, CategoryKind, FacilityId, InvitationId};
+use gatehouse_core::{ApprovalStatus, CategoryKind, FacilityId, InvitationId, VisitStatus};
 use support::{Site, TestApp};
 
 fn create(site: &Site, facility: FacilityId, visitor: &str) -> (InvitationId, InvitationWrite) {
     let id: InvitationId = uuid::Uuid::now_v7().into();
     let at = Utc::now();
     let write = InvitationWrite::Create {
-        id,
-        invitation: NewInvitation {
-            facility,
-            occupancy: site.north,
-            host: site.north_host.id,
+        invitation: Box::new(InvitationRecord {
+            id,
+            facility_id: facility,
+            occupancy_id: site.north,
+            host_id: site.north_host.id,
+            host_name: "North Host".to_owned(),
+            host_email: site.north_host.email.clone(),
             created_by: site.north_host.id,
             category: CategoryKind::Contractor,
             visitor_name: visitor.to_owned(),
@@ -26,8 +28,11 @@ fn create(site: &Site, facility: FacilityId, visitor: &str) -> (InvitationId, In
             visitor_company: String::new(),
             starts_at: at + TimeDelta::days(1),
             ends_at: at + TimeDelta::days(1) + TimeDelta::hours(2),
-            approval: ApprovalStatus::Pending,
-        },
+            approval_status: ApprovalStatus::Pending,
+            visit_status: VisitStatus::Expected,
+            created_at: at,
+            updated_at: at,
+        }),
         change: Change {
             action: "create",
             actor: Some(site.north_host.id),

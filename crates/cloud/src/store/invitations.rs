@@ -48,21 +48,6 @@ impl InvitationRecord {
     }
 }
 
-#[derive(Debug)]
-pub struct NewInvitation {
-    pub facility: FacilityId,
-    pub occupancy: OccupancyId,
-    pub host: UserId,
-    pub created_by: UserId,
-    pub category: CategoryKind,
-    pub visitor_name: String,
-    pub visitor_email: String,
-    pub visitor_company: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub approval: ApprovalStatus,
-}
-
 /// One line of an invitation's audit history: who did what, when and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct HistoryEntry {
@@ -202,9 +187,9 @@ pub(super) use record_change;
 /// requests.
 #[derive(Debug)]
 pub enum InvitationWrite {
+    /// Stores `invitation` as it is (its host's name and email are not stored with it).
     Create {
-        id: InvitationId,
-        invitation: NewInvitation,
+        invitation: Box<InvitationRecord>,
         change: Change,
         outbox: Vec<OutboxItem>,
     },
@@ -225,17 +210,17 @@ impl Database {
             let mut tx = pool.begin().await?;
             for write in writes {
                 applied.push(match write {
-                    InvitationWrite::Create { id, invitation, change, outbox } => {
+                    InvitationWrite::Create { invitation, change, outbox } => {
                         sqlx::query(
                             "INSERT INTO invitations (id, facility_id, occupancy_id, host_id, created_by, \
                                category, visitor_name, visitor_email, visitor_company, starts_at, ends_at, \
                                approval_status, visit_status, created_at, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'expected', $13, $13)",
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                         )
-                        .bind(id.0)
-                        .bind(invitation.facility.0)
-                        .bind(invitation.occupancy.0)
-                        .bind(invitation.host.0)
+                        .bind(invitation.id.0)
+                        .bind(invitation.facility_id.0)
+                        .bind(invitation.occupancy_id.0)
+                        .bind(invitation.host_id.0)
                         .bind(invitation.created_by.0)
                         .bind(invitation.category.as_str())
                         .bind(invitation.visitor_name.as_str())
@@ -243,11 +228,13 @@ impl Database {
                         .bind(invitation.visitor_company.as_str())
                         .bind(invitation.starts_at)
                         .bind(invitation.ends_at)
-                        .bind(invitation.approval.as_str())
-                        .bind(change.at)
+                        .bind(invitation.approval_status.as_str())
+                        .bind(invitation.visit_status.as_str())
+                        .bind(invitation.created_at)
+                        .bind(invitation.updated_at)
                         .execute(&mut *tx)
                         .await?;
-                        record_change!(tx, id.0, change, outbox);
+                        record_change!(tx, invitation.id.0, change, outbox);
                         true
                     }
                     InvitationWrite::Approval { id, change, outbox } => {

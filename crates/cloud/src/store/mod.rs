@@ -16,8 +16,7 @@ mod writer;
 pub use changes::{ChangeCursor, ChangePage};
 pub use facilities::{Facility, Occupancy};
 pub use invitations::{
-    Change, HistoryEntry, InvitationFilter, InvitationRecord, InvitationWrite, NewInvitation,
-    bulk_invitations,
+    Change, HistoryEntry, InvitationFilter, InvitationRecord, InvitationWrite, bulk_invitations,
 };
 pub use kiosks::{Kiosk, NewKioskCode};
 pub use lobby::{BADGE_NOT_PRINTED, Flagged};

@@ -29,11 +29,25 @@ const POSTGRES_WRITERS: usize = 8;
 type Job = (InvitationWrite, oneshot::Sender<Result<bool, StoreError>>);
 type Queue = Arc<Mutex<mpsc::UnboundedReceiver<Job>>>;
 
+/// On SQLite, the turn to write (a fair lock); on PostgreSQL, whose writers do not block each
+/// other, none.
+#[derive(Debug, Clone, Default)]
+struct Turn(Option<Arc<Mutex<()>>>);
+
+impl Turn {
+    async fn take(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.0 {
+            Some(turn) => Some(turn.clone().lock_owned().await),
+            None => None,
+        }
+    }
+}
+
 /// The queue to the writing tasks; they stop when the last handle is dropped.
 #[derive(Debug, Clone)]
 pub struct InvitationWriter {
     jobs: mpsc::UnboundedSender<Job>,
-    turn: Option<Arc<Mutex<()>>>,
+    turn: Turn,
 }
 
 impl InvitationWriter {
@@ -42,8 +56,8 @@ impl InvitationWriter {
         let (jobs, queue) = mpsc::unbounded_channel();
         let queue = Arc::new(Mutex::new(queue));
         let (writers, turn) = match database {
-            Database::Sqlite(_) => (1, Some(Arc::default())),
-            Database::Postgres(_) => (POSTGRES_WRITERS, None),
+            Database::Sqlite(_) => (1, Turn(Some(Arc::default()))),
+            Database::Postgres(_) => (POSTGRES_WRITERS, Turn::default()),
         };
         let writer = Self { jobs, turn };
         for _ in 0..writers {
@@ -57,10 +71,7 @@ impl InvitationWriter {
     /// task commits batch after batch. `None` on PostgreSQL, whose writers do not block each
     /// other.
     pub async fn turn(&self) -> Option<OwnedMutexGuard<()>> {
-        match &self.turn {
-            Some(turn) => Some(turn.clone().lock_owned().await),
-            None => None,
-        }
+        self.turn.take().await
     }
 
     /// Commits `write`; whether it changed anything (see [`Database::writes`]).
@@ -73,13 +84,10 @@ impl InvitationWriter {
     }
 }
 
-async fn run(database: Database, queue: Queue, turn: Option<Arc<Mutex<()>>>) {
+async fn run(database: Database, queue: Queue, turn: Turn) {
     let mut batch = Vec::with_capacity(MOST_AT_ONCE);
     while queue.lock().await.recv_many(&mut batch, MOST_AT_ONCE).await > 0 {
-        let _turn = match &turn {
-            Some(turn) => Some(turn.lock().await),
-            None => None,
-        };
+        let _turn = turn.take().await;
         let writes: Vec<&InvitationWrite> = batch.iter().map(|(write, _)| write).collect();
         match database.writes(&writes).await {
             Ok(applied) => {
