@@ -1,99 +1,28 @@
-// The kiosk's visitor screens in Chromium, with the Tauri side replaced by a fake that answers
-// each command as the real one would: every screen in English and German is checked with
-// axe-core, every touch target is at least 44 × 44 px, and the flow works from the keyboard.
+// The kiosk's visitor screens in Chromium over a fake backend that answers each command as the
+// real one would (fake-kiosk.ts, built by `vite build --mode e2e` into dist-e2e/, which
+// `npm run e2e` does first): every screen in English and German is checked with axe-core, every
+// touch target is at least 44 × 44 px, and the flow works from the keyboard.
 // (The real app is driven under WebDriver in tests/; this covers what WebKitWebDriver cannot.)
 
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, normalize } from 'node:path';
 
-const kioskPage = readFileSync(join(import.meta.dirname, '..', 'dist', 'index.html'), 'utf8');
-
-/** Installed before the page loads: answers `invoke` like the kiosk's Rust side. */
-function fakeKiosk(setupNeeded: boolean) {
-  const sofia = {
-    invitation: 'inv-sofia',
-    name: 'Sofia Rossi',
-    company: 'Rossi Design',
-    host: 'Tomás Ortega',
-    category: 'guest',
-    state: 'ready',
-    nda: true,
-    photo: true,
-  };
-  const pending = { ...sofia, invitation: 'inv-walter', name: 'Walter Walk-In', state: 'awaiting_approval' };
-  const callbacks = new Map<number, (event: unknown) => void>();
-  const listeners = new Map<string, number[]>();
-  let next = 1;
-  const photo =
-    'data:image/svg+xml;base64,' +
-    btoa('<svg xmlns="http://www.w3.org/2000/svg" width="240" height="320"><rect width="240" height="320" fill="#9ab"/></svg>');
-  const answers: Record<string, (args: Record<string, unknown>) => unknown> = {
-    kiosk_status: () => ({
-      version: '0.1.0',
-      cloud: { state: 'online', version: '0.1.0' },
-      sync: { enrolled: true, last_synced_at: null, waiting: 0, problem: null },
-      setup_needed: setupNeeded,
-      idle_seconds: 45,
-    }),
-    identify: ({ code }) =>
-      code === 'GH1.sofia'
-        ? { kind: 'visitor', visitor: sofia }
-        : code === 'GH1.pending'
-          ? { kind: 'visitor', visitor: { ...sofia, state: 'awaiting_approval' } }
-          : code === 'GH1.revoked'
-            ? { kind: 'visitor', visitor: { ...sofia, state: 'badge_revoked' } }
-            : { kind: 'not_an_invitation' },
-    find_visitors: () => [{ invitation: 'inv-sofia', shown: 'Sofia R.' }],
-    visitor: () => sofia,
-    nda: () => ({
-      version: 1,
-      text: 'Non-disclosure agreement\n\n1. Everything you see here is confidential.\n\n2. You will not take photographs.',
-      sha256: '0'.repeat(64),
-    }),
-    take_photo: () => photo,
-    camera_view: () => photo,
-    ask_reception: () => null,
-    check_in: () => ({ outcome: 'checked_in', host: 'Tomás Ortega', badge: 'printed' }),
-    reprint_badge: () => 'printed',
-    check_out: () => ({ outcome: 'checked_out', name: 'Sofia R.' }),
-    find_hosts: () => [{ id: 'host-miriam', name: 'Miriam Okafor', organisation: 'Blue Harbor Legal' }],
-    walk_in_categories: () => ['guest', 'contractor', 'delivery'],
-    register_walk_in: () => pending,
-    'plugin:event|listen': ({ event, handler }) => {
-      const list = listeners.get(event as string) ?? [];
-      list.push(handler as number);
-      listeners.set(event as string, list);
-      return handler;
-    },
-    'plugin:event|unlisten': () => null,
-  };
-  const w = window as unknown as Record<string, unknown>;
-  w.__TAURI_INTERNALS__ = {
-    invoke: async (command: string, args: Record<string, unknown>) => {
-      const answer = answers[command];
-      if (!answer) throw { code: 'internal', message: `no fake for ${command}` };
-      return answer(args ?? {});
-    },
-    transformCallback: (callback: (event: unknown) => void) => {
-      const id = next++;
-      callbacks.set(id, callback);
-      return id;
-    },
-  };
-  w.__TAURI_EVENT_PLUGIN_INTERNALS__ = { unregisterListener: () => {} };
-  w.__emit = (event: string, payload: unknown) => {
-    for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
-  };
-}
+const build = join(import.meta.dirname, '..', 'dist-e2e');
+// The kiosk under test has an origin of its own, served from the e2e build alone.
+const origin = 'http://kiosk.test';
 
 async function openKiosk(page: Page, setupNeeded = false) {
-  await page.route('**/kiosk-under-test', (route) =>
-    route.fulfill({ contentType: 'text/html', body: kioskPage }),
-  );
-  await page.addInitScript(fakeKiosk, setupNeeded);
-  await page.goto('/kiosk-under-test');
+  if (!existsSync(join(build, 'e2e', 'kiosk.html'))) {
+    throw new Error(`${build} has no kiosk: run \`npm run e2e\` (it builds with --mode e2e first)`);
+  }
+  await page.route(`${origin}/**`, (route) => {
+    const { pathname } = new URL(route.request().url());
+    const file = pathname === '/' ? join('e2e', 'kiosk.html') : normalize(pathname).replace(/^[/\\]+/, '');
+    return existsSync(join(build, file)) ? route.fulfill({ path: join(build, file) }) : route.fulfill({ status: 404 });
+  });
+  await page.goto(setupNeeded ? `${origin}/?setup` : `${origin}/`);
   await expect(page.locator(setupNeeded ? '#setup-title' : '#welcome-title')).toBeVisible();
 }
 
@@ -110,8 +39,9 @@ async function checkScreen(page: Page, name: string) {
   expect(small, `${name}: touch targets under 44 × 44 px`).toEqual([]);
 }
 
+/** What the camera would send when `code` comes into view. */
 async function emitScan(page: Page, code: string) {
-  await page.evaluate((scanned) => (window as unknown as { __emit: (e: string, p: unknown) => void }).__emit('scan', scanned), code);
+  await page.evaluate((scanned) => window.kioskFake.emit('scan', scanned), code);
 }
 
 for (const language of ['en', 'de'] as const) {

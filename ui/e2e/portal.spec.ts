@@ -45,8 +45,19 @@ test('wrong password says so and signs nobody in', async ({ page }) => {
   await page.fill('#email', tomas);
   await page.fill('#password', 'not the password');
   await page.click('#sign-in');
-  await expect(page.getByRole('alert')).toHaveText('the email or password is not right');
+  await expect(page.getByRole('alert')).toHaveText('The email or password is not right.');
   await expect(page.locator('#sign-out')).toHaveCount(0);
+});
+
+test("the cloud's errors are told in the person's language, not in its English message", async ({ page }) => {
+  await page.goto('/portal');
+  await page.selectOption('select[aria-label="Language"]', 'de');
+  await page.fill('#email', tomas);
+  await page.fill('#password', 'not the password');
+  await page.click('#sign-in');
+  await expect(page.getByRole('alert')).toHaveText('E-Mail-Adresse oder Passwort stimmen nicht.');
+  await page.selectOption('select[aria-label="Language"]', 'en');
+  await expect(page.getByRole('alert')).toHaveText('The email or password is not right.');
 });
 
 test('a host invites a contractor: it waits for approval and the guest hears nothing yet', async ({ page }) => {
@@ -150,6 +161,11 @@ test('the portal speaks German', async ({ page }) => {
   await expect(page.locator('#nav-invite')).toHaveText('Besucher einladen');
   await expect(page.locator('h1')).toHaveText('Meine Einladungen');
   await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  // Category names as the kiosk and the badge say them, from the one names file.
+  await expect(page.locator('tr', { hasText: 'Sofia Rossi' })).toContainText('Gast');
+  await page.click('#nav-invite');
+  await expect(page.locator('#category option[value="contractor"]')).toContainText('Handwerker / Dienstleister');
+  await expect(page.locator('#category option[value="interview_candidate"]')).toContainText('Vorstellungsgespräch');
 });
 
 test("a check-in flagged by a kiosk waits in reception's lobby until someone handles it", async ({

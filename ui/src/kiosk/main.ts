@@ -1,11 +1,4 @@
-import { mount } from 'svelte';
-import '../styles/kiosk.css';
-import App from './App.svelte';
+import { start } from './start';
+import { tauriBackend } from './tauri';
 
-const target = document.getElementById('kiosk');
-if (!target) throw new Error('index.html has no #kiosk element');
-
-// A kiosk has no use for the browser's own menus.
-document.addEventListener('contextmenu', (event) => event.preventDefault());
-
-export default mount(App, { target });
+export default start(tauriBackend);

@@ -2,7 +2,7 @@
 // Everything a visitor told the kiosk lives in the step; going back to `welcome` forgets it.
 
 import { writable } from 'svelte/store';
-import type { BadgeOutcome, NdaSignature, Purpose, VisitorState, VisitorView } from '../lib/kiosk-api';
+import type { BadgeOutcome, NdaSignature, Purpose, VisitorState, VisitorView } from './kiosk-api';
 
 export type Notice = VisitorState | 'unknown_invitation' | 'not_an_invitation';
 

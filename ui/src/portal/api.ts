@@ -1,133 +1,93 @@
-// Typed calls to the Gatehouse cloud's JSON API. Every failure arrives as an `ApiFailure` with
-// the cloud's `{code, message}`.
+// Typed calls to the Gatehouse cloud's JSON API. The types are the cloud's own, generated from
+// its OpenAPI document into api-types.ts (`npm run api-types -- openapi.json`). Every failure
+// arrives as a `Failure` with one of the cloud's codes (crates/cloud/src/http/error.rs).
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'cancelled';
-export type Permission =
-  | 'visitor_invitation'
-  | 'invite_for_others'
-  | 'all_visitor_requests'
-  | 'visitor_admission'
-  | 'visitor_vendor_configuration'
-  | 'can_exceed_end_of_day'
-  | 'approve_invitations'
-  | 'role_administrator';
+import { Failure, toFailure, type FailureCodes } from '../lib/failure';
+import type { components } from './api-types';
 
-export interface User {
-  id: string;
-  facility_id: string;
-  occupancy_id: string | null;
-  display_name: string;
-  email: string;
-}
+type Schemas = components['schemas'];
 
-export interface Grant {
-  scope: { kind: 'facility' | 'occupancy'; id: string };
-  permissions: Permission[];
-}
-
-export interface Facility {
-  id: string;
-  name: string;
-  address: string;
-  time_zone: string;
-  end_of_day: string;
-}
-
-export interface Me {
-  user: User;
-  facility: Facility;
-  permissions: Grant[];
-}
-
-export interface Invitation {
-  id: string;
-  occupancy_id: string;
-  host_id: string;
-  host_name: string;
-  category: string;
-  visitor_name: string;
-  visitor_email: string;
-  visitor_company: string;
-  starts_at: string;
-  ends_at: string;
-  approval_status: ApprovalStatus;
-  visit_status: string;
-}
-
-/** What happened to an invitation, as its history records it. */
-export type HistoryAction =
-  | 'create'
-  | 'approve'
-  | 'reject'
-  | 'return_to_pending'
-  | 'cancel'
-  | 'checked_in'
-  | 'checked_out'
-  | 'badge_printed'
-  | 'credential_revoked';
-
-export interface HistoryEntry {
-  action: HistoryAction;
-  actor_name: string | null;
-  from_status: ApprovalStatus | null;
-  to_status: ApprovalStatus;
-  reason: string | null;
-  at: string;
-}
-
-export interface Category {
-  kind: string;
-  enabled: boolean;
-  needs_approval: boolean;
-}
-
+export type ApprovalStatus = Schemas['ApprovalStatus'];
+export type Permission = Schemas['Permission'];
+export type CategoryKind = Schemas['CategoryKind'];
+export type User = Schemas['User'];
+export type Grant = Schemas['Grant'];
+export type Facility = Schemas['Facility'];
+export type Me = Schemas['Me'];
+export type Invitation = Schemas['InvitationRecord'];
+export type HistoryEntry = Schemas['HistoryEntry'];
+export type Category = Schemas['Category'];
+export type InvitationRequest = Schemas['InvitationRequest'];
+export type SignedIn = Schemas['SignedIn'];
 /** A check-in a kiosk flagged for reception. */
-export interface Attention {
-  event: string;
-  invitation: Invitation;
-  reason: string;
-  at: string;
-  kiosk: string;
-  /** A badge the kiosk could not print waits here for reception. */
-  unprinted_badge: boolean;
-}
-
-export interface Lobby {
-  attention: Attention[];
-  on_site: Invitation[];
-}
-
+export type Attention = Schemas['Attention'];
+export type Lobby = Schemas['Lobby'];
 /** A single-use code that enrolls one kiosk. */
-export interface KioskCode {
-  code: string;
-  name: string;
-  expires_at: string;
+export type KioskCode = Schemas['KioskCode'];
+export type VisitDocument = Schemas['VisitDocument'];
+
+/**
+ * What happened to an invitation, as its history records it. The cloud sends it as a string;
+ * these are the ones the portal has words for.
+ */
+export const historyActions = [
+  'create',
+  'approve',
+  'reject',
+  'return_to_pending',
+  'cancel',
+  'checked_in',
+  'checked_out',
+  'badge_printed',
+  'credential_revoked',
+] as const;
+
+export type HistoryAction = (typeof historyActions)[number];
+
+export function isHistoryAction(action: string): action is HistoryAction {
+  return (historyActions as readonly string[]).includes(action);
 }
 
-export class ApiFailure extends Error {
-  readonly code: string;
-  readonly status: number;
+/**
+ * The codes the cloud answers with; `unexpected` is an answer that is not the cloud's JSON (a
+ * proxy's error page, no answer at all).
+ */
+export const failureCodes = {
+  known: [
+    'bad_request',
+    'invalid',
+    'unauthenticated',
+    'wrong_credentials',
+    'forbidden',
+    'not_found',
+    'conflict',
+    'too_large',
+    'database_unavailable',
+    'internal',
+  ],
+  otherwise: 'unexpected',
+} as const satisfies FailureCodes<string>;
 
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.name = 'ApiFailure';
-    this.status = status;
-    this.code = code;
-  }
+export type FailureCode = (typeof failureCodes.known)[number] | typeof failureCodes.otherwise;
+
+export type PortalFailure = Failure<FailureCode>;
+
+/** Whatever a call was rejected with, as a `Failure` with one of the cloud's codes. */
+export function portalFailure(rejection: unknown): PortalFailure {
+  return toFailure<FailureCode>(rejection, failureCodes);
 }
 
 /** Reads a failed response's `{code, message}`, whatever the body turns out to be. */
-export async function toFailure(response: Response): Promise<ApiFailure> {
+export async function readFailure(response: Response): Promise<PortalFailure> {
   try {
     const body: unknown = await response.json();
     if (typeof body === 'object' && body !== null && 'code' in body && 'message' in body) {
-      const { code, message } = body as { code: unknown; message: unknown };
-      return new ApiFailure(response.status, String(code), String(message));
+      return toFailure<FailureCode>(body, failureCodes, response.status);
     }
   } catch {
-    // Not JSON: fall through to a generic failure.
+    // Not JSON: fall through to `unexpected`.
   }
-  return new ApiFailure(response.status, 'unexpected', `the cloud answered ${response.status}`);
+  return new Failure('unexpected', `the cloud answered ${response.status}`, response.status);
 }
 
 const TOKEN_KEY = 'gatehouse.token';
@@ -138,23 +98,32 @@ export const token = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
+/** `fetch` under /api/v1 with the bearer token; a failed answer or none throws a `Failure`. */
+async function answer(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
   const bearer = token.get();
-  if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`/api/v1${path}`, {
+  if (bearer) headers.set('Authorization', `Bearer ${bearer}`);
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, { ...init, headers });
+  } catch (unreachable) {
+    throw portalFailure(unreachable);
+  }
+  if (!response.ok) throw await readFailure(response);
+  return response;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await answer(path, {
     method,
-    headers,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!response.ok) throw await toFailure(response);
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
 export const api = {
-  signIn: (email: string, password: string) =>
-    request<{ token: string; user: User }>('POST', '/sessions', { email, password }),
+  signIn: (email: string, password: string) => request<SignedIn>('POST', '/sessions', { email, password }),
   signOut: () => request<undefined>('DELETE', '/sessions/current'),
   me: () => request<Me>('GET', '/me'),
   users: () => request<User[]>('GET', '/users'),
@@ -163,18 +132,11 @@ export const api = {
     request<Invitation[]>('GET', `/invitations?${new URLSearchParams(query).toString()}`),
   invitation: (id: string) => request<Invitation>('GET', `/invitations/${encodeURIComponent(id)}`),
   history: (id: string) => request<HistoryEntry[]>('GET', `/invitations/${encodeURIComponent(id)}/history`),
-  invite: (body: unknown) => request<Invitation>('POST', '/invitations', body),
+  invite: (body: InvitationRequest) => request<Invitation>('POST', '/invitations', body),
   lobby: () => request<Lobby>('GET', '/lobby'),
   /** A visit's document as a file, for the browser to open or save. */
-  document: async (invitation: string, kind: 'signed_nda' | 'photo' | 'unprinted_badge') => {
-    const bearer = token.get();
-    const response = await fetch(
-      `/api/v1/invitations/${encodeURIComponent(invitation)}/documents/${kind}`,
-      { headers: bearer ? { Authorization: `Bearer ${bearer}` } : {} },
-    );
-    if (!response.ok) throw await toFailure(response);
-    return response.blob();
-  },
+  document: async (invitation: string, kind: VisitDocument) =>
+    (await answer(`/invitations/${encodeURIComponent(invitation)}/documents/${kind}`)).blob(),
   kioskCode: (name: string) => request<KioskCode>('POST', '/kiosk-codes', { name }),
   handled: (event: string) =>
     request<undefined>('POST', `/lobby/attention/${encodeURIComponent(event)}/handled`),

@@ -1,4 +1,9 @@
-// Every string a person sees in the portal, in English and German.
+// Every string a person sees in the portal, in English and German. Category names come from
+// the names file the kiosk, the badge and the emails read; the cloud's errors are told here by
+// their code, never in the English message the cloud sends along.
+
+import { categoryEntries } from '../lib/categories';
+import { translation, type Catalogues } from '../lib/i18n';
 
 export const en = {
   'nav.mine': 'My invitations',
@@ -60,7 +65,17 @@ export const en = {
   'invite.submit': 'Send invitation',
   'invite.sent': 'Invitation sent to {name}.',
   'invite.pending': 'The invitation for {name} waits for approval. {name} hears nothing until it is approved.',
-  'error.generic': 'Something went wrong. Please try again.',
+  'error.bad_request': 'Gatehouse could not read that request. Please reload the page and try again.',
+  'error.invalid': 'Some of what you entered cannot be accepted. Please check it and try again.',
+  'error.unauthenticated': 'You are signed out. Please sign in again.',
+  'error.wrong_credentials': 'The email or password is not right.',
+  'error.forbidden': 'You are not allowed to do this.',
+  'error.not_found': 'This cannot be found. It may have been removed, or the link is no longer valid.',
+  'error.conflict': 'This cannot be done now: it was changed in the meantime or exists already. Please reload the page.',
+  'error.too_large': 'That is too large to send.',
+  'error.database_unavailable': 'Gatehouse is busy right now. Please try again in a moment.',
+  'error.internal': 'Something went wrong. Please try again.',
+  'error.unexpected': 'Gatehouse cannot be reached right now. Please try again in a moment.',
   'nav.lobby': 'Lobby',
   'lobby.attention': 'Needs your attention',
   'lobby.attention.none': 'Nothing needs your attention.',
@@ -78,6 +93,7 @@ export const en = {
   'kiosks.until': 'Valid until',
   'kiosks.how': 'Enter it on the new kiosk\'s set-up screen (or start the kiosk with it as GATEHOUSE_KIOSK_CODE).',
   'lobby.print_badge': 'Print badge',
+  ...categoryEntries('en'),
 } as const;
 
 export type PortalKey = keyof typeof en;
@@ -142,7 +158,17 @@ export const de: Record<PortalKey, string> = {
   'invite.submit': 'Einladung senden',
   'invite.sent': 'Einladung an {name} gesendet.',
   'invite.pending': 'Die Einladung für {name} wartet auf Freigabe. {name} erfährt davon erst nach der Freigabe.',
-  'error.generic': 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
+  'error.bad_request': 'Gatehouse konnte diese Anfrage nicht lesen. Bitte laden Sie die Seite neu und versuchen Sie es erneut.',
+  'error.invalid': 'Einige Angaben können so nicht angenommen werden. Bitte prüfen Sie sie und versuchen Sie es erneut.',
+  'error.unauthenticated': 'Sie sind abgemeldet. Bitte melden Sie sich erneut an.',
+  'error.wrong_credentials': 'E-Mail-Adresse oder Passwort stimmen nicht.',
+  'error.forbidden': 'Dazu sind Sie nicht berechtigt.',
+  'error.not_found': 'Das wurde nicht gefunden. Vielleicht wurde es entfernt, oder der Link gilt nicht mehr.',
+  'error.conflict': 'Das geht gerade nicht: Es wurde inzwischen geändert oder existiert bereits. Bitte laden Sie die Seite neu.',
+  'error.too_large': 'Das ist zu groß zum Senden.',
+  'error.database_unavailable': 'Gatehouse ist gerade ausgelastet. Bitte versuchen Sie es gleich noch einmal.',
+  'error.internal': 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
+  'error.unexpected': 'Gatehouse ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
   'nav.lobby': 'Empfang',
   'lobby.attention': 'Bitte ansehen',
   'lobby.attention.none': 'Es gibt nichts anzusehen.',
@@ -160,4 +186,9 @@ export const de: Record<PortalKey, string> = {
   'kiosks.until': 'Gültig bis',
   'kiosks.how': 'Geben Sie ihn auf dem Einrichtungsbildschirm des neuen Kiosks ein (oder starten Sie den Kiosk damit als GATEHOUSE_KIOSK_CODE).',
   'lobby.print_badge': 'Ausweis drucken',
+  ...categoryEntries('de'),
 };
+
+export const catalogues: Catalogues<PortalKey> = { en, de };
+
+export const { format, t } = translation(catalogues);

@@ -1,5 +1,9 @@
 // Every string a person sees on the kiosk, in every language it speaks. English defines the
 // keys; each other language must translate every one of them (the type checker enforces it).
+// Category names are not written here: they come from the names file the badge and emails read.
+
+import { categoryEntries } from '../lib/categories';
+import { translation, type Catalogues } from '../lib/i18n';
 
 export const en = {
   'app.name': 'Gatehouse',
@@ -96,26 +100,18 @@ export const en = {
   'waiting.title': 'Please wait a moment',
   'waiting.hint': 'Your visit needs approval. We have asked for it — this screen moves on by itself.',
   'waiting.too_long': 'Approval is taking longer than usual. Please see reception.',
-  'category.guest': 'Guest',
-  'category.client': 'Client',
-  'category.contractor': 'Contractor',
-  'category.vendor': 'Vendor',
-  'category.interview_candidate': 'Job interview',
-  'category.delivery': 'Delivery',
-  'category.auditor': 'Auditor',
-  'category.event_attendee': 'Event',
   'notice.reception_told': 'Reception knows you are here.',
   'setup.title': 'This kiosk is not set up yet',
   'setup.hint': 'Staff: enter the enrollment code from the Gatehouse portal (Kiosks).',
   'setup.code': 'Enrollment code',
   'setup.submit': 'Set up this kiosk',
   'setup.refused': 'That code did not work. Please create a new one in the portal.',
+  ...categoryEntries('en'),
 } as const;
 
 export type MessageKey = keyof typeof en;
-export type Catalogue = Record<MessageKey, string>;
 
-export const de: Catalogue = {
+export const de: Record<MessageKey, string> = {
   'app.name': 'Gatehouse',
   'language.choose': 'Sprache',
   'welcome.title': 'Willkommen',
@@ -210,18 +206,15 @@ export const de: Catalogue = {
   'waiting.title': 'Bitte warten Sie einen Moment',
   'waiting.hint': 'Ihr Besuch muss freigegeben werden. Wir haben darum gebeten – dieser Bildschirm geht von selbst weiter.',
   'waiting.too_long': 'Die Freigabe dauert länger als üblich. Bitte wenden Sie sich an den Empfang.',
-  'category.guest': 'Gast',
-  'category.client': 'Kunde',
-  'category.contractor': 'Handwerker / Dienstleister',
-  'category.vendor': 'Lieferant',
-  'category.interview_candidate': 'Vorstellungsgespräch',
-  'category.delivery': 'Lieferung',
-  'category.auditor': 'Prüfer',
-  'category.event_attendee': 'Veranstaltung',
   'notice.reception_told': 'Der Empfang weiß, dass Sie da sind.',
   'setup.title': 'Dieser Kiosk ist noch nicht eingerichtet',
   'setup.hint': 'Für das Personal: Geben Sie den Anmeldecode aus dem Gatehouse-Portal (Kioske) ein.',
   'setup.code': 'Anmeldecode',
   'setup.submit': 'Kiosk einrichten',
   'setup.refused': 'Dieser Code hat nicht funktioniert. Bitte erstellen Sie im Portal einen neuen.',
+  ...categoryEntries('de'),
 };
+
+export const catalogues: Catalogues<MessageKey> = { en, de };
+
+export const { format, t } = translation(catalogues);

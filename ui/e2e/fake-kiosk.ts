@@ -1,0 +1,87 @@
+// The kiosk's screens over a fake backend, for the browser tests in kiosk.spec.ts. This file is
+// the entry of the e2e build only (`vite build --mode e2e`, from e2e/kiosk.html into dist-e2e/);
+// the app's own build starts the screens over Tauri and contains none of this.
+//
+// It answers each command as the kiosk's Rust side would, typed by what kiosk-api.ts expects.
+// The test steers it through the page's address (`?setup` for a kiosk not yet enrolled) and
+// `window.kioskFake.emit(event, payload)` for what the camera would send.
+
+import { start } from '../src/kiosk/start';
+import type { Answers, Command, KioskBackend, KioskEvent, VisitorView } from '../src/kiosk/kiosk-api';
+
+const setupNeeded = new URLSearchParams(location.search).has('setup');
+
+const sofia: VisitorView = {
+  invitation: 'inv-sofia',
+  name: 'Sofia Rossi',
+  company: 'Rossi Design',
+  host: 'Tomás Ortega',
+  category: 'guest',
+  state: 'ready',
+  nda: true,
+  photo: true,
+};
+const pending: VisitorView = { ...sofia, invitation: 'inv-walter', name: 'Walter Walk-In', state: 'awaiting_approval' };
+
+const photo =
+  'data:image/svg+xml;base64,' +
+  btoa('<svg xmlns="http://www.w3.org/2000/svg" width="240" height="320"><rect width="240" height="320" fill="#9ab"/></svg>');
+
+const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] } = {
+  kiosk_status: () => ({
+    version: '0.1.0',
+    cloud: { state: 'online', version: '0.1.0' },
+    sync: { enrolled: true, last_synced_at: null, waiting: 0, problem: null },
+    setup_needed: setupNeeded,
+    idle_seconds: 45,
+  }),
+  enroll: () => 'Lobby',
+  identify: ({ code }) =>
+    code === 'GH1.sofia'
+      ? { kind: 'visitor', visitor: sofia }
+      : code === 'GH1.pending'
+        ? { kind: 'visitor', visitor: { ...sofia, state: 'awaiting_approval' } }
+        : code === 'GH1.revoked'
+          ? { kind: 'visitor', visitor: { ...sofia, state: 'badge_revoked' } }
+          : { kind: 'not_an_invitation' },
+  find_visitors: () => [{ invitation: 'inv-sofia', shown: 'Sofia R.' }],
+  visitor: () => sofia,
+  nda: () => ({
+    version: 1,
+    text: 'Non-disclosure agreement\n\n1. Everything you see here is confidential.\n\n2. You will not take photographs.',
+    sha256: '0'.repeat(64),
+  }),
+  take_photo: () => photo,
+  camera_view: () => photo,
+  ask_reception: () => null,
+  check_in: () => ({ outcome: 'checked_in', host: 'Tomás Ortega', badge: 'printed' }),
+  reprint_badge: () => 'printed',
+  check_out: () => ({ outcome: 'checked_out', name: 'Sofia R.' }),
+  find_hosts: () => [{ id: 'host-miriam', name: 'Miriam Okafor', organisation: 'Blue Harbor Legal' }],
+  walk_in_categories: () => ['guest', 'contractor', 'delivery'],
+  register_walk_in: () => pending,
+};
+
+const listeners = new Map<KioskEvent, Set<(payload: unknown) => void>>();
+
+const fake: KioskBackend = {
+  invoke: async (command, args) => answers[command](args ?? {}),
+  listen: async (event, handler) => {
+    const heard = listeners.get(event) ?? new Set();
+    heard.add(handler);
+    listeners.set(event, heard);
+    return () => heard.delete(handler);
+  },
+};
+
+declare global {
+  interface Window {
+    kioskFake: { emit: (event: KioskEvent, payload: unknown) => void };
+  }
+}
+
+window.kioskFake = {
+  emit: (event, payload) => listeners.get(event)?.forEach((handler) => handler(payload)),
+};
+
+export default start(fake);

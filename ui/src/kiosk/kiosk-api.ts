@@ -1,0 +1,271 @@
+// The kiosk's one way to its Rust side: typed wrappers around every command the screens call
+// and every event they hear, over a `KioskBackend`. The app starts with the Tauri backend
+// (tauri.ts, the only file that imports Tauri); the browser tests start it with a fake
+// (e2e/fake-kiosk.ts). Every failure arrives as a `Failure` with one of the `FailureCode`s.
+
+import { Failure, toFailure, type FailureCodes } from '../lib/failure';
+import type { CategoryKind } from '../lib/categories';
+import type { Language } from '../lib/i18n';
+
+export type { CategoryKind } from '../lib/categories';
+
+/**
+ * The commands the webview may call. The same list is in src-tauri/build.rs (`COMMANDS`),
+ * src-tauri/capabilities/kiosk.json and the `generate_handler!` list; contract.test.ts fails
+ * when they disagree.
+ */
+export const commands = [
+  'kiosk_status',
+  'enroll',
+  'identify',
+  'camera_view',
+  'find_visitors',
+  'visitor',
+  'nda',
+  'ask_reception',
+  'take_photo',
+  'check_in',
+  'reprint_badge',
+  'check_out',
+  'find_hosts',
+  'walk_in_categories',
+  'register_walk_in',
+] as const;
+
+export type Command = (typeof commands)[number];
+
+/** The events the Rust side emits to the screen (src-tauri/src/scanning.rs). */
+export const events = ['scan', 'camera'] as const;
+
+export type KioskEvent = (typeof events)[number];
+
+export type Unlisten = () => void;
+
+/** What the kiosk's screens need from the other side: Tauri in the app, a fake in tests. */
+export interface KioskBackend {
+  invoke(command: Command, args?: Record<string, unknown>): Promise<unknown>;
+  listen(event: KioskEvent, handler: (payload: unknown) => void): Promise<Unlisten>;
+}
+
+let backend: KioskBackend | null = null;
+
+/** Called once, before the first screen shows (main.ts, or a test's own start). */
+export function useBackend(chosen: KioskBackend): void {
+  backend = chosen;
+}
+
+function connected(): KioskBackend {
+  if (!backend) throw new Failure('internal', 'the kiosk was started without a backend');
+  return backend;
+}
+
+/** The codes the Rust side sends (`ErrorCode` in the kiosk's error.rs); `internal` is anything else. */
+export const failureCodes = {
+  known: ['misconfigured', 'offline', 'cloud_refused', 'not_enrolled', 'storage', 'invalid', 'device'],
+  otherwise: 'internal',
+} as const satisfies FailureCodes<string>;
+
+export type FailureCode = (typeof failureCodes.known)[number] | typeof failureCodes.otherwise;
+
+export type KioskFailure = Failure<FailureCode>;
+
+/** Whatever a kiosk call was rejected with, as a `Failure` with a kiosk code. */
+export function kioskFailure(rejection: unknown): KioskFailure {
+  return toFailure<FailureCode>(rejection, failureCodes);
+}
+
+/** What each command answers. */
+export interface Answers {
+  kiosk_status: KioskStatus;
+  enroll: string;
+  identify: Identified;
+  camera_view: string | null;
+  find_visitors: NameMatch[];
+  visitor: VisitorView;
+  nda: NdaTemplate;
+  ask_reception: null;
+  take_photo: string;
+  check_in: CheckInOutcome;
+  reprint_badge: BadgeOutcome;
+  check_out: CheckOutOutcome;
+  find_hosts: KioskHost[];
+  walk_in_categories: CategoryKind[];
+  register_walk_in: VisitorView;
+}
+
+async function call<C extends Command>(command: C, args?: Record<string, unknown>): Promise<Answers[C]> {
+  try {
+    return (await connected().invoke(command, args)) as Answers[C];
+  } catch (rejection) {
+    throw kioskFailure(rejection);
+  }
+}
+
+export type CloudConnection =
+  | { state: 'online'; version: string }
+  | { state: 'degraded' }
+  | { state: 'offline' };
+
+export interface SyncStatus {
+  enrolled: boolean;
+  last_synced_at: string | null;
+  waiting: number;
+  problem: string | null;
+}
+
+export interface KioskStatus {
+  version: string;
+  cloud: CloudConnection;
+  sync: SyncStatus;
+  setup_needed: boolean;
+  idle_seconds: number;
+}
+
+/** Staff enroll the kiosk with a code from the portal; answers the kiosk's name. */
+export function enroll(code: string): Promise<string> {
+  return call('enroll', { code });
+}
+
+export function kioskStatus(): Promise<KioskStatus> {
+  return call('kiosk_status');
+}
+
+export type VisitorState =
+  | 'ready'
+  | 'awaiting_approval'
+  | 'rejected'
+  | 'cancelled'
+  | 'checked_in'
+  | 'badge_revoked'
+  | 'visit_over'
+  | 'not_today'
+  | 'expired';
+
+/** An invitation as the visitor holding it may see it. */
+export interface VisitorView {
+  invitation: string;
+  name: string;
+  company: string;
+  host: string;
+  category: string;
+  state: VisitorState;
+  nda: boolean;
+  photo: boolean;
+}
+
+export type Identified =
+  | { kind: 'visitor'; visitor: VisitorView }
+  | { kind: 'unknown_invitation' }
+  | { kind: 'not_an_invitation' };
+
+export function identify(code: string): Promise<Identified> {
+  return call('identify', { code });
+}
+
+/** What the camera sees now, as a JPEG `data:` URL; `null` before its first picture. */
+export function cameraView(): Promise<string | null> {
+  return call('camera_view');
+}
+
+export type Purpose = 'check_in' | 'check_out';
+
+export interface NameMatch {
+  invitation: string;
+  shown: string;
+}
+
+export function findVisitors(query: string, purpose: Purpose): Promise<NameMatch[]> {
+  return call('find_visitors', { query, purpose });
+}
+
+export function visitor(invitation: string): Promise<VisitorView> {
+  return call('visitor', { invitation });
+}
+
+/** Tells reception this visitor is here while their invitation waits for approval. */
+export async function askReception(invitation: string): Promise<void> {
+  await call('ask_reception', { invitation });
+}
+
+export interface NdaTemplate {
+  version: number;
+  text: string;
+  sha256: string;
+}
+
+export function nda(): Promise<NdaTemplate> {
+  return call('nda');
+}
+
+/** The photo as a `data:` URL to show the visitor. */
+export function takePhoto(invitation: string): Promise<string> {
+  return call('take_photo', { invitation });
+}
+
+export interface NdaSignature {
+  name: string;
+  /** The signature pad as a PNG `data:` URL. */
+  signature: string;
+}
+
+export type BadgeOutcome = 'printed' | 'not_printed';
+
+export type CheckInOutcome =
+  | { outcome: 'checked_in'; host: string; badge: BadgeOutcome }
+  | { outcome: 'refused'; state: VisitorState };
+
+export function checkIn(
+  invitation: string,
+  signature: NdaSignature | null,
+  language: Language,
+): Promise<CheckInOutcome> {
+  return call('check_in', { request: { invitation, nda: signature, language } });
+}
+
+export function reprintBadge(invitation: string, language: Language): Promise<BadgeOutcome> {
+  return call('reprint_badge', { invitation, language });
+}
+
+export type CheckOutOutcome = { outcome: 'checked_out'; name: string } | { outcome: 'not_checked_in' };
+
+export function checkOut(invitation: string): Promise<CheckOutOutcome> {
+  return call('check_out', { invitation });
+}
+
+export interface KioskHost {
+  id: string;
+  name: string;
+  organisation: string;
+}
+
+export function findHosts(query: string): Promise<KioskHost[]> {
+  return call('find_hosts', { query });
+}
+
+export function walkInCategories(): Promise<CategoryKind[]> {
+  return call('walk_in_categories');
+}
+
+export interface WalkIn {
+  host: string;
+  category: CategoryKind;
+  visitor_name: string;
+  visitor_company: string | null;
+  visitor_email: string;
+}
+
+export function registerWalkIn(walkIn: WalkIn): Promise<VisitorView> {
+  return call('register_walk_in', { walkIn });
+}
+
+/** What the camera reports about itself; while it is lost the scan screen offers the search. */
+export type CameraState = { state: 'lost' } | { state: 'back' };
+
+/** Each code that comes into view, once. Answers the function that stops listening. */
+export function onScan(handler: (code: string) => void): Promise<Unlisten> {
+  return connected().listen('scan', (payload) => handler(payload as string));
+}
+
+export function onCameraState(handler: (camera: CameraState) => void): Promise<Unlisten> {
+  return connected().listen('camera', (payload) => handler(payload as CameraState));
+}
