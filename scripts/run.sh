@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 setup
 build_ui
 say "Building the cloud and the kiosk"
-cargo build --quiet -p gatehouse-cloud -p gatehouse-kiosk
+cargo build --quiet -p gatehouse-cloud -p gatehouse-kiosk-app
 
 PORT="${GATEHOUSE_PORT:-8080}"
 DATA="${GATEHOUSE_DATA:-$ROOT/.gatehouse}"

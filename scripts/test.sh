@@ -33,7 +33,13 @@ say "Linting Rust (clippy)"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 
 say "Building the binaries the end-to-end tests start"
-cargo build --quiet -p gatehouse-cloud -p gatehouse-kiosk
+cargo build --quiet -p gatehouse-cloud -p gatehouse-kiosk-app
+
+say "Checking that the portal's API types match the cloud's OpenAPI document"
+"$CARGO_TARGET_DIR/debug/gatehouse-cloud" openapi > "$CARGO_TARGET_DIR/openapi.json"
+(cd ui && npm run --silent api-types -- "$CARGO_TARGET_DIR/openapi.json" >/dev/null)
+git diff --exit-code -- ui/src/portal/api-types.ts \
+  || die "ui/src/portal/api-types.ts is out of date: commit the regenerated file"
 
 ensure_postgres
 say "Running the Rust tests"

@@ -1,23 +1,17 @@
-//! The Gatehouse reception kiosk: the Tauri shell around the web front end in `ui/`.
+//! The Gatehouse reception kiosk's window: the Tauri shell around the web front end in `ui/`
+//! and the kiosk in `gatehouse-kiosk`.
 //!
-//! This crate stays thin: one module of commands per screen area, each calling into
-//! `gatehouse-core` and `gatehouse-devices`. Errors cross to the front end as `{code, message}`.
+//! This crate stays thin: the builder, one module of commands per screen area (each a parse
+//! and one call into `gatehouse_kiosk::Kiosk`), the scanner-to-event bridge and the navigation
+//! guard. Errors cross to the front end as `{code, message}`.
 
-mod checkin;
-pub mod cloud;
 mod commands;
-mod config;
 mod error;
-mod hosts;
-mod kiosk;
 mod navigation;
 mod scanning;
-pub mod store;
-pub mod sync;
-mod visitors;
 
-pub use config::KioskConfig;
-pub use error::{CommandError, ErrorCode, KioskError};
+pub use error::{CommandError, ErrorCode};
+use gatehouse_kiosk::{Kiosk, KioskConfig};
 
 use tauri::Manager as _;
 use tracing_subscriber::EnvFilter;
@@ -40,7 +34,7 @@ pub fn run() {
         }
     };
     tracing::info!(cloud = %config.cloud_url, data = %config.data_dir.display(), "starting the Gatehouse kiosk");
-    let kiosk = match tauri::async_runtime::block_on(kiosk::Kiosk::open(config)) {
+    let kiosk = match tauri::async_runtime::block_on(Kiosk::open(config)) {
         Ok(kiosk) => kiosk,
         Err(error) => {
             eprintln!("gatehouse-kiosk: {error}");

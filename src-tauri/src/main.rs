@@ -1,7 +1,7 @@
-//! The kiosk binary: everything lives in the library so tests can reach it.
+//! The kiosk binary: the window, around the kiosk in `gatehouse-kiosk`.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    gatehouse_kiosk::run();
+    gatehouse_kiosk_app::run();
 }

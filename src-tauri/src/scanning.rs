@@ -8,7 +8,7 @@ use gatehouse_devices::{
 use serde::Serialize;
 use tauri::{AppHandle, Emitter as _, Runtime};
 
-use crate::config::Source;
+use gatehouse_kiosk::config::Source;
 
 const FRAME_RATE: u32 = 10;
 

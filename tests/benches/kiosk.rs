@@ -14,8 +14,8 @@ use std::{path::Path, time::Instant};
 
 use chrono::{TimeDelta, Utc};
 use gatehouse_cloud::{
-    Clock, Database, DatabaseUrl, Settings, auth::new_token, kiosks, notify::MailSettings,
-    store::NewUser,
+    Clock, Database, DatabaseUrl, Settings, auth::new_token, notify::MailSettings, store::NewUser,
+    sync::enrollment,
 };
 use gatehouse_core::{
     Category, CategoryKind, Email, PermissionSet, RoleScope,
@@ -356,9 +356,9 @@ async fn new_code(database: &Database) -> anyhow::Result<String> {
         .facility_by_name("Bench Tower")
         .await?
         .expect("seeded");
-    let code = kiosks::issue_code(
+    let code = enrollment::store_code(
         database,
-        &facility,
+        facility.id,
         &Text::parse("Lobby")?,
         None,
         TimeDelta::hours(1),

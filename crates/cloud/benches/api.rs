@@ -24,7 +24,7 @@ use sqlx::{Connection as _, PgConnection, postgres::PgConnectOptions};
 use tokio::net::TcpListener;
 
 /// The SMTP server of the tests: it keeps what it receives, as a mail relay would pass it on.
-#[path = "../tests/support/smtp.rs"]
+#[path = "../tests/api/support/smtp.rs"]
 #[allow(dead_code)]
 mod smtp;
 

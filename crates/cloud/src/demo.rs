@@ -3,8 +3,6 @@
 //! went through the real rules (some approved, one pending, one rejected). Seeding replaces the
 //! demo facility, so running it again (say, the next morning) leaves exactly one fresh copy.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use chrono_tz::Tz;
 use gatehouse_core::{
@@ -14,13 +12,14 @@ use gatehouse_core::{
     invitation::Reason,
     role::RoleName,
     text::Text,
+    window::site_day,
 };
 use serde::Deserialize;
 
 use crate::{
     Clock, Database,
     auth::hash_password,
-    http::AppState,
+    context::Cloud,
     invitations::{self, InvitationRequest, Visitor, guest_token},
     notify::qr_png,
     store::{ChangeCursor, NewUser, StoreError, User},
@@ -136,20 +135,18 @@ impl DemoData {
     /// The facility's calendar day at `now`, in its own time zone: the day the kiosk judges
     /// invitations by, which is not the machine's day around midnight.
     pub fn day_at(&self, now: DateTime<Utc>) -> NaiveDate {
-        now.with_timezone(&self.facility.time_zone).date_naive()
+        site_day(now, self.facility.time_zone)
     }
 }
 
 /// Replaces the demo facility (found by name) with a fresh copy whose invitations fall on `day`.
 pub async fn seed(
-    database: &Database,
+    cloud: &Cloud,
     data: &DemoData,
     day: NaiveDate,
-    clock: &Clock,
-    public_url: &str,
 ) -> Result<DemoSummary, DemoError> {
-    let people = seed_people(database, data, clock).await?;
-    seed_invitations(database, data, day, clock, public_url, &people).await?;
+    let people = seed_people(&cloud.database, data, &cloud.clock).await?;
+    seed_invitations(cloud, data, day, &people).await?;
     Ok(DemoSummary {
         occupancies: data.occupancies.len(),
         people: people.len(),
@@ -308,20 +305,13 @@ async fn seed_people(
 /// Today's invitations, created by their hosts and decided by the facility manager, through
 /// the same rules as in the API.
 async fn seed_invitations(
-    database: &Database,
+    cloud: &Cloud,
     data: &DemoData,
     day: NaiveDate,
-    clock: &Clock,
-    public_url: &str,
     people: &[User],
 ) -> Result<(), DemoError> {
     let invalid = |what: String| DemoError::Invalid(what);
-    let state = AppState::new(
-        database.clone(),
-        clock.clone(),
-        public_url.to_owned(),
-        Arc::new(tokio::sync::Notify::new()),
-    );
+    let database = &cloud.database;
     let admin = people
         .iter()
         .find(|p| {
@@ -362,7 +352,7 @@ async fn seed_invitations(
                 .map_err(|e| invalid(format!("invitation for {}: {e}", invitation.visitor)))?,
         };
         let host_actor = database.actor(host).await?;
-        let created = invitations::create(&state, &host_actor, host, request)
+        let created = invitations::create(cloud, &host_actor, host, request)
             .await
             .map_err(|e| invalid(format!("invitation for {}: {e}", invitation.visitor)))?;
         let decision = match invitation.decision {
@@ -377,7 +367,7 @@ async fn seed_invitations(
                     .map_err(|e| invalid(e.to_string()))?,
             },
         };
-        invitations::decide(&state, &admin_actor, created.id, &decision)
+        invitations::decide(cloud, &admin_actor, created.id, &decision)
             .await
             .map_err(|e| invalid(format!("deciding about {}: {e}", invitation.visitor)))?;
     }
@@ -387,23 +377,17 @@ async fn seed_invitations(
 /// Writes the QR code of every current demo invitation (the one in the guest's email) to
 /// `folder` as `<visitor-name>.png`; returns how many.
 pub async fn write_codes(
-    database: &Database,
+    cloud: &Cloud,
     data: &DemoData,
-    clock: &Clock,
     folder: &std::path::Path,
 ) -> Result<usize, DemoError> {
     let invalid = |what: String| DemoError::Invalid(what);
+    let (database, clock) = (&cloud.database, &cloud.clock);
     let facility = database
         .facility_by_name(&data.facility.name)
         .await?
         .ok_or_else(|| invalid("the demo facility is not in the database".into()))?;
-    let state = AppState::new(
-        database.clone(),
-        clock.clone(),
-        String::new(),
-        Arc::new(tokio::sync::Notify::new()),
-    );
-    let signing = state.signing_key().await?;
+    let signing = cloud.signing_key().await?;
     std::fs::create_dir_all(folder)
         .map_err(|e| invalid(format!("cannot create {}: {e}", folder.display())))?;
     let page = database

@@ -3,24 +3,27 @@
 
 use std::sync::Arc;
 
-use chrono::TimeDelta;
+use chrono::{NaiveDate, TimeDelta, Utc};
 use gatehouse_core::{
-    Action, Actor, CategoryKind, Decision, Email, InvitationId, OccupancyId, UserId, VisitWindow,
-    authorize,
+    Action, Actor, ApprovalStatus, CategoryKind, Decision, Email, InvitationId, OccupancyId,
+    UserId, VisitWindow, access, authorize,
     invitation::{self, Message, Notice, Reason, Recipient},
     role::Place,
     text::Text,
     token::{InvitationClaims, sign},
-    wire::KioskEventReport,
+    window::local_day,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::{
-    http::{ApiError, AppState, SigningKey},
+    context::{Cloud, SigningKey},
+    error::ServiceError,
     notify::{Letterhead, compose},
     site::Site,
-    store::{Change, InvitationRecord, InvitationWrite, Kiosk, OutboxItem, User},
+    store::{
+        Change, HistoryEntry, InvitationFilter, InvitationRecord, InvitationWrite, OutboxItem, User,
+    },
 };
 
 /// A visitor as the host describes them.
@@ -57,38 +60,38 @@ pub struct Prepared {
 /// Creates an invitation: pending where the category needs approval (reviewers told, the guest
 /// not), approved at once otherwise (the guest gets their invitation).
 pub async fn create(
-    state: &AppState,
+    cloud: &Cloud,
     actor: &Actor,
     me: &User,
     request: InvitationRequest,
-) -> Result<InvitationRecord, ApiError> {
-    let prepared = prepare(state, actor, me, request).await?;
-    commit(state, prepared).await
+) -> Result<InvitationRecord, ServiceError> {
+    let prepared = prepare(cloud, actor, me, request).await?;
+    commit(cloud, prepared).await
 }
 
 /// Checks everything about a new invitation without writing anything.
 pub async fn prepare(
-    state: &AppState,
+    cloud: &Cloud,
     actor: &Actor,
     me: &User,
     request: InvitationRequest,
-) -> Result<Prepared, ApiError> {
-    let database = &state.database;
+) -> Result<Prepared, ServiceError> {
+    let database = &cloud.database;
     let host = match request.host_id {
         None => me.clone(),
         Some(id) => match database.user(id).await? {
             Some(host) if host.facility_id == me.facility_id => host,
-            _ => return Err(ApiError::NotFound(format!("there is no host {id}"))),
+            _ => return Err(ServiceError::NotFound(format!("there is no host {id}"))),
         },
     };
     let occupancy_id = host
         .occupancy_id
-        .ok_or_else(|| ApiError::invalid("the host must belong to an occupancy"))?;
-    let site = state.site(me.facility_id).await?;
+        .ok_or_else(|| ServiceError::invalid("the host must belong to an occupancy"))?;
+    let site = cloud.site(me.facility_id).await?;
     let facility = &site.facility;
     let category = site.category(request.category);
     if !category.enabled {
-        return Err(ApiError::invalid(format!(
+        return Err(ServiceError::invalid(format!(
             "the category {} is not enabled at this site",
             category.kind.as_str()
         )));
@@ -97,7 +100,7 @@ pub async fn prepare(
     if let Some(longest) = category.access_profile.longest_visit_minutes
         && window.duration() > TimeDelta::minutes(i64::from(longest))
     {
-        return Err(ApiError::invalid(format!(
+        return Err(ServiceError::invalid(format!(
             "a {} visit may last at most {longest} minutes",
             category.kind.as_str()
         )));
@@ -124,7 +127,7 @@ pub async fn prepare(
 }
 
 /// Stores a prepared invitation with its history entry and its notifications.
-pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRecord, ApiError> {
+pub async fn commit(cloud: &Cloud, prepared: Prepared) -> Result<InvitationRecord, ServiceError> {
     let Prepared {
         site,
         occupancy,
@@ -133,11 +136,13 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
         request,
     } = prepared;
     let facility = &site.facility;
-    let occupancy = site.occupancy(occupancy).ok_or(ApiError::Internal)?;
+    let occupancy = site
+        .occupancy(occupancy)
+        .ok_or_else(|| ServiceError::Corrupt(format!("occupancy {occupancy} is not stored")))?;
     let category = site.category(request.category);
-    let now = state.clock.now();
+    let now = cloud.clock.now();
     let (approval, notices) = invitation::on_create(category.needs_approval);
-    let signing = state.signing_key().await?;
+    let signing = cloud.signing_key().await?;
     let record = InvitationRecord {
         id: uuid::Uuid::now_v7().into(),
         facility_id: facility.id,
@@ -168,7 +173,7 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
         host_name: &host.display_name,
         host_email: host.email.as_str(),
         category,
-        public_url: &state.public_url,
+        public_url: &cloud.public_url,
     };
     let outbox = messages(&notices, &record, &letterhead, None, signing, now);
     let write = InvitationWrite::Create {
@@ -183,31 +188,30 @@ pub async fn commit(state: &AppState, prepared: Prepared) -> Result<InvitationRe
         },
         outbox,
     };
-    state.invitations.write(write).await?;
-    state.outbox.notify_one();
+    cloud.invitations.write(write).await?;
+    cloud.outbox.notify_one();
     Ok(record)
 }
 
 /// Applies a decision (approve, reject, back to pending, cancel) for `actor`.
 pub async fn decide(
-    state: &AppState,
+    cloud: &Cloud,
     actor: &Actor,
     id: InvitationId,
     decision: &Decision,
-) -> Result<InvitationRecord, ApiError> {
-    let record = visible(state, actor, id).await?;
+) -> Result<InvitationRecord, ServiceError> {
+    let record = visible(cloud, actor, id).await?;
     let facts = record.facts();
     match decision {
         Decision::Cancel => authorize(actor, Action::CancelInvitation(&facts))?,
         _ => authorize(actor, Action::ReviewInvitation(&facts))?,
     }
-    let outcome = invitation::decide(record.approval_status, record.visit_status, decision)
-        .map_err(|error| ApiError::Conflict(error.to_string()))?;
+    let outcome = invitation::decide(record.approval_status, record.visit_status, decision)?;
 
-    let now = state.clock.now();
-    let site = state.site(record.facility_id).await?;
-    let signing = state.signing_key().await?;
-    let letterhead = letterhead(state, &site, &record)?;
+    let now = cloud.clock.now();
+    let site = cloud.site(record.facility_id).await?;
+    let signing = cloud.signing_key().await?;
+    let letterhead = letterhead(cloud, &site, &record)?;
     let reason = decision.reason().map(Reason::as_str);
     let items = messages(&outcome.notices, &record, &letterhead, reason, signing, now);
     let write = InvitationWrite::Approval {
@@ -222,12 +226,12 @@ pub async fn decide(
         },
         outbox: items,
     };
-    if !state.invitations.write(write).await? {
-        return Err(ApiError::Conflict(
+    if !cloud.invitations.write(write).await? {
+        return Err(ServiceError::Conflict(
             "the invitation was changed by someone else meanwhile; look at it again".into(),
         ));
     }
-    state.outbox.notify_one();
+    cloud.outbox.notify_one();
     Ok(InvitationRecord {
         approval_status: outcome.approval,
         updated_at: now,
@@ -238,56 +242,47 @@ pub async fn decide(
 /// The invitation, if `actor` may see it; otherwise "not found", so ids of others' invitations
 /// reveal nothing.
 pub async fn visible(
-    state: &AppState,
+    cloud: &Cloud,
     actor: &Actor,
     id: InvitationId,
-) -> Result<InvitationRecord, ApiError> {
-    let not_found = || ApiError::NotFound(format!("there is no invitation {id}"));
-    let record = state.database.invitation(id).await?.ok_or_else(not_found)?;
+) -> Result<InvitationRecord, ServiceError> {
+    let not_found = || ServiceError::NotFound(format!("there is no invitation {id}"));
+    let record = cloud.database.invitation(id).await?.ok_or_else(not_found)?;
     authorize(actor, Action::ViewInvitation(&record.facts())).map_err(|_| not_found())?;
     Ok(record)
 }
 
-/// The host's "your visitor has arrived" email for a check-in reported by `kiosk`; `None` if
-/// the invitation is not in the kiosk's facility (the report is refused anyway).
-pub async fn arrival_email(
-    state: &AppState,
-    kiosk: &Kiosk,
-    report: &KioskEventReport,
-) -> Result<Option<OutboxItem>, ApiError> {
-    let Some(record) = state
-        .database
-        .invitation(report.invitation)
-        .await?
-        .filter(|record| record.facility_id == kiosk.facility)
-    else {
-        return Ok(None);
-    };
-    let site = state.site(record.facility_id).await?;
-    let letterhead = letterhead(state, &site, &record)?;
+/// The host's "your visitor has arrived" email about `record`, for a check-in at `at`.
+pub(crate) fn arrival_email(
+    cloud: &Cloud,
+    site: &Site,
+    record: &InvitationRecord,
+    at: chrono::DateTime<Utc>,
+) -> Result<Option<OutboxItem>, ServiceError> {
+    let letterhead = letterhead(cloud, site, record)?;
     let notice = Notice {
         to: Recipient::Host,
         message: Message::VisitorArrived,
     };
-    Ok(compose(notice, &record, &letterhead, None, None, report.at))
+    Ok(compose(notice, record, &letterhead, None, None, at))
 }
 
 /// What every email about a stored invitation draws on.
 fn letterhead<'a>(
-    state: &'a AppState,
+    cloud: &'a Cloud,
     site: &'a Site,
     record: &'a InvitationRecord,
-) -> Result<Letterhead<'a>, ApiError> {
-    let occupancy = site
-        .occupancy(record.occupancy_id)
-        .ok_or(ApiError::Internal)?;
+) -> Result<Letterhead<'a>, ServiceError> {
+    let occupancy = site.occupancy(record.occupancy_id).ok_or_else(|| {
+        ServiceError::Corrupt(format!("occupancy {} is not stored", record.occupancy_id))
+    })?;
     Ok(Letterhead {
         facility: &site.facility,
         occupancy_name: &occupancy.name,
         host_name: &record.host_name,
         host_email: &record.host_email,
         category: site.category(record.category),
-        public_url: &state.public_url,
+        public_url: &cloud.public_url,
     })
 }
 
@@ -310,7 +305,7 @@ fn messages(
     letterhead: &Letterhead<'_>,
     reason: Option<&str>,
     signing: &SigningKey,
-    now: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<Utc>,
 ) -> Vec<OutboxItem> {
     // Only a guest's invitation carries the signed code: sign it only then.
     let token = notices
@@ -324,8 +319,193 @@ fn messages(
 }
 
 /// Reads a decision's reason from a request body.
-pub fn reason(raw: Option<&str>) -> Result<Option<Reason>, ApiError> {
+pub fn reason(raw: Option<&str>) -> Result<Option<Reason>, ServiceError> {
     raw.map(Reason::parse)
         .transpose()
-        .map_err(|e| ApiError::invalid(format!("reason: {e}")))
+        .map_err(|e| ServiceError::invalid(format!("reason: {e}")))
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListScope {
+    /// Only invitations you host or created.
+    Mine,
+    /// Everything you may see (with `all_visitor_requests`: your whole scope).
+    #[default]
+    All,
+}
+
+/// Which invitations to list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub scope: ListScope,
+    /// A day at the site (its time zone): invitations overlapping it.
+    pub day: Option<NaiveDate>,
+    pub status: Option<ApprovalStatus>,
+    pub category: Option<CategoryKind>,
+    /// Part of the visitor's name.
+    pub q: Option<String>,
+    /// At most 500; 100 when left out.
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// The invitations `actor` may see that match `query`, newest day last.
+pub async fn list(
+    cloud: &Cloud,
+    actor: &Actor,
+    query: ListQuery,
+) -> Result<Vec<InvitationRecord>, ServiceError> {
+    let site = cloud.site(actor.facility).await?;
+    let facility = &site.facility;
+    let overlapping = match query.day {
+        None => None,
+        Some(day) => Some(
+            local_day(day, facility.time_zone)
+                .ok_or_else(|| ServiceError::Malformed("day out of range".into()))?,
+        ),
+    };
+    let visitor_name = match query.q.as_deref().map(str::trim) {
+        Some(q) if q.chars().count() > 120 => {
+            return Err(ServiceError::Malformed(
+                "search text is longer than 120 characters".into(),
+            ));
+        }
+        Some("") | None => None,
+        Some(q) => Some(q.to_owned()),
+    };
+    let limit = query.limit.unwrap_or(100);
+    if limit == 0 || limit > 500 {
+        return Err(ServiceError::Malformed(
+            "limit must be between 1 and 500".into(),
+        ));
+    }
+    let visibility = match query.scope {
+        ListScope::Mine => access::Visibility::Own,
+        ListScope::All => access::visibility(actor),
+    };
+    let filter = InvitationFilter {
+        facility: facility.id,
+        visibility,
+        viewer: actor.user,
+        overlapping,
+        approval: query.status,
+        category: query.category,
+        visitor_name,
+        limit,
+        offset: query.offset.unwrap_or(0),
+    };
+    Ok(cloud.database.list_invitations(&filter).await?)
+}
+
+/// Who did what to the invitation, when and why — if `actor` may see it.
+pub async fn history(
+    cloud: &Cloud,
+    actor: &Actor,
+    id: InvitationId,
+) -> Result<Vec<HistoryEntry>, ServiceError> {
+    visible(cloud, actor, id).await?;
+    Ok(cloud.database.history(id).await?)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportRow {
+    visitor_name: String,
+    visitor_email: String,
+    #[serde(default)]
+    visitor_company: String,
+    host_email: String,
+    category: String,
+    starts_at: chrono::DateTime<Utc>,
+    ends_at: chrono::DateTime<Utc>,
+}
+
+/// Imports visitors from CSV: every row is checked first; if any row is wrong, nothing is
+/// imported and every problem is listed.
+pub async fn import(
+    cloud: &Cloud,
+    actor: &Actor,
+    me: &User,
+    csv_text: &str,
+) -> Result<Vec<InvitationRecord>, ServiceError> {
+    let mut prepared = Vec::new();
+    let mut problems = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(csv_text.as_bytes());
+    for (index, row) in reader.deserialize::<ImportRow>().enumerate() {
+        let line = index + 2; // the header is line 1
+        match prepare_row(cloud, actor, me, row).await {
+            Ok(ready) => prepared.push(ready),
+            // Importing for someone out of reach is refused outright, not listed as a typo.
+            Err(ServiceError::Forbidden(denied)) => return Err(ServiceError::Forbidden(denied)),
+            Err(problem) => problems.push(format!("line {line}: {problem}")),
+        }
+        if problems.len() >= 50 {
+            problems.push("… and possibly more".into());
+            break;
+        }
+    }
+    if prepared.is_empty() && problems.is_empty() {
+        problems.push("the file has no visitors".into());
+    }
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(format!(
+            "nothing was imported: {}",
+            problems.join("; ")
+        )));
+    }
+    let mut created = Vec::with_capacity(prepared.len());
+    for ready in prepared {
+        created.push(commit(cloud, ready).await?);
+    }
+    Ok(created)
+}
+
+async fn prepare_row(
+    cloud: &Cloud,
+    actor: &Actor,
+    me: &User,
+    row: Result<ImportRow, csv::Error>,
+) -> Result<Prepared, ServiceError> {
+    let row = row.map_err(ServiceError::invalid)?;
+    let host_email = Email::parse(&row.host_email).map_err(ServiceError::invalid)?;
+    let host = cloud
+        .database
+        .user_by_email(&host_email)
+        .await?
+        .filter(|h| h.facility_id == me.facility_id)
+        .ok_or_else(|| ServiceError::invalid(format!("there is no host {host_email}")))?;
+    let occupancy = host
+        .occupancy_id
+        .ok_or_else(|| ServiceError::invalid("the host must belong to an occupancy"))?;
+    authorize(
+        actor,
+        Action::ImportVisitors {
+            place: Place {
+                facility: host.facility_id,
+                occupancy,
+            },
+        },
+    )?;
+    let request = InvitationRequest {
+        host_id: Some(host.id),
+        category: CategoryKind::from_name(&row.category)
+            .ok_or_else(|| ServiceError::invalid(format!("unknown category {:?}", row.category)))?,
+        visitor: Visitor {
+            name: Text::parse(&row.visitor_name)
+                .map_err(|e| ServiceError::invalid(format!("visitor_name {e}")))?,
+            email: Email::parse(&row.visitor_email).map_err(ServiceError::invalid)?,
+            company: (!row.visitor_company.is_empty())
+                .then(|| Text::parse(&row.visitor_company))
+                .transpose()
+                .map_err(|e| ServiceError::invalid(format!("visitor_company {e}")))?,
+        },
+        window: VisitWindow::new(row.starts_at, row.ends_at).map_err(ServiceError::invalid)?,
+    };
+    prepare(cloud, actor, me, request).await
 }

@@ -1,27 +1,38 @@
 //! The Gatehouse cloud: the server that owns invitations, the approval workflow, roles and
 //! permissions, notifications and the link to the building's access-control system.
 //!
-//! The binary (`gatehouse-cloud`) is a thin CLI over this library; integration tests start the
-//! same [`serve`] on a random port against a fresh database.
+//! Layers, each using only those below it: `http` (transport) → the services (`invitations`,
+//! `sync`, `walk_ins`, `lobby`, `people`, `settings`, `sessions`), which take the [`Cloud`]
+//! context and return a [`ServiceError`] → `store`, `notify` and `gatehouse_core`'s rules.
+//! The binary (`gatehouse-cloud`) is a thin CLI over the same services; integration tests start
+//! the same [`serve`] on a random port against a fresh database.
 
 pub mod auth;
-mod clock;
+pub mod context;
 pub mod database;
 pub mod demo;
+pub mod error;
 pub mod http;
 pub mod invitations;
-pub mod kiosks;
+pub mod lobby;
 pub mod notify;
+pub mod people;
+pub mod sessions;
+pub mod settings;
 pub mod signal;
 pub mod site;
 pub mod store;
+pub mod sync;
+pub mod walk_ins;
 
-pub use clock::Clock;
+pub use context::Cloud;
 pub use database::{Database, DatabaseError, DatabaseUrl};
+pub use error::ServiceError;
+pub use gatehouse_core::Clock;
 
 use std::sync::Arc;
 
-use tokio::{net::TcpListener, sync::Notify};
+use tokio::net::TcpListener;
 
 /// How the cloud runs, beyond its database.
 #[derive(Debug, Clone)]
@@ -43,27 +54,26 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let mailer = notify::Mailer::new(&settings.mail)?;
-    let outbox = Arc::new(Notify::new());
     if !settings.ui_dir.join("portal.html").is_file() {
         tracing::warn!(
             ui_dir = %settings.ui_dir.display(),
             "the portal is not built there; /portal answers 404 until `npm run build` in ui/"
         );
     }
-    let state = http::AppState::new(
+    let cloud = Arc::new(Cloud::new(
         database.clone(),
         clock.clone(),
         settings.public_url,
-        outbox.clone(),
-    );
+    ));
     let worker = tokio::spawn(notify::worker::run(
         database.clone(),
-        state.invitations.clone(),
+        cloud.invitations.clone(),
         mailer,
         clock,
-        outbox,
+        cloud.outbox.clone(),
     ));
-    let signal = state.changes.watch(database);
+    let signal = cloud.changes.watch(database);
+    let state = http::AppState::new(cloud);
     let served = axum::serve(listener, http::router(state, &settings.ui_dir))
         .with_graceful_shutdown(shutdown)
         .await;

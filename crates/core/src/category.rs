@@ -1,9 +1,18 @@
 //! Visitor categories (seed "approval process"): picked from a predefined list and enabled per
 //! organisation, each with its approval rule, its own email address and an access profile.
 
+use std::{collections::HashMap, sync::LazyLock};
+
 use serde::{Deserialize, Serialize};
 
-use crate::Email;
+use crate::{Email, Language};
+
+/// The names people read for each category, in each language: the one table the kiosk's
+/// screens, the portal, the badge and the emails all read (the UI imports the same file).
+const NAMES_JSON: &str = include_str!("category_names.json");
+
+static NAMES: LazyLock<HashMap<Language, HashMap<CategoryKind, String>>> =
+    LazyLock::new(|| serde_json::from_str(NAMES_JSON).expect("category_names.json is valid"));
 
 /// The predefined list an organisation enables categories from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -49,18 +58,12 @@ impl CategoryKind {
         Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
-    /// Name for people, in English.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Guest => "Guest",
-            Self::Client => "Client",
-            Self::Contractor => "Contractor",
-            Self::Vendor => "Vendor",
-            Self::InterviewCandidate => "Interview candidate",
-            Self::Delivery => "Delivery",
-            Self::Auditor => "Auditor",
-            Self::EventAttendee => "Event attendee",
-        }
+    /// The category's name for people, in `language`.
+    pub fn name(self, language: Language) -> &'static str {
+        NAMES
+            .get(&language)
+            .and_then(|names| names.get(&self))
+            .map_or(self.as_str(), String::as_str)
     }
 
     /// Vendor invitations need the `visitor_vendor_configuration` permission.
@@ -108,6 +111,30 @@ pub struct Category {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_category_has_a_name_in_every_language() {
+        for language in Language::ALL {
+            let names = &NAMES[&language];
+            assert_eq!(names.len(), CategoryKind::ALL.len(), "{language:?}");
+            for kind in CategoryKind::ALL {
+                assert!(!names[&kind].trim().is_empty(), "{kind:?} in {language:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_interview_candidate_reads_one_name_on_the_screen_and_the_badge() {
+        // The screens (ui/) import the same file; these are the words they show.
+        assert_eq!(
+            CategoryKind::InterviewCandidate.name(Language::De),
+            "Vorstellungsgespräch"
+        );
+        assert_eq!(
+            CategoryKind::InterviewCandidate.name(Language::En),
+            "Job interview"
+        );
+    }
 
     #[test]
     fn predefined_categories_round_trip_by_name() {

@@ -4,15 +4,19 @@
 //! - [`role`] and [`permission`]: roles scoped to an occupancy or the facility;
 //! - [`invitation`]: approval and visit states, their moves and who hears of them;
 //! - [`category`]: visitor categories and their approval rule;
-//! - [`window`]: the visit window and the site's end of day;
+//! - [`window`]: the visit window, the site's day and end of day, the walk-in's window;
+//! - [`visit`]: what the kiosk tells a visitor, and what its reports do;
+//! - [`clock`]: the one clock, which tests hold;
 //! - [`token`]: signed invitation codes, checkable offline;
 //! - [`wire`]: JSON shapes that cross between the kiosk and the cloud.
 
 pub mod access;
 pub mod category;
+pub mod clock;
 pub mod email;
 pub mod ids;
 pub mod invitation;
+pub mod language;
 pub mod permission;
 pub mod role;
 pub mod text;
@@ -23,9 +27,11 @@ pub mod wire;
 
 pub use access::{Action, Actor, Denied, Grant, authorize};
 pub use category::{Category, CategoryKind};
+pub use clock::Clock;
 pub use email::Email;
 pub use ids::{FacilityId, InvitationId, KioskId, OccupancyId, RoleId, UserId};
 pub use invitation::{ApprovalStatus, Decision, VisitStatus};
+pub use language::Language;
 pub use permission::{Permission, PermissionSet};
 pub use role::{Place, Role, RolePreset, RoleScope};
 pub use window::VisitWindow;

@@ -2,9 +2,74 @@
 //! the cloud makes of it when the report arrives, possibly long after, from a kiosk that was
 //! offline while the invitation changed.
 
+//!
+//! Two questions are asked about a visitor at the kiosk, and they differ on purpose:
+//! - [`at_kiosk`] is what the screen tells the visitor *now*, judged by the site's calendar
+//!   day: a visit on another day is "not today" or "expired" even though it is approved.
+//! - [`may_admit`] is whether a check-in may be *recorded*, by the invitation's states alone:
+//!   a check-in taken before midnight and written or reported after it must still land, so
+//!   the store and the cloud never judge by the day.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::invitation::{AdmissionRefused, ApprovalStatus, VisitStatus, may_admit};
+use crate::{
+    invitation::{AdmissionRefused, ApprovalStatus, VisitStatus, may_admit},
+    window::site_day,
+    wire::KioskInvitation,
+};
+
+/// Where a visitor stands, as the kiosk's screen explains it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitorState {
+    /// Approved, today, not yet here: check in.
+    Ready,
+    /// Waiting for approval: see reception (who are told).
+    AwaitingApproval,
+    Rejected,
+    Cancelled,
+    /// Here already: reprint the badge or check out.
+    CheckedIn,
+    /// Inside, but the invitation was rejected or cancelled since: their badge is revoked (no
+    /// reprint), they may check out, and reception will talk to them.
+    BadgeRevoked,
+    /// Checked out, or the visit was closed.
+    VisitOver,
+    /// The visit is on a later day.
+    NotToday,
+    /// The visit was on an earlier day.
+    Expired,
+}
+
+/// The visitor's state at `now`, judged by the site's calendar day. A visitor late for their
+/// window is still welcome the same day; the day is what counts.
+pub fn at_kiosk(invitation: &KioskInvitation, now: DateTime<Utc>, zone: Tz) -> VisitorState {
+    if invitation.visit == VisitStatus::CheckedIn && invitation.approval != ApprovalStatus::Approved
+    {
+        return VisitorState::BadgeRevoked;
+    }
+    match invitation.approval {
+        ApprovalStatus::Pending => return VisitorState::AwaitingApproval,
+        ApprovalStatus::Rejected => return VisitorState::Rejected,
+        ApprovalStatus::Cancelled => return VisitorState::Cancelled,
+        ApprovalStatus::Approved => {}
+    }
+    match invitation.visit {
+        VisitStatus::CheckedIn => return VisitorState::CheckedIn,
+        VisitStatus::Expected => {}
+        _ => return VisitorState::VisitOver,
+    }
+    let today = site_day(now, zone);
+    if site_day(invitation.ends_at, zone) < today {
+        VisitorState::Expired
+    } else if site_day(invitation.starts_at, zone) > today {
+        VisitorState::NotToday
+    } else {
+        VisitorState::Ready
+    }
+}
 
 /// Something that happened at the kiosk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -45,6 +110,46 @@ pub enum VisitOutcome {
     Refused(&'static str),
 }
 
+/// What recording a report does besides the visit's state; the store writes exactly these and
+/// decides nothing itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Effects {
+    /// The visit moves to this state, with an entry in the invitation's history.
+    pub visit: Option<VisitStatus>,
+    /// The host is sent "your visitor has arrived".
+    pub tell_host_arrived: bool,
+    /// The visitor is inside on an invitation that no longer admits them: their badge no longer
+    /// counts (the history says so; reception collects it).
+    pub revoke_credential: bool,
+    /// A badge came out of the kiosk's printer after all: the history notes it, and the
+    /// unprinted badge waiting for reception is withdrawn.
+    pub withdraw_unprinted_badge: bool,
+}
+
+impl VisitOutcome {
+    /// The effects of this outcome of `event`.
+    pub fn effects(self, event: VisitEvent) -> Effects {
+        match self {
+            Self::Applied(status) => Effects {
+                visit: Some(status),
+                tell_host_arrived: status == VisitStatus::CheckedIn,
+                ..Effects::default()
+            },
+            Self::Flagged(status, _) => Effects {
+                visit: Some(status),
+                tell_host_arrived: status == VisitStatus::CheckedIn,
+                revoke_credential: true,
+                ..Effects::default()
+            },
+            Self::Noted => Effects {
+                withdraw_unprinted_badge: event == VisitEvent::BadgePrinted,
+                ..Effects::default()
+            },
+            Self::AlreadyDone | Self::Refused(_) => Effects::default(),
+        }
+    }
+}
+
 /// The one rule for kiosk reports.
 pub fn apply(approval: ApprovalStatus, visit: VisitStatus, event: VisitEvent) -> VisitOutcome {
     match event {
@@ -79,6 +184,165 @@ mod tests {
     use super::*;
     use ApprovalStatus::{Approved, Cancelled, Pending, Rejected};
     use VisitStatus::{CheckedIn, CheckedOut, Expected, Expired};
+    use chrono_tz::Europe::Berlin;
+
+    fn at(rfc3339: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(rfc3339).unwrap().to_utc()
+    }
+
+    fn invitation(
+        starts: &str,
+        ends: &str,
+        approval: ApprovalStatus,
+        visit: VisitStatus,
+    ) -> KioskInvitation {
+        KioskInvitation {
+            id: uuid::Uuid::now_v7().into(),
+            token: "GH1.x".into(),
+            host: uuid::Uuid::now_v7().into(),
+            host_name: "Ada Host".into(),
+            category: crate::CategoryKind::Guest,
+            visitor_name: "Frank Müller".into(),
+            visitor_company: String::new(),
+            starts_at: at(starts),
+            ends_at: at(ends),
+            approval,
+            visit,
+            documents: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_visitor_is_welcome_all_day_of_their_visit_and_only_then() {
+        let visit = invitation(
+            "2026-12-02T09:00:00Z",
+            "2026-12-02T10:00:00Z",
+            Approved,
+            Expected,
+        );
+        // 00:10 on 2 December in Berlin (still 1 December in UTC): their day has begun.
+        assert_eq!(
+            at_kiosk(&visit, at("2026-12-01T23:10:00Z"), Berlin),
+            VisitorState::Ready
+        );
+        // Late for the window, the same day: still welcome.
+        assert_eq!(
+            at_kiosk(&visit, at("2026-12-02T16:00:00Z"), Berlin),
+            VisitorState::Ready
+        );
+        // 23:50 on 1 December in Berlin: not today.
+        assert_eq!(
+            at_kiosk(&visit, at("2026-12-01T22:50:00Z"), Berlin),
+            VisitorState::NotToday
+        );
+        // 00:10 on 3 December in Berlin: the day is over.
+        assert_eq!(
+            at_kiosk(&visit, at("2026-12-02T23:10:00Z"), Berlin),
+            VisitorState::Expired
+        );
+    }
+
+    #[test]
+    fn the_kiosk_judges_by_the_day_but_recording_a_check_in_does_not() {
+        let yesterday = invitation(
+            "2026-12-01T09:00:00Z",
+            "2026-12-01T10:00:00Z",
+            Approved,
+            Expected,
+        );
+        let now = at("2026-12-02T08:00:00Z");
+        assert_eq!(at_kiosk(&yesterday, now, Berlin), VisitorState::Expired);
+        // A check-in taken yesterday and written or reported today still lands.
+        assert_eq!(may_admit(yesterday.approval, yesterday.visit), Ok(()));
+    }
+
+    #[test]
+    fn a_visitor_inside_whose_invitation_was_withdrawn_has_their_badge_revoked() {
+        for approval in [Rejected, Cancelled, Pending] {
+            let inside = invitation(
+                "2026-12-02T09:00:00Z",
+                "2026-12-02T10:00:00Z",
+                approval,
+                CheckedIn,
+            );
+            assert_eq!(
+                at_kiosk(&inside, at("2026-12-02T09:30:00Z"), Berlin),
+                VisitorState::BadgeRevoked
+            );
+        }
+    }
+
+    #[test]
+    fn pending_rejected_and_cancelled_invitations_are_told_apart_at_the_kiosk() {
+        let now = at("2026-12-02T09:30:00Z");
+        let state = |approval| {
+            at_kiosk(
+                &invitation(
+                    "2026-12-02T09:00:00Z",
+                    "2026-12-02T10:00:00Z",
+                    approval,
+                    Expected,
+                ),
+                now,
+                Berlin,
+            )
+        };
+        assert_eq!(state(Pending), VisitorState::AwaitingApproval);
+        assert_eq!(state(Rejected), VisitorState::Rejected);
+        assert_eq!(state(Cancelled), VisitorState::Cancelled);
+    }
+
+    #[test]
+    fn the_host_is_told_of_an_arrival_only_when_the_visitor_is_let_in() {
+        let effects = apply(Approved, Expected, VisitEvent::CheckIn).effects(VisitEvent::CheckIn);
+        assert_eq!(
+            effects,
+            Effects {
+                visit: Some(CheckedIn),
+                tell_host_arrived: true,
+                ..Effects::default()
+            }
+        );
+        for (approval, visit) in [
+            (Approved, CheckedIn),
+            (Approved, CheckedOut),
+            (Approved, Expired),
+        ] {
+            let effects = apply(approval, visit, VisitEvent::CheckIn).effects(VisitEvent::CheckIn);
+            assert!(!effects.tell_host_arrived, "{approval:?} {visit:?}");
+            assert_eq!(effects.visit, None);
+        }
+        let out = apply(Approved, CheckedIn, VisitEvent::CheckOut).effects(VisitEvent::CheckOut);
+        assert!(!out.tell_host_arrived);
+    }
+
+    #[test]
+    fn a_flagged_check_in_revokes_the_credential() {
+        let effects = apply(Rejected, Expected, VisitEvent::CheckIn).effects(VisitEvent::CheckIn);
+        assert!(effects.revoke_credential);
+        assert_eq!(effects.visit, Some(CheckedIn));
+        assert!(
+            !apply(Approved, Expected, VisitEvent::CheckIn)
+                .effects(VisitEvent::CheckIn)
+                .revoke_credential
+        );
+    }
+
+    #[test]
+    fn a_printed_badge_withdraws_the_unprinted_one() {
+        let effects =
+            apply(Approved, CheckedIn, VisitEvent::BadgePrinted).effects(VisitEvent::BadgePrinted);
+        assert_eq!(
+            effects,
+            Effects {
+                withdraw_unprinted_badge: true,
+                ..Effects::default()
+            }
+        );
+        let refused =
+            apply(Approved, Expected, VisitEvent::BadgePrinted).effects(VisitEvent::BadgePrinted);
+        assert_eq!(refused, Effects::default());
+    }
 
     #[test]
     fn an_approved_expected_visitor_checks_in_and_out() {

@@ -60,12 +60,22 @@ pub struct KioskIdentity {
 
 /// What an enrolled kiosk keeps: who it is, and the device token it sends from now on (shown
 /// once; the cloud keeps only its hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolledKiosk {
     #[serde(flatten)]
     pub identity: KioskIdentity,
     pub token: String,
+}
+
+/// The device token is a secret: logs and panics show only that there is one.
+impl std::fmt::Debug for EnrolledKiosk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnrolledKiosk")
+            .field("identity", &self.identity)
+            .field("token", &"(secret)")
+            .finish()
+    }
 }
 
 /// An enrollment code as issued: good once, until it expires.
@@ -304,5 +314,27 @@ mod tests {
     fn error_body_rejects_a_missing_code() {
         let err = serde_json::from_str::<ErrorBody>(r#"{"message":"no"}"#).unwrap_err();
         assert!(err.to_string().contains("code"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod secrets {
+    use super::*;
+
+    #[test]
+    fn an_enrolled_kiosks_token_is_not_shown_in_debug() {
+        let enrolled = EnrolledKiosk {
+            identity: KioskIdentity {
+                kiosk: uuid::Uuid::now_v7().into(),
+                name: "Lobby".into(),
+                facility: uuid::Uuid::now_v7().into(),
+                facility_name: "Harbour Point".into(),
+                time_zone: "Europe/Berlin".into(),
+            },
+            token: "ghk_s3cr3t".into(),
+        };
+        let shown = format!("{enrolled:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(shown.contains("Lobby"), "{shown}");
     }
 }

@@ -10,10 +10,9 @@ use gatehouse_core::wire::HealthStatus;
 use serde::Serialize;
 use tauri::State;
 
-use crate::{
-    CommandError, KioskError,
-    kiosk::{Kiosk, SyncStatus},
-};
+use gatehouse_kiosk::{Kiosk, KioskError, kiosk::SyncStatus};
+
+use crate::CommandError;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct KioskStatus {

@@ -1159,14 +1159,14 @@ export interface operations {
             query?: {
                 scope?: components["schemas"]["ListScope"];
                 /** @description A day at the site (its time zone): invitations overlapping it. */
-                day?: string | null;
-                status?: null | components["schemas"]["ApprovalStatus"];
-                category?: null | components["schemas"]["CategoryKind"];
+                day?: string;
+                status?: components["schemas"]["ApprovalStatus"];
+                category?: components["schemas"]["CategoryKind"];
                 /** @description Part of the visitor's name. */
-                q?: string | null;
+                q?: string;
                 /** @description At most 500; 100 when left out. */
-                limit?: number | null;
-                offset?: number | null;
+                limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -1556,14 +1556,14 @@ export interface operations {
     };
     changes: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description The `cursor` of the last page; leave out for everything. */
-                after: string | null;
+                after?: string;
                 /** @description Invitations per page, 1 to 1000; 500 if left out. */
-                limit: number | null;
+                limit?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -2151,12 +2151,12 @@ export interface operations {
     };
     list_users: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query?: {
                 /** @description Only the people of this occupancy. */
-                occupancy: null | components["schemas"]["OccupancyId"];
+                occupancy?: components["schemas"]["OccupancyId"];
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

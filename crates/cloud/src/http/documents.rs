@@ -1,5 +1,4 @@
-//! The documents of a visit: the kiosk sends the signed NDA and the photo once the visit is
-//! recorded (and then deletes its copy); staff who may see the invitation may read them.
+//! The documents of a visit: sent by the kiosk, read by staff.
 
 use axum::{
     body::Bytes,
@@ -9,8 +8,8 @@ use axum::{
 };
 use gatehouse_core::{InvitationId, wire::VisitDocument};
 
-use super::{ApiError, AppState, Session, error::ApiPath, kiosks::Device};
-use crate::{invitations, store::BADGE_NOT_PRINTED};
+use super::{ApiError, AppState, Device, Session, error::ApiPath};
+use crate::sync::documents;
 
 /// Send a visit's document from the kiosk: a PDF for `signed_nda` and `unprinted_badge` (which
 /// also puts the visitor on reception's Lobby page), a JPEG for `photo`. Sent again, it replaces
@@ -25,34 +24,7 @@ pub async fn send(
     ApiPath((invitation, kind)): ApiPath<(InvitationId, VisitDocument)>,
     content: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let here = state
-        .database
-        .invitation(invitation)
-        .await?
-        .is_some_and(|record| record.facility_id == device.kiosk.facility);
-    if !here {
-        return Err(ApiError::NotFound(format!(
-            "there is no invitation {invitation} in this kiosk's facility"
-        )));
-    }
-    if !kind.looks_like(&content) {
-        return Err(ApiError::invalid(format!(
-            "a {} must be sent as {}",
-            kind.as_str(),
-            kind.content_type()
-        )));
-    }
-    let now = state.clock.now();
-    state
-        .database
-        .store_visit_document(invitation, kind, &content, device.kiosk.id, now)
-        .await?;
-    if kind == VisitDocument::UnprintedBadge {
-        state
-            .database
-            .ask_reception(device.kiosk.id, invitation, BADGE_NOT_PRINTED, now)
-            .await?;
-    }
+    documents::send(&state.cloud, &device.kiosk, invitation, kind, &content).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -65,11 +37,6 @@ pub async fn read(
     session: Session,
     ApiPath((id, kind)): ApiPath<(InvitationId, VisitDocument)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    invitations::visible(&state, &session.actor, id).await?;
-    let content = state
-        .database
-        .visit_document(id, kind)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("invitation {id} has no {}", kind.as_str())))?;
+    let content = documents::read(&state.cloud, &session.actor, id, kind).await?;
     Ok(([(header::CONTENT_TYPE, kind.content_type())], content))
 }

@@ -12,7 +12,7 @@ use axum::{
 };
 use gatehouse_core::{Denied, wire::ErrorBody};
 
-use crate::store::StoreError;
+use crate::{error::ServiceError, store::StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -84,6 +84,26 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %other, "storage failed");
                 Self::Internal
             }
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Malformed(what) => Self::BadRequest(what),
+            ServiceError::Invalid(what) => Self::Invalid(what),
+            ServiceError::NotFound(what) => Self::NotFound(what),
+            ServiceError::Forbidden(denied) => Self::Forbidden(denied),
+            ServiceError::WalkIn(refused) => Self::Invalid(refused.to_string()),
+            error @ (ServiceError::Transition(_) | ServiceError::Conflict(_)) => {
+                Self::Conflict(error.to_string())
+            }
+            ServiceError::Corrupt(what) => {
+                tracing::error!(%what, "stored data is inconsistent");
+                Self::Internal
+            }
+            ServiceError::Store(error) => error.into(),
         }
     }
 }

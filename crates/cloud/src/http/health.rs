@@ -16,7 +16,7 @@ use super::AppState;
     )
 )]
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let (code, status) = match state.database.ping().await {
+    let (code, status) = match state.cloud.database.ping().await {
         Ok(()) => (StatusCode::OK, HealthStatus::Ok),
         Err(error) => {
             tracing::warn!(%error, "health check: database did not answer");
@@ -26,7 +26,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>)
     let health = Health {
         status,
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        database: state.database.kind(),
+        database: state.cloud.database.kind(),
     };
     (code, Json(health))
 }

@@ -1,11 +1,7 @@
 //! Invitations: create, list, look at, decide about, import.
 
 use axum::{Json, extract::State, http::StatusCode};
-use chrono::{NaiveDate, TimeZone as _, Utc};
-use gatehouse_core::{
-    Action, ApprovalStatus, CategoryKind, Decision, Email, InvitationId, VisitWindow, access,
-    authorize, role::Place, text::Text,
-};
+use gatehouse_core::{Decision, InvitationId};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -14,8 +10,8 @@ use super::{
     error::{ApiJson, ApiPath, ApiQuery, ApiText},
 };
 use crate::{
-    invitations::{self, InvitationRequest, Visitor},
-    store::{HistoryEntry, InvitationFilter, InvitationRecord},
+    invitations::{self, InvitationRequest, ListQuery},
+    store::{HistoryEntry, InvitationRecord},
 };
 
 /// Invite a visitor, for yourself or (with `invite_for_others`) for another host.
@@ -27,34 +23,8 @@ pub async fn create(
     session: Session,
     ApiJson(request): ApiJson<InvitationRequest>,
 ) -> Result<(StatusCode, Json<InvitationRecord>), ApiError> {
-    let record = invitations::create(&state, &session.actor, &session.user, request).await?;
+    let record = invitations::create(&state.cloud, &session.actor, &session.user, request).await?;
     Ok((StatusCode::CREATED, Json(record)))
-}
-
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ListScope {
-    /// Only invitations you host or created.
-    Mine,
-    /// Everything you may see (with `all_visitor_requests`: your whole scope).
-    #[default]
-    All,
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    #[serde(default)]
-    scope: ListScope,
-    /// A day at the site (its time zone): invitations overlapping it.
-    day: Option<NaiveDate>,
-    status: Option<ApprovalStatus>,
-    category: Option<CategoryKind>,
-    /// Part of the visitor's name.
-    q: Option<String>,
-    /// At most 500; 100 when left out.
-    limit: Option<u32>,
-    offset: Option<u32>,
 }
 
 /// List invitations, newest day last, filtered by day, status, category and visitor name.
@@ -65,56 +35,9 @@ pub async fn list(
     session: Session,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<InvitationRecord>>, ApiError> {
-    let site = state.site(session.user.facility_id).await?;
-    let facility = &site.facility;
-    let overlapping = match query.day {
-        None => None,
-        Some(day) => {
-            let start = |d: NaiveDate| {
-                facility
-                    .time_zone
-                    .from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists"))
-                    .earliest()
-                    .map(|t| t.with_timezone(&Utc))
-                    .ok_or_else(|| ApiError::BadRequest(format!("{d} has no midnight here")))
-            };
-            let next = day
-                .succ_opt()
-                .ok_or_else(|| ApiError::BadRequest("day out of range".into()))?;
-            Some((start(day)?, start(next)?))
-        }
-    };
-    let visitor_name = match query.q.as_deref().map(str::trim) {
-        Some(q) if q.chars().count() > 120 => {
-            return Err(ApiError::BadRequest(
-                "search text is longer than 120 characters".into(),
-            ));
-        }
-        Some("") | None => None,
-        Some(q) => Some(q.to_owned()),
-    };
-    let limit = query.limit.unwrap_or(100);
-    if limit == 0 || limit > 500 {
-        return Err(ApiError::BadRequest(
-            "limit must be between 1 and 500".into(),
-        ));
-    }
-    let visibility = match query.scope {
-        ListScope::Mine => access::Visibility::Own,
-        ListScope::All => access::visibility(&session.actor),
-    };
-    let filter = InvitationFilter {
-        facility: facility.id,
-        visibility,
-        viewer: session.user.id,
-        overlapping,
-        approval: query.status,
-        category: query.category,
-        visitor_name,
-        limit,
-        offset: query.offset.unwrap_or(0),
-    };
-    Ok(Json(state.database.list_invitations(&filter).await?))
+    Ok(Json(
+        invitations::list(&state.cloud, &session.actor, query).await?,
+    ))
 }
 
 /// One invitation.
@@ -127,7 +50,7 @@ pub async fn get(
     ApiPath(id): ApiPath<InvitationId>,
 ) -> Result<Json<InvitationRecord>, ApiError> {
     Ok(Json(
-        invitations::visible(&state, &session.actor, id).await?,
+        invitations::visible(&state.cloud, &session.actor, id).await?,
     ))
 }
 
@@ -140,8 +63,9 @@ pub async fn history(
     session: Session,
     ApiPath(id): ApiPath<InvitationId>,
 ) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
-    invitations::visible(&state, &session.actor, id).await?;
-    Ok(Json(state.database.history(id).await?))
+    Ok(Json(
+        invitations::history(&state.cloud, &session.actor, id).await?,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -161,7 +85,7 @@ pub async fn approve(
     ApiPath(id): ApiPath<InvitationId>,
 ) -> Result<Json<InvitationRecord>, ApiError> {
     Ok(Json(
-        invitations::decide(&state, &session.actor, id, &Decision::Approve).await?,
+        invitations::decide(&state.cloud, &session.actor, id, &Decision::Approve).await?,
     ))
 }
 
@@ -186,7 +110,7 @@ pub async fn reject(
         reason: invitations::reason(body.reason.as_deref())?,
     };
     Ok(Json(
-        invitations::decide(&state, &session.actor, id, &decision).await?,
+        invitations::decide(&state.cloud, &session.actor, id, &decision).await?,
     ))
 }
 
@@ -205,7 +129,7 @@ pub async fn return_to_pending(
     })?;
     let decision = Decision::ReturnToPending { reason };
     Ok(Json(
-        invitations::decide(&state, &session.actor, id, &decision).await?,
+        invitations::decide(&state.cloud, &session.actor, id, &decision).await?,
     ))
 }
 
@@ -219,21 +143,8 @@ pub async fn cancel(
     ApiPath(id): ApiPath<InvitationId>,
 ) -> Result<Json<InvitationRecord>, ApiError> {
     Ok(Json(
-        invitations::decide(&state, &session.actor, id, &Decision::Cancel).await?,
+        invitations::decide(&state.cloud, &session.actor, id, &Decision::Cancel).await?,
     ))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ImportRow {
-    visitor_name: String,
-    visitor_email: String,
-    #[serde(default)]
-    visitor_company: String,
-    host_email: String,
-    category: String,
-    starts_at: chrono::DateTime<Utc>,
-    ends_at: chrono::DateTime<Utc>,
 }
 
 /// Import visitors from CSV (`visitor_vendor_configuration`). Columns: `visitor_name,
@@ -248,79 +159,6 @@ pub async fn import(
     session: Session,
     ApiText(body): ApiText,
 ) -> Result<(StatusCode, Json<Vec<InvitationRecord>>), ApiError> {
-    let mut prepared = Vec::new();
-    let mut problems = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(body.as_bytes());
-    for (index, row) in reader.deserialize::<ImportRow>().enumerate() {
-        let line = index + 2; // the header is line 1
-        match prepare_row(&state, &session, row).await {
-            Ok(ready) => prepared.push(ready),
-            // Importing for someone out of reach is refused outright, not listed as a typo.
-            Err(ApiError::Forbidden(denied)) => return Err(ApiError::Forbidden(denied)),
-            Err(problem) => problems.push(format!("line {line}: {problem}")),
-        }
-        if problems.len() >= 50 {
-            problems.push("… and possibly more".into());
-            break;
-        }
-    }
-    if prepared.is_empty() && problems.is_empty() {
-        problems.push("the file has no visitors".into());
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::Invalid(format!(
-            "nothing was imported: {}",
-            problems.join("; ")
-        )));
-    }
-    let mut created = Vec::with_capacity(prepared.len());
-    for ready in prepared {
-        created.push(invitations::commit(&state, ready).await?);
-    }
+    let created = invitations::import(&state.cloud, &session.actor, &session.user, &body).await?;
     Ok((StatusCode::CREATED, Json(created)))
-}
-
-async fn prepare_row(
-    state: &AppState,
-    session: &Session,
-    row: Result<ImportRow, csv::Error>,
-) -> Result<invitations::Prepared, ApiError> {
-    let row = row.map_err(ApiError::invalid)?;
-    let host_email = Email::parse(&row.host_email).map_err(ApiError::invalid)?;
-    let host = state
-        .database
-        .user_by_email(&host_email)
-        .await?
-        .filter(|h| h.facility_id == session.user.facility_id)
-        .ok_or_else(|| ApiError::invalid(format!("there is no host {host_email}")))?;
-    let occupancy = host
-        .occupancy_id
-        .ok_or_else(|| ApiError::invalid("the host must belong to an occupancy"))?;
-    authorize(
-        &session.actor,
-        Action::ImportVisitors {
-            place: Place {
-                facility: host.facility_id,
-                occupancy,
-            },
-        },
-    )?;
-    let request = InvitationRequest {
-        host_id: Some(host.id),
-        category: CategoryKind::from_name(&row.category)
-            .ok_or_else(|| ApiError::invalid(format!("unknown category {:?}", row.category)))?,
-        visitor: Visitor {
-            name: Text::parse(&row.visitor_name)
-                .map_err(|e| ApiError::invalid(format!("visitor_name {e}")))?,
-            email: Email::parse(&row.visitor_email).map_err(ApiError::invalid)?,
-            company: (!row.visitor_company.is_empty())
-                .then(|| Text::parse(&row.visitor_company))
-                .transpose()
-                .map_err(|e| ApiError::invalid(format!("visitor_company {e}")))?,
-        },
-        window: VisitWindow::new(row.starts_at, row.ends_at).map_err(ApiError::invalid)?,
-    };
-    invitations::prepare(state, &session.actor, &session.user, request).await
 }

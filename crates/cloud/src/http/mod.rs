@@ -1,12 +1,15 @@
 //! The cloud's HTTP surface: `/health`, and the JSON API under `/api/v1` described by the
-//! OpenAPI document at `/api/v1/openapi.json`. Handlers parse, ask `gatehouse_core::authorize`,
-//! and call the store; they hold no rules of their own.
+//! OpenAPI document at `/api/v1/openapi.json`. Transport only: each handler parses the request,
+//! calls one service with the caller (a [`Session`] or a [`Device`]) and answers; every service
+//! error becomes a status in `error.rs`. No rule lives here.
 
+mod device;
 mod documents;
+mod enrollment;
 mod error;
 mod health;
 mod invitations;
-mod kiosks;
+mod kiosk_sync;
 mod lobby;
 mod openapi;
 mod people;
@@ -16,6 +19,7 @@ mod sessions;
 mod settings;
 mod walk_ins;
 
+pub use device::Device;
 pub use error::ApiError;
 pub use openapi::ApiDoc;
 pub use session::Session;
@@ -27,82 +31,27 @@ use axum::{
     extract::DefaultBodyLimit,
     routing::{delete, get, post, put},
 };
-use tokio::sync::Notify;
 use tower_http::trace::TraceLayer;
 
-use crate::{Clock, Database};
+use crate::context::Cloud;
 
 /// Requests larger than this are refused before they are read (a CSV import fits easily).
 pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-/// What every handler can reach.
+/// What every handler can reach: the cloud's context, and the tokens resolved lately.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub database: Database,
-    pub clock: Clock,
-    /// Where people reach the portal; links in emails start with it.
-    pub public_url: String,
-    /// Wakes the outbox worker when a change wrote messages.
-    pub outbox: Arc<Notify>,
-    /// The key that signs invitation codes, read once.
-    pub signing_key: Arc<tokio::sync::OnceCell<SigningKey>>,
-    /// The site's settings, kept for two seconds.
-    pub sites: Arc<crate::site::SiteCache>,
+    pub cloud: Arc<Cloud>,
     /// Resolved bearer tokens, kept for two seconds.
     pub sessions: Arc<session::SessionCache>,
-    /// Writes new invitations and approval decisions, many requests' in one transaction.
-    pub invitations: crate::store::InvitationWriter,
-    /// Rings when a facility's invitations change (kiosks listening are told at once).
-    pub changes: crate::signal::ChangeSignal,
-}
-
-/// The newest invitation-signing key and its id.
-#[derive(Clone)]
-pub struct SigningKey {
-    pub kid: u32,
-    pub key: ed25519_dalek::SigningKey,
-}
-
-impl std::fmt::Debug for SigningKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "SigningKey({})", self.kid)
-    }
 }
 
 impl AppState {
-    pub fn new(database: Database, clock: Clock, public_url: String, outbox: Arc<Notify>) -> Self {
+    pub fn new(cloud: Arc<Cloud>) -> Self {
         Self {
-            invitations: crate::store::InvitationWriter::start(&database),
-            database,
-            clock,
-            public_url,
-            outbox,
-            signing_key: Arc::default(),
-            sites: Arc::default(),
+            cloud,
             sessions: Arc::default(),
-            changes: crate::signal::ChangeSignal::default(),
         }
-    }
-
-    /// The settings of the signed-in person's site.
-    pub async fn site(
-        &self,
-        facility: gatehouse_core::FacilityId,
-    ) -> Result<Arc<crate::site::Site>, ApiError> {
-        self.sites
-            .get(&self.database, facility)
-            .await?
-            .ok_or(ApiError::Internal)
-    }
-
-    /// The key that signs invitation codes (made on first use, then kept in memory).
-    pub async fn signing_key(&self) -> Result<&SigningKey, crate::store::StoreError> {
-        self.signing_key
-            .get_or_try_init(|| async {
-                let (kid, key) = self.database.signing_key(self.clock.now()).await?;
-                Ok(SigningKey { kid, key })
-            })
-            .await
     }
 }
 
@@ -140,13 +89,13 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
             post(invitations::return_to_pending),
         )
         .route("/invitations/{id}/cancel", post(invitations::cancel))
-        .route("/kiosk-codes", post(kiosks::issue_code))
-        .route("/kiosks/enroll", post(kiosks::enroll))
-        .route("/kiosks/{id}", delete(kiosks::revoke))
-        .route("/kiosk", get(kiosks::me))
-        .route("/kiosk/changes", get(kiosks::changes))
-        .route("/kiosk/changes/stream", get(kiosks::changes_stream))
-        .route("/kiosk/events", post(kiosks::report))
+        .route("/kiosk-codes", post(enrollment::issue_code))
+        .route("/kiosks/enroll", post(enrollment::enroll))
+        .route("/kiosks/{id}", delete(enrollment::revoke))
+        .route("/kiosk", get(enrollment::me))
+        .route("/kiosk/changes", get(kiosk_sync::changes))
+        .route("/kiosk/changes/stream", get(kiosk_sync::changes_stream))
+        .route("/kiosk/events", post(kiosk_sync::report))
         .route("/kiosk/directory", get(walk_ins::directory))
         .route("/kiosk/walk-ins", post(walk_ins::register))
         .route("/kiosk/documents/{invitation}/{kind}", put(documents::send))

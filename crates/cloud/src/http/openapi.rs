@@ -6,7 +6,10 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use super::{documents, health, invitations, kiosks, lobby, people, sessions, settings, walk_ins};
+use super::{
+    documents, enrollment, health, invitations, kiosk_sync, lobby, people, sessions, settings,
+    walk_ins,
+};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -23,11 +26,16 @@ use super::{documents, health, invitations, kiosks, lobby, people, sessions, set
         invitations::create, invitations::list, invitations::get, invitations::history,
         invitations::approve, invitations::reject, invitations::return_to_pending,
         invitations::cancel, invitations::import,
-        kiosks::issue_code, kiosks::enroll, kiosks::me, kiosks::changes, kiosks::changes_stream, kiosks::report, kiosks::revoke,
+        enrollment::issue_code, enrollment::enroll, enrollment::me, enrollment::revoke,
+        kiosk_sync::changes, kiosk_sync::changes_stream, kiosk_sync::report,
         walk_ins::directory, walk_ins::register, documents::send, documents::read,
         lobby::lobby, lobby::handled, lobby::ask_reception,
     ),
-    components(schemas(gatehouse_core::wire::ErrorBody)),
+    components(schemas(
+        gatehouse_core::wire::ErrorBody,
+        gatehouse_core::wire::VisitDocument,
+        crate::invitations::ListScope,
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "health", description = "Is the cloud up?"),

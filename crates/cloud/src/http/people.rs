@@ -1,10 +1,7 @@
 //! Occupancies, people and roles.
 
 use axum::{Json, extract::State, http::StatusCode};
-use gatehouse_core::{
-    Action, Email, Grant, OccupancyId, PermissionSet, Role, RoleId, RolePreset, RoleScope, UserId,
-    authorize, role::RoleName, text::Text,
-};
+use gatehouse_core::{Grant, OccupancyId, Role, RoleId, UserId};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -13,16 +10,9 @@ use super::{
     error::{ApiJson, ApiPath, ApiQuery},
 };
 use crate::{
-    auth::hash_password,
-    store::{NewUser, Occupancy, User},
+    people::{self, NewOccupancy, NewPerson, NewRole},
+    store::{Occupancy, User},
 };
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewOccupancy {
-    #[schema(value_type = String)]
-    name: Text<120>,
-}
 
 /// The site's occupancies (tenants).
 #[utoipa::path(get, path = "/api/v1/occupancies", tag = "people",
@@ -32,7 +22,7 @@ pub async fn list_occupancies(
     session: Session,
 ) -> Result<Json<Vec<Occupancy>>, ApiError> {
     Ok(Json(
-        state.database.occupancies(session.user.facility_id).await?,
+        people::occupancies(&state.cloud, &session.actor).await?,
     ))
 }
 
@@ -44,18 +34,13 @@ pub async fn create_occupancy(
     session: Session,
     ApiJson(request): ApiJson<NewOccupancy>,
 ) -> Result<(StatusCode, Json<Occupancy>), ApiError> {
-    let facility = session.user.facility_id;
-    authorize(&session.actor, Action::ConfigureFacility { facility })?;
-    let occupancy = state
-        .database
-        .create_occupancy(facility, request.name.as_str())
-        .await?;
-    state.sites.forget(facility);
+    let occupancy = people::create_occupancy(&state.cloud, &session.actor, &request).await?;
     Ok((StatusCode::CREATED, Json(occupancy)))
 }
 
 #[derive(Debug, Deserialize, ToSchema, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// Only the people of this occupancy.
     occupancy: Option<OccupancyId>,
@@ -70,23 +55,8 @@ pub async fn list_users(
     ApiQuery(query): ApiQuery<UserQuery>,
 ) -> Result<Json<Vec<User>>, ApiError> {
     Ok(Json(
-        state
-            .database
-            .users(session.user.facility_id, query.occupancy)
-            .await?,
+        people::people(&state.cloud, &session.actor, query.occupancy).await?,
     ))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewPerson {
-    #[schema(value_type = String)]
-    display_name: Text<120>,
-    email: Email,
-    /// The person's occupancy; leave out for the facility's own staff.
-    occupancy_id: Option<OccupancyId>,
-    /// Leave out for a person who does not sign in (a host who only receives visitors).
-    password: Option<String>,
 }
 
 /// Add a person (role administrator of the occupancy, or facility manager).
@@ -97,44 +67,7 @@ pub async fn create_user(
     session: Session,
     ApiJson(request): ApiJson<NewPerson>,
 ) -> Result<(StatusCode, Json<User>), ApiError> {
-    let facility = session.user.facility_id;
-    authorize(
-        &session.actor,
-        Action::AddPerson {
-            facility,
-            occupancy: request.occupancy_id,
-        },
-    )?;
-    if let Some(occupancy) = request.occupancy_id {
-        let known = state.database.occupancy(occupancy).await?;
-        if known.is_none_or(|o| o.facility_id != facility) {
-            return Err(ApiError::NotFound(format!(
-                "there is no occupancy {occupancy}"
-            )));
-        }
-    }
-    let password_hash = match request.password {
-        Some(password) => Some(
-            tokio::task::spawn_blocking(move || hash_password(&password))
-                .await
-                .map_err(|_| ApiError::Internal)?
-                .map_err(ApiError::invalid)?,
-        ),
-        None => None,
-    };
-    let user = state
-        .database
-        .create_user(
-            NewUser {
-                facility,
-                occupancy: request.occupancy_id,
-                display_name: request.display_name.as_str(),
-                email: &request.email,
-                password_hash,
-            },
-            state.clock.now(),
-        )
-        .await?;
+    let user = people::add_person(&state.cloud, &session.actor, request).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
@@ -145,21 +78,7 @@ pub async fn list_roles(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<Json<Vec<Role>>, ApiError> {
-    Ok(Json(state.database.roles(session.user.facility_id).await?))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewRole {
-    /// Where the role acts: one occupancy, or the whole facility.
-    scope: RoleScope,
-    /// Either a preset …
-    preset: Option<RolePreset>,
-    /// … or a name and the permissions.
-    #[schema(value_type = Option<String>)]
-    name: Option<RoleName>,
-    #[schema(value_type = Option<Vec<gatehouse_core::Permission>>)]
-    permissions: Option<PermissionSet>,
+    Ok(Json(people::roles(&state.cloud, &session.actor).await?))
 }
 
 /// Create a role: a preset in one step, or a named set of permissions. A role administrator
@@ -171,46 +90,7 @@ pub async fn create_role(
     session: Session,
     ApiJson(request): ApiJson<NewRole>,
 ) -> Result<(StatusCode, Json<Role>), ApiError> {
-    let facility = session.user.facility_id;
-    let (name, permissions) = match (request.preset, request.name, request.permissions) {
-        (Some(preset), None, None) => (preset.name(), preset.permissions()),
-        (None, Some(name), Some(permissions)) if !permissions.is_empty() => (name, permissions),
-        (None, Some(_), Some(_)) => {
-            return Err(ApiError::invalid("a role needs at least one permission"));
-        }
-        _ => {
-            return Err(ApiError::invalid(
-                "give either a preset, or a name and permissions",
-            ));
-        }
-    };
-    if let RoleScope::Occupancy(occupancy) = request.scope {
-        let known = state.database.occupancy(occupancy).await?;
-        if known.is_none_or(|o| o.facility_id != facility) {
-            return Err(ApiError::NotFound(format!(
-                "there is no occupancy {occupancy}"
-            )));
-        }
-    }
-    authorize(
-        &session.actor,
-        Action::CreateRole {
-            facility,
-            scope: request.scope,
-            permissions,
-        },
-    )?;
-    let role = state
-        .database
-        .create_role(
-            facility,
-            &name,
-            request.scope,
-            permissions,
-            Some(session.user.id),
-            state.clock.now(),
-        )
-        .await?;
+    let role = people::create_role(&state.cloud, &session.actor, request).await?;
     Ok((StatusCode::CREATED, Json(role)))
 }
 
@@ -229,29 +109,8 @@ pub async fn assign_role(
     ApiPath(id): ApiPath<UserId>,
     ApiJson(request): ApiJson<RoleAssignment>,
 ) -> Result<StatusCode, ApiError> {
-    let facility = session.user.facility_id;
-    let person = same_facility_user(&state, &session, id).await?;
-    let role = match state.database.role(request.role_id).await? {
-        Some((role_facility, role)) if role_facility == facility => role,
-        _ => {
-            return Err(ApiError::NotFound(format!(
-                "there is no role {}",
-                request.role_id
-            )));
-        }
-    };
-    authorize(
-        &session.actor,
-        Action::AssignRole {
-            facility,
-            role: &role,
-            to: &person.member(),
-        },
-    )?;
-    state
-        .database
-        .assign_role(person.id, role.id, Some(session.user.id), state.clock.now())
-        .await?;
+    people::assign_role(&state.cloud, &session.actor, id, request.role_id).await?;
+    // The person's next request must see the role: forget every resolved token.
     state.sessions.forget_all();
     Ok(StatusCode::NO_CONTENT)
 }
@@ -265,28 +124,7 @@ pub async fn user_permissions(
     session: Session,
     ApiPath(id): ApiPath<UserId>,
 ) -> Result<Json<Vec<Grant>>, ApiError> {
-    let person = same_facility_user(&state, &session, id).await?;
-    if person.id != session.user.id {
-        authorize(
-            &session.actor,
-            Action::AddPerson {
-                facility: person.facility_id,
-                occupancy: person.occupancy_id,
-            },
-        )?;
-    }
     Ok(Json(
-        state.database.actor(&person).await?.effective_permissions(),
+        people::permissions(&state.cloud, &session.actor, id).await?,
     ))
-}
-
-async fn same_facility_user(
-    state: &AppState,
-    session: &Session,
-    id: UserId,
-) -> Result<User, ApiError> {
-    match state.database.user(id).await? {
-        Some(user) if user.facility_id == session.user.facility_id => Ok(user),
-        _ => Err(ApiError::NotFound(format!("there is no person {id}"))),
-    }
 }

@@ -33,7 +33,7 @@ impl FromRequestParts<AppState> for Session {
         let token_hash = token_hash(secret);
         let stored = state
             .sessions
-            .get(&state.database, token_hash, state.clock.now())
+            .get(&state.cloud.database, token_hash, state.cloud.clock.now())
             .await?
             .ok_or(ApiError::Unauthenticated)?;
         Ok(Self {

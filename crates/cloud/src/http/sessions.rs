@@ -1,19 +1,15 @@
 //! Signing in and out, API tokens, and "who am I".
 
 use axum::{Json, extract::State, http::StatusCode};
-use chrono::TimeDelta;
-use gatehouse_core::{Email, Grant};
+use gatehouse_core::Grant;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiError, AppState, Session, error::ApiJson};
 use crate::{
-    auth::{new_token, verify_password},
+    sessions::{self, SignInError},
     store::{Facility, User},
 };
-
-/// How long a portal session lasts.
-const SESSION_LENGTH: TimeDelta = TimeDelta::hours(12);
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -37,42 +33,11 @@ pub async fn sign_in(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<SignIn>,
 ) -> Result<(StatusCode, Json<SignedIn>), ApiError> {
-    let email = Email::parse(&request.email).map_err(|_| ApiError::WrongCredentials)?;
-    let user = state.database.user_by_email(&email).await?;
-    let hash = match &user {
-        Some(user) => state.database.password_hash(user.id).await?,
-        None => None,
-    };
-    let (Some(user), Some(hash)) = (user, hash) else {
-        return Err(ApiError::WrongCredentials);
-    };
-    let password = request.password;
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|_| ApiError::Internal)?;
-    if !verified {
-        return Err(ApiError::WrongCredentials);
+    match sessions::sign_in(&state.cloud, &request.email, request.password).await {
+        Ok((token, user)) => Ok((StatusCode::CREATED, Json(SignedIn { token, user }))),
+        Err(SignInError::WrongCredentials) => Err(ApiError::WrongCredentials),
+        Err(SignInError::Service(error)) => Err(error.into()),
     }
-    let token = new_token("ghs_");
-    let now = state.clock.now();
-    state
-        .database
-        .store_access_token(
-            &token.hash,
-            user.id,
-            "session",
-            None,
-            now,
-            Some(now + SESSION_LENGTH),
-        )
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(SignedIn {
-            token: token.secret,
-            user,
-        }),
-    ))
 }
 
 /// Sign out: the session's token stops working.
@@ -82,10 +47,7 @@ pub async fn sign_out(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .database
-        .revoke_access_token(&session.token_hash)
-        .await?;
+    sessions::sign_out(&state.cloud, &session.token_hash).await?;
     state.sessions.forget(&session.token_hash);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -111,24 +73,9 @@ pub async fn create_api_token(
     session: Session,
     ApiJson(request): ApiJson<NewApiToken>,
 ) -> Result<(StatusCode, Json<ApiToken>), ApiError> {
-    let token = new_token("gha_");
-    state
-        .database
-        .store_access_token(
-            &token.hash,
-            session.user.id,
-            "api",
-            Some(request.name.as_str()),
-            state.clock.now(),
-            None,
-        )
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(ApiToken {
-            token: token.secret,
-        }),
-    ))
+    let token =
+        sessions::create_api_token(&state.cloud, &session.actor, request.name.as_str()).await?;
+    Ok((StatusCode::CREATED, Json(ApiToken { token })))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -143,13 +90,9 @@ pub struct Me {
 #[utoipa::path(get, path = "/api/v1/me", tag = "sessions",
     responses((status = 200, body = Me)), security(("bearer" = [])))]
 pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<Me>, ApiError> {
-    let facility = state
-        .database
-        .facility(session.user.facility_id)
-        .await?
-        .ok_or(ApiError::Internal)?;
+    let (facility, permissions) = sessions::me(&state.cloud, &session.actor).await?;
     Ok(Json(Me {
-        permissions: session.actor.effective_permissions(),
+        permissions,
         user: session.user,
         facility,
     }))

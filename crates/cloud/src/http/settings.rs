@@ -1,7 +1,7 @@
 //! Site settings: the visitor categories and the general security email.
 
 use axum::{Json, extract::State, http::StatusCode};
-use gatehouse_core::{Action, Category, CategoryKind, Email, authorize, category::AccessProfile};
+use gatehouse_core::{Category, CategoryKind, Email};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -9,6 +9,7 @@ use super::{
     ApiError, AppState, Session,
     error::{ApiJson, ApiPath},
 };
+use crate::settings::{self, CategorySettings};
 
 /// Every predefined visitor category and how this site has set it up.
 #[utoipa::path(get, path = "/api/v1/categories", tag = "settings",
@@ -18,19 +19,8 @@ pub async fn list_categories(
     session: Session,
 ) -> Result<Json<Vec<Category>>, ApiError> {
     Ok(Json(
-        state.database.categories(session.user.facility_id).await?,
+        settings::categories(&state.cloud, &session.actor).await?,
     ))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CategorySettings {
-    enabled: bool,
-    needs_approval: bool,
-    /// Told of every invitation in the category.
-    email: Option<Email>,
-    #[serde(default)]
-    access_profile: AccessProfile,
 }
 
 /// Enable a category and set its approval rule, email and access profile (facility manager).
@@ -40,25 +30,11 @@ pub async fn update_category(
     State(state): State<AppState>,
     session: Session,
     ApiPath(kind): ApiPath<CategoryKind>,
-    ApiJson(settings): ApiJson<CategorySettings>,
+    ApiJson(request): ApiJson<CategorySettings>,
 ) -> Result<Json<Category>, ApiError> {
-    let facility = session.user.facility_id;
-    authorize(&session.actor, Action::ConfigureFacility { facility })?;
-    if settings.access_profile.longest_visit_minutes == Some(0) {
-        return Err(ApiError::invalid(
-            "the longest visit must be at least a minute",
-        ));
-    }
-    let category = Category {
-        kind,
-        enabled: settings.enabled,
-        needs_approval: settings.needs_approval,
-        email: settings.email,
-        access_profile: settings.access_profile,
-    };
-    state.database.save_category(facility, &category).await?;
-    state.sites.forget(facility);
-    Ok(Json(category))
+    Ok(Json(
+        settings::update_category(&state.cloud, &session.actor, kind, request).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -76,12 +52,6 @@ pub async fn set_security_email(
     session: Session,
     ApiJson(request): ApiJson<SecurityEmail>,
 ) -> Result<StatusCode, ApiError> {
-    let facility = session.user.facility_id;
-    authorize(&session.actor, Action::ConfigureFacility { facility })?;
-    state
-        .database
-        .set_security_email(facility, request.email.as_ref())
-        .await?;
-    state.sites.forget(facility);
+    settings::set_security_email(&state.cloud, &session.actor, request.email.as_ref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -84,7 +84,7 @@ impl Visit {
             invitation.ends_at.with_timezone(&tz).format("%H:%M")
         );
         let host = letterhead.host_name.to_owned();
-        let category = letterhead.category.kind.label();
+        let category = letterhead.category.kind.name(gatehouse_core::Language::En);
         let mut facts = vec![
             ("Visitor", invitation.visitor_name.clone()),
             ("Company", invitation.visitor_company.clone()),

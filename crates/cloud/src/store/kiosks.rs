@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use gatehouse_core::{
     ApprovalStatus, FacilityId, KioskId, UserId, VisitStatus,
-    visit::{self, VisitEvent, VisitOutcome},
+    visit::{self, Effects, VisitOutcome},
     wire::{EventOutcome, KioskEventReport, KioskEventResult},
 };
 use uuid::Uuid;
@@ -145,15 +145,15 @@ impl Database {
         Ok(revoked == 1)
     }
 
-    /// Records one report from `kiosk`, once; a check-in that lets the visitor in also queues
-    /// `on_arrival` (the host's email); check-ins, check-outs and printed badges go into the
-    /// invitation's history. A report whose id was seen before answers what it did then and
-    /// changes nothing.
+    /// Records one report from `kiosk`, once, and writes the effects `core::visit` gives it:
+    /// the visit's new state and its history entry, the host's arrival email (composed by
+    /// `arrival` only then), a revoked credential, a withdrawn unprinted badge. A report whose
+    /// id was seen before answers what it did then and changes nothing.
     pub async fn record_kiosk_event(
         &self,
         kiosk: &Kiosk,
         report: &KioskEventReport,
-        on_arrival: Option<&OutboxItem>,
+        arrival: impl FnOnce() -> Option<OutboxItem>,
         now: DateTime<Utc>,
     ) -> Result<KioskEventResult, StoreError> {
         let kind = report.kind.as_str();
@@ -187,8 +187,9 @@ impl Database {
                 let approval = state
                     .as_ref()
                     .and_then(|(approval, _)| ApprovalStatus::from_name(approval));
-                let (outcome, changed, reason) = judge(state, report.kind)?;
-                if let (Some(status), Some(approval)) = (changed, approval) {
+                let (outcome, effects, reason) = judge(state, report.kind)?;
+                let changed = effects.visit;
+                if let (Some(status), Some(approval)) = (effects.visit, approval) {
                     sqlx::query("UPDATE invitations SET visit_status = $1, updated_at = $2 WHERE id = $3")
                         .bind(status.as_str())
                         .bind(now)
@@ -203,17 +204,14 @@ impl Database {
                         reason: reason.clone(),
                         at: report.at,
                     };
-                    let arrival: Vec<&OutboxItem> = on_arrival.filter(|_| status == VisitStatus::CheckedIn).into_iter().collect();
-                    record_change!(tx, report.invitation.0, &change, arrival);
-                    if outcome == EventOutcome::Flagged {
-                        // Inside on an invitation that no longer admits them: their badge is
-                        // revoked — the kiosk prints them no other, and reception collects it.
+                    let arrival: Vec<OutboxItem> = if effects.tell_host_arrived { arrival().into_iter().collect() } else { Vec::new() };
+                    record_change!(tx, report.invitation.0, &change, arrival.iter());
+                    if effects.revoke_credential {
                         let revoked = Change { action: "credential_revoked", reason: Some(CREDENTIAL_REVOKED.to_owned()), ..change };
                         record_change!(tx, report.invitation.0, &revoked, std::iter::empty::<&OutboxItem>());
                     }
                 }
-                if let (VisitEvent::BadgePrinted, EventOutcome::Applied, Some(approval)) = (report.kind, outcome, approval) {
-                    // Printed after all (a reprint): reception no longer has a badge to print.
+                if let (true, Some(approval)) = (effects.withdraw_unprinted_badge, approval) {
                     let change = Change { action: kind, actor: None, from: Some(approval), to: approval, reason: None, at: report.at };
                     record_change!(tx, report.invitation.0, &change, std::iter::empty::<&OutboxItem>());
                     sqlx::query("DELETE FROM visit_documents WHERE invitation_id = $1 AND kind = 'unprinted_badge'")
@@ -262,12 +260,12 @@ impl Database {
 /// What a report does to an invitation in the state `state` (none: not in this facility).
 fn judge(
     state: Option<(String, String)>,
-    event: VisitEvent,
-) -> Result<(EventOutcome, Option<VisitStatus>, Option<String>), StoreError> {
+    event: visit::VisitEvent,
+) -> Result<(EventOutcome, Effects, Option<String>), StoreError> {
     let Some((approval, visit_status)) = state else {
         return Ok((
             EventOutcome::Refused,
-            None,
+            Effects::default(),
             Some("no such invitation in this facility".into()),
         ));
     };
@@ -275,13 +273,12 @@ fn judge(
         .ok_or_else(|| StoreError::Corrupt(format!("approval status {approval:?}")))?;
     let visit_status = VisitStatus::from_name(&visit_status)
         .ok_or_else(|| StoreError::Corrupt(format!("visit status {visit_status:?}")))?;
-    Ok(match visit::apply(approval, visit_status, event) {
-        VisitOutcome::Applied(status) => (EventOutcome::Applied, Some(status), None),
-        VisitOutcome::AlreadyDone => (EventOutcome::AlreadyDone, None, None),
-        VisitOutcome::Noted => (EventOutcome::Applied, None, None),
-        VisitOutcome::Flagged(status, why) => {
-            (EventOutcome::Flagged, Some(status), Some(why.to_string()))
-        }
-        VisitOutcome::Refused(why) => (EventOutcome::Refused, None, Some(why.to_owned())),
-    })
+    let outcome = visit::apply(approval, visit_status, event);
+    let (recorded, reason) = match outcome {
+        VisitOutcome::Applied(_) | VisitOutcome::Noted => (EventOutcome::Applied, None),
+        VisitOutcome::AlreadyDone => (EventOutcome::AlreadyDone, None),
+        VisitOutcome::Flagged(_, why) => (EventOutcome::Flagged, Some(why.to_string())),
+        VisitOutcome::Refused(why) => (EventOutcome::Refused, Some(why.to_owned())),
+    };
+    Ok((recorded, outcome.effects(event), reason))
 }

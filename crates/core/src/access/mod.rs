@@ -114,6 +114,11 @@ pub enum Action<'a> {
     /// Approve, reject, or move an approved invitation back to pending or to rejected.
     ReviewInvitation(&'a InvitationFacts),
     AdmitVisitor(&'a InvitationFacts),
+    /// Open reception's Lobby page of `facility`: whoever admits visitors somewhere in it. What
+    /// the page then shows is limited to the visitors they may admit.
+    SeeLobby {
+        facility: FacilityId,
+    },
     ImportVisitors {
         place: Place,
     },
@@ -207,6 +212,15 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
             need(invitation.place, Permission::ApproveInvitations)
         }
         Action::AdmitVisitor(invitation) => need(invitation.place, Permission::VisitorAdmission),
+        Action::SeeLobby { facility } => {
+            if facility != actor.facility {
+                Err(Denied::OtherFacility)
+            } else if actor.holds_anywhere(Permission::VisitorAdmission) {
+                Ok(())
+            } else {
+                Err(Denied::Missing(Permission::VisitorAdmission))
+            }
+        }
         Action::ImportVisitors { place } => need(place, Permission::VisitorVendorConfiguration),
         Action::CreateRole {
             facility,

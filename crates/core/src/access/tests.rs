@@ -669,3 +669,22 @@ fn role_admins_add_people_to_their_own_occupancy_only() {
         Err(Denied::FacilityManagersOnly)
     );
 }
+
+#[test]
+fn the_lobby_is_seen_by_whoever_admits_visitors_in_the_facility() {
+    let s = site();
+    let desk = actor(1, Some(s.north), &[(occ(s.north), &[VisitorAdmission])]);
+    let host = actor(2, Some(s.north), &[(occ(s.north), &[VisitorInvitation])]);
+    let lobby = || Action::SeeLobby {
+        facility: s.facility,
+    };
+    assert_eq!(authorize(&desk, lobby()), Ok(()));
+    assert_eq!(
+        authorize(&host, lobby()),
+        Err(Denied::Missing(VisitorAdmission))
+    );
+    let elsewhere = Action::SeeLobby {
+        facility: FacilityId(Uuid::from_u128(2)),
+    };
+    assert_eq!(authorize(&desk, elsewhere), Err(Denied::OtherFacility));
+}

@@ -1,0 +1,81 @@
+//! [`Cloud`]: what every service of the cloud works with — its database, clock, caches, signing
+//! key, writer and signals. It is not the HTTP state: the admin CLI and the demo use it as the
+//! API does.
+
+use std::sync::Arc;
+
+use gatehouse_core::FacilityId;
+use tokio::sync::{Notify, OnceCell};
+
+use crate::{
+    Clock, Database,
+    error::ServiceError,
+    signal::ChangeSignal,
+    site::{Site, SiteCache},
+    store::{InvitationWriter, StoreError},
+};
+
+/// The cloud's context, shared by every request, job and command of one process.
+#[derive(Debug)]
+pub struct Cloud {
+    pub database: Database,
+    pub clock: Clock,
+    /// Where people reach the portal; links in emails start with it.
+    pub public_url: String,
+    /// The site's settings, kept for two seconds.
+    pub sites: SiteCache,
+    /// Writes new invitations and approval decisions, many requests' in one transaction.
+    pub invitations: InvitationWriter,
+    /// Wakes the outbox worker when a change wrote messages.
+    pub outbox: Arc<Notify>,
+    /// Rings when a facility's invitations change (kiosks listening are told at once).
+    pub changes: ChangeSignal,
+    signing_key: OnceCell<SigningKey>,
+}
+
+/// The newest invitation-signing key and its id.
+#[derive(Clone)]
+pub struct SigningKey {
+    pub kid: u32,
+    pub key: ed25519_dalek::SigningKey,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SigningKey({})", self.kid)
+    }
+}
+
+impl Cloud {
+    /// A context over `database`; starts the invitation writer's tasks.
+    pub fn new(database: Database, clock: Clock, public_url: String) -> Self {
+        Self {
+            invitations: InvitationWriter::start(&database),
+            database,
+            clock,
+            public_url,
+            sites: SiteCache::default(),
+            outbox: Arc::new(Notify::new()),
+            changes: ChangeSignal::default(),
+            signing_key: OnceCell::new(),
+        }
+    }
+
+    /// The settings of `facility`'s site.
+    pub async fn site(&self, facility: FacilityId) -> Result<Arc<Site>, ServiceError> {
+        self.sites
+            .get(&self.database, facility)
+            .await?
+            .ok_or_else(|| ServiceError::Corrupt(format!("facility {facility} is not stored")))
+    }
+
+    /// The key that signs invitation codes (made on first use, then kept in memory).
+    pub async fn signing_key(&self) -> Result<&SigningKey, StoreError> {
+        self.signing_key
+            .get_or_try_init(|| async {
+                let (kid, key) = self.database.signing_key(self.clock.now()).await?;
+                Ok(SigningKey { kid, key })
+            })
+            .await
+    }
+}

@@ -1,0 +1,40 @@
+//! [`ServiceError`]: how a service of the cloud says no. Services speak in the product's terms;
+//! `http/error.rs` turns each into a status and a JSON body, once.
+
+use gatehouse_core::{Denied, invitation::TransitionError, window::WalkInRefused};
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The request could not be read at all (a malformed code or cursor).
+    #[error("{0}")]
+    Malformed(String),
+    /// The request was read but breaks a rule about its content.
+    #[error("{0}")]
+    Invalid(String),
+    /// There is no such thing, or it is not the caller's to see.
+    #[error("{0}")]
+    NotFound(String),
+    #[error("not allowed: {0}")]
+    Forbidden(#[from] Denied),
+    /// The approval workflow does not allow that step from where the invitation stands.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error(transparent)]
+    WalkIn(#[from] WalkInRefused),
+    /// The state changed meanwhile, or the thing exists already.
+    #[error("{0}")]
+    Conflict(String),
+    /// Stored data breaks an invariant the code relies on.
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ServiceError {
+    pub fn invalid(what: impl std::fmt::Display) -> Self {
+        Self::Invalid(what.to_string())
+    }
+}

@@ -1,0 +1,131 @@
+//! Reception's view of the lobby: who is on site now, and the check-ins the kiosks flagged (an
+//! invitation rejected or cancelled while a kiosk was offline) or the visitors they sent to
+//! reception, until someone handles them.
+
+use chrono::{DateTime, Utc};
+use gatehouse_core::{Action, Actor, ApprovalStatus, InvitationId, authorize, wire::VisitDocument};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{
+    context::Cloud,
+    error::ServiceError,
+    store::{InvitationRecord, Kiosk},
+};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Lobby {
+    /// Flagged check-ins nobody has handled yet, oldest first.
+    pub attention: Vec<Attention>,
+    /// Everyone checked in and not yet out, by name.
+    pub on_site: Vec<InvitationRecord>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Attention {
+    pub event: Uuid,
+    pub invitation: InvitationRecord,
+    /// Why the kiosk's report was flagged.
+    pub reason: String,
+    pub at: DateTime<Utc>,
+    /// The kiosk that reported it.
+    pub kiosk: String,
+    /// A badge the kiosk could not print waits at
+    /// `/invitations/{id}/documents/unprinted_badge`.
+    pub unprinted_badge: bool,
+}
+
+/// The lobby of `actor`'s facility, limited to the visitors they may admit.
+pub async fn lobby(cloud: &Cloud, actor: &Actor) -> Result<Lobby, ServiceError> {
+    let facility = actor.facility;
+    authorize(actor, Action::SeeLobby { facility })?;
+    let admits =
+        |record: &InvitationRecord| authorize(actor, Action::AdmitVisitor(&record.facts())).is_ok();
+    let mut attention = Vec::new();
+    for flag in cloud.database.unhandled_flags(facility).await? {
+        let Some(invitation) = cloud.database.invitation(flag.invitation).await? else {
+            continue;
+        };
+        if admits(&invitation) {
+            let unprinted_badge = cloud
+                .database
+                .visit_document(invitation.id, VisitDocument::UnprintedBadge)
+                .await?
+                .is_some();
+            attention.push(Attention {
+                unprinted_badge,
+                event: flag.event,
+                invitation,
+                reason: flag.reason,
+                at: flag.happened_at,
+                kiosk: flag.kiosk,
+            });
+        }
+    }
+    let on_site = cloud
+        .database
+        .on_site(facility)
+        .await?
+        .into_iter()
+        .filter(admits)
+        .collect();
+    Ok(Lobby { attention, on_site })
+}
+
+/// Marks a flagged check-in as handled: it leaves everyone's list.
+pub async fn handled(cloud: &Cloud, actor: &Actor, event: Uuid) -> Result<(), ServiceError> {
+    let facility = actor.facility;
+    let flag = cloud
+        .database
+        .unhandled_flags(facility)
+        .await?
+        .into_iter()
+        .find(|flag| flag.event == event);
+    let not_found = || ServiceError::NotFound(format!("no flagged check-in {event} waits here"));
+    let flag = flag.ok_or_else(not_found)?;
+    let invitation = cloud
+        .database
+        .invitation(flag.invitation)
+        .await?
+        .ok_or_else(not_found)?;
+    authorize(actor, Action::AdmitVisitor(&invitation.facts()))?;
+    if !cloud
+        .database
+        .handle_flag(facility, event, actor.user, cloud.clock.now())
+        .await?
+    {
+        return Err(not_found());
+    }
+    Ok(())
+}
+
+/// What reception reads about a visitor the kiosk sent them.
+pub const WAITING_FOR_APPROVAL: &str = "at the kiosk now; the invitation still waits for approval";
+
+/// `kiosk` sends a visitor to reception because their invitation waits for approval: reception
+/// sees them on the Lobby page until someone handles it. Sent twice, it is still one request.
+pub async fn ask_reception(
+    cloud: &Cloud,
+    kiosk: &Kiosk,
+    invitation: InvitationId,
+) -> Result<(), ServiceError> {
+    let record = cloud
+        .database
+        .invitation(invitation)
+        .await?
+        .filter(|record| record.facility_id == kiosk.facility)
+        .ok_or_else(|| {
+            ServiceError::NotFound(format!("there is no invitation {invitation} here"))
+        })?;
+    if record.approval_status != ApprovalStatus::Pending {
+        return Err(ServiceError::Conflict(
+            "the invitation is not waiting for approval".into(),
+        ));
+    }
+    cloud
+        .database
+        .ask_reception(kiosk.id, record.id, WAITING_FOR_APPROVAL, cloud.clock.now())
+        .await?;
+    Ok(())
+}

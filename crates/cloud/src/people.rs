@@ -1,0 +1,240 @@
+//! Occupancies, people and roles (seed "roles and permissions"): who may add whom, and which
+//! roles a role administrator may create and give.
+
+use gatehouse_core::{
+    Action, Actor, Email, Grant, OccupancyId, PermissionSet, Role, RoleId, RolePreset, RoleScope,
+    UserId, authorize, role::RoleName, text::Text,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::{
+    auth::hash_password,
+    context::Cloud,
+    error::ServiceError,
+    store::{NewUser, Occupancy, User},
+};
+
+/// The site's occupancies (tenants).
+pub async fn occupancies(cloud: &Cloud, actor: &Actor) -> Result<Vec<Occupancy>, ServiceError> {
+    Ok(cloud.database.occupancies(actor.facility).await?)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOccupancy {
+    #[schema(value_type = String)]
+    pub name: Text<120>,
+}
+
+/// A facility manager adds an occupancy.
+pub async fn create_occupancy(
+    cloud: &Cloud,
+    actor: &Actor,
+    request: &NewOccupancy,
+) -> Result<Occupancy, ServiceError> {
+    let facility = actor.facility;
+    authorize(actor, Action::ConfigureFacility { facility })?;
+    let occupancy = cloud
+        .database
+        .create_occupancy(facility, request.name.as_str())
+        .await?;
+    cloud.sites.forget(facility);
+    Ok(occupancy)
+}
+
+/// The site's people (the host directory), or one occupancy's.
+pub async fn people(
+    cloud: &Cloud,
+    actor: &Actor,
+    occupancy: Option<OccupancyId>,
+) -> Result<Vec<User>, ServiceError> {
+    Ok(cloud.database.users(actor.facility, occupancy).await?)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPerson {
+    #[schema(value_type = String)]
+    pub display_name: Text<120>,
+    pub email: Email,
+    /// The person's occupancy; leave out for the facility's own staff.
+    pub occupancy_id: Option<OccupancyId>,
+    /// Leave out for a person who does not sign in (a host who only receives visitors).
+    pub password: Option<String>,
+}
+
+/// A role administrator of the occupancy, or the facility manager, adds a person.
+pub async fn add_person(
+    cloud: &Cloud,
+    actor: &Actor,
+    request: NewPerson,
+) -> Result<User, ServiceError> {
+    let facility = actor.facility;
+    authorize(
+        actor,
+        Action::AddPerson {
+            facility,
+            occupancy: request.occupancy_id,
+        },
+    )?;
+    if let Some(occupancy) = request.occupancy_id {
+        occupancy_here(cloud, actor, occupancy).await?;
+    }
+    let password_hash = match request.password {
+        Some(password) => Some(
+            tokio::task::spawn_blocking(move || hash_password(&password))
+                .await
+                .map_err(|error| ServiceError::Corrupt(format!("password hashing: {error}")))?
+                .map_err(ServiceError::invalid)?,
+        ),
+        None => None,
+    };
+    Ok(cloud
+        .database
+        .create_user(
+            NewUser {
+                facility,
+                occupancy: request.occupancy_id,
+                display_name: request.display_name.as_str(),
+                email: &request.email,
+                password_hash,
+            },
+            cloud.clock.now(),
+        )
+        .await?)
+}
+
+/// Every role of the site.
+pub async fn roles(cloud: &Cloud, actor: &Actor) -> Result<Vec<Role>, ServiceError> {
+    Ok(cloud.database.roles(actor.facility).await?)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRole {
+    /// Where the role acts: one occupancy, or the whole facility.
+    pub scope: RoleScope,
+    /// Either a preset …
+    pub preset: Option<RolePreset>,
+    /// … or a name and the permissions.
+    #[schema(value_type = Option<String>)]
+    pub name: Option<RoleName>,
+    #[schema(value_type = Option<Vec<gatehouse_core::Permission>>)]
+    pub permissions: Option<PermissionSet>,
+}
+
+/// Creates a role: a preset in one step, or a named set of permissions. A role administrator
+/// may only grant permissions they hold.
+pub async fn create_role(
+    cloud: &Cloud,
+    actor: &Actor,
+    request: NewRole,
+) -> Result<Role, ServiceError> {
+    let facility = actor.facility;
+    let (name, permissions) = match (request.preset, request.name, request.permissions) {
+        (Some(preset), None, None) => (preset.name(), preset.permissions()),
+        (None, Some(name), Some(permissions)) if !permissions.is_empty() => (name, permissions),
+        (None, Some(_), Some(_)) => {
+            return Err(ServiceError::invalid(
+                "a role needs at least one permission",
+            ));
+        }
+        _ => {
+            return Err(ServiceError::invalid(
+                "give either a preset, or a name and permissions",
+            ));
+        }
+    };
+    if let RoleScope::Occupancy(occupancy) = request.scope {
+        occupancy_here(cloud, actor, occupancy).await?;
+    }
+    authorize(
+        actor,
+        Action::CreateRole {
+            facility,
+            scope: request.scope,
+            permissions,
+        },
+    )?;
+    Ok(cloud
+        .database
+        .create_role(
+            facility,
+            &name,
+            request.scope,
+            permissions,
+            Some(actor.user),
+            cloud.clock.now(),
+        )
+        .await?)
+}
+
+/// Gives `person` a role. An occupancy's roles go only to its own people.
+pub async fn assign_role(
+    cloud: &Cloud,
+    actor: &Actor,
+    person: UserId,
+    role: RoleId,
+) -> Result<(), ServiceError> {
+    let facility = actor.facility;
+    let person = person_here(cloud, actor, person).await?;
+    let role = match cloud.database.role(role).await? {
+        Some((role_facility, role)) if role_facility == facility => role,
+        _ => return Err(ServiceError::NotFound(format!("there is no role {role}"))),
+    };
+    authorize(
+        actor,
+        Action::AssignRole {
+            facility,
+            role: &role,
+            to: &person.member(),
+        },
+    )?;
+    cloud
+        .database
+        .assign_role(person.id, role.id, Some(actor.user), cloud.clock.now())
+        .await?;
+    Ok(())
+}
+
+/// A person's effective permissions: the union of their roles, per scope. Anyone may see their
+/// own; role administrators may see others'.
+pub async fn permissions(
+    cloud: &Cloud,
+    actor: &Actor,
+    person: UserId,
+) -> Result<Vec<Grant>, ServiceError> {
+    let person = person_here(cloud, actor, person).await?;
+    if person.id != actor.user {
+        authorize(
+            actor,
+            Action::AddPerson {
+                facility: person.facility_id,
+                occupancy: person.occupancy_id,
+            },
+        )?;
+    }
+    Ok(cloud.database.actor(&person).await?.effective_permissions())
+}
+
+async fn person_here(cloud: &Cloud, actor: &Actor, id: UserId) -> Result<User, ServiceError> {
+    match cloud.database.user(id).await? {
+        Some(user) if user.facility_id == actor.facility => Ok(user),
+        _ => Err(ServiceError::NotFound(format!("there is no person {id}"))),
+    }
+}
+
+async fn occupancy_here(
+    cloud: &Cloud,
+    actor: &Actor,
+    occupancy: OccupancyId,
+) -> Result<(), ServiceError> {
+    let known = cloud.database.occupancy(occupancy).await?;
+    if known.is_none_or(|o| o.facility_id != actor.facility) {
+        return Err(ServiceError::NotFound(format!(
+            "there is no occupancy {occupancy}"
+        )));
+    }
+    Ok(())
+}

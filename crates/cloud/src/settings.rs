@@ -1,0 +1,64 @@
+//! Site settings (facility manager): the visitor categories and the general security email.
+
+use gatehouse_core::{
+    Action, Actor, Category, CategoryKind, Email, authorize, category::AccessProfile,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::{context::Cloud, error::ServiceError};
+
+/// Every predefined visitor category and how this site has set it up.
+pub async fn categories(cloud: &Cloud, actor: &Actor) -> Result<Vec<Category>, ServiceError> {
+    Ok(cloud.database.categories(actor.facility).await?)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategorySettings {
+    pub enabled: bool,
+    pub needs_approval: bool,
+    /// Told of every invitation in the category.
+    pub email: Option<Email>,
+    #[serde(default)]
+    pub access_profile: AccessProfile,
+}
+
+/// Enables a category and sets its approval rule, email and access profile.
+pub async fn update_category(
+    cloud: &Cloud,
+    actor: &Actor,
+    kind: CategoryKind,
+    settings: CategorySettings,
+) -> Result<Category, ServiceError> {
+    let facility = actor.facility;
+    authorize(actor, Action::ConfigureFacility { facility })?;
+    if settings.access_profile.longest_visit_minutes == Some(0) {
+        return Err(ServiceError::invalid(
+            "the longest visit must be at least a minute",
+        ));
+    }
+    let category = Category {
+        kind,
+        enabled: settings.enabled,
+        needs_approval: settings.needs_approval,
+        email: settings.email,
+        access_profile: settings.access_profile,
+    };
+    cloud.database.save_category(facility, &category).await?;
+    cloud.sites.forget(facility);
+    Ok(category)
+}
+
+/// Sets the general visitor-security email (`None` to stop).
+pub async fn set_security_email(
+    cloud: &Cloud,
+    actor: &Actor,
+    email: Option<&Email>,
+) -> Result<(), ServiceError> {
+    let facility = actor.facility;
+    authorize(actor, Action::ConfigureFacility { facility })?;
+    cloud.database.set_security_email(facility, email).await?;
+    cloud.sites.forget(facility);
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! The documents of a visit: the kiosk sends the signed NDA and the photo once the visit is
+//! recorded (and then deletes its copy), or a badge it could not print; staff who may see the
+//! invitation read them.
+
+use gatehouse_core::{Actor, InvitationId, wire::VisitDocument};
+
+use crate::{
+    context::Cloud,
+    error::ServiceError,
+    invitations,
+    store::{BADGE_NOT_PRINTED, Kiosk},
+};
+
+/// Stores a visit's document sent by `kiosk`; an unprinted badge also puts the visitor on
+/// reception's Lobby page. Sent again, it replaces the earlier copy.
+pub async fn send(
+    cloud: &Cloud,
+    kiosk: &Kiosk,
+    invitation: InvitationId,
+    kind: VisitDocument,
+    content: &[u8],
+) -> Result<(), ServiceError> {
+    let here = cloud
+        .database
+        .invitation(invitation)
+        .await?
+        .is_some_and(|record| record.facility_id == kiosk.facility);
+    if !here {
+        return Err(ServiceError::NotFound(format!(
+            "there is no invitation {invitation} in this kiosk's facility"
+        )));
+    }
+    if !kind.looks_like(content) {
+        return Err(ServiceError::invalid(format!(
+            "a {} must be sent as {}",
+            kind.as_str(),
+            kind.content_type()
+        )));
+    }
+    let now = cloud.clock.now();
+    cloud
+        .database
+        .store_visit_document(invitation, kind, content, kiosk.id, now)
+        .await?;
+    if kind == VisitDocument::UnprintedBadge {
+        cloud
+            .database
+            .ask_reception(kiosk.id, invitation, BADGE_NOT_PRINTED, now)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A visit's document, for anyone who may see the invitation.
+pub async fn read(
+    cloud: &Cloud,
+    actor: &Actor,
+    id: InvitationId,
+    kind: VisitDocument,
+) -> Result<Vec<u8>, ServiceError> {
+    invitations::visible(cloud, actor, id).await?;
+    cloud
+        .database
+        .visit_document(id, kind)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("invitation {id} has no {}", kind.as_str())))
+}

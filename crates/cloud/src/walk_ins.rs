@@ -1,0 +1,114 @@
+//! Visitors without an invitation, registering at the kiosk: they find their host in the
+//! directory the kiosk keeps, choose why they came, and give their name and email; the cloud
+//! turns that into an invitation from the host for the rest of the day, under the same rules
+//! as any other — approval included.
+
+use chrono::TimeDelta;
+use gatehouse_core::{
+    Email, Permission,
+    role::Place,
+    text::Text,
+    window,
+    wire::{KioskDirectory, KioskHost, KioskInvitation, KioskWalkIn},
+};
+
+use crate::{
+    context::Cloud,
+    error::ServiceError,
+    invitations::{self, InvitationRequest, Visitor},
+    store::Kiosk,
+    sync::changes::kiosk_invitation,
+};
+
+/// Everyone in `kiosk`'s facility a visitor may ask for, by name, and the categories they may
+/// choose.
+pub async fn directory(cloud: &Cloud, kiosk: &Kiosk) -> Result<KioskDirectory, ServiceError> {
+    let site = cloud.site(kiosk.facility).await?;
+    let mut hosts: Vec<KioskHost> = cloud
+        .database
+        .users(kiosk.facility, None)
+        .await?
+        .into_iter()
+        .filter_map(|person| {
+            Some(KioskHost {
+                organisation: site.occupancy(person.occupancy_id?)?.name.clone(),
+                id: person.id,
+                name: person.display_name,
+            })
+        })
+        .collect();
+    hosts.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(KioskDirectory {
+        hosts,
+        categories: site
+            .categories
+            .iter()
+            .filter(|category| category.enabled)
+            .map(|category| category.kind)
+            .collect(),
+    })
+}
+
+/// Registers a visitor without an invitation at `kiosk`: an invitation from the host for the
+/// window `core::window::walk_in` gives, which may need approval like any other.
+pub async fn register(
+    cloud: &Cloud,
+    kiosk: &Kiosk,
+    walk_in: &KioskWalkIn,
+) -> Result<KioskInvitation, ServiceError> {
+    let not_here = || ServiceError::NotFound(format!("there is no host {}", walk_in.host));
+    let host = cloud
+        .database
+        .user(walk_in.host)
+        .await?
+        .filter(|host| host.facility_id == kiosk.facility)
+        .ok_or_else(not_here)?;
+    let occupancy = host.occupancy_id.ok_or_else(not_here)?;
+    let visitor = Visitor {
+        name: Text::parse(&walk_in.visitor_name)
+            .map_err(|error| ServiceError::invalid(format!("visitor_name {error}")))?,
+        email: Email::parse(&walk_in.visitor_email)
+            .map_err(|error| ServiceError::invalid(format!("visitor_email: {error}")))?,
+        company: walk_in
+            .visitor_company
+            .as_deref()
+            .filter(|company| !company.trim().is_empty())
+            .map(Text::parse)
+            .transpose()
+            .map_err(|error| ServiceError::invalid(format!("visitor_company {error}")))?,
+    };
+    let site = cloud.site(kiosk.facility).await?;
+    let facility = &site.facility;
+    // The host invites, as if they had done it themselves: their permissions decide.
+    let actor = cloud.database.actor(&host).await?;
+    let place = Place {
+        facility: facility.id,
+        occupancy,
+    };
+    let window = window::walk_in(
+        cloud.clock.now(),
+        facility.end_of_day,
+        facility.time_zone,
+        site.category(walk_in.category)
+            .access_profile
+            .longest_visit_minutes
+            .map(|minutes| TimeDelta::minutes(i64::from(minutes))),
+        actor
+            .permissions_at(place)
+            .contains(Permission::CanExceedEndOfDay),
+    )?;
+    let request = InvitationRequest {
+        host_id: None,
+        category: walk_in.category,
+        visitor,
+        window,
+    };
+    let record = invitations::create(cloud, &actor, &host, request).await?;
+    let signing = cloud.signing_key().await?;
+    let documents = site
+        .category(record.category)
+        .access_profile
+        .documents
+        .clone();
+    Ok(kiosk_invitation(record, documents, signing))
+}

@@ -1,0 +1,21 @@
+//! The cloud's integration tests, in one binary (so axum, sqlx and lettre link once): each
+//! module starts the real cloud on a random loopback port against a fresh SQLite file or
+//! PostgreSQL database and talks HTTP to it, or runs the real `gatehouse-cloud` binary.
+
+#[macro_use]
+mod support;
+
+mod approval_process;
+mod bad_input;
+mod cli;
+mod database;
+mod invitation_writer;
+mod kiosk_changes;
+mod kiosk_documents;
+mod kiosk_enrollment;
+mod kiosk_events;
+mod kiosk_stream;
+mod kiosk_walk_ins;
+mod permission_matrix;
+mod roles_and_permissions;
+mod serve;

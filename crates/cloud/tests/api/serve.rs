@@ -1,0 +1,60 @@
+//! The cloud's shell over HTTP: health, the OpenAPI document, errors as JSON — on SQLite and
+//! on PostgreSQL.
+
+use crate::support::{Backend, TestApp};
+use gatehouse_core::wire::{DatabaseKind, ErrorBody, Health, HealthStatus};
+
+on_both_databases! {
+    async fn health_reports_ok_and_which_database(backend: Backend) {
+        let Some(app) = TestApp::spawn(backend).await else { return };
+        let response = app.get("/health").await;
+        assert_eq!(response.status(), 200);
+        let health: Health = response.json().await.unwrap();
+        assert_eq!(health.status, HealthStatus::Ok);
+        assert_eq!(health.version, env!("CARGO_PKG_VERSION"));
+        let expected = match backend {
+            Backend::Sqlite => DatabaseKind::Sqlite,
+            Backend::Postgres => DatabaseKind::Postgres,
+        };
+        assert_eq!(health.database, expected);
+    }
+}
+
+on_both_databases! {
+    async fn health_is_degraded_when_the_database_is_gone(backend: Backend) {
+        let Some(app) = TestApp::spawn(backend).await else { return };
+        app.database.close().await;
+        let response = app.get("/health").await;
+        assert_eq!(response.status(), 503);
+        let health: Health = response.json().await.unwrap();
+        assert_eq!(health.status, HealthStatus::Degraded);
+    }
+}
+
+#[tokio::test]
+async fn openapi_document_describes_the_api() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let response = app.get("/api/v1/openapi.json").await;
+    assert_eq!(response.status(), 200);
+    let doc: serde_json::Value = response.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{doc}");
+    assert_eq!(doc["info"]["title"], "Gatehouse cloud");
+    assert!(doc["paths"]["/health"]["get"].is_object(), "{doc}");
+    let schemas = &doc["components"]["schemas"];
+    for schema in ["Health", "HealthStatus", "DatabaseKind", "ErrorBody"] {
+        assert!(
+            schemas[schema].is_object(),
+            "schema {schema} missing: {schemas}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_route_answers_json_not_found() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let response = app.get("/api/v1/no-such-thing").await;
+    assert_eq!(response.status(), 404);
+    let body: ErrorBody = response.json().await.unwrap();
+    assert_eq!(body.code, "not_found");
+    assert_eq!(body.message, "there is no GET /api/v1/no-such-thing");
+}

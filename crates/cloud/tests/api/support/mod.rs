@@ -1,0 +1,360 @@
+//! Test support: the real cloud on a random loopback port against a fresh database — a new
+//! SQLite file, or a new PostgreSQL database that is dropped again afterwards.
+
+use std::str::FromStr;
+
+use gatehouse_cloud::{Clock, Database, DatabaseUrl, Settings, notify::MailSettings};
+use sqlx::{Connection as _, PgConnection, postgres::PgConnectOptions};
+use tokio::{net::TcpListener, sync::oneshot};
+
+mod site;
+mod smtp;
+pub use site::{CONTRACTOR_EMAIL, Person, SECURITY_EMAIL, Site, at, invitation};
+pub use smtp::SmtpSink;
+
+pub const DEFAULT_TEST_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that exists for one test only.
+pub struct TestDatabase {
+    pub url: DatabaseUrl,
+    _sqlite_dir: Option<tempfile::TempDir>,
+    postgres: Option<(PgConnectOptions, String)>,
+}
+
+impl TestDatabase {
+    /// A fresh database, or `None` when PostgreSQL is not reachable outside CI (under `CI=true`
+    /// an unreachable PostgreSQL fails the test).
+    pub async fn create(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("a temporary folder");
+                let url = DatabaseUrl::Sqlite(dir.path().join("cloud.db"));
+                Some(Self {
+                    url,
+                    _sqlite_dir: Some(dir),
+                    postgres: None,
+                })
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var("GATEHOUSE_TEST_DATABASE_URL")
+                    .unwrap_or_else(|_| DEFAULT_TEST_POSTGRES.to_owned());
+                let admin = PgConnectOptions::from_str(&admin_url)
+                    .expect("GATEHOUSE_TEST_DATABASE_URL is a PostgreSQL URL");
+                let mut connection = match PgConnection::connect_with(&admin).await {
+                    Ok(connection) => connection,
+                    Err(error) if std::env::var("CI").as_deref() != Ok("true") => {
+                        eprintln!("PostgreSQL at {admin_url} is not reachable ({error}); skipped");
+                        return None;
+                    }
+                    Err(error) => panic!("PostgreSQL at {admin_url} is required under CI: {error}"),
+                };
+                let name = format!("gatehouse_test_{}", uuid::Uuid::now_v7().simple());
+                // The name is ours: a fixed prefix and a UUID's hex digits.
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut connection)
+                    .await
+                    .expect("the test database can be created");
+                let url = DatabaseUrl::Postgres(Box::new(admin.clone().database(&name)));
+                Some(Self {
+                    url,
+                    _sqlite_dir: None,
+                    postgres: Some((admin, name)),
+                })
+            }
+        }
+    }
+
+    pub async fn open(&self) -> Database {
+        let database = Database::connect(&self.url)
+            .await
+            .expect("the test database opens");
+        database.migrate().await.expect("migrations run");
+        database
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs outside any async context (and on panics); use a runtime of its own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let mut connection = PgConnection::connect_with(&admin).await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut connection)
+                .await?;
+                Ok::<_, anyhow::Error>(())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("warning: a test database could not be dropped");
+        }
+    }
+}
+
+/// The cloud, serving on a random loopback port until dropped, sending its mail to a real SMTP
+/// server on loopback ([`SmtpSink`]).
+pub struct TestApp {
+    pub address: String,
+    pub database: Database,
+    pub http: reqwest::Client,
+    pub mail: SmtpSink,
+    pub clock: Clock,
+    shutdown: Option<oneshot::Sender<()>>,
+    // Last, so the database outlives the server.
+    database_files: TestDatabase,
+}
+
+fn settings(mail: &SmtpSink) -> Settings {
+    Settings {
+        public_url: "https://gatehouse.test".into(),
+        mail: MailSettings {
+            smtp_url: Some(format!("smtp://{}", mail.address)),
+            folder: std::env::temp_dir(),
+            from: "Gatehouse <gatehouse@tower.example>".parse().unwrap(),
+        },
+        ui_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist"),
+    }
+}
+
+/// A second cloud server on the same database, as another process behind a load balancer;
+/// stops when dropped.
+pub struct Beside {
+    pub address: String,
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl TestApp {
+    /// Another cloud server on this app's database, with its own connections.
+    pub async fn beside(&self) -> Beside {
+        let database = Database::connect(&self.database_files.url)
+            .await
+            .expect("the test database opens");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let (shutdown, stop) = oneshot::channel::<()>();
+        tokio::spawn(gatehouse_cloud::serve(
+            listener,
+            database,
+            settings(&self.mail),
+            Clock::System,
+            async {
+                let _ = stop.await;
+            },
+        ));
+        Beside {
+            address,
+            _shutdown: shutdown,
+        }
+    }
+
+    /// The cloud on the system clock.
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_at(backend, Clock::System).await
+    }
+
+    /// The cloud on `clock` — `Clock::fixed(…)` pins the hour for rules that depend on it.
+    pub async fn spawn_at(backend: Backend, clock: Clock) -> Option<Self> {
+        let test_database = TestDatabase::create(backend).await?;
+        let database = test_database.open().await;
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let mail = SmtpSink::start().await;
+        let settings = settings(&mail);
+        let (shutdown, stop) = oneshot::channel::<()>();
+        tokio::spawn(gatehouse_cloud::serve(
+            listener,
+            database.clone(),
+            settings,
+            clock.clone(),
+            async {
+                let _ = stop.await;
+            },
+        ));
+        Some(Self {
+            address,
+            database,
+            http: reqwest::Client::new(),
+            mail,
+            clock,
+            shutdown: Some(shutdown),
+            database_files: test_database,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the cloud answers")
+    }
+
+    /// Sends `method path` as the holder of `token`, with an optional JSON body.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the cloud answers");
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let json = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        (status, json)
+    }
+}
+
+impl TestApp {
+    /// A kiosk enrolled in `site`'s facility by its manager; returns the device token.
+    pub async fn enrolled_kiosk(&self, site: &Site) -> String {
+        let (status, code) = self
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/kiosk-codes",
+                Some(&site.manager.token),
+                Some(serde_json::json!({"name": "Lobby"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{code}");
+        let (status, enrolled) = self
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/kiosks/enroll",
+                None,
+                Some(serde_json::json!({"code": code["code"]})),
+            )
+            .await;
+        assert_eq!(status, 201, "{enrolled}");
+        enrolled["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Pulls the kiosk's change feed from `after`, page by page (`limit` a page), until `done`
+    /// holds for everything delivered so far, for at most 5 s. On PostgreSQL a change shows once
+    /// every transaction that began before it has ended — other tests' too — so a test waits
+    /// for it as a kiosk would. Returns the pages delivered and the cursor after them.
+    pub async fn pull_changes_until(
+        &self,
+        device: &str,
+        after: Option<&str>,
+        limit: u16,
+        done: impl Fn(&[serde_json::Value]) -> bool,
+    ) -> (Vec<serde_json::Value>, String) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let mut cursor = after.map(str::to_owned);
+        let mut pages = Vec::new();
+        loop {
+            let query = match &cursor {
+                Some(cursor) => format!("?limit={limit}&after={cursor}"),
+                None => format!("?limit={limit}"),
+            };
+            let (status, page) = self
+                .call(
+                    reqwest::Method::GET,
+                    &format!("/api/v1/kiosk/changes{query}"),
+                    Some(device),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200, "{page}");
+            cursor = Some(page["cursor"].as_str().unwrap().to_owned());
+            let more = page["more"].as_bool().unwrap();
+            if !page["invitations"].as_array().unwrap().is_empty() {
+                pages.push(page);
+            }
+            let delivered: Vec<serde_json::Value> = pages
+                .iter()
+                .flat_map(|p| p["invitations"].as_array().unwrap().clone())
+                .collect();
+            if !more && done(&delivered) {
+                return (pages, cursor.unwrap());
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the feed never delivered what was expected: {pages:?}"
+            );
+            if !more {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    }
+
+    /// `SELECT COUNT(*) FROM table`, straight from the database.
+    pub async fn rows_in(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        match &self.database {
+            Database::Sqlite(pool) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+            Database::Postgres(pool) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// Declares one test per database backend: `mod name { sqlite(), postgres() }`.
+macro_rules! on_both_databases {
+    ($(#[$meta:meta])* async fn $name:ident($backend:ident: Backend) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($backend: $crate::support::Backend) $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                run($crate::support::Backend::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                run($crate::support::Backend::Postgres).await;
+            }
+        }
+    };
+}

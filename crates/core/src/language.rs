@@ -1,0 +1,24 @@
+//! The languages Gatehouse speaks to people in: every visible word exists in each.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    En,
+    De,
+}
+
+impl Language {
+    pub const ALL: [Self; 2] = [Self::En, Self::De];
+
+    /// Its ISO 639-1 code, as the UI's catalogues name it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::De => "de",
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! Checking a visitor in at the kiosk, in the order that loses nothing: the signed NDA is on
+//! disk before the check-in is recorded, the check-in is recorded (with its report queued for
+//! the cloud) before the badge prints, and a badge that cannot print is kept for reception.
+
+use std::{
+    io::Cursor,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use base64::{Engine as _, engine::general_purpose::STANDARD};
+use gatehouse_core::{CategoryKind, InvitationId, wire::KioskInvitation};
+use gatehouse_devices::{
+    badge::{self, Badge, Language},
+    camera, nda, picture,
+    print::{Cups, Job},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    KioskError,
+    config::Source,
+    kiosk::Kiosk,
+    store::Refusal,
+    sync,
+    visitors::{VisitorState, VisitorView},
+};
+
+/// How long a badge may take to come out of the printer before reception gets it instead.
+const PRINT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The visitor's signature under the NDA.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NdaSignature {
+    /// The full name they typed.
+    pub name: String,
+    /// The signature pad's drawing: a PNG, base64 (a `data:` URL is fine too).
+    pub signature: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CheckInRequest {
+    pub invitation: InvitationId,
+    pub nda: Option<NdaSignature>,
+    pub language: Language,
+}
+
+/// What became of a check-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum CheckInOutcome {
+    CheckedIn {
+        host: String,
+        badge: BadgeOutcome,
+    },
+    /// Not checked in: the invitation is in this state (pending, rejected, …).
+    Refused {
+        state: VisitorState,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BadgeOutcome {
+    Printed,
+    /// Kept as a PDF for reception to print.
+    NotPrinted,
+}
+
+impl Kiosk {
+    fn visit_folder(&self, invitation: InvitationId) -> PathBuf {
+        self.config
+            .data_dir
+            .join("visits")
+            .join(invitation.to_string())
+    }
+
+    /// The invitation `id` from the store; a clear error if this kiosk has never heard of it.
+    pub async fn known(&self, id: InvitationId) -> Result<KioskInvitation, KioskError> {
+        self.store
+            .invitation(id)
+            .await?
+            .ok_or_else(|| KioskError::Invalid(format!("this kiosk knows no invitation {id}")))
+    }
+
+    /// Takes the visitor's photo for their badge; returns it as a `data:` URL to show them.
+    pub async fn take_photo(&self, id: InvitationId) -> Result<String, KioskError> {
+        self.known(id).await?;
+        let source = self.config.photo_camera.clone();
+        let folder = self.visit_folder(id);
+        tokio::task::spawn_blocking(move || {
+            let portrait = match &source {
+                Source::Files(path) => picture::portrait(&first_image(path)?)
+                    .map_err(|error| KioskError::Device(error.to_string()))?,
+                Source::Device(id) => {
+                    let still =
+                        camera::still(id).map_err(|error| KioskError::Device(error.to_string()))?;
+                    picture::crop_portrait(&still)
+                }
+            };
+            let mut jpeg = Vec::new();
+            portrait
+                .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+                .map_err(|error| KioskError::Device(error.to_string()))?;
+            write_atomically(&folder.join(sync::PHOTO), &jpeg)?;
+            Ok(format!("data:image/jpeg;base64,{}", STANDARD.encode(&jpeg)))
+        })
+        .await
+        .map_err(|error| KioskError::Device(error.to_string()))?
+    }
+
+    /// Checks the visitor in: NDA, record, badge.
+    pub async fn check_in(&self, request: CheckInRequest) -> Result<CheckInOutcome, KioskError> {
+        let invitation = self.known(request.invitation).await?;
+        let now = self.clock.now();
+        let zone = self.time_zone().await?;
+        let view = VisitorView::of(&invitation, now, zone);
+        if view.state != VisitorState::Ready {
+            return Ok(CheckInOutcome::Refused { state: view.state });
+        }
+        let folder = self.visit_folder(invitation.id);
+        let photo = folder.join(sync::PHOTO);
+        if view.photo && !photo.is_file() {
+            return Err(KioskError::Invalid(
+                "the visitor's photo has not been taken".into(),
+            ));
+        }
+        if view.nda {
+            let signature = request
+                .nda
+                .as_ref()
+                .ok_or_else(|| KioskError::Invalid("the NDA has not been signed".into()))?;
+            let pdf = self
+                .signed_nda(&invitation, signature, request.language)
+                .await?;
+            write_atomically(&folder.join(sync::SIGNED_NDA), &pdf)?;
+        }
+        match self.store.check_in(invitation.id, now).await? {
+            Ok(_) => {}
+            Err(Refusal::NotAdmitted(_) | Refusal::Unknown | Refusal::NotCheckedIn) => {
+                let state = VisitorView::of(&self.known(invitation.id).await?, now, zone).state;
+                return Ok(CheckInOutcome::Refused { state });
+            }
+        }
+        let badge = self
+            .print_badge(&invitation, view.photo.then_some(photo), request.language)
+            .await;
+        // The visit's documents may go to the cloud now (and then leave this kiosk).
+        write_atomically(&folder.join(sync::VISIT_DONE), b"")?;
+        self.sync_soon();
+        let badge = badge?;
+        Ok(CheckInOutcome::CheckedIn {
+            host: invitation.host_name,
+            badge,
+        })
+    }
+
+    /// Prints a checked-in visitor's badge again (a jammed printer, a lost badge).
+    pub async fn reprint(
+        &self,
+        id: InvitationId,
+        language: Language,
+    ) -> Result<BadgeOutcome, KioskError> {
+        let invitation = self.known(id).await?;
+        let view = VisitorView::of(&invitation, self.clock.now(), self.time_zone().await?);
+        if view.state != VisitorState::CheckedIn {
+            return Err(KioskError::Invalid(
+                "only a checked-in visitor's badge is reprinted".into(),
+            ));
+        }
+        let folder = self.visit_folder(id);
+        let photo = folder.join(sync::PHOTO);
+        let badge = self
+            .print_badge(&invitation, photo.is_file().then_some(photo), language)
+            .await;
+        if matches!(badge, Ok(BadgeOutcome::NotPrinted)) {
+            // Its documents went to the cloud long ago: the unprinted badge goes now.
+            let _ = std::fs::remove_file(folder.join(sync::VISIT_SENT));
+            write_atomically(&folder.join(sync::VISIT_DONE), b"")?;
+        }
+        self.sync_soon();
+        badge
+    }
+
+    async fn signed_nda(
+        &self,
+        invitation: &KioskInvitation,
+        signature: &NdaSignature,
+        language: Language,
+    ) -> Result<Vec<u8>, KioskError> {
+        let template =
+            self.store.nda().await?.ok_or_else(|| {
+                KioskError::Invalid("no NDA text has reached this kiosk yet".into())
+            })?;
+        let (identity, zone) = self.identity().await?;
+        let encoded = signature
+            .signature
+            .strip_prefix("data:image/png;base64,")
+            .unwrap_or(&signature.signature);
+        let png = STANDARD
+            .decode(encoded.trim())
+            .map_err(|_| KioskError::Invalid("the signature is not a base64 PNG".into()))?;
+        let signed = nda::SignedNda {
+            text: template.text,
+            version: template.version,
+            sha256: template.sha256,
+            name: signature.name.clone(),
+            signature_png: png,
+            signed_at: self.clock.now().with_timezone(&zone).fixed_offset(),
+            kiosk: identity.name,
+            facility: identity.facility_name,
+            language,
+        };
+        tracing::debug!(invitation = %invitation.id, "rendering the signed NDA");
+        tokio::task::spawn_blocking(move || nda::render(&signed))
+            .await
+            .map_err(|error| KioskError::Device(error.to_string()))?
+            .map_err(|error| KioskError::Invalid(error.to_string()))
+    }
+
+    async fn print_badge(
+        &self,
+        invitation: &KioskInvitation,
+        photo: Option<PathBuf>,
+        language: Language,
+    ) -> Result<BadgeOutcome, KioskError> {
+        let (identity, zone) = self.identity().await?;
+        let badge = Badge {
+            name: invitation.visitor_name.clone(),
+            company: Some(invitation.visitor_company.clone()).filter(|c| !c.trim().is_empty()),
+            host: invitation.host_name.clone(),
+            category: badge::Category {
+                name: category_label(invitation.category, language).to_owned(),
+                colour: category_colour(invitation.category).to_owned(),
+            },
+            valid_from: invitation.starts_at.with_timezone(&zone).fixed_offset(),
+            valid_until: invitation.ends_at.with_timezone(&zone).fixed_offset(),
+            zones: Vec::new(),
+            photo,
+            credential: invitation.token.clone(),
+            facility: identity.facility_name,
+            language,
+        };
+        let layout = self.config.badge_layout;
+        let printer = self.config.printer.clone();
+        // A badge that cannot be printed waits in the visit's folder; the sync sends it to the
+        // cloud, where reception prints it from the Lobby page.
+        let unprinted = self.visit_folder(invitation.id).join(sync::UNPRINTED_BADGE);
+        let kept = unprinted.clone();
+        let title = format!("badge-{}", invitation.id);
+        let outcome = tokio::task::spawn_blocking(move || -> Result<BadgeOutcome, KioskError> {
+            let pdf = badge::render(&badge, layout)
+                .map_err(|error| KioskError::Device(error.to_string()))?;
+            let Some(printer) = printer else {
+                write_atomically(&unprinted, &pdf)?;
+                return Ok(BadgeOutcome::NotPrinted);
+            };
+            let job = Job {
+                printer,
+                title,
+                pdf,
+                media: Some(layout.media().to_owned()),
+                copies: 1,
+                timeout: PRINT_TIMEOUT,
+            };
+            match Cups::from_env().print(&job) {
+                Ok(_) => Ok(BadgeOutcome::Printed),
+                Err(error) => {
+                    tracing::warn!(%error, "the badge was not printed; reception gets it");
+                    write_atomically(&unprinted, &job.pdf)?;
+                    Ok(BadgeOutcome::NotPrinted)
+                }
+            }
+        })
+        .await
+        .map_err(|error| KioskError::Device(error.to_string()))??;
+        if outcome == BadgeOutcome::Printed {
+            // Reported, and a badge kept for reception after an earlier failure is not sent. The
+            // badge is in the visitor's hand either way: a report that fails is logged, not shown.
+            let _ = std::fs::remove_file(kept);
+            match self
+                .store
+                .badge_printed(invitation.id, self.clock.now())
+                .await
+            {
+                Ok(Ok(_)) => {}
+                Ok(Err(refused)) => tracing::warn!(%refused, "a printed badge was not recorded"),
+                Err(error) => tracing::error!(%error, "a printed badge was not recorded"),
+            }
+        }
+        Ok(outcome)
+    }
+}
+
+fn first_image(path: &Path) -> Result<PathBuf, KioskError> {
+    if path.is_file() {
+        return Ok(path.to_owned());
+    }
+    camera::images_in(path)
+        .map_err(|error| KioskError::Device(error.to_string()))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| KioskError::Device(format!("{} has no images", path.display())))
+}
+
+/// Writes `bytes` to `path` so that a crash leaves the old file or the new, never half of one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), KioskError> {
+    let failed = |error: std::io::Error| KioskError::Disk(format!("{}: {error}", path.display()));
+    let folder = path.parent().expect("files are written inside a folder");
+    std::fs::create_dir_all(folder).map_err(failed)?;
+    let temporary = path.with_extension("partial");
+    let mut file = std::fs::File::create(&temporary).map_err(failed)?;
+    std::io::Write::write_all(&mut file, bytes).map_err(failed)?;
+    file.sync_all().map_err(failed)?;
+    std::fs::rename(&temporary, path).map_err(failed)
+}
+
+/// The category's name on the badge: the same words the screen showed (`core`'s table).
+fn category_label(kind: CategoryKind, language: Language) -> &'static str {
+    kind.name(match language {
+        Language::En => gatehouse_core::Language::En,
+        Language::De => gatehouse_core::Language::De,
+    })
+}
+
+/// The category's colour across the top of the badge: told apart at a glance by the guard.
+fn category_colour(kind: CategoryKind) -> &'static str {
+    use CategoryKind as K;
+    match kind {
+        K::Guest => "#0F5C5A",
+        K::Client => "#1B6FD1",
+        K::InterviewCandidate => "#7A4FB3",
+        K::Contractor => "#F2B134",
+        K::Vendor => "#C2410C",
+        K::Delivery => "#6B7280",
+        _ => "#12302F",
+    }
+}

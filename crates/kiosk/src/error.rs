@@ -1,0 +1,39 @@
+//! The kiosk's one error type. Nothing internal (paths, stack traces, SQL) is meant for the
+//! screen: the shell turns each into a stable code the UI puts into plain words.
+
+#[derive(Debug, thiserror::Error)]
+pub enum KioskError {
+    #[error("setting {setting} is not valid: {problem}")]
+    Config {
+        setting: &'static str,
+        problem: String,
+    },
+    #[error("the Gatehouse cloud cannot be reached")]
+    CloudUnreachable(#[source] reqwest::Error),
+    #[error("the Gatehouse cloud answered {status}: {message}")]
+    CloudRefused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("this kiosk is not enrolled yet")]
+    NotEnrolled,
+    #[error("the kiosk's store cannot be used: {0}")]
+    Store(#[from] sqlx::Error),
+    #[error("the kiosk's store holds something it cannot read: {0}")]
+    Corrupt(String),
+    /// A request from the screen that cannot be carried out as asked.
+    #[error("{0}")]
+    Invalid(String),
+    /// A camera or printer problem.
+    #[error("{0}")]
+    Device(String),
+    #[error("cannot write {0}")]
+    Disk(String),
+}
+
+impl From<serde_json::Error> for KioskError {
+    fn from(error: serde_json::Error) -> Self {
+        Self::Corrupt(error.to_string())
+    }
+}
