@@ -257,39 +257,77 @@ mod tests {
     }
 
     #[test]
-    fn a_visitor_inside_whose_invitation_was_withdrawn_has_their_badge_revoked() {
-        for approval in [Rejected, Cancelled, Pending] {
-            let inside = invitation(
-                "2026-12-02T09:00:00Z",
-                "2026-12-02T10:00:00Z",
+    fn pending_rejected_and_cancelled_invitations_are_never_ready() {
+        let now = at("2026-11-25T08:00:00Z");
+        for (approval, expected) in [
+            (Pending, VisitorState::AwaitingApproval),
+            (Rejected, VisitorState::Rejected),
+            (Cancelled, VisitorState::Cancelled),
+        ] {
+            let today = invitation(
+                "2026-11-25T09:00:00Z",
+                "2026-11-25T10:00:00Z",
                 approval,
-                CheckedIn,
+                Expected,
             );
-            assert_eq!(
-                at_kiosk(&inside, at("2026-12-02T09:30:00Z"), Berlin),
-                VisitorState::BadgeRevoked
-            );
+            assert_eq!(at_kiosk(&today, now, Berlin), expected);
         }
     }
 
     #[test]
-    fn pending_rejected_and_cancelled_invitations_are_told_apart_at_the_kiosk() {
-        let now = at("2026-12-02T09:30:00Z");
-        let state = |approval| {
-            at_kiosk(
-                &invitation(
-                    "2026-12-02T09:00:00Z",
-                    "2026-12-02T10:00:00Z",
-                    approval,
-                    Expected,
-                ),
-                now,
-                Berlin,
+    fn visit_tomorrow_in_the_facility_time_zone_is_not_today() {
+        // 23:30 UTC on the 25th is already the 26th in Berlin: "today" there.
+        let now = at("2026-11-25T23:30:00Z");
+        let next_morning = invitation(
+            "2026-11-26T08:00:00Z",
+            "2026-11-26T10:00:00Z",
+            Approved,
+            Expected,
+        );
+        assert_eq!(at_kiosk(&next_morning, now, Berlin), VisitorState::Ready);
+        assert_eq!(
+            at_kiosk(&next_morning, now, chrono_tz::America::New_York),
+            VisitorState::NotToday
+        );
+    }
+
+    #[test]
+    fn checked_in_visitor_is_offered_check_out_and_a_checked_out_one_is_told_the_visit_is_over() {
+        let now = at("2026-11-25T15:00:00Z");
+        let visit = |status| {
+            invitation(
+                "2026-11-25T09:00:00Z",
+                "2026-11-25T11:00:00Z",
+                Approved,
+                status,
             )
         };
-        assert_eq!(state(Pending), VisitorState::AwaitingApproval);
-        assert_eq!(state(Rejected), VisitorState::Rejected);
-        assert_eq!(state(Cancelled), VisitorState::Cancelled);
+        assert_eq!(
+            at_kiosk(&visit(CheckedIn), now, Berlin),
+            VisitorState::CheckedIn
+        );
+        assert_eq!(
+            at_kiosk(&visit(CheckedOut), now, Berlin),
+            VisitorState::VisitOver
+        );
+        assert_eq!(
+            at_kiosk(&visit(Expired), now, Berlin),
+            VisitorState::VisitOver
+        );
+    }
+
+    #[test]
+    fn visitor_inside_whose_invitation_was_rejected_since_has_the_badge_revoked() {
+        let now = at("2026-11-25T15:00:00Z");
+        for approval in [Rejected, Cancelled, Pending] {
+            let inside = invitation(
+                "2026-11-25T09:00:00Z",
+                "2026-11-25T11:00:00Z",
+                approval,
+                CheckedIn,
+            );
+            assert_eq!(at_kiosk(&inside, now, Berlin), VisitorState::BadgeRevoked);
+        }
     }
 
     #[test]

@@ -225,8 +225,13 @@ mod tests {
         // Havana moved its clocks from 00:00 to 01:00 on 8 March 2026.
         let tz: Tz = "America/Havana".parse().unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
-        let (start, _) = local_day(day, tz).unwrap();
-        assert_eq!(start.with_timezone(&tz).date_naive(), day);
+        let (start, end) = local_day(day, tz).unwrap();
+        let local = start.with_timezone(&tz);
+        assert_eq!(
+            (local.date_naive(), local.time()),
+            (day, NaiveTime::from_hms_opt(1, 0, 0).unwrap())
+        );
+        assert_eq!(end - start, Duration::hours(23));
     }
 
     #[test]

@@ -336,3 +336,26 @@ fn category_colour(kind: CategoryKind) -> &'static str {
         _ => "#12302F",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_german_interview_candidates_badge_names_the_category_as_the_screen_does() {
+        // The screen's German word (ui/src/kiosk/catalogue.ts reads the same table); the badge
+        // once said "Bewerbung".
+        assert_eq!(
+            category_label(CategoryKind::InterviewCandidate, Language::De),
+            "Vorstellungsgespräch"
+        );
+        assert_eq!(
+            category_label(CategoryKind::Contractor, Language::De),
+            "Handwerker / Dienstleister"
+        );
+        assert_eq!(
+            category_label(CategoryKind::InterviewCandidate, Language::En),
+            "Job interview"
+        );
+    }
+}

@@ -4,18 +4,19 @@
 //! - [`kiosk`]: the running kiosk — settings, store, cloud client, clock — and its sync loop;
 //! - [`checkin`]: a visitor's check-in: NDA, photo, the record, the badge;
 //! - [`visitors`]: what a visitor at the kiosk may learn, and how they find their invitation;
-//! - [`hosts`]: finding a host for a walk-in in the directory the kiosk keeps;
+//! - [`walk_ins`]: visitors without an invitation — finding their host in the directory the
+//!   kiosk keeps, and registering them with the cloud;
 //! - [`store`]: the local SQLite store with its outbox; [`sync`] and [`cloud`]: the cloud's side.
 
 pub mod checkin;
 pub mod cloud;
 pub mod config;
 pub mod error;
-pub mod hosts;
 pub mod kiosk;
 pub mod store;
 pub mod sync;
 pub mod visitors;
+pub mod walk_ins;
 
 pub use config::KioskConfig;
 pub use error::KioskError;

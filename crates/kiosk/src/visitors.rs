@@ -216,7 +216,7 @@ impl Kiosk {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone as _;
-    use gatehouse_core::{ApprovalStatus, VisitStatus, visit::at_kiosk as state};
+    use gatehouse_core::{ApprovalStatus, VisitStatus};
 
     use super::*;
 
@@ -254,89 +254,6 @@ mod tests {
         );
         assert_eq!(view.state, VisitorState::Ready);
         assert!(view.nda && !view.photo);
-    }
-
-    #[test]
-    fn pending_rejected_and_cancelled_invitations_are_never_ready() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0).unwrap();
-        for (approval, expected) in [
-            (ApprovalStatus::Pending, VisitorState::AwaitingApproval),
-            (ApprovalStatus::Rejected, VisitorState::Rejected),
-            (ApprovalStatus::Cancelled, VisitorState::Cancelled),
-        ] {
-            assert_eq!(
-                state(
-                    &invitation(approval, VisitStatus::Expected, now),
-                    now,
-                    BERLIN
-                ),
-                expected
-            );
-        }
-    }
-
-    #[test]
-    fn visit_tomorrow_in_the_facility_time_zone_is_not_today() {
-        // 23:30 UTC on the 25th is already the 26th in Berlin: "today" there.
-        let now = Utc.with_ymd_and_hms(2026, 11, 25, 23, 30, 0).unwrap();
-        let next_morning = Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap();
-        let approved = invitation(
-            ApprovalStatus::Approved,
-            VisitStatus::Expected,
-            next_morning,
-        );
-        assert_eq!(state(&approved, now, BERLIN), VisitorState::Ready);
-        assert_eq!(
-            state(&approved, now, chrono_tz::America::New_York),
-            VisitorState::NotToday
-        );
-    }
-
-    #[test]
-    fn visit_of_an_earlier_day_is_expired_but_a_late_arrival_the_same_day_is_welcome() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 25, 15, 0, 0).unwrap();
-        let this_morning = now - chrono::TimeDelta::hours(6);
-        let yesterday = now - chrono::TimeDelta::days(1);
-        let approved = |starts| invitation(ApprovalStatus::Approved, VisitStatus::Expected, starts);
-        assert_eq!(
-            state(&approved(this_morning), now, BERLIN),
-            VisitorState::Ready
-        );
-        assert_eq!(
-            state(&approved(yesterday), now, BERLIN),
-            VisitorState::Expired
-        );
-    }
-
-    #[test]
-    fn checked_in_visitor_is_offered_check_out_and_a_checked_out_one_is_told_the_visit_is_over() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 25, 15, 0, 0).unwrap();
-        let morning = now - chrono::TimeDelta::hours(6);
-        let visit = |status| invitation(ApprovalStatus::Approved, status, morning);
-        assert_eq!(
-            state(&visit(VisitStatus::CheckedIn), now, BERLIN),
-            VisitorState::CheckedIn
-        );
-        assert_eq!(
-            state(&visit(VisitStatus::CheckedOut), now, BERLIN),
-            VisitorState::VisitOver
-        );
-    }
-
-    #[test]
-    fn visitor_inside_whose_invitation_was_rejected_since_has_the_badge_revoked() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 25, 15, 0, 0).unwrap();
-        let morning = now - chrono::TimeDelta::hours(6);
-        for approval in [ApprovalStatus::Rejected, ApprovalStatus::Cancelled] {
-            assert_eq!(
-                state(
-                    &invitation(approval, VisitStatus::CheckedIn, morning),
-                    now,
-                    BERLIN
-                ),
-                VisitorState::BadgeRevoked
-            );
-        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Finding the host a visitor without an invitation asks for, in the directory the kiosk keeps:
-//! every word typed must start one of the host's names, so "han ho" finds Hanna Host.
+//! Visitors without an invitation: finding the host they ask for in the directory the kiosk
+//! keeps (every word typed must start one of the host's names, so "han ho" finds Hanna Host),
+//! and registering them with the cloud, which makes it an invitation under its rules.
 
 use gatehouse_core::{
     CategoryKind,
