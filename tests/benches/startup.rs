@@ -2,7 +2,7 @@
 //! until the welcome screen has asked for the kiosk's status (it does so once it is shown), five
 //! times; then its resident memory, with the web engine's own processes, after 5 s idle.
 //!
-//! `cargo build --release -p gatehouse-kiosk && cargo bench -p gatehouse-e2e --bench startup`
+//! `cargo build --release -p gatehouse-kiosk-app && cargo bench -p gatehouse-e2e --bench startup`
 //! (measures the debug build if there is no release build, and says so).
 
 use std::{
@@ -61,7 +61,7 @@ fn kiosk_binary() -> anyhow::Result<(PathBuf, &'static str)> {
         .map(|home| PathBuf::from(home).join(".cache/gatehouse/target/debug/gatehouse-kiosk"))?;
     anyhow::ensure!(
         shared.is_file(),
-        "build the kiosk first: cargo build -p gatehouse-kiosk"
+        "build the kiosk first: cargo build -p gatehouse-kiosk-app"
     );
     Ok((shared, "debug"))
 }

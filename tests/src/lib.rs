@@ -2,9 +2,9 @@
 //! a temporary SQLite file, `tauri-driver` driving the real debug kiosk binary — and reaps every
 //! one of them afterwards, also when a test fails.
 
-#[path = "../../crates/devices/tests/support/cups.rs"]
-pub mod cups;
 mod processes;
+
+pub use gatehouse_testsupport::cups;
 
 use std::{
     net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream},

@@ -5,12 +5,16 @@
 //!   in a process of its own (pairs per second), while the outbox worker sends the two emails of
 //!   every pair (the host's "approved", the guest's invitation with its QR code) to an SMTP
 //!   server on loopback, as in production; the emails still waiting when the load stops, and how
-//!   long they take to go.
+//!   long they take to go;
+//! - the peer, measured in the same run under the same `wrk` load: a bare axum + sqlx endpoint
+//!   that parses a JSON body and inserts one row per request into the same database, through
+//!   the same pool. Machines of this kind differ by up to 2×; the ratio of create + approve
+//!   pairs to the peer's inserts carries from one to another.
 //!
 //! `cargo bench -p gatehouse-cloud --bench api` (PostgreSQL from `GATEHOUSE_TEST_DATABASE_URL`,
 //! default `postgres://postgres@127.0.0.1:5432/postgres`; skipped if unreachable).
 
-use std::{str::FromStr as _, time::Instant};
+use std::time::Instant;
 
 use chrono::{NaiveTime, TimeDelta, TimeZone as _, Utc};
 use gatehouse_cloud::{
@@ -20,13 +24,9 @@ use gatehouse_core::{
     Category, CategoryKind, Email, PermissionSet, RoleScope, category::AccessProfile,
     role::RoleName,
 };
-use sqlx::{Connection as _, PgConnection, postgres::PgConnectOptions};
+// The SMTP server of the tests keeps what it receives, as a mail relay would pass it on.
+use gatehouse_testsupport::{Backend, SmtpSink, TestDatabase};
 use tokio::net::TcpListener;
-
-/// The SMTP server of the tests: it keeps what it receives, as a mail relay would pass it on.
-#[path = "../tests/api/support/smtp.rs"]
-#[allow(dead_code)]
-mod smtp;
 
 const INVITATIONS: usize = 100_000;
 const DAYS: i64 = 100;
@@ -62,43 +62,29 @@ struct Bench {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let mut rows = Vec::new();
-    let sqlite_dir = tempfile::tempdir()?;
-    let sqlite = DatabaseUrl::Sqlite(sqlite_dir.path().join("bench.db"));
-    rows.push(("SQLite", run(sqlite).await?));
-    let admin_url = std::env::var("GATEHOUSE_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let admin = PgConnectOptions::from_str(&admin_url)?;
-    match PgConnection::connect_with(&admin).await {
-        Ok(mut connection) => {
-            let name = format!("gatehouse_bench_{}", std::process::id());
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&mut connection)
-                .await?;
-            let result = run(DatabaseUrl::Postgres(Box::new(
-                admin.clone().database(&name),
-            )))
-            .await;
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE {name} WITH (FORCE)"
-            )))
-            .execute(&mut connection)
-            .await?;
-            rows.push(("PostgreSQL", result?));
+    for (name, backend) in [
+        ("SQLite", Backend::Sqlite),
+        ("PostgreSQL", Backend::Postgres),
+    ] {
+        match TestDatabase::create(backend).await {
+            Some(database) => rows.push((name, run(database.url.clone()).await?)),
+            None => eprintln!("PostgreSQL is not reachable; measured SQLite only"),
         }
-        Err(error) => eprintln!("PostgreSQL not reachable ({error}); measured SQLite only"),
     }
     println!(
-        "\n| database | list one day p50 / p99 | search by name p50 / p99 | create+approve per second | emails waiting after the load |"
+        "\n| database | list one day p50 / p99 | search by name p50 / p99 | create+approve per second | peer: bare axum + sqlx inserts per second | pairs ÷ peer | emails waiting after the load |"
     );
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     for (name, r) in rows {
         println!(
-            "| {name} | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.0} | {} (sent {:.1} s later) |",
+            "| {name} | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.0} | {:.0} | {:.3} | {} (sent {:.1} s later) |",
             r.list.0,
             r.list.1,
             r.search.0,
             r.search.1,
             r.pairs_per_second,
+            r.baseline_per_second,
+            r.pairs_per_second / r.baseline_per_second,
             r.mail_waiting,
             r.mail_drained
         );
@@ -110,6 +96,8 @@ struct Results {
     list: (f64, f64),
     search: (f64, f64),
     pairs_per_second: f64,
+    /// The bare axum + sqlx endpoint's inserts per second under the same load.
+    baseline_per_second: f64,
     /// Emails not yet sent when the load stopped, and the seconds until they were.
     mail_waiting: i64,
     mail_drained: f64,
@@ -118,7 +106,8 @@ struct Results {
 async fn run(url: DatabaseUrl) -> anyhow::Result<Results> {
     let database = Database::connect(&url).await?;
     database.migrate().await?;
-    let mail = smtp::SmtpSink::start().await;
+    let baseline_per_second = baseline(&database).await?;
+    let mail = SmtpSink::start().await;
     let ui_dir = tempfile::tempdir()?;
     let bench = seed(&database).await?;
     let listener = TcpListener::bind("127.0.0.1:0").await?;
@@ -176,9 +165,64 @@ async fn run(url: DatabaseUrl) -> anyhow::Result<Results> {
         list,
         search,
         pairs_per_second,
+        baseline_per_second,
         mail_waiting,
         mail_drained,
     })
+}
+
+/// The peer: axum and sqlx with nothing of Gatehouse — parse a JSON body, insert one row, answer
+/// 201 — on the same database and pool, under the same `wrk` load. Requests per second.
+async fn baseline(database: &Database) -> anyhow::Result<f64> {
+    use axum::{Json, Router, extract::State, http::StatusCode, routing::post};
+
+    #[derive(serde::Deserialize)]
+    struct Row {
+        name: String,
+    }
+
+    async fn insert(
+        State(database): State<Database>,
+        Json(row): Json<Row>,
+    ) -> Result<(StatusCode, String), StatusCode> {
+        let id = uuid::Uuid::now_v7().to_string();
+        let at = Utc::now().to_rfc3339();
+        let sql = "INSERT INTO bench_baseline (id, name, at) VALUES ($1, $2, $3)";
+        let inserted = match &database {
+            Database::Sqlite(pool) => sqlx::query(sql)
+                .bind(&id)
+                .bind(&row.name)
+                .bind(&at)
+                .execute(pool)
+                .await
+                .map(drop),
+            Database::Postgres(pool) => sqlx::query(sql)
+                .bind(&id)
+                .bind(&row.name)
+                .bind(&at)
+                .execute(pool)
+                .await
+                .map(drop),
+        };
+        inserted.map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+        Ok((StatusCode::CREATED, format!("{{\"id\":\"{id}\"}}")))
+    }
+
+    let create =
+        "CREATE TABLE bench_baseline (id TEXT PRIMARY KEY, name TEXT NOT NULL, at TEXT NOT NULL)";
+    match database {
+        Database::Sqlite(pool) => sqlx::query(create).execute(pool).await.map(drop)?,
+        Database::Postgres(pool) => sqlx::query(create).execute(pool).await.map(drop)?,
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let address = format!("http://{}", listener.local_addr()?);
+    let app = Router::new()
+        .route("/baseline", post(insert))
+        .with_state(database.clone());
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let per_second = wrk(&address, "baseline.lua", &[]).await?;
+    server.abort();
+    Ok(per_second)
 }
 
 /// A facility with one occupancy, a manager holding every permission, and 100,000 invitations
@@ -306,22 +350,36 @@ async fn latencies(
 /// for `LOAD_SECONDS` from `CLIENTS` connections; see `create_approve.lua`.
 async fn create_and_approve(bench: &Bench) -> anyhow::Result<f64> {
     let starts = Utc::now() + TimeDelta::days(1);
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/create_approve.lua");
+    let requests_per_second = wrk(
+        &bench.address,
+        "create_approve.lua",
+        &[
+            ("GATEHOUSE_BENCH_TOKEN", bench.token.clone()),
+            ("GATEHOUSE_BENCH_STARTS_AT", starts.to_rfc3339()),
+            (
+                "GATEHOUSE_BENCH_ENDS_AT",
+                (starts + TimeDelta::hours(1)).to_rfc3339(),
+            ),
+        ],
+    )
+    .await?;
+    Ok(requests_per_second / 2.0)
+}
+
+/// Runs `wrk` with `script` (in `benches/`) against `address` for `LOAD_SECONDS` from `CLIENTS`
+/// connections on two threads; answers the requests per second, all of which must succeed.
+async fn wrk(address: &str, script: &str, env: &[(&str, String)]) -> anyhow::Result<f64> {
+    let script = format!("{}/benches/{script}", env!("CARGO_MANIFEST_DIR"));
     let output = tokio::process::Command::new("wrk")
         .args(["--threads", "2", "--connections", &CLIENTS.to_string()])
         .args([
             "--duration",
             &format!("{LOAD_SECONDS}s"),
             "--script",
-            script,
+            &script,
         ])
-        .arg(&bench.address)
-        .env("GATEHOUSE_BENCH_TOKEN", &bench.token)
-        .env("GATEHOUSE_BENCH_STARTS_AT", starts.to_rfc3339())
-        .env(
-            "GATEHOUSE_BENCH_ENDS_AT",
-            (starts + TimeDelta::hours(1)).to_rfc3339(),
-        )
+        .arg(address)
+        .envs(env.iter().map(|(name, value)| (name, value)))
         .output()
         .await
         .map_err(|error| anyhow::anyhow!("cannot start wrk ({error}): apt-get install wrk"))?;
@@ -339,5 +397,5 @@ async fn create_and_approve(bench: &Bench) -> anyhow::Result<f64> {
     );
     let requests = summary["requests"].as_f64().unwrap_or_default();
     let seconds = summary["seconds"].as_f64().unwrap_or(f64::INFINITY);
-    Ok(requests / 2.0 / seconds)
+    Ok(requests / seconds)
 }

@@ -1,5 +1,8 @@
 //! Badge rendering: p50/p95 time and PDF size per layout, with and without the photo, from
 //! `assets/demo/badge.json`; and the 46-person muster list from `assets/demo/muster.json`.
+//! Beside them, measured in the same run, the peer: printpdf alone writing a CR80 page with the
+//! badge's three lines of text in a built-in font — the floor any PDF badge pays on this
+//! machine — and each layout's time as a ratio to it, which carries across machines.
 //!
 //! `cargo bench -p gatehouse-devices --bench badge`
 
@@ -21,15 +24,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         photo: None,
         ..with_photo.clone()
     };
-    println!("| layout | photo | p50 | p95 | PDF size |");
-    println!("|---|---|---|---|---|");
+    let (peer_p50, peer_p95, peer_size) = measure(|| printpdf_alone(&without_photo));
+    println!("| layout | photo | p50 | p95 | PDF size | p50 ÷ peer |");
+    println!("|---|---|---|---|---|---|");
+    println!(
+        "| peer: printpdf alone, 3 lines, built-in font | no | {peer_p50:.2} ms | {peer_p95:.2} ms | {:.1} KB | 1 |",
+        kilobytes(peer_size)
+    );
     for layout in Layout::ALL {
         for (label, badge) in [("no", &without_photo), ("yes", &with_photo)] {
             let (p50, p95, size) =
                 measure(|| badge::render(badge, layout).expect("the demo badge renders"));
             println!(
-                "| {layout} | {label} | {p50:.2} ms | {p95:.2} ms | {:.1} KB |",
-                kilobytes(size)
+                "| {layout} | {label} | {p50:.2} ms | {p95:.2} ms | {:.1} KB | {:.1} |",
+                kilobytes(size),
+                p50 / peer_p50
             );
         }
     }
@@ -42,6 +51,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         kilobytes(size)
     );
     Ok(())
+}
+
+/// printpdf with nothing of Gatehouse: one CR80 page, the visitor's name, company and host in
+/// Helvetica (no font to embed or subset, no layout, no QR code, no photo).
+fn printpdf_alone(badge: &Badge) -> Vec<u8> {
+    use printpdf::{
+        BuiltinFont, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+        TextItem,
+    };
+    let mut ops = Vec::new();
+    let company = badge.company.clone().unwrap_or_default();
+    for (line, text) in [&badge.name, &company, &badge.host].into_iter().enumerate() {
+        ops.extend([
+            Op::StartTextSection,
+            Op::SetFont {
+                font: PdfFontHandle::Builtin(BuiltinFont::Helvetica),
+                size: Pt(10.0),
+            },
+            Op::SetTextCursor {
+                pos: Point::new(
+                    Mm(5.0),
+                    Mm(45.0 - 6.0 * f32::from(u8::try_from(line).unwrap_or(0))),
+                ),
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(text.clone())],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+    let mut document = PdfDocument::new("peer");
+    document.with_pages(vec![PdfPage::new(Mm(85.6), Mm(54.0), ops)]);
+    document.save(&PdfSaveOptions::default(), &mut Vec::new())
 }
 
 fn kilobytes(bytes: usize) -> f64 {

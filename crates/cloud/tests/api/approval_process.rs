@@ -2,6 +2,7 @@
 //! mail read back from a real SMTP server — on SQLite and on PostgreSQL.
 
 use crate::support::{Backend, CONTRACTOR_EMAIL, SECURITY_EMAIL, Site, TestApp, invitation};
+use gatehouse_testsupport::on_both_databases;
 use reqwest::Method;
 use serde_json::json;
 

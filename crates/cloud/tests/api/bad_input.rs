@@ -1,6 +1,7 @@
 //! Bad input at every HTTP entry point gets a clear 4xx and changes nothing.
 
 use crate::support::{Site, TestApp, at, invitation};
+use gatehouse_testsupport::on_both_databases;
 use reqwest::Method;
 use serde_json::json;
 

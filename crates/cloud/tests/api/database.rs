@@ -3,6 +3,7 @@
 use crate::support::TestDatabase;
 use chrono::NaiveDate;
 use gatehouse_cloud::{Clock, Cloud, Database, demo};
+use gatehouse_testsupport::on_both_databases;
 
 async fn count(database: &Database, table: &'static str) -> i64 {
     let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));

@@ -7,6 +7,7 @@ use gatehouse_cloud::store::{
     Change, InvitationRecord, InvitationWrite, InvitationWriter, StoreError,
 };
 use gatehouse_core::{ApprovalStatus, CategoryKind, FacilityId, InvitationId, VisitStatus};
+use gatehouse_testsupport::on_both_databases;
 
 fn create(site: &Site, facility: FacilityId, visitor: &str) -> (InvitationId, InvitationWrite) {
     let id: InvitationId = uuid::Uuid::now_v7().into();

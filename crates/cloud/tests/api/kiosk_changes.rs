@@ -3,6 +3,7 @@
 //! and on PostgreSQL no change skipped when transactions commit out of order.
 
 use crate::support::{Backend, Site, TestApp, invitation};
+use gatehouse_testsupport::on_both_databases;
 use reqwest::Method;
 use serde_json::Value;
 

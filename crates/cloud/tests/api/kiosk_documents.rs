@@ -3,6 +3,7 @@
 //! and anything else is refused and stores nothing.
 
 use crate::support::{Site, TestApp, invitation};
+use gatehouse_testsupport::on_both_databases;
 use reqwest::StatusCode;
 
 const PDF: &[u8] = b"%PDF-1.7\n% a signed NDA\n%%EOF\n";

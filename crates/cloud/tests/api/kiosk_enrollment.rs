@@ -5,6 +5,7 @@
 use crate::support::{Backend, Site, TestApp};
 use chrono::TimeDelta;
 use gatehouse_cloud::sync::enrollment::{self, KioskName};
+use gatehouse_testsupport::on_both_databases;
 use reqwest::Method;
 use serde_json::{Value, json};
 

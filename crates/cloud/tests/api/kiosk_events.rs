@@ -4,6 +4,7 @@
 //! batches refused whole.
 
 use crate::support::{Backend, Site, TestApp, invitation};
+use gatehouse_testsupport::on_both_databases;
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;

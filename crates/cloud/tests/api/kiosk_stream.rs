@@ -2,6 +2,7 @@
 //! real cloud on SQLite and PostgreSQL — on PostgreSQL also when the change goes through another
 //! cloud process than the one the kiosk is connected to (LISTEN/NOTIFY).
 
+use gatehouse_testsupport::on_both_databases;
 use std::time::{Duration, Instant};
 
 use crate::support::{Backend, Site, TestApp, invitation};

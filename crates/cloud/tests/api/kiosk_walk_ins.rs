@@ -4,6 +4,7 @@
 //! reason and writes nothing.
 
 use gatehouse_cloud::Clock;
+use gatehouse_testsupport::on_both_databases;
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -2,7 +2,6 @@
 //! module starts the real cloud on a random loopback port against a fresh SQLite file or
 //! PostgreSQL database and talks HTTP to it, or runs the real `gatehouse-cloud` binary.
 
-#[macro_use]
 mod support;
 
 mod approval_process;

@@ -8,6 +8,7 @@
 use crate::support::{Person, Site, TestApp, at, invitation};
 use gatehouse_cloud::{auth::new_token, store::NewUser};
 use gatehouse_core::{Email, Permission, PermissionSet, RoleScope, role::RoleName};
+use gatehouse_testsupport::on_both_databases;
 use reqwest::Method;
 use serde_json::json;
 

@@ -2,6 +2,7 @@
 //! SQLite and on PostgreSQL.
 
 use crate::support::{Backend, Site, TestApp, at, invitation};
+use gatehouse_testsupport::on_both_databases;
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -3,6 +3,7 @@
 
 use crate::support::{Backend, TestApp};
 use gatehouse_core::wire::{DatabaseKind, ErrorBody, Health, HealthStatus};
+use gatehouse_testsupport::on_both_databases;
 
 on_both_databases! {
     async fn health_reports_ok_and_which_database(backend: Backend) {

@@ -5,8 +5,6 @@
 //! its anonymous folder (Debian's `/etc/cups/cups-pdf.conf`); tests find their output there by
 //! the job's unique title.
 
-#![allow(dead_code, reason = "each test file uses part of these helpers")]
-
 use std::{
     net::TcpListener,
     os::unix::process::CommandExt as _,

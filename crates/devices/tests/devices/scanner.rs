@@ -1,8 +1,6 @@
 //! The scanner over a file camera: each code reported once while in view, again after it left;
 //! a camera that fails is reported and reopened, never a panic.
 
-mod support;
-
 use std::{
     sync::{
         Arc,
@@ -15,8 +13,8 @@ use gatehouse_devices::{
     camera::{CameraError, FileCamera, FrameSource},
     scanner::{ScanEvent, Scanner},
 };
+use gatehouse_testsupport::qr_testset::render;
 use image::{GrayImage, Luma};
-use support::testset::render;
 
 fn events_until(scanner: &Scanner, count: usize) -> Vec<ScanEvent> {
     let mut events = Vec::new();

@@ -1,13 +1,11 @@
 //! The muster list as the fire warden holds it: the paper size asked for, everyone on it grouped
 //! by zone, the column heads and the time on every page, and nothing that needs colour.
 
-#[path = "support/poppler.rs"]
-mod poppler;
-
-use std::{path::Path, process::Command};
+use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
 use gatehouse_devices::muster::{self, MusterList, OnSite, Paper};
+use gatehouse_testsupport::poppler;
 
 fn at(time: &str) -> DateTime<FixedOffset> {
     format!("2026-11-25T{time}:00+01:00").parse().unwrap()
@@ -175,28 +173,4 @@ fn bad_entries_are_refused_with_the_entry_named() {
         error.to_string(),
         "people[3].host is longer than 120 characters"
     );
-}
-
-#[test]
-fn the_muster_command_renders_the_demo_list() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("muster.pdf");
-    let json = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/muster.json");
-    let output = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
-        .args([
-            "muster".as_ref(),
-            "--json".as_ref(),
-            json.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = poppler::text(&out, None);
-    assert!(text.contains("46 people on site"), "{text}");
 }

@@ -4,11 +4,9 @@
 
 use std::{path::Path, process::Command};
 
-mod support;
-
 use gatehouse_devices::scan;
+use gatehouse_testsupport::qr_testset::{PAYLOADS, render, variants};
 use image::{GrayImage, Luma, imageops};
-use support::testset::{PAYLOADS, render, variants};
 
 fn zbar_reads(file: &Path) -> Vec<String> {
     let output = Command::new("zbarimg")

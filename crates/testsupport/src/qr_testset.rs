@@ -1,7 +1,6 @@
 //! The generated test set: the codes Gatehouse prints and general payloads, rendered at several
 //! sizes and spoiled the ways a lobby camera spoils them. Shared by the tests and the benchmark.
 
-#![allow(dead_code)]
 #![allow(
     clippy::many_single_char_names,
     reason = "the geometry reads best in its usual letters"

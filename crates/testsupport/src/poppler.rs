@@ -1,8 +1,6 @@
 //! What a PDF looks like to Debian's poppler tools and zbar: page size, fonts, text, words with
 //! their boxes, the page as pixels, and the QR codes on it.
 
-#![allow(dead_code, reason = "each test file uses part of these helpers")]
-
 use std::{path::Path, process::Command};
 
 fn run(program: &str, args: &[&str]) -> String {

@@ -18,7 +18,8 @@ use gatehouse_core::{
 use gatehouse_kiosk::store::LocalStore;
 use nix::{sys::signal, unistd::Pid};
 
-const TEST: &str = "kiosk_killed_mid_check_in_loses_nothing_and_doubles_nothing";
+/// This test's full name in the test binary, to run it alone in the child.
+const TEST: &str = "kiosk_killed::kiosk_killed_mid_check_in_loses_nothing_and_doubles_nothing";
 /// Set in the child: the store it checks visitors into until it is killed.
 const WRITER: &str = "GATEHOUSE_KILLED_KIOSK_STORE";
 const VISITORS: usize = 400;

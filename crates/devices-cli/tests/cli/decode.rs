@@ -1,7 +1,5 @@
 //! `gatehouse-devices decode`: one JSON line per file; unreadable files are reported, not fatal.
 
-use std::process::Command;
-
 #[test]
 fn decode_prints_one_json_line_per_file_and_goes_on_after_bad_ones() {
     let dir = tempfile::tempdir().unwrap();
@@ -22,7 +20,7 @@ fn decode_prints_one_json_line_per_file_and_goes_on_after_bad_ones() {
     std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
     let missing = dir.path().join("missing.png");
 
-    let output = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+    let output = crate::command()
         .arg("decode")
         .args([&good, &empty, &corrupt, &truncated, &missing])
         .output()
@@ -51,10 +49,7 @@ fn decode_prints_one_json_line_per_file_and_goes_on_after_bad_ones() {
 
 #[test]
 fn decode_without_files_is_a_usage_error() {
-    let output = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
-        .arg("decode")
-        .output()
-        .unwrap();
+    let output = crate::command().arg("decode").output().unwrap();
     assert!(!output.status.success());
 }
 
@@ -64,7 +59,7 @@ fn a_huge_image_is_refused_not_decoded() {
     let huge = dir.path().join("huge.png");
     // 20,000 × 20,000 claimed in the header; the decoder must refuse before allocating 400 MB.
     image::GrayImage::new(20_000, 20_000).save(&huge).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+    let output = crate::command()
         .args(["decode"])
         .arg(&huge)
         .output()
@@ -80,7 +75,7 @@ fn a_huge_image_is_refused_not_decoded() {
 /// running (watch never gives up by itself) before stopping it.
 fn first_line_of_watch(args: &[&std::ffi::OsStr]) -> serde_json::Value {
     use std::io::BufRead as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+    let mut child = crate::command()
         .args(args)
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -114,7 +109,7 @@ fn watch_prints_a_code_as_it_comes_into_view() {
 #[test]
 fn watch_on_an_empty_folder_fails_with_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
+    let output = crate::command()
         .args(["watch", "--file"])
         .arg(dir.path())
         .output()
@@ -125,10 +120,7 @@ fn watch_on_an_empty_folder_fails_with_a_clear_error() {
 
 #[test]
 fn cameras_lists_each_camera_as_json_and_none_is_not_an_error() {
-    let output = Command::new(env!("CARGO_BIN_EXE_gatehouse-devices"))
-        .arg("cameras")
-        .output()
-        .unwrap();
+    let output = crate::command().arg("cameras").output().unwrap();
     assert!(
         output.status.success(),
         "{}",

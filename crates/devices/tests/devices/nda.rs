@@ -1,13 +1,11 @@
 //! The signed NDA as a lawyer would check it: the exact text, the visitor's name and signature,
 //! when and where, and the SHA-256 of the text version signed; bad input writes nothing.
 
-#[path = "support/poppler.rs"]
-mod poppler;
-
 use gatehouse_devices::{
     badge::Language,
     nda::{self, SignedNda},
 };
+use gatehouse_testsupport::poppler;
 use image::{Rgba, RgbaImage};
 
 const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";

@@ -1,0 +1,7 @@
+//! Gatehouse end to end, in one test binary: real processes — the cloud, the kiosk under
+//! WebDriver in Xvfb, a private CUPS — started and reaped by `gatehouse_e2e`.
+
+mod kiosk_killed;
+mod sync;
+mod visitor_flow;
+mod welcome_screen;
