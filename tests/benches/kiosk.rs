@@ -343,6 +343,7 @@ async fn seed(database: &Database) -> anyhow::Result<Seeded> {
             let starts = now + TimeDelta::minutes(i64::try_from(i % 300).expect("small"));
             (format!("Visitor {i}"), starts, starts + TimeDelta::hours(2))
         },
+        now,
     )
     .await?;
     Ok(Seeded {

@@ -304,6 +304,7 @@ async fn seed(database: &Database) -> anyhow::Result<Bench> {
                 starts + TimeDelta::hours(2),
             )
         },
+        now,
     )
     .await?;
     eprintln!(

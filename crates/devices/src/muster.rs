@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -82,7 +82,7 @@ pub fn render(list: &MusterList) -> Result<Vec<u8>, MusterError> {
     let (width, height) = list.paper.size();
     let sheet = Sheet::new(
         &format!("{}: {}", words.title, list.facility.trim()),
-        Utc::now(),
+        list.produced_at.to_utc(),
     );
     let lines = lines(list, words);
     let first_row = height - MARGIN - 30.0;

@@ -2,7 +2,7 @@
 //! their typed name, when and where they signed, and the SHA-256 of the template version, so the
 //! PDF proves which words were agreed to.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset};
 use image::{Rgb, RgbImage, RgbaImage};
 
 use crate::{
@@ -60,7 +60,7 @@ pub fn render(nda: &SignedNda) -> Result<Vec<u8>, NdaError> {
         Language::En => &ENGLISH,
         Language::De => &GERMAN,
     };
-    let mut sheet = Sheet::new(words.title, Utc::now());
+    let mut sheet = Sheet::new(words.title, nda.signed_at.to_utc());
     let placed = sheet.add_image(&signature);
     let (width, height) = A4;
     let column = width - 2.0 * MARGIN;

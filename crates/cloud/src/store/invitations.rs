@@ -374,9 +374,9 @@ pub async fn bulk_invitations(
     host: UserId,
     count: usize,
     make: impl Fn(usize) -> (String, DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     const BATCH: usize = 1000;
-    let now = Utc::now();
     on_pool!(database, pool => {
         let mut tx = pool.begin().await?;
         for batch in (0..count).collect::<Vec<_>>().chunks(BATCH) {

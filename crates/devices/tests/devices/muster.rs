@@ -174,3 +174,23 @@ fn bad_entries_are_refused_with_the_entry_named() {
         "people[3].host is longer than 120 characters"
     );
 }
+
+#[test]
+fn a_muster_list_is_dated_when_it_was_produced_not_when_it_was_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), &list(crowd(), Paper::A4));
+    let info = std::process::Command::new("pdfinfo")
+        .args(["-isodates".as_ref(), path.as_os_str()])
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    let created = info
+        .lines()
+        .find(|line| line.starts_with("CreationDate:"))
+        .unwrap_or_default();
+    let produced = at("14:32").to_utc().format("%Y-%m-%dT%H:%M").to_string();
+    assert!(
+        created.contains(&produced),
+        "{created} (produced {produced})"
+    );
+}
