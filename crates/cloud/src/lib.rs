@@ -8,6 +8,7 @@
 //! the same [`serve`] on a random port against a fresh database.
 
 pub mod auth;
+pub mod caller;
 pub mod context;
 pub mod database;
 pub mod demo;
@@ -25,6 +26,7 @@ pub mod store;
 pub mod sync;
 pub mod walk_ins;
 
+pub use caller::Caller;
 pub use context::Cloud;
 pub use database::{Database, DatabaseError, DatabaseUrl};
 pub use error::ServiceError;

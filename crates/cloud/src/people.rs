@@ -2,14 +2,15 @@
 //! roles a role administrator may create and give.
 
 use gatehouse_core::{
-    Action, Actor, Email, Grant, OccupancyId, PermissionSet, Role, RoleId, RolePreset, RoleScope,
-    UserId, authorize, role::RoleName, text::Text,
+    Action, Actor, Email, FacilityId, Grant, OccupancyId, PermissionSet, Role, RoleId, RolePreset,
+    RoleScope, UserId, authorize, role::RoleName, text::Text,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::{
     auth::hash_password,
+    caller::Caller,
     context::Cloud,
     error::ServiceError,
     store::{NewUser, Occupancy, User},
@@ -27,14 +28,14 @@ pub struct NewOccupancy {
     pub name: Text<120>,
 }
 
-/// A facility manager adds an occupancy.
+/// A facility manager (or the operator) adds an occupancy.
 pub async fn create_occupancy(
     cloud: &Cloud,
-    actor: &Actor,
+    caller: Caller<'_>,
     request: &NewOccupancy,
 ) -> Result<Occupancy, ServiceError> {
-    let facility = actor.facility;
-    authorize(actor, Action::ConfigureFacility { facility })?;
+    let facility = caller.facility();
+    caller.authorize(Action::ConfigureFacility { facility })?;
     let occupancy = cloud
         .database
         .create_occupancy(facility, request.name.as_str())
@@ -67,19 +68,16 @@ pub struct NewPerson {
 /// A role administrator of the occupancy, or the facility manager, adds a person.
 pub async fn add_person(
     cloud: &Cloud,
-    actor: &Actor,
+    caller: Caller<'_>,
     request: NewPerson,
 ) -> Result<User, ServiceError> {
-    let facility = actor.facility;
-    authorize(
-        actor,
-        Action::AddPerson {
-            facility,
-            occupancy: request.occupancy_id,
-        },
-    )?;
+    let facility = caller.facility();
+    caller.authorize(Action::AddPerson {
+        facility,
+        occupancy: request.occupancy_id,
+    })?;
     if let Some(occupancy) = request.occupancy_id {
-        occupancy_here(cloud, actor, occupancy).await?;
+        occupancy_here(cloud, facility, occupancy).await?;
     }
     let password_hash = match request.password {
         Some(password) => Some(
@@ -128,10 +126,10 @@ pub struct NewRole {
 /// may only grant permissions they hold.
 pub async fn create_role(
     cloud: &Cloud,
-    actor: &Actor,
+    caller: Caller<'_>,
     request: NewRole,
 ) -> Result<Role, ServiceError> {
-    let facility = actor.facility;
+    let facility = caller.facility();
     let (name, permissions) = match (request.preset, request.name, request.permissions) {
         (Some(preset), None, None) => (preset.name(), preset.permissions()),
         (None, Some(name), Some(permissions)) if !permissions.is_empty() => (name, permissions),
@@ -147,16 +145,13 @@ pub async fn create_role(
         }
     };
     if let RoleScope::Occupancy(occupancy) = request.scope {
-        occupancy_here(cloud, actor, occupancy).await?;
+        occupancy_here(cloud, facility, occupancy).await?;
     }
-    authorize(
-        actor,
-        Action::CreateRole {
-            facility,
-            scope: request.scope,
-            permissions,
-        },
-    )?;
+    caller.authorize(Action::CreateRole {
+        facility,
+        scope: request.scope,
+        permissions,
+    })?;
     Ok(cloud
         .database
         .create_role(
@@ -164,7 +159,7 @@ pub async fn create_role(
             &name,
             request.scope,
             permissions,
-            Some(actor.user),
+            caller.person(),
             cloud.clock.now(),
         )
         .await?)
@@ -173,27 +168,24 @@ pub async fn create_role(
 /// Gives `person` a role. An occupancy's roles go only to its own people.
 pub async fn assign_role(
     cloud: &Cloud,
-    actor: &Actor,
+    caller: Caller<'_>,
     person: UserId,
     role: RoleId,
 ) -> Result<(), ServiceError> {
-    let facility = actor.facility;
-    let person = person_here(cloud, actor, person).await?;
+    let facility = caller.facility();
+    let person = person_here(cloud, facility, person).await?;
     let role = match cloud.database.role(role).await? {
         Some((role_facility, role)) if role_facility == facility => role,
         _ => return Err(ServiceError::NotFound(format!("there is no role {role}"))),
     };
-    authorize(
-        actor,
-        Action::AssignRole {
-            facility,
-            role: &role,
-            to: &person.member(),
-        },
-    )?;
+    caller.authorize(Action::AssignRole {
+        facility,
+        role: &role,
+        to: &person.member(),
+    })?;
     cloud
         .database
-        .assign_role(person.id, role.id, Some(actor.user), cloud.clock.now())
+        .assign_role(person.id, role.id, caller.person(), cloud.clock.now())
         .await?;
     Ok(())
 }
@@ -205,7 +197,7 @@ pub async fn permissions(
     actor: &Actor,
     person: UserId,
 ) -> Result<Vec<Grant>, ServiceError> {
-    let person = person_here(cloud, actor, person).await?;
+    let person = person_here(cloud, actor.facility, person).await?;
     if person.id != actor.user {
         authorize(
             actor,
@@ -218,20 +210,24 @@ pub async fn permissions(
     Ok(cloud.database.actor(&person).await?.effective_permissions())
 }
 
-async fn person_here(cloud: &Cloud, actor: &Actor, id: UserId) -> Result<User, ServiceError> {
+async fn person_here(
+    cloud: &Cloud,
+    facility: FacilityId,
+    id: UserId,
+) -> Result<User, ServiceError> {
     match cloud.database.user(id).await? {
-        Some(user) if user.facility_id == actor.facility => Ok(user),
+        Some(user) if user.facility_id == facility => Ok(user),
         _ => Err(ServiceError::NotFound(format!("there is no person {id}"))),
     }
 }
 
 async fn occupancy_here(
     cloud: &Cloud,
-    actor: &Actor,
+    facility: FacilityId,
     occupancy: OccupancyId,
 ) -> Result<(), ServiceError> {
     let known = cloud.database.occupancy(occupancy).await?;
-    if known.is_none_or(|o| o.facility_id != actor.facility) {
+    if known.is_none_or(|o| o.facility_id != facility) {
         return Err(ServiceError::NotFound(format!(
             "there is no occupancy {occupancy}"
         )));

@@ -36,7 +36,7 @@ pub async fn issue_code(
 ) -> Result<(StatusCode, Json<KioskCode>), ApiError> {
     let valid_for = enrollment::code_validity(request.valid_hours)?;
     let code =
-        enrollment::issue_code(&state.cloud, &session.actor, &request.name, valid_for).await?;
+        enrollment::issue_code(&state.cloud, session.caller(), &request.name, valid_for).await?;
     Ok((StatusCode::CREATED, Json(code)))
 }
 

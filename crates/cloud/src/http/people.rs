@@ -34,7 +34,7 @@ pub async fn create_occupancy(
     session: Session,
     ApiJson(request): ApiJson<NewOccupancy>,
 ) -> Result<(StatusCode, Json<Occupancy>), ApiError> {
-    let occupancy = people::create_occupancy(&state.cloud, &session.actor, &request).await?;
+    let occupancy = people::create_occupancy(&state.cloud, session.caller(), &request).await?;
     Ok((StatusCode::CREATED, Json(occupancy)))
 }
 
@@ -67,7 +67,7 @@ pub async fn create_user(
     session: Session,
     ApiJson(request): ApiJson<NewPerson>,
 ) -> Result<(StatusCode, Json<User>), ApiError> {
-    let user = people::add_person(&state.cloud, &session.actor, request).await?;
+    let user = people::add_person(&state.cloud, session.caller(), request).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
@@ -90,7 +90,7 @@ pub async fn create_role(
     session: Session,
     ApiJson(request): ApiJson<NewRole>,
 ) -> Result<(StatusCode, Json<Role>), ApiError> {
-    let role = people::create_role(&state.cloud, &session.actor, request).await?;
+    let role = people::create_role(&state.cloud, session.caller(), request).await?;
     Ok((StatusCode::CREATED, Json(role)))
 }
 
@@ -109,7 +109,7 @@ pub async fn assign_role(
     ApiPath(id): ApiPath<UserId>,
     ApiJson(request): ApiJson<RoleAssignment>,
 ) -> Result<StatusCode, ApiError> {
-    people::assign_role(&state.cloud, &session.actor, id, request.role_id).await?;
+    people::assign_role(&state.cloud, session.caller(), id, request.role_id).await?;
     // The person's next request must see the role: forget every resolved token.
     state.sessions.forget_all();
     Ok(StatusCode::NO_CONTENT)

@@ -12,7 +12,7 @@ use gatehouse_core::Actor;
 
 use super::{ApiError, AppState};
 use crate::{
-    Database,
+    Caller, Database,
     auth::token_hash,
     store::{StoreError, StoredSession, User},
 };
@@ -41,6 +41,13 @@ impl FromRequestParts<AppState> for Session {
             actor: stored.actor,
             token_hash,
         })
+    }
+}
+
+impl Session {
+    /// The signed-in person, as the services see a caller.
+    pub fn caller(&self) -> Caller<'_> {
+        Caller::Person(&self.actor)
     }
 }
 

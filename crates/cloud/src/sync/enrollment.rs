@@ -11,6 +11,7 @@ use gatehouse_core::{
 use crate::{
     Database,
     auth::{enrollment_code_hash, new_enrollment_code, new_token, token_hash},
+    caller::Caller,
     context::Cloud,
     error::ServiceError,
     store::{Kiosk, NewKioskCode, StoreError},
@@ -36,27 +37,28 @@ pub fn code_validity(hours: Option<u16>) -> Result<TimeDelta, ServiceError> {
     }
 }
 
-/// A facility manager issues a code that enrolls one kiosk called `name` in their facility.
+/// A facility manager (or the operator) issues a code that enrolls one kiosk called `name` in
+/// their facility.
 pub async fn issue_code(
     cloud: &Cloud,
-    actor: &Actor,
+    caller: Caller<'_>,
     name: &KioskName,
     valid_for: TimeDelta,
 ) -> Result<KioskCode, ServiceError> {
-    let facility = actor.facility;
-    authorize(actor, Action::ConfigureFacility { facility })?;
+    let facility = caller.facility();
+    caller.authorize(Action::ConfigureFacility { facility })?;
     Ok(store_code(
         &cloud.database,
         facility,
         name,
-        Some(actor.user),
+        caller.person(),
         valid_for,
         cloud.clock.now(),
     )
     .await?)
 }
 
-/// Stores a new code for `facility` (also the admin CLI's, which has no signed-in person).
+/// Stores a new code for `facility`, valid from `now` (tests place it in the past).
 pub async fn store_code(
     database: &Database,
     facility: gatehouse_core::FacilityId,

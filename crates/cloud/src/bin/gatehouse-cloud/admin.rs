@@ -1,21 +1,23 @@
 //! `gatehouse-cloud admin`: the operator sets up a site before anyone can sign in — facilities,
-//! occupancies, people, roles, kiosk codes. The operator is not a person with roles, so these
-//! write through the store; what a role may go to is still `core::access::may_hold`'s to say.
+//! occupancies, people, roles, kiosk codes — through the same services as the API, as
+//! [`Caller::Operator`] of the facility: allowed what any role could allow there, and a role
+//! still goes only to someone who may hold it.
 
 use std::io::BufRead as _;
 
 use anyhow::{Context as _, bail};
 use gatehouse_cloud::{
-    Clock, Database, auth,
-    store::{Facility, NewUser},
+    Caller, Cloud,
+    people::{self, NewOccupancy, NewPerson, NewRole},
+    store::Facility,
     sync::enrollment,
 };
-use gatehouse_core::{Email, RoleId, RoleScope, role::RoleName};
+use gatehouse_core::{RoleScope, role::RoleName, text::Text};
 
 use crate::AdminCommand;
 
-pub(crate) async fn admin(db: &Database, command: AdminCommand) -> anyhow::Result<()> {
-    let now = Clock::System.now();
+pub(crate) async fn admin(cloud: &Cloud, command: AdminCommand) -> anyhow::Result<()> {
+    let db = &cloud.database;
     match command {
         AdminCommand::CreateFacility {
             name,
@@ -23,8 +25,9 @@ pub(crate) async fn admin(db: &Database, command: AdminCommand) -> anyhow::Resul
             time_zone,
             end_of_day,
         } => {
+            // Facilities exist before anyone who could ask for one: only the operator makes them.
             let facility = db
-                .create_facility(&name, &address, time_zone, end_of_day, now)
+                .create_facility(&name, &address, time_zone, end_of_day, cloud.clock.now())
                 .await?;
             println!("{}", facility.id);
         }
@@ -33,9 +36,11 @@ pub(crate) async fn admin(db: &Database, command: AdminCommand) -> anyhow::Resul
             name,
             valid_hours,
         } => {
-            let facility = find_facility(db, &facility).await?;
+            let facility = find_facility(cloud, &facility).await?;
             let valid_for = chrono::TimeDelta::hours(i64::from(valid_hours));
-            let code = enrollment::store_code(db, facility.id, &name, None, valid_for, now).await?;
+            let code =
+                enrollment::issue_code(cloud, Caller::Operator(facility.id), &name, valid_for)
+                    .await?;
             println!("{}", code.code);
             eprintln!(
                 "enrolls one kiosk called {:?} in {} until {}",
@@ -45,8 +50,13 @@ pub(crate) async fn admin(db: &Database, command: AdminCommand) -> anyhow::Resul
             );
         }
         AdminCommand::CreateOccupancy { facility, name } => {
-            let facility = find_facility(db, &facility).await?;
-            println!("{}", db.create_occupancy(facility.id, &name).await?.id);
+            let facility = find_facility(cloud, &facility).await?;
+            let request = NewOccupancy {
+                name: Text::parse(&name).map_err(|e| anyhow::anyhow!("the name {e}"))?,
+            };
+            let occupancy =
+                people::create_occupancy(cloud, Caller::Operator(facility.id), &request).await?;
+            println!("{}", occupancy.id);
         }
         AdminCommand::CreateUser {
             facility,
@@ -55,31 +65,10 @@ pub(crate) async fn admin(db: &Database, command: AdminCommand) -> anyhow::Resul
             email,
             password_stdin,
         } => {
-            let facility = find_facility(db, &facility).await?;
-            let occupancy = match occupancy {
-                Some(name) => Some(find_occupancy(db, &facility, &name).await?),
-                None => None,
-            };
-            let password_hash = if password_stdin {
-                let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line)?;
-                Some(auth::hash_password(line.trim_end_matches(['\r', '\n']))?)
-            } else {
-                None
-            };
-            let user = db
-                .create_user(
-                    NewUser {
-                        facility: facility.id,
-                        occupancy,
-                        display_name: &name,
-                        email: &email,
-                        password_hash,
-                    },
-                    now,
-                )
-                .await?;
-            println!("{}", user.id);
+            let occupancy = occupancy.as_deref();
+            let user =
+                create_user(cloud, &facility, occupancy, &name, email, password_stdin).await?;
+            println!("{user}");
         }
         AdminCommand::CreateRole {
             facility,
@@ -88,64 +77,86 @@ pub(crate) async fn admin(db: &Database, command: AdminCommand) -> anyhow::Resul
             name,
             permissions,
         } => {
-            let facility = find_facility(db, &facility).await?;
+            let facility = find_facility(cloud, &facility).await?;
             let scope = match occupancy {
-                Some(name) => RoleScope::Occupancy(find_occupancy(db, &facility, &name).await?),
+                Some(name) => RoleScope::Occupancy(find_occupancy(cloud, &facility, &name).await?),
                 None => RoleScope::Facility(facility.id),
             };
-            let (name, permissions) = match (preset, name, permissions) {
-                (Some(preset), None, None) => (preset.name(), preset.permissions()),
-                (None, Some(name), Some(permissions)) if !permissions.is_empty() => {
-                    (RoleName::parse(&name)?, permissions)
-                }
-                _ => bail!("give either --preset, or --name with --permissions"),
+            if preset.is_none() && (name.is_none() || permissions.is_none()) {
+                bail!("give either --preset, or --name with --permissions");
+            }
+            let request = NewRole {
+                scope,
+                preset,
+                name: name.as_deref().map(RoleName::parse).transpose()?,
+                permissions,
             };
-            println!(
-                "{}",
-                db.create_role(facility.id, &name, scope, permissions, None, now)
-                    .await?
-                    .id
-            );
+            let role = people::create_role(cloud, Caller::Operator(facility.id), request).await?;
+            println!("{}", role.id);
         }
-        AdminCommand::AssignRole { email, role } => assign_role(db, &email, role, now).await?,
+        AdminCommand::AssignRole { email, role } => {
+            let person = db
+                .user_by_email(&email)
+                .await?
+                .with_context(|| format!("there is no person {email}"))?;
+            people::assign_role(cloud, Caller::Operator(person.facility_id), person.id, role)
+                .await
+                .with_context(|| format!("role {role} cannot go to {email}"))?;
+        }
     }
     Ok(())
 }
 
-/// Gives a person a role, refusing one of another facility or occupancy.
-async fn assign_role(
-    db: &Database,
-    email: &Email,
-    role: RoleId,
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<()> {
-    let user = db
-        .user_by_email(email)
-        .await?
-        .with_context(|| format!("there is no person {email}"))?;
-    let (facility, role) = db
-        .role(role)
-        .await?
-        .with_context(|| format!("there is no role {role}"))?;
-    // The bootstrap CLI acts for the operator, who may assign anything a person may hold.
-    gatehouse_core::access::may_hold(facility, &role, &user.member())
-        .with_context(|| format!("role {} cannot go to {email}", role.id))?;
-    db.assign_role(user.id, role.id, None, now).await?;
-    Ok(())
+/// A person of `facility` (and `occupancy`); with `password_stdin` they can sign in.
+async fn create_user(
+    cloud: &Cloud,
+    facility: &str,
+    occupancy: Option<&str>,
+    name: &str,
+    email: gatehouse_core::Email,
+    password_stdin: bool,
+) -> anyhow::Result<gatehouse_core::UserId> {
+    let facility = find_facility(cloud, facility).await?;
+    let occupancy = match occupancy {
+        Some(name) => Some(find_occupancy(cloud, &facility, name).await?),
+        None => None,
+    };
+    let password = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Some(line.trim_end_matches(['\r', '\n']).to_owned())
+    } else {
+        None
+    };
+    let request = NewPerson {
+        display_name: Text::parse(name).map_err(|e| anyhow::anyhow!("the name {e}"))?,
+        email,
+        occupancy_id: occupancy,
+        password,
+    };
+    Ok(
+        people::add_person(cloud, Caller::Operator(facility.id), request)
+            .await?
+            .id,
+    )
 }
 
-async fn find_facility(db: &Database, name: &str) -> anyhow::Result<Facility> {
-    db.facility_by_name(name)
+async fn find_facility(cloud: &Cloud, name: &str) -> anyhow::Result<Facility> {
+    cloud
+        .database
+        .facility_by_name(name)
         .await?
         .with_context(|| format!("there is no facility named {name:?}"))
 }
 
 async fn find_occupancy(
-    db: &Database,
+    cloud: &Cloud,
     facility: &Facility,
     name: &str,
 ) -> anyhow::Result<gatehouse_core::OccupancyId> {
-    db.occupancies(facility.id)
+    cloud
+        .database
+        .occupancies(facility.id)
         .await?
         .into_iter()
         .find(|o| o.name == name)

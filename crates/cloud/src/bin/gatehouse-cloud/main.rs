@@ -10,7 +10,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 use chrono::NaiveTime;
 use chrono_tz::Tz;
 use clap::{Args, Parser, Subcommand};
-use gatehouse_cloud::{Database, DatabaseUrl, sync::enrollment::KioskName};
+use gatehouse_cloud::{Clock, Database, DatabaseUrl, sync::enrollment::KioskName};
 use gatehouse_core::{Email, PermissionSet, RoleId, RolePreset};
 use tracing_subscriber::EnvFilter;
 
@@ -257,7 +257,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Admin { database, command } => {
             let db = database.open().await?;
-            let result = admin::admin(&db, command).await;
+            let cloud = gatehouse_cloud::Cloud::new(db.clone(), Clock::System, String::new());
+            let result = admin::admin(&cloud, command).await;
             db.close().await;
             result
         }
