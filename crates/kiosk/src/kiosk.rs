@@ -8,7 +8,10 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use gatehouse_core::{Clock, wire::KioskIdentity};
+use gatehouse_core::{
+    Clock,
+    wire::{HealthStatus, KioskIdentity},
+};
 use serde::Serialize;
 use tokio::sync::Notify;
 
@@ -29,6 +32,25 @@ pub struct Kiosk {
     pub clock: Clock,
     sync: Arc<Mutex<SyncStatus>>,
     nudge: Arc<Notify>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KioskStatus {
+    pub version: &'static str,
+    pub cloud: CloudConnection,
+    pub sync: SyncStatus,
+    /// Not enrolled, and no code to enroll with (or the one given failed): staff must enter one.
+    pub setup_needed: bool,
+    /// How long a visitor screen waits for a touch before it wipes itself.
+    pub idle_seconds: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum CloudConnection {
+    Online { version: String },
+    Degraded,
+    Offline,
 }
 
 /// What staff see of the sync: when it last worked, what waits to be sent, the last problem.
@@ -85,6 +107,26 @@ impl Kiosk {
             .unwrap_or(Tz::UTC))
     }
 
+    /// What staff see in the corner of every screen: the version, whether the cloud answers,
+    /// the sync, and whether the kiosk must be set up.
+    pub async fn status(&self) -> Result<KioskStatus, KioskError> {
+        let cloud = match self.cloud.health().await {
+            Ok(health) if health.status == HealthStatus::Ok => CloudConnection::Online {
+                version: health.version,
+            },
+            Ok(_) => CloudConnection::Degraded,
+            Err(KioskError::CloudUnreachable(_)) => CloudConnection::Offline,
+            Err(other) => return Err(other),
+        };
+        Ok(KioskStatus {
+            version: env!("CARGO_PKG_VERSION"),
+            cloud,
+            setup_needed: self.setup_needed().await?,
+            sync: self.sync_status(),
+            idle_seconds: self.config.idle.as_secs(),
+        })
+    }
+
     /// Whether staff must enroll this kiosk on its screen: it is not enrolled, and it has no
     /// code to enroll with, or the one it was given did not work.
     pub async fn setup_needed(&self) -> Result<bool, KioskError> {
@@ -129,8 +171,9 @@ impl Kiosk {
                 wait = Duration::from_secs(1);
                 // A change may have come while nobody listened.
                 self.sync_soon();
+                let mut stream = ChangeStream::default();
                 while let Ok(Some(chunk)) = events.chunk().await {
-                    if String::from_utf8_lossy(&chunk).contains("event: changed") {
+                    if stream.feed(&chunk) {
                         self.sync_soon();
                     }
                 }
@@ -195,5 +238,51 @@ impl Kiosk {
         )
         .await?;
         Ok(true)
+    }
+}
+
+/// The cloud's server-sent events as they arrive in chunks, which may split an event anywhere:
+/// an event counts once its blank line has come.
+#[derive(Debug, Default)]
+struct ChangeStream {
+    pending: String,
+}
+
+impl ChangeStream {
+    /// Takes the next chunk; whether a `changed` event was completed by it.
+    fn feed(&mut self, chunk: &[u8]) -> bool {
+        self.pending
+            .push_str(&String::from_utf8_lossy(chunk).replace("\r\n", "\n"));
+        let mut changed = false;
+        while let Some(end) = self.pending.find("\n\n") {
+            let event: String = self.pending.drain(..end + 2).collect();
+            changed |= event
+                .lines()
+                .any(|line| line.trim_end() == "event: changed");
+        }
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ChangeStream;
+
+    #[test]
+    fn a_change_event_split_across_chunks_is_heard_once_whole() {
+        let mut stream = ChangeStream::default();
+        assert!(!stream.feed(b"event: cha"));
+        assert!(!stream.feed(b"nged\ndata: {}\n"));
+        assert!(stream.feed(b"\n"));
+        assert!(!stream.feed(b""), "heard once");
+    }
+
+    #[test]
+    fn keep_alive_comments_are_not_changes_and_crlf_lines_are_read() {
+        let mut stream = ChangeStream::default();
+        assert!(!stream.feed(b":\n\n"));
+        assert!(stream.feed(b"event: changed\r\ndata: {}\r\n\r\n"));
+        assert!(stream.feed(b":\n\nevent: changed\ndata: {}\n\nevent: chan"));
+        assert!(!stream.feed(b"ge"));
     }
 }

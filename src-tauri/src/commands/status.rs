@@ -6,32 +6,10 @@ use std::{
     time::Instant,
 };
 
-use gatehouse_core::wire::HealthStatus;
-use serde::Serialize;
+use gatehouse_kiosk::{Kiosk, kiosk::KioskStatus};
 use tauri::State;
 
-use gatehouse_kiosk::{Kiosk, KioskError, kiosk::SyncStatus};
-
 use crate::CommandError;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct KioskStatus {
-    pub version: &'static str,
-    pub cloud: CloudConnection,
-    pub sync: SyncStatus,
-    /// Not enrolled, and no code to enroll with (or the one given failed): staff must enter one.
-    pub setup_needed: bool,
-    /// How long a visitor screen waits for a touch before it wipes itself.
-    pub idle_seconds: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum CloudConnection {
-    Online { version: String },
-    Degraded,
-    Offline,
-}
 
 static STARTED: OnceLock<Instant> = OnceLock::new();
 static FIRST_SCREEN: Once = Once::new();
@@ -50,21 +28,7 @@ pub async fn kiosk_status(kiosk: State<'_, Kiosk>) -> Result<KioskStatus, Comman
             .map_or(0, |started| started.elapsed().as_millis());
         tracing::info!(ms, "the first screen is up");
     });
-    let cloud = match kiosk.cloud.health().await {
-        Ok(health) if health.status == HealthStatus::Ok => CloudConnection::Online {
-            version: health.version,
-        },
-        Ok(_) => CloudConnection::Degraded,
-        Err(KioskError::CloudUnreachable(_)) => CloudConnection::Offline,
-        Err(other) => return Err(other.into()),
-    };
-    Ok(KioskStatus {
-        version: env!("CARGO_PKG_VERSION"),
-        cloud,
-        setup_needed: kiosk.setup_needed().await?,
-        sync: kiosk.sync_status(),
-        idle_seconds: kiosk.config.idle.as_secs(),
-    })
+    Ok(kiosk.status().await?)
 }
 
 /// Staff enroll this kiosk with a code from the portal's Kiosks page; answers the kiosk's name.
