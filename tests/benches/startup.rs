@@ -1,6 +1,8 @@
 //! The kiosk app's cold start and idle memory: the real binary under Xvfb, from process start
 //! until the welcome screen has asked for the kiosk's status (it does so once it is shown), five
-//! times; then its resident memory, with the web engine's own processes, after 5 s idle.
+//! times; then its resident memory, with the web engine's own processes, after 5 s idle. The
+//! peer, in the same run on the same display: WebKitGTK's own `MiniBrowser` showing the kiosk's
+//! built page, idle as long — the floor any WebKitGTK app pays — and the ratio.
 //!
 //! `cargo build --release -p gatehouse-kiosk-app && cargo bench -p gatehouse-e2e --bench startup`
 //! (measures the debug build if there is no release build, and says so).
@@ -25,9 +27,11 @@ fn main() -> anyhow::Result<()> {
         .spawn()?;
     std::thread::sleep(Duration::from_millis(500));
     let result = measure(&binary, display);
+    let peer = mini_browser(display);
     let _ = xvfb.kill();
     let _ = xvfb.wait();
     let (mut starts, rss) = result?;
+    let peer = peer?;
     starts.sort_by(f64::total_cmp);
     println!("\n| kiosk ({profile} build) | value |");
     println!("|---|---|");
@@ -40,7 +44,29 @@ fn main() -> anyhow::Result<()> {
         starts[RUNS - 1]
     );
     println!("| idle memory (resident, app + WebKit processes) | {rss:.0} MB |");
+    println!("| peer: WebKitGTK MiniBrowser with the same page, idle memory | {peer:.0} MB |");
+    println!("| idle memory ÷ peer | {:.2} |", rss / peer);
     Ok(())
+}
+
+/// The resident memory of WebKitGTK's `MiniBrowser` showing `ui/dist/index.html`, with its web
+/// engine's processes, after 5 s idle.
+fn mini_browser(display: &str) -> anyhow::Result<f64> {
+    let browser = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+    let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
+    anyhow::ensure!(page.is_file(), "build the UI first: npm run build in ui/");
+    let mut peer = Command::new(browser)
+        .env("DISPLAY", display)
+        .arg(format!("file://{}", page.canonicalize()?.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| format!("{browser} (Debian's libwebkit2gtk-4.1-0)"))?;
+    std::thread::sleep(Duration::from_secs(6));
+    let rss = resident_megabytes(peer.id());
+    let _ = peer.kill();
+    let _ = peer.wait();
+    Ok(rss)
 }
 
 fn kiosk_binary() -> anyhow::Result<(PathBuf, &'static str)> {
