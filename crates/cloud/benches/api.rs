@@ -220,7 +220,7 @@ async fn baseline(database: &Database) -> anyhow::Result<f64> {
         .route("/baseline", post(insert))
         .with_state(database.clone());
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let per_second = wrk(&address, "baseline.lua", &[]).await?;
+    let per_second = wrk(&address, "baseline", &[]).await?;
     server.abort();
     Ok(per_second)
 }
@@ -348,12 +348,12 @@ async fn latencies(
 }
 
 /// Creates and approves invitations with `wrk` (a load generator in C, in a process of its own)
-/// for `LOAD_SECONDS` from `CLIENTS` connections; see `create_approve.lua`.
+/// for `LOAD_SECONDS` from `CLIENTS` connections; see `load.lua`.
 async fn create_and_approve(bench: &Bench) -> anyhow::Result<f64> {
     let starts = Utc::now() + TimeDelta::days(1);
     let requests_per_second = wrk(
         &bench.address,
-        "create_approve.lua",
+        "create_approve",
         &[
             ("GATEHOUSE_BENCH_TOKEN", bench.token.clone()),
             ("GATEHOUSE_BENCH_STARTS_AT", starts.to_rfc3339()),
@@ -367,19 +367,21 @@ async fn create_and_approve(bench: &Bench) -> anyhow::Result<f64> {
     Ok(requests_per_second / 2.0)
 }
 
-/// Runs `wrk` with `script` (in `benches/`) against `address` for `LOAD_SECONDS` from `CLIENTS`
-/// connections on two threads; answers the requests per second, all of which must succeed.
-async fn wrk(address: &str, script: &str, env: &[(&str, String)]) -> anyhow::Result<f64> {
-    let script = format!("{}/benches/{script}", env!("CARGO_MANIFEST_DIR"));
+/// Runs `wrk` with `benches/load.lua` in the load `load` against `address` for `LOAD_SECONDS`
+/// from `CLIENTS` connections on two threads; answers the requests per second, all of which
+/// must succeed.
+async fn wrk(address: &str, load: &str, env: &[(&str, String)]) -> anyhow::Result<f64> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/load.lua");
     let output = tokio::process::Command::new("wrk")
         .args(["--threads", "2", "--connections", &CLIENTS.to_string()])
         .args([
             "--duration",
             &format!("{LOAD_SECONDS}s"),
             "--script",
-            &script,
+            script,
         ])
         .arg(address)
+        .env("GATEHOUSE_BENCH_LOAD", load)
         .envs(env.iter().map(|(name, value)| (name, value)))
         .output()
         .await

@@ -1,13 +1,17 @@
--- wrk script for the cloud benchmark (benches/api.rs starts it): every connection creates a
--- contractor invitation (pending), then approves one it created, and so on. Reads the bearer
--- token and the visit window from the environment.
+-- wrk script for the cloud benchmark (benches/api.rs starts it), in one of two loads named by
+-- GATEHOUSE_BENCH_LOAD:
+-- - "create_approve": every connection creates a contractor invitation (pending), then approves
+--   one it created, and so on; reads the bearer token and the visit window from the environment;
+-- - "baseline": the peer — every request posts a small JSON body to the bare axum + sqlx
+--   endpoint, which inserts one row.
+local load = os.getenv("GATEHOUSE_BENCH_LOAD")
 local token = os.getenv("GATEHOUSE_BENCH_TOKEN")
 local starts_at = os.getenv("GATEHOUSE_BENCH_STARTS_AT")
 local ends_at = os.getenv("GATEHOUSE_BENCH_ENDS_AT")
-local headers = {
-   ["Authorization"] = "Bearer " .. token,
-   ["Content-Type"] = "application/json",
-}
+local headers = { ["Content-Type"] = "application/json" }
+if token then
+   headers["Authorization"] = "Bearer " .. token
+end
 local threads = {}
 local created = {}
 local count = 0
@@ -17,7 +21,7 @@ function setup(thread)
    table.insert(threads, thread)
 end
 
-function request()
+local function create_or_approve()
    local id = table.remove(created)
    if id then
       return wrk.format("POST", "/api/v1/invitations/" .. id .. "/approve", headers, "")
@@ -30,8 +34,19 @@ function request()
    return wrk.format("POST", "/api/v1/invitations", headers, body)
 end
 
+local function insert_one()
+   count = count + 1
+   return wrk.format("POST", "/baseline", headers, string.format('{"name":"Load %d %d"}', tid, count))
+end
+
+if load == "baseline" then
+   request = insert_one
+else
+   request = create_or_approve
+end
+
 function response(status, _, body)
-   local id = status == 201 and body:match('"id":"([^"]+)"')
+   local id = load ~= "baseline" and status == 201 and body:match('"id":"([^"]+)"')
    if id then
       table.insert(created, id)
    end
