@@ -12,6 +12,7 @@ pub enum ErrorCode {
     Offline,
     CloudRefused,
     NotEnrolled,
+    NotShown,
     Storage,
     Invalid,
     Device,
@@ -32,6 +33,7 @@ impl From<KioskError> for CommandError {
             KioskError::CloudUnreachable(_) => ErrorCode::Offline,
             KioskError::CloudRefused { .. } => ErrorCode::CloudRefused,
             KioskError::NotEnrolled => ErrorCode::NotEnrolled,
+            KioskError::NotShown => ErrorCode::NotShown,
             KioskError::Store(_) | KioskError::Corrupt(_) | KioskError::Disk(_) => {
                 ErrorCode::Storage
             }

@@ -44,7 +44,12 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
         : code === 'GH1.revoked'
           ? { kind: 'visitor', visitor: { ...sofia, state: 'badge_revoked' } }
           : { kind: 'not_an_invitation' },
-  find_visitors: () => [{ invitation: 'inv-sofia', shown: 'Sofia R.' }],
+  find_invitation: ({ typed }) =>
+    String(typed).trim().includes(' ') ? { kind: 'proof_needed' } : { kind: 'full_name_needed' },
+  prove_invitation: ({ name, answer }) =>
+    name === 'Sofia Rossi' && answer === 'sofia@studio-rossi.example'
+      ? { kind: 'visitor', visitor: sofia }
+      : { kind: 'not_found' },
   visitor: () => sofia,
   nda: () => ({
     version: 1,
@@ -56,7 +61,7 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
   ask_reception: () => null,
   check_in: () => ({ outcome: 'checked_in', host: 'Tomás Ortega', badge: 'printed' }),
   reprint_badge: () => 'printed',
-  check_out: () => ({ outcome: 'checked_out', name: 'Sofia R.' }),
+  check_out: () => ({ outcome: 'checked_out', name: 'Sofia' }),
   find_hosts: () => [{ id: 'host-miriam', name: 'Miriam Okafor', organisation: 'Blue Harbor Legal' }],
   walk_in_categories: () => ['guest', 'contractor', 'delivery'],
   register_walk_in: () => pending,

@@ -83,13 +83,20 @@ for (const language of ['en', 'de'] as const) {
     await page.click('#back');
 
     await page.click('#action-find');
-    await page.fill('#find-query', 'sof');
-    await expect(page.locator('.match')).toHaveText('Sofia R.');
+    await page.fill('#find-query', 'Sofia');
+    await page.click('#find-continue');
+    await expect(page.locator('#find-said')).toBeVisible();
     await checkScreen(page, 'find');
+    await page.fill('#find-query', 'Sofia Rossi');
+    await page.click('#find-continue');
+    await page.fill('#prove-answer', 'someone@else.example');
+    await page.click('#prove-continue');
+    await expect(page.locator('#prove-said')).toBeVisible();
+    await checkScreen(page, 'prove');
     await page.click('#back');
 
     await page.click('#action-walk_in');
-    await page.fill('#host-query', 'mir');
+    await page.fill('#host-query', 'Miriam');
     await expect(page.locator('.host .name')).toHaveText('Miriam Okafor');
     await checkScreen(page, 'walk-in host');
     await page.click('.host');
@@ -120,9 +127,11 @@ async function tabTo(page: Page, selector: string, then: 'Enter' | null = 'Enter
 test('a visitor checks in with the keyboard alone', async ({ page }) => {
   await openKiosk(page);
   await tabTo(page, '#action-find');
-  await page.keyboard.type('sof');
-  await expect(page.locator('.match')).toHaveText('Sofia R.');
-  await tabTo(page, '.match');
+  await page.keyboard.type('Sofia Rossi');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#prove-title')).toBeVisible();
+  await page.keyboard.type('sofia@studio-rossi.example');
+  await page.keyboard.press('Enter');
   await expect(page.locator('#visitor-name')).toHaveText('Sofia Rossi');
   await tabTo(page, '#confirm-yes');
   await tabTo(page, '#nda-name', null);
@@ -136,13 +145,20 @@ test('a visitor checks in with the keyboard alone', async ({ page }) => {
 
 test('a visitor whose invitation was rejected while inside may check out but gets no new badge', async ({ page }) => {
   await openKiosk(page);
-  await page.click('#action-check_out');
+  await page.click('#action-scan');
   await emitScan(page, 'GH1.revoked');
   await expect(page.locator('#notice-title')).toHaveText(/no longer valid\. Please see reception/);
   await expect(page.locator('#reprint')).toHaveCount(0);
   await checkScreen(page, 'badge revoked');
   await page.click('#check-out');
-  await expect(page.locator('#goodbye-name')).toHaveText('Sofia R.');
+  await expect(page.locator('#goodbye-name')).toHaveText('Sofia');
+});
+
+test('holding the badge up to check out checks the visitor out in one step', async ({ page }) => {
+  await openKiosk(page);
+  await page.click('#action-check_out');
+  await emitScan(page, 'GH1.revoked');
+  await expect(page.locator('#goodbye-name')).toHaveText('Sofia');
 });
 
 test('the staff set-up screen passes axe and has large touch targets', async ({ page }) => {

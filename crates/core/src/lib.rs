@@ -6,6 +6,7 @@
 //! - [`category`]: visitor categories and their approval rule;
 //! - [`window`]: the visit window, the site's day and end of day, the walk-in's window;
 //! - [`visit`]: what the kiosk tells a visitor, and what its reports do;
+//! - [`proof`]: how a visitor shows an invitation is theirs — a full name, then its email or code;
 //! - [`clock`]: the one clock, which tests hold;
 //! - [`token`]: signed invitation codes, checkable offline;
 //! - [`wire`]: JSON shapes that cross between the kiosk and the cloud.
@@ -13,11 +14,13 @@
 pub mod access;
 pub mod category;
 pub mod clock;
+pub mod digest;
 pub mod email;
 pub mod ids;
 pub mod invitation;
 pub mod language;
 pub mod permission;
+pub mod proof;
 pub mod role;
 pub mod text;
 pub mod token;

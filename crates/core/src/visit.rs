@@ -199,6 +199,7 @@ mod tests {
         KioskInvitation {
             id: uuid::Uuid::now_v7().into(),
             token: "GH1.x".into(),
+            email_proof: String::new(),
             host: uuid::Uuid::now_v7().into(),
             host_name: "Ada Host".into(),
             category: crate::CategoryKind::Guest,

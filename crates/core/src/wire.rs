@@ -109,6 +109,10 @@ pub struct KioskInvitation {
     /// The signed invitation code from the guest's email; the badge carries it as the visit's
     /// check-out code.
     pub token: String,
+    /// [`crate::proof::email_proof`] of the visitor's address: a visitor without their QR code
+    /// proves the invitation is theirs by typing the address.
+    #[serde(default)]
+    pub email_proof: String,
 }
 
 /// The facility's current non-disclosure agreement, as visitors sign it.

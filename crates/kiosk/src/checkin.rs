@@ -67,6 +67,21 @@ pub enum BadgeOutcome {
     NotPrinted,
 }
 
+/// What became of a reprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReprintOutcome {
+    Printed,
+    /// Kept as a PDF for reception to print.
+    NotPrinted,
+    /// This visit's badge was reprinted here [`MOST_REPRINTS`] times: reception gives out the
+    /// next one.
+    AskReception,
+}
+
+/// How often a visitor may reprint their own badge at the kiosk in one visit.
+pub const MOST_REPRINTS: u32 = 2;
+
 impl Kiosk {
     fn visit_folder(&self, invitation: InvitationId) -> PathBuf {
         self.config
@@ -85,7 +100,7 @@ impl Kiosk {
 
     /// Takes the visitor's photo for their badge; returns it as a `data:` URL to show them.
     pub async fn take_photo(&self, id: InvitationId) -> Result<String, KioskError> {
-        self.known(id).await?;
+        self.shown(id).await?;
         let source = self.config.photo_camera.clone();
         let folder = self.visit_folder(id);
         tokio::task::spawn_blocking(move || {
@@ -111,7 +126,7 @@ impl Kiosk {
 
     /// Checks the visitor in: NDA, record, badge.
     pub async fn check_in(&self, request: CheckInRequest) -> Result<CheckInOutcome, KioskError> {
-        let invitation = self.known(request.invitation).await?;
+        let invitation = self.shown(request.invitation).await?;
         let now = self.clock.now();
         let zone = self.time_zone().await?;
         let view = VisitorView::of(&invitation, now, zone);
@@ -147,6 +162,7 @@ impl Kiosk {
             .await;
         // The visit's documents may go to the cloud now (and then leave this kiosk).
         write_atomically(&folder.join(sync::VISIT_DONE), b"")?;
+        self.possession.forget();
         self.sync_soon();
         let badge = badge?;
         Ok(CheckInOutcome::CheckedIn {
@@ -155,18 +171,23 @@ impl Kiosk {
         })
     }
 
-    /// Prints a checked-in visitor's badge again (a jammed printer, a lost badge).
+    /// Prints a checked-in visitor's badge again (a jammed printer, a lost badge), at most
+    /// [`MOST_REPRINTS`] times a visit; after that reception hands out a new one.
     pub async fn reprint(
         &self,
         id: InvitationId,
         language: Language,
-    ) -> Result<BadgeOutcome, KioskError> {
-        let invitation = self.known(id).await?;
-        let view = VisitorView::of(&invitation, self.clock.now(), self.time_zone().await?);
+    ) -> Result<ReprintOutcome, KioskError> {
+        let invitation = self.shown(id).await?;
+        let now = self.clock.now();
+        let view = VisitorView::of(&invitation, now, self.time_zone().await?);
         if view.state != VisitorState::CheckedIn {
             return Err(KioskError::Invalid(
                 "only a checked-in visitor's badge is reprinted".into(),
             ));
+        }
+        if !self.store.reprint(id, MOST_REPRINTS, now).await? {
+            return Ok(ReprintOutcome::AskReception);
         }
         let folder = self.visit_folder(id);
         let photo = folder.join(sync::PHOTO);
@@ -179,7 +200,10 @@ impl Kiosk {
             write_atomically(&folder.join(sync::VISIT_DONE), b"")?;
         }
         self.sync_soon();
-        badge
+        Ok(match badge? {
+            BadgeOutcome::Printed => ReprintOutcome::Printed,
+            BadgeOutcome::NotPrinted => ReprintOutcome::NotPrinted,
+        })
     }
 
     async fn signed_nda(

@@ -78,7 +78,8 @@ impl KioskConfig {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
     }
 
-    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, KioskError> {
+    /// The settings as `lookup` answers for each `GATEHOUSE_…` name (tests pass their own).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, KioskError> {
         let invalid =
             |setting: &'static str, problem: String| KioskError::Config { setting, problem };
         let raw = lookup("GATEHOUSE_CLOUD_URL").unwrap_or_else(|| DEFAULT_CLOUD_URL.to_owned());

@@ -16,6 +16,10 @@ pub enum KioskError {
         code: String,
         message: String,
     },
+    /// The visitor has not shown (QR code, code or full name and address) that the invitation
+    /// is theirs.
+    #[error("the visitor has not shown that this invitation is theirs")]
+    NotShown,
     #[error("this kiosk is not enrolled yet")]
     NotEnrolled,
     #[error("the kiosk's store cannot be used: {0}")]

@@ -15,7 +15,9 @@ use gatehouse_core::{
 use serde::Serialize;
 use tokio::sync::Notify;
 
-use crate::{KioskConfig, KioskError, cloud::CloudClient, store::LocalStore, sync};
+use crate::{
+    KioskConfig, KioskError, cloud::CloudClient, possession::Possession, store::LocalStore, sync,
+};
 
 /// How often the kiosk syncs without being told to: the cloud's change events (below) bring
 /// approvals within a second; this catches anything they miss.
@@ -30,6 +32,8 @@ pub struct Kiosk {
     pub cloud: CloudClient,
     /// What time it is for every rule the kiosk applies; tests hold it still.
     pub clock: Clock,
+    /// The invitation the visitor at the screen has shown is theirs.
+    pub possession: Arc<Possession>,
     sync: Arc<Mutex<SyncStatus>>,
     nudge: Arc<Notify>,
 }
@@ -81,6 +85,7 @@ impl Kiosk {
             store,
             cloud,
             clock,
+            possession: Arc::default(),
             sync: Arc::default(),
             nudge: Arc::default(),
         })

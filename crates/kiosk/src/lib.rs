@@ -4,6 +4,7 @@
 //! - [`kiosk`]: the running kiosk — settings, store, cloud client, clock — and its sync loop;
 //! - [`checkin`]: a visitor's check-in: NDA, photo, the record, the badge;
 //! - [`visitors`]: what a visitor at the kiosk may learn, and how they find their invitation;
+//! - [`possession`]: which invitation the visitor at the screen has shown is theirs;
 //! - [`walk_ins`]: visitors without an invitation — finding their host in the directory the
 //!   kiosk keeps, and registering them with the cloud;
 //! - [`store`]: the local SQLite store with its outbox; [`sync`] and [`cloud`]: the cloud's side.
@@ -13,6 +14,7 @@ pub mod cloud;
 pub mod config;
 pub mod error;
 pub mod kiosk;
+pub mod possession;
 pub mod store;
 pub mod sync;
 pub mod visitors;

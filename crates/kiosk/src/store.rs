@@ -292,6 +292,30 @@ impl LocalStore {
         self.record(id, VisitEvent::BadgePrinted, now).await
     }
 
+    /// Counts a reprint of `id`'s badge unless `most` were made this visit; whether it may print.
+    pub async fn reprint(
+        &self,
+        id: InvitationId,
+        most: u32,
+        now: DateTime<Utc>,
+    ) -> Result<bool, KioskError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let made: i64 = sqlx::query_scalar("SELECT count(*) FROM reprints WHERE invitation = $1")
+            .bind(id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        if made >= i64::from(most) {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO reprints (invitation, at) VALUES ($1, $2)")
+            .bind(id.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     async fn record(
         &self,
         id: InvitationId,

@@ -1,6 +1,7 @@
-//! What a visitor at the kiosk may learn about an invitation, and how they find their own: the
-//! state of their visit in plain terms, and name matches that never reveal more than a first
-//! name and an initial.
+//! What a visitor at the kiosk may learn about an invitation, and how they find their own: by
+//! its QR code or the code in their email, or by their full name and then the address the
+//! invitation went to. Nothing is shown of an invitation until it is shown to be theirs, and no
+//! answer tells whether a name is expected.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -15,6 +16,7 @@ use gatehouse_core::{
 use serde::{Deserialize, Serialize};
 
 use crate::{KioskError, kiosk::Kiosk, store::Refusal};
+use gatehouse_core::proof;
 
 /// The invitation as the visitor who holds it sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,38 +46,8 @@ impl VisitorView {
     }
 }
 
-/// One name that matched a search, shown as no more than "Anna S.".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NameMatch {
-    pub invitation: InvitationId,
-    pub shown: String,
-}
-
-/// The fewest letters a search needs: fewer would list half the building.
-pub const SHORTEST_SEARCH: usize = 3;
-/// The most matches shown.
-pub const MOST_MATCHES: usize = 5;
-
-/// Whether every word typed starts a word of `name`, ignoring case.
-pub fn matches(query: &str, name: &str) -> bool {
-    let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
-    let mut typed = query.split_whitespace().peekable();
-    typed.peek().is_some()
-        && typed.all(|part| {
-            let part = part.to_lowercase();
-            words.iter().any(|word| word.starts_with(&part))
-        })
-}
-
-/// "Anna Schmidt-Weber" → "Anna S."; a single name stays as it is.
-pub fn first_name_and_initial(name: &str) -> String {
-    let mut words = name.split_whitespace();
-    let first = words.next().unwrap_or_default();
-    match words.last().and_then(|last| last.chars().next()) {
-        Some(initial) => format!("{first} {initial}."),
-        None => first.to_owned(),
-    }
-}
+/// Longer than any name, address or code; anything longer is not a search.
+const LONGEST_TYPED: usize = 200;
 
 /// The longest code a QR on an invitation or badge carries.
 const LONGEST_CODE: usize = 512;
@@ -101,6 +73,23 @@ pub enum Purpose {
     CheckOut,
 }
 
+/// What a search for an invitation without its QR code came to. None of them says whether
+/// anyone of a typed name is expected.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Finding {
+    /// Shown to be theirs: the visit as its visitor sees it.
+    Visitor { visitor: VisitorView },
+    /// A full name: now the address the invitation went to, or its code.
+    ProofNeeded,
+    /// One word, or a fragment: a full name is needed (or the code).
+    FullNameNeeded,
+    /// No invitation of today has that code, or that name and address.
+    NotFound,
+    /// Too many wrong tries lately: the visitor goes to reception.
+    TooManyTries,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum CheckOutOutcome {
@@ -119,62 +108,111 @@ impl Kiosk {
             return Ok(Identified::UnknownInvitation);
         };
         let zone = self.time_zone().await?;
+        let now = self.clock.now();
+        self.possession.shown(invitation.id, now);
         Ok(Identified::Visitor {
-            visitor: VisitorView::of(&invitation, self.clock.now(), zone),
+            visitor: VisitorView::of(&invitation, now, zone),
         })
     }
 
-    /// Today's visitors whose names start with what was typed, or whose invitation code it is,
-    /// as "Anna S.", at most five.
-    pub async fn find_visitors(
+    /// A visitor without their QR code types the code from their email (and is found) or their
+    /// full name (and is asked for proof, whether or not anyone of that name is expected).
+    pub async fn find_invitation(
         &self,
-        query: &str,
+        typed: &str,
         purpose: Purpose,
-    ) -> Result<Vec<NameMatch>, KioskError> {
-        let query = query.trim();
-        if query.chars().filter(|c| c.is_alphanumeric()).count() < SHORTEST_SEARCH
-            || query.len() > 100
-        {
-            return Ok(Vec::new());
+    ) -> Result<Finding, KioskError> {
+        let now = self.clock.now();
+        if self.possession.too_many_tries(now) {
+            return Ok(Finding::TooManyTries);
         }
-        let code = gatehouse_core::invitation::parse_code(query);
+        if typed.len() > LONGEST_TYPED {
+            return Ok(Finding::FullNameNeeded);
+        }
+        if let Some(code) = gatehouse_core::invitation::parse_code(typed) {
+            let found = self
+                .todays(purpose)
+                .await?
+                .into_iter()
+                .find(|invitation| gatehouse_core::invitation::code(invitation.id) == code);
+            return self.found(found, now).await;
+        }
+        Ok(if proof::fold(typed).contains(' ') {
+            Finding::ProofNeeded
+        } else {
+            Finding::FullNameNeeded
+        })
+    }
+
+    /// The visitor named `name` proves the invitation is theirs with the address it was sent to
+    /// or its code.
+    pub async fn prove_invitation(
+        &self,
+        name: &str,
+        answer: &str,
+        purpose: Purpose,
+    ) -> Result<Finding, KioskError> {
+        let now = self.clock.now();
+        if self.possession.too_many_tries(now) {
+            return Ok(Finding::TooManyTries);
+        }
+        if name.len() > LONGEST_TYPED || answer.len() > LONGEST_TYPED || answer.trim().is_empty() {
+            return Ok(Finding::NotFound);
+        }
+        let code = gatehouse_core::invitation::parse_code(answer);
+        let found = self
+            .todays(purpose)
+            .await?
+            .into_iter()
+            .filter(|invitation| proof::is_full_name(name, &invitation.visitor_name))
+            .find(|invitation| match &code {
+                Some(code) => gatehouse_core::invitation::code(invitation.id) == *code,
+                None => {
+                    !invitation.email_proof.is_empty()
+                        && proof::email_proof(invitation.id, answer) == invitation.email_proof
+                }
+            });
+        self.found(found, now).await
+    }
+
+    async fn found(
+        &self,
+        found: Option<KioskInvitation>,
+        now: DateTime<Utc>,
+    ) -> Result<Finding, KioskError> {
+        let Some(invitation) = found else {
+            self.possession.failed_try(now);
+            return Ok(Finding::NotFound);
+        };
+        self.possession.shown(invitation.id, now);
+        Ok(Finding::Visitor {
+            visitor: VisitorView::of(&invitation, now, self.time_zone().await?),
+        })
+    }
+
+    /// Today's invitations a visitor may look for: to check in (all but finished visits) or out
+    /// (those here now).
+    async fn todays(&self, purpose: Purpose) -> Result<Vec<KioskInvitation>, KioskError> {
         let now = self.clock.now();
         let zone = self.time_zone().await?;
         let Some((start, end)) = local_day(site_day(now, zone), zone) else {
             return Ok(Vec::new());
         };
-        let mut found: Vec<NameMatch> = self
-            .store
-            .invitations_between(start, end)
-            .await?
-            .into_iter()
-            .filter(|invitation| match &code {
-                // Typed the code from the invitation email.
-                Some(code) => gatehouse_core::invitation::code(invitation.id) == *code,
-                None => matches(query, &invitation.visitor_name),
-            })
-            .filter(|invitation| {
-                let state = at_kiosk(invitation, now, zone);
-                match purpose {
-                    Purpose::CheckIn => {
-                        state != VisitorState::CheckedIn && state != VisitorState::VisitOver
-                    }
-                    Purpose::CheckOut => state == VisitorState::CheckedIn,
-                }
-            })
-            .map(|invitation| NameMatch {
-                invitation: invitation.id,
-                shown: first_name_and_initial(&invitation.visitor_name),
-            })
-            .collect();
-        found.sort_by(|a, b| a.shown.cmp(&b.shown));
-        found.truncate(MOST_MATCHES);
-        Ok(found)
+        let mut todays = self.store.invitations_between(start, end).await?;
+        todays.retain(|invitation| {
+            let state = at_kiosk(invitation, now, zone);
+            match purpose {
+                Purpose::CheckIn => state != VisitorState::VisitOver,
+                Purpose::CheckOut => state == VisitorState::CheckedIn,
+            }
+        });
+        Ok(todays)
     }
 
-    /// One invitation, chosen from the matches of a search.
+    /// The invitation the visitor at the screen has shown is theirs (a walk-in waiting for their
+    /// host looks at it again and again).
     pub async fn visitor(&self, invitation: InvitationId) -> Result<VisitorView, KioskError> {
-        let found = self.known(invitation).await?;
+        let found = self.shown(invitation).await?;
         Ok(VisitorView::of(
             &found,
             self.clock.now(),
@@ -182,8 +220,15 @@ impl Kiosk {
         ))
     }
 
+    /// The invitation `id`, if the visitor at the screen has shown it is theirs.
+    pub async fn shown(&self, id: InvitationId) -> Result<KioskInvitation, KioskError> {
+        self.possession.require(id, self.clock.now())?;
+        self.known(id).await
+    }
+
     /// Tells reception that the visitor of `invitation` is here while it waits for approval.
     pub async fn ask_reception(&self, invitation: InvitationId) -> Result<(), KioskError> {
+        self.possession.require(invitation, self.clock.now())?;
         let token = self.store.device_token().await?;
         self.cloud.ask_reception(&token, invitation).await
     }
@@ -198,12 +243,18 @@ impl Kiosk {
 
     /// Checks the visitor of `invitation` out.
     pub async fn check_out(&self, invitation: InvitationId) -> Result<CheckOutOutcome, KioskError> {
-        let found = self.known(invitation).await?;
+        let found = self.shown(invitation).await?;
         match self.store.check_out(invitation, self.clock.now()).await? {
             Ok(_) => {
+                self.possession.forget();
                 self.sync_soon();
                 Ok(CheckOutOutcome::CheckedOut {
-                    name: first_name_and_initial(&found.visitor_name),
+                    name: found
+                        .visitor_name
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
                 })
             }
             Err(Refusal::NotCheckedIn | Refusal::Unknown | Refusal::NotAdmitted(_)) => {
@@ -238,6 +289,7 @@ mod tests {
             visit,
             documents: vec![RequiredDocument::Nda],
             token: "GH1.x.y".into(),
+            email_proof: String::new(),
         }
     }
 
@@ -254,23 +306,5 @@ mod tests {
         );
         assert_eq!(view.state, VisitorState::Ready);
         assert!(view.nda && !view.photo);
-    }
-
-    #[test]
-    fn search_matches_the_start_of_every_word_typed() {
-        assert!(matches("anna", "Anna Schmidt"));
-        assert!(matches("schm an", "Anna Schmidt"));
-        assert!(matches("ÖZT", "Ayşe Öztürk"));
-        assert!(!matches("midt", "Anna Schmidt"));
-        assert!(!matches("anna weber", "Anna Schmidt"));
-        assert!(!matches("   ", "Anna Schmidt"));
-    }
-
-    #[test]
-    fn matches_show_only_first_name_and_initial() {
-        assert_eq!(first_name_and_initial("Anna Schmidt-Weber"), "Anna S.");
-        assert_eq!(first_name_and_initial("José María de la Cruz"), "José C.");
-        assert_eq!(first_name_and_initial("Madonna"), "Madonna");
-        assert_eq!(first_name_and_initial("Ölçer Ünal"), "Ölçer Ü.");
     }
 }

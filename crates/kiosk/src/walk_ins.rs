@@ -1,42 +1,37 @@
 //! Visitors without an invitation: finding the host they ask for in the directory the kiosk
-//! keeps (every word typed must start one of the host's names, so "han ho" finds Hanna Host),
-//! and registering them with the cloud, which makes it an invitation under its rules.
+//! keeps (by their whole first or last name, or both: "Hanna", "Host" or "hanna host" finds
+//! Hanna Host, "han" nobody, so the directory cannot be listed letter by letter), and
+//! registering them with the cloud, which makes it an invitation under its rules.
 
 use gatehouse_core::{
     CategoryKind,
     wire::{KioskHost, KioskWalkIn},
 };
 
-use crate::{
-    KioskError,
-    kiosk::Kiosk,
-    visitors::{self, VisitorView},
-};
+use gatehouse_core::proof;
 
-/// The fewest letters a search needs, and the most hosts it shows.
-const SHORTEST_SEARCH: usize = 2;
+use crate::{KioskError, kiosk::Kiosk, visitors::VisitorView};
+
+/// The most hosts a search shows.
 const MOST_HOSTS: usize = 8;
 /// Longer than any name; anything longer is not a search.
 const LONGEST_SEARCH: usize = 100;
 
-/// The hosts whose names start with what the visitor typed, at most [`MOST_HOSTS`]; the same
-/// match as the visitor search ([`visitors::matches`]).
+/// The hosts the visitor named ([`proof::names_host`]), at most [`MOST_HOSTS`].
 pub fn find(hosts: &[KioskHost], typed: &str) -> Vec<KioskHost> {
-    let letters = typed.chars().filter(|c| c.is_alphanumeric()).count();
-    if letters < SHORTEST_SEARCH || typed.len() > LONGEST_SEARCH {
+    if typed.len() > LONGEST_SEARCH {
         return Vec::new();
     }
     hosts
         .iter()
-        .filter(|host| visitors::matches(typed, &host.name))
+        .filter(|host| proof::names_host(typed, &host.name))
         .take(MOST_HOSTS)
         .cloned()
         .collect()
 }
 
 impl Kiosk {
-    /// The hosts whose names start with what the visitor typed, from the directory this kiosk
-    /// keeps.
+    /// The hosts the visitor named, from the directory this kiosk keeps.
     pub async fn find_hosts(&self, query: &str) -> Result<Vec<KioskHost>, KioskError> {
         let directory = self.store.directory().await?;
         Ok(directory.map_or_else(Vec::new, |(_, directory)| find(&directory.hosts, query)))
@@ -56,11 +51,9 @@ impl Kiosk {
             .walk_in(&self.store.device_token().await?, walk_in)
             .await?;
         self.store.keep(&invitation).await?;
-        Ok(VisitorView::of(
-            &invitation,
-            self.clock.now(),
-            self.time_zone().await?,
-        ))
+        let now = self.clock.now();
+        self.possession.shown(invitation.id, now);
+        Ok(VisitorView::of(&invitation, now, self.time_zone().await?))
     }
 }
 
@@ -84,20 +77,23 @@ mod tests {
     }
 
     #[test]
-    fn every_word_typed_starts_one_of_the_hosts_names() {
+    fn a_host_is_found_by_their_whole_first_or_last_name() {
         let hosts = directory(&["Hanna Host", "Hans Huber", "Tomás Ortega"]);
-        assert_eq!(names(&find(&hosts, "han")), ["Hanna Host", "Hans Huber"]);
-        assert_eq!(names(&find(&hosts, "han ho")), ["Hanna Host"]);
+        assert_eq!(names(&find(&hosts, "hanna")), ["Hanna Host"]);
+        assert_eq!(names(&find(&hosts, "hanna host")), ["Hanna Host"]);
         assert_eq!(names(&find(&hosts, "HUBER")), ["Hans Huber"]);
-        assert_eq!(names(&find(&hosts, "  tomás  ")), ["Tomás Ortega"]);
+        assert_eq!(names(&find(&hosts, "  tomas  ")), ["Tomás Ortega"]);
     }
 
     #[test]
-    fn the_middle_of_a_name_a_single_letter_or_a_wall_of_text_finds_nobody() {
-        let hosts = directory(&["Hanna Host"]);
-        assert!(find(&hosts, "anna").is_empty());
-        assert!(find(&hosts, "h").is_empty());
-        assert!(find(&hosts, "h .").is_empty());
+    fn a_fragment_a_letter_per_word_or_a_wall_of_text_finds_nobody() {
+        let hosts = directory(&["Hanna Host", "A A"]);
+        for typed in ["han", "han ho", "anna", "h", "h .", "a a", "a"] {
+            assert!(
+                !names(&find(&hosts, typed)).contains(&"Hanna Host"),
+                "{typed}"
+            );
+        }
         assert!(find(&hosts, &"h".repeat(101)).is_empty());
     }
 

@@ -1,4 +1,4 @@
-//! The visitor's commands: identify by a scanned or typed code, find by name, sign, photograph,
+//! The visitor's commands: identify by a scanned or typed code, find by full name and proof, sign, photograph,
 //! check in, check out. Each is one call into the kiosk, which answers bad input with a clear
 //! error and changes nothing.
 
@@ -6,8 +6,8 @@ use gatehouse_core::{InvitationId, wire::NdaTemplate};
 use gatehouse_devices::{badge::Language, scanner::Preview};
 use gatehouse_kiosk::{
     Kiosk, KioskError,
-    checkin::{BadgeOutcome, CheckInOutcome, CheckInRequest},
-    visitors::{CheckOutOutcome, Identified, NameMatch, Purpose, VisitorView},
+    checkin::{CheckInOutcome, CheckInRequest, ReprintOutcome},
+    visitors::{CheckOutOutcome, Finding, Identified, Purpose, VisitorView},
 };
 use tauri::State;
 
@@ -31,12 +31,22 @@ pub async fn camera_view(preview: State<'_, Preview>) -> Result<Option<String>, 
 }
 
 #[tauri::command]
-pub async fn find_visitors(
+pub async fn find_invitation(
     kiosk: State<'_, Kiosk>,
-    query: String,
+    typed: String,
     purpose: Purpose,
-) -> Result<Vec<NameMatch>, CommandError> {
-    Ok(kiosk.find_visitors(&query, purpose).await?)
+) -> Result<Finding, CommandError> {
+    Ok(kiosk.find_invitation(&typed, purpose).await?)
+}
+
+#[tauri::command]
+pub async fn prove_invitation(
+    kiosk: State<'_, Kiosk>,
+    name: String,
+    answer: String,
+    purpose: Purpose,
+) -> Result<Finding, CommandError> {
+    Ok(kiosk.prove_invitation(&name, &answer, purpose).await?)
 }
 
 #[tauri::command]
@@ -81,7 +91,7 @@ pub async fn reprint_badge(
     kiosk: State<'_, Kiosk>,
     invitation: InvitationId,
     language: Language,
-) -> Result<BadgeOutcome, CommandError> {
+) -> Result<ReprintOutcome, CommandError> {
     Ok(kiosk.reprint(invitation, language).await?)
 }
 

@@ -40,6 +40,7 @@ fn invitation(n: usize) -> KioskInvitation {
         visit: VisitStatus::Expected,
         documents: Vec::new(),
         token: format!("GH1.test-{n}"),
+        email_proof: String::new(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! WebDriver in Xvfb, a private CUPS — started and reaped by `gatehouse_e2e`.
 
 mod kiosk_killed;
+mod possession;
 mod sync;
 mod visitor_flow;
 mod welcome_screen;

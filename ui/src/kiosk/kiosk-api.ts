@@ -19,7 +19,8 @@ export const commands = [
   'enroll',
   'identify',
   'camera_view',
-  'find_visitors',
+  'find_invitation',
+  'prove_invitation',
   'visitor',
   'nda',
   'ask_reception',
@@ -61,7 +62,7 @@ function connected(): KioskBackend {
 
 /** The codes the Rust side sends (`ErrorCode` in the kiosk's error.rs); `internal` is anything else. */
 export const failureCodes = {
-  known: ['misconfigured', 'offline', 'cloud_refused', 'not_enrolled', 'storage', 'invalid', 'device'],
+  known: ['misconfigured', 'offline', 'cloud_refused', 'not_enrolled', 'not_shown', 'storage', 'invalid', 'device'],
   otherwise: 'internal',
 } as const satisfies FailureCodes<string>;
 
@@ -80,13 +81,14 @@ export interface Answers {
   enroll: string;
   identify: Identified;
   camera_view: string | null;
-  find_visitors: NameMatch[];
+  find_invitation: Finding;
+  prove_invitation: Finding;
   visitor: VisitorView;
   nda: NdaTemplate;
   ask_reception: null;
   take_photo: string;
   check_in: CheckInOutcome;
-  reprint_badge: BadgeOutcome;
+  reprint_badge: ReprintOutcome;
   check_out: CheckOutOutcome;
   find_hosts: KioskHost[];
   walk_in_categories: CategoryKind[];
@@ -169,15 +171,28 @@ export function cameraView(): Promise<string | null> {
 
 export type Purpose = 'check_in' | 'check_out';
 
-export interface NameMatch {
-  invitation: string;
-  shown: string;
+/**
+ * What a search without the QR code came to. Only a code, or a full name and then the address
+ * the invitation went to, finds anyone; no answer says whether a name is expected.
+ */
+export type Finding =
+  | { kind: 'visitor'; visitor: VisitorView }
+  | { kind: 'proof_needed' }
+  | { kind: 'full_name_needed' }
+  | { kind: 'not_found' }
+  | { kind: 'too_many_tries' };
+
+/** The code from the invitation email, or a full name (then `proveInvitation`). */
+export function findInvitation(typed: string, purpose: Purpose): Promise<Finding> {
+  return call('find_invitation', { typed, purpose });
 }
 
-export function findVisitors(query: string, purpose: Purpose): Promise<NameMatch[]> {
-  return call('find_visitors', { query, purpose });
+/** The visitor named `name` proves the invitation is theirs: its email address or its code. */
+export function proveInvitation(name: string, answer: string, purpose: Purpose): Promise<Finding> {
+  return call('prove_invitation', { name, answer, purpose });
 }
 
+/** The invitation the visitor at the screen has shown is theirs, as it is now. */
 export function visitor(invitation: string): Promise<VisitorView> {
   return call('visitor', { invitation });
 }
@@ -222,7 +237,10 @@ export function checkIn(
   return call('check_in', { request: { invitation, nda: signature, language } });
 }
 
-export function reprintBadge(invitation: string, language: Language): Promise<BadgeOutcome> {
+/** A visitor reprints their own badge a few times a visit; then reception gives out the next. */
+export type ReprintOutcome = BadgeOutcome | 'ask_reception';
+
+export function reprintBadge(invitation: string, language: Language): Promise<ReprintOutcome> {
   return call('reprint_badge', { invitation, language });
 }
 

@@ -2,7 +2,7 @@
 // Everything a visitor told the kiosk lives in the step; going back to `welcome` forgets it.
 
 import { writable } from 'svelte/store';
-import type { BadgeOutcome, NdaSignature, Purpose, VisitorState, VisitorView } from './kiosk-api';
+import { checkOut, type BadgeOutcome, type NdaSignature, type Purpose, type VisitorState, type VisitorView } from './kiosk-api';
 
 export type Notice = VisitorState | 'unknown_invitation' | 'not_an_invitation';
 
@@ -10,6 +10,7 @@ export type Step =
   | { name: 'welcome' }
   | { name: 'scan'; purpose: Purpose }
   | { name: 'find'; purpose: Purpose }
+  | { name: 'prove'; purpose: Purpose; typed: string }
   | { name: 'walk_in' }
   | { name: 'waiting'; visitor: VisitorView }
   | { name: 'confirm'; visitor: VisitorView }
@@ -30,12 +31,20 @@ export function restart(): void {
   step.set({ name: 'welcome' });
 }
 
-/** Where a visitor goes once the kiosk knows who they are. */
-export function afterIdentifying(visitor: VisitorView, purpose: Purpose): Step {
+/**
+ * Where a visitor goes once they have shown the invitation is theirs (its QR code, its code, or
+ * their full name and its address). Checking out, a visitor who is here is checked out at once:
+ * one scan of the badge, no second tap.
+ */
+export async function afterIdentifying(visitor: VisitorView, purpose: Purpose): Promise<Step> {
   if (purpose === 'check_out') {
-    return visitor.state === 'checked_in' || visitor.state === 'badge_revoked'
-      ? { name: 'notice', notice: visitor.state, visitor }
-      : { name: 'notice', notice: visitor.state, visitor: null };
+    if (visitor.state === 'checked_in' || visitor.state === 'badge_revoked') {
+      const outcome = await checkOut(visitor.invitation);
+      return outcome.outcome === 'checked_out'
+        ? { name: 'goodbye', shown: outcome.name }
+        : { name: 'notice', notice: 'visit_over', visitor: null };
+    }
+    return { name: 'notice', notice: visitor.state, visitor: null };
   }
   return visitor.state === 'ready' ? { name: 'confirm', visitor } : { name: 'notice', notice: visitor.state, visitor };
 }

@@ -881,6 +881,11 @@ export interface components {
             category: components["schemas"]["CategoryKind"];
             /** @description What the visitor must provide at check-in (from the category's access profile). */
             documents?: components["schemas"]["RequiredDocument"][];
+            /**
+             * @description [`crate::proof::email_proof`] of the visitor's address: a visitor without their QR code
+             *     proves the invitation is theirs by typing the address.
+             */
+            email_proof?: string;
             /** Format: date-time */
             ends_at: string;
             host: components["schemas"]["UserId"];

@@ -10,7 +10,9 @@ use axum::{
 use gatehouse_core::wire::{KioskDirectory, KioskInvitation, KioskWalkIn};
 
 use super::{ApiError, AppState, Device, error::ApiJson};
-use crate::{store::sha256_hex, walk_ins};
+use gatehouse_core::digest::sha256_hex;
+
+use crate::walk_ins;
 
 /// Everyone in this kiosk's facility a visitor may ask for, and the categories they may choose.
 /// Kiosks keep it and search it themselves; they send back the `ETag` of the copy they hold in

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use gatehouse_core::{InvitationId, KioskId, wire::VisitDocument};
 
-use super::{StoreError, on_pool, sha256_hex};
+use gatehouse_core::digest::sha256_hex;
+
+use super::{StoreError, on_pool};
 use crate::Database;
 
 impl Database {

@@ -77,6 +77,7 @@ pub fn kiosk_invitation(
     KioskInvitation {
         documents,
         token: guest_token(&record, signing),
+        email_proof: gatehouse_core::proof::email_proof(record.id, &record.visitor_email),
         id: record.id,
         host: record.host_id,
         host_name: record.host_name,
