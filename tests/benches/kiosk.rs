@@ -294,6 +294,7 @@ async fn seed(database: &Database) -> anyhow::Result<Seeded> {
                 access_profile: AccessProfile {
                     longest_visit_minutes: None,
                     documents: vec![RequiredDocument::Nda, RequiredDocument::Photo],
+                    walk_ins_unconfirmed: false,
                 },
             },
         )

@@ -21,7 +21,13 @@ const sofia: VisitorView = {
   nda: true,
   photo: true,
 };
-const pending: VisitorView = { ...sofia, invitation: 'inv-walter', name: 'Walter Walk-In', state: 'awaiting_approval' };
+const pending: VisitorView = {
+  ...sofia,
+  invitation: 'inv-walter',
+  name: 'Walter Walk-In',
+  host: 'Miriam Okafor',
+  state: 'awaiting_host',
+};
 
 const photo =
   'data:image/svg+xml;base64,' +

@@ -207,6 +207,35 @@ test("a check-in flagged by a kiosk waits in reception's lobby until someone han
   await expect(page.locator('#attention-none')).toBeVisible();
 });
 
+test('a walk-in asking for a host waits until the host says they are their visitor', async ({ page, request }) => {
+  const session = await (await request.post('/api/v1/sessions', { data: { email: fiona, password } })).json();
+  const bearer = { Authorization: `Bearer ${session.token}` };
+  const code = await (await request.post('/api/v1/kiosk-codes', { headers: bearer, data: { name: 'Lobby' } })).json();
+  const kiosk = await (await request.post('/api/v1/kiosks/enroll', { data: { code: code.code } })).json();
+  const users = await (await request.get('/api/v1/users', { headers: bearer })).json();
+  const host = users.find((user: { email: string }) => user.email === tomas);
+  const registered = await request.post('/api/v1/kiosk/walk-ins', {
+    headers: { Authorization: `Bearer ${kiosk.token}` },
+    data: {
+      host: host.id,
+      category: 'guest',
+      visitor_name: 'Wanda Walk-In-Langenscheidt-Übermorgen',
+      visitor_company: 'Ünal & Söhne',
+      visitor_email: 'wanda@walk-in.example',
+    },
+  });
+  expect(registered.status()).toBe(201);
+  const walkIn = await registered.json();
+  expect(walkIn.awaiting_host).toBe(true);
+
+  await signIn(page, tomas, `/portal/invitations/${walkIn.id}`);
+  await expect(page.locator('.walk-in')).toContainText('asking for Tomás Ortega');
+  await page.screenshot({ path: join(screens, 'portal-walk-in.png') });
+  await page.click('.walk-in .my-visitor');
+  await expect(page.locator('.walk-in')).toHaveCount(0);
+  await expect(page.locator('.history')).toContainText('Confirmed as their visitor');
+});
+
 test('a facility manager creates a kiosk enrollment code that enrolls a kiosk once', async ({
   page,
   request,

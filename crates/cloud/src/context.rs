@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use gatehouse_core::FacilityId;
+use gatehouse_core::{FacilityId, KioskId};
 use tokio::sync::{Notify, OnceCell};
 
 use crate::{
@@ -13,6 +13,8 @@ use crate::{
     signal::ChangeSignal,
     site::{Site, SiteCache},
     store::{InvitationWriter, StoreError},
+    throttle::Throttle,
+    walk_ins,
 };
 
 /// The cloud's context, shared by every request, job and command of one process.
@@ -30,6 +32,8 @@ pub struct Cloud {
     pub outbox: Arc<Notify>,
     /// Rings when a facility's invitations change (kiosks listening are told at once).
     pub changes: ChangeSignal,
+    /// Walk-ins registered per kiosk lately: [`crate::walk_ins::MOST_PER_KIOSK`].
+    pub walk_ins: Throttle<KioskId>,
     signing_key: OnceCell<SigningKey>,
 }
 
@@ -57,6 +61,7 @@ impl Cloud {
             sites: SiteCache::default(),
             outbox: Arc::new(Notify::new()),
             changes: ChangeSignal::default(),
+            walk_ins: Throttle::new(walk_ins::MOST_PER_KIOSK, walk_ins::COUNTED_OVER),
             signing_key: OnceCell::new(),
         }
     }

@@ -187,6 +187,7 @@ async fn seed_facility(
                     access_profile: AccessProfile {
                         longest_visit_minutes: category.longest_visit_minutes,
                         documents: category.documents.clone(),
+                        walk_ins_unconfirmed: false,
                     },
                 },
             )

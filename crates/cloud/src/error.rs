@@ -26,11 +26,20 @@ pub enum ServiceError {
     /// The state changed meanwhile, or the thing exists already.
     #[error("{0}")]
     Conflict(String),
+    /// Too many tries lately: the next may come in this many seconds.
+    #[error("too many tries; try again in {0} seconds")]
+    TooMany(u64),
     /// Stored data breaks an invariant the code relies on.
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<crate::throttle::RetryAfter> for ServiceError {
+    fn from(wait: crate::throttle::RetryAfter) -> Self {
+        Self::TooMany(wait.0)
+    }
 }
 
 impl ServiceError {

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, TimeDelta, Utc};
 use gatehouse_core::{
     Action, Actor, ApprovalStatus, CategoryKind, Decision, Email, InvitationId, OccupancyId,
     UserId, VisitWindow, access, authorize,
-    invitation::{self, Message, Notice, Reason, Recipient},
+    invitation::{self, Message, Notice, Reason, Recipient, WalkInAnswer},
     role::Place,
     text::Text,
     token::{InvitationClaims, sign},
@@ -128,6 +128,24 @@ pub async fn prepare(
 
 /// Stores a prepared invitation with its history entry and its notifications.
 pub async fn commit(cloud: &Cloud, prepared: Prepared) -> Result<InvitationRecord, ServiceError> {
+    commit_as(cloud, prepared, Arrival::Invited).await
+}
+
+/// How the visitor of a new invitation came to be known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// The host (or someone for them) invited them ahead.
+    Invited,
+    /// They walked up to a kiosk without an invitation and named the host.
+    WalkIn,
+}
+
+/// [`commit`], for a visitor who arrived as `arrival` says.
+pub async fn commit_as(
+    cloud: &Cloud,
+    prepared: Prepared,
+    arrival: Arrival,
+) -> Result<InvitationRecord, ServiceError> {
     let Prepared {
         site,
         occupancy,
@@ -141,7 +159,19 @@ pub async fn commit(cloud: &Cloud, prepared: Prepared) -> Result<InvitationRecor
         .ok_or_else(|| ServiceError::Corrupt(format!("occupancy {occupancy} is not stored")))?;
     let category = site.category(request.category);
     let now = cloud.clock.now();
-    let (approval, notices) = invitation::on_create(category.needs_approval);
+    let (approval, awaiting_host, notices) = match arrival {
+        Arrival::Invited => {
+            let (approval, notices) = invitation::on_create(category.needs_approval);
+            (approval, false, notices)
+        }
+        Arrival::WalkIn => {
+            let start = invitation::on_walk_in(
+                category.access_profile.walk_ins_unconfirmed,
+                category.needs_approval,
+            );
+            (start.approval, start.awaiting_host, start.notices)
+        }
+    };
     let signing = cloud.signing_key().await?;
     let record = InvitationRecord {
         id: uuid::Uuid::now_v7().into(),
@@ -164,6 +194,7 @@ pub async fn commit(cloud: &Cloud, prepared: Prepared) -> Result<InvitationRecor
         ends_at: request.window.ends_at(),
         approval_status: approval,
         visit_status: gatehouse_core::VisitStatus::Expected,
+        awaiting_host,
         created_at: now,
         updated_at: now,
     };
@@ -179,8 +210,12 @@ pub async fn commit(cloud: &Cloud, prepared: Prepared) -> Result<InvitationRecor
     let write = InvitationWrite::Create {
         invitation: Box::new(record.clone()),
         change: Change {
-            action: "create",
-            actor: Some(created_by),
+            action: match arrival {
+                Arrival::Invited => "create",
+                Arrival::WalkIn => "walk_in",
+            },
+            // A walk-in registered themselves at the kiosk: nobody of the building did it.
+            actor: (arrival == Arrival::Invited).then_some(created_by),
             from: None,
             to: approval,
             reason: None,
@@ -216,6 +251,7 @@ pub async fn decide(
     let items = messages(&outcome.notices, &record, &letterhead, reason, signing, now);
     let write = InvitationWrite::Approval {
         id,
+        awaiting_host: record.awaiting_host,
         change: Change {
             action: decision.name(),
             actor: Some(actor.user),
@@ -234,6 +270,62 @@ pub async fn decide(
     cloud.outbox.notify_one();
     Ok(InvitationRecord {
         approval_status: outcome.approval,
+        awaiting_host: false,
+        updated_at: now,
+        ..record
+    })
+}
+
+/// The host (or reception) answers whether the walk-in waiting for them is their visitor.
+pub async fn answer_walk_in(
+    cloud: &Cloud,
+    actor: &Actor,
+    id: InvitationId,
+    answer: WalkInAnswer,
+) -> Result<InvitationRecord, ServiceError> {
+    let not_found = || ServiceError::NotFound(format!("there is no invitation {id}"));
+    let record = cloud.database.invitation(id).await?.ok_or_else(not_found)?;
+    let facts = record.facts();
+    if authorize(actor, Action::ViewInvitation(&facts)).is_err()
+        && authorize(actor, Action::AnswerWalkIn(&facts)).is_err()
+    {
+        return Err(not_found());
+    }
+    authorize(actor, Action::AnswerWalkIn(&facts))?;
+    let site = cloud.site(record.facility_id).await?;
+    let category = site.category(record.category);
+    let outcome = invitation::answer_walk_in(
+        record.approval_status,
+        record.awaiting_host,
+        answer,
+        category.needs_approval,
+    )?;
+    let now = cloud.clock.now();
+    let signing = cloud.signing_key().await?;
+    let letterhead = letterhead(cloud, &site, &record)?;
+    let items = messages(&outcome.notices, &record, &letterhead, None, signing, now);
+    let write = InvitationWrite::Approval {
+        id,
+        awaiting_host: true,
+        change: Change {
+            action: answer.name(),
+            actor: Some(actor.user),
+            from: Some(record.approval_status),
+            to: outcome.approval,
+            reason: None,
+            at: now,
+        },
+        outbox: items,
+    };
+    if !cloud.invitations.write(write).await? {
+        return Err(ServiceError::Conflict(
+            "the walk-in was answered by someone else meanwhile; look at it again".into(),
+        ));
+    }
+    cloud.outbox.notify_one();
+    Ok(InvitationRecord {
+        approval_status: outcome.approval,
+        awaiting_host: false,
         updated_at: now,
         ..record
     })

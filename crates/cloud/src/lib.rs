@@ -24,6 +24,7 @@ pub mod signal;
 pub mod site;
 pub mod store;
 pub mod sync;
+pub mod throttle;
 pub mod walk_ins;
 
 pub use caller::Caller;

@@ -1,6 +1,6 @@
-//! Reception's view of the lobby: who is on site now, and the check-ins the kiosks flagged (an
-//! invitation rejected or cancelled while a kiosk was offline) or the visitors they sent to
-//! reception, until someone handles them.
+//! Reception's view of the lobby: who is on site now, walk-ins waiting for their host, and the
+//! check-ins the kiosks flagged (an invitation rejected or cancelled while a kiosk was offline) or
+//! the visitors they sent to reception, until someone handles them.
 
 use chrono::{DateTime, Utc};
 use gatehouse_core::{Action, Actor, ApprovalStatus, InvitationId, authorize, wire::VisitDocument};
@@ -20,6 +20,9 @@ pub struct Lobby {
     pub attention: Vec<Attention>,
     /// Everyone checked in and not yet out, by name.
     pub on_site: Vec<InvitationRecord>,
+    /// Walk-ins at a kiosk waiting for their host (or reception) to say they are expected,
+    /// oldest first: answer with `POST /invitations/{id}/walk-in-answer`.
+    pub walk_ins: Vec<InvitationRecord>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -70,7 +73,18 @@ pub async fn lobby(cloud: &Cloud, actor: &Actor) -> Result<Lobby, ServiceError> 
         .into_iter()
         .filter(admits)
         .collect();
-    Ok(Lobby { attention, on_site })
+    let walk_ins = cloud
+        .database
+        .walk_ins_waiting(facility)
+        .await?
+        .into_iter()
+        .filter(admits)
+        .collect();
+    Ok(Lobby {
+        attention,
+        on_site,
+        walk_ins,
+    })
 }
 
 /// Marks a flagged check-in as handled: it leaves everyone's list.

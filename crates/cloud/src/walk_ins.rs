@@ -1,7 +1,9 @@
 //! Visitors without an invitation, registering at the kiosk: they find their host in the
 //! directory the kiosk keeps, choose why they came, and give their name and email; the cloud
-//! turns that into an invitation from the host for the rest of the day, under the same rules
-//! as any other — approval included.
+//! turns that into an invitation from the host for the rest of the day. Naming an employee
+//! earns nobody a badge: the invitation waits until the host (or reception) says the walk-in is
+//! theirs, then follows the same rules as any other — approval included. Each kiosk registers
+//! only so many walk-ins in a while, so no one uses it to send mail to strangers.
 
 use chrono::TimeDelta;
 use gatehouse_core::{
@@ -15,10 +17,15 @@ use gatehouse_core::{
 use crate::{
     context::Cloud,
     error::ServiceError,
-    invitations::{self, InvitationRequest, Visitor},
+    invitations::{self, Arrival, InvitationRequest, Visitor},
     store::Kiosk,
     sync::changes::kiosk_invitation,
 };
+
+/// How many walk-ins one kiosk registers …
+pub const MOST_PER_KIOSK: usize = 10;
+/// … in this long; more answer 429 until the oldest ages out.
+pub const COUNTED_OVER: TimeDelta = TimeDelta::minutes(10);
 
 /// Everyone in `kiosk`'s facility a visitor may ask for, by name, and the categories they may
 /// choose.
@@ -103,7 +110,10 @@ pub async fn register(
         visitor,
         window,
     };
-    let record = invitations::create(cloud, &actor, &host, request).await?;
+    // Counted once the request is whole, so a mistyped form does not use up the kiosk's tries.
+    cloud.walk_ins.take(&kiosk.id, cloud.clock.now())?;
+    let prepared = invitations::prepare(cloud, &actor, &host, request).await?;
+    let record = invitations::commit_as(cloud, prepared, Arrival::WalkIn).await?;
     let signing = cloud.signing_key().await?;
     let documents = site
         .category(record.category)

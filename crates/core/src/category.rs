@@ -93,6 +93,10 @@ pub struct AccessProfile {
     pub longest_visit_minutes: Option<u32>,
     #[serde(default)]
     pub documents: Vec<RequiredDocument>,
+    /// A visitor without an invitation is admitted without their host (or reception) saying they
+    /// are expected. Off unless a building chooses it for a category (a delivery, say).
+    #[serde(default)]
+    pub walk_ins_unconfirmed: bool,
 }
 
 /// A category as one organisation has enabled it.

@@ -92,6 +92,8 @@ pub enum Message {
     Cancelled,
     /// The host's visitor has checked in at the kiosk.
     VisitorArrived,
+    /// Someone at the kiosk without an invitation asks for the host: are they their visitor?
+    WalkInWaiting,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -123,6 +125,94 @@ pub fn on_create(needs_approval: bool) -> (ApprovalStatus, Vec<Notice>) {
             ],
         )
     }
+}
+
+/// Where a walk-in's invitation starts. Nobody is badged for naming an employee: unless the
+/// category admits walk-ins without confirmation, it waits for the host (or reception) to say
+/// they are expected — only the host hears of it, and the address the walk-in typed gets nothing.
+/// Whether it then needs approval is the category's ordinary rule ([`answer_walk_in`]).
+pub fn on_walk_in(without_confirmation: bool, needs_approval: bool) -> WalkInStart {
+    if without_confirmation {
+        let (approval, notices) = on_create(needs_approval);
+        WalkInStart {
+            approval,
+            awaiting_host: false,
+            notices,
+        }
+    } else {
+        WalkInStart {
+            approval: ApprovalStatus::Pending,
+            awaiting_host: true,
+            notices: vec![notice(Recipient::Host, Message::WalkInWaiting)],
+        }
+    }
+}
+
+/// A walk-in's invitation as it is first stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkInStart {
+    pub approval: ApprovalStatus,
+    /// It waits for the host or reception to say whether the walk-in is expected.
+    pub awaiting_host: bool,
+    pub notices: Vec<Notice>,
+}
+
+/// The host's (or reception's) answer about a walk-in waiting for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum WalkInAnswer {
+    /// "Yes, they are my visitor."
+    MyVisitor,
+    /// "I don't know them."
+    Unknown,
+}
+
+impl WalkInAnswer {
+    /// The audit history's name for the answer.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::MyVisitor => "walk_in_confirmed",
+            Self::Unknown => "walk_in_denied",
+        }
+    }
+}
+
+/// What an answer about a walk-in awaiting the host does: "my visitor" admits them where the
+/// category needs no approval (and only now does the guest get their invitation), or passes the
+/// invitation on to approval; "unknown" rejects it.
+pub fn answer_walk_in(
+    approval: ApprovalStatus,
+    awaiting_host: bool,
+    answer: WalkInAnswer,
+    needs_approval: bool,
+) -> Result<Outcome, TransitionError> {
+    if approval != ApprovalStatus::Pending || !awaiting_host {
+        return Err(TransitionError::NotAwaitingHost);
+    }
+    Ok(match (answer, needs_approval) {
+        (WalkInAnswer::MyVisitor, false) => Outcome {
+            approval: ApprovalStatus::Approved,
+            notices: vec![
+                notice(Recipient::CategoryEmail, Message::NewInvitation),
+                notice(Recipient::Guest, Message::GuestInvitation),
+            ],
+            revoke_credentials: false,
+        },
+        (WalkInAnswer::MyVisitor, true) => Outcome {
+            approval: ApprovalStatus::Pending,
+            notices: vec![
+                notice(Recipient::CategoryEmail, Message::PendingApproval),
+                notice(Recipient::SecurityEmail, Message::PendingApproval),
+            ],
+            revoke_credentials: false,
+        },
+        (WalkInAnswer::Unknown, _) => Outcome {
+            approval: ApprovalStatus::Rejected,
+            notices: Vec::new(),
+            revoke_credentials: false,
+        },
+    })
 }
 
 /// A decision about an existing invitation.
@@ -180,6 +270,8 @@ pub enum TransitionError {
     ReasonRequired,
     #[error("the visitor has already arrived; check them out instead")]
     VisitUnderway,
+    #[error("the invitation is not a walk-in waiting for its host")]
+    NotAwaitingHost,
 }
 
 /// Applies `decision` to an invitation that is `approval` / `visit` now.
@@ -311,6 +403,43 @@ pub fn parse_code(typed: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_walk_in_waits_for_the_host_and_only_the_host_hears_of_it() {
+        let start = on_walk_in(false, false);
+        assert_eq!(start.approval, Pending);
+        assert!(start.awaiting_host);
+        assert_eq!(
+            start.notices,
+            [notice(Recipient::Host, Message::WalkInWaiting)],
+            "no guest email to a typed address before a yes"
+        );
+        // A category that admits walk-ins without confirmation follows the ordinary rule.
+        let start = on_walk_in(true, false);
+        assert_eq!((start.approval, start.awaiting_host), (Approved, false));
+    }
+
+    #[test]
+    fn the_hosts_yes_admits_a_walk_in_or_passes_it_to_approval_and_a_no_rejects_it() {
+        let yes = answer_walk_in(Pending, true, WalkInAnswer::MyVisitor, false).unwrap();
+        assert_eq!(yes.approval, Approved);
+        assert!(
+            yes.notices
+                .contains(&notice(Recipient::Guest, Message::GuestInvitation))
+        );
+        let yes = answer_walk_in(Pending, true, WalkInAnswer::MyVisitor, true).unwrap();
+        assert_eq!(yes.approval, Pending);
+        assert!(yes.notices.iter().all(|n| n.to != Recipient::Guest));
+        let no = answer_walk_in(Pending, true, WalkInAnswer::Unknown, false).unwrap();
+        assert_eq!((no.approval, no.notices.len()), (Rejected, 0));
+        // Answered once: not again, and never for an ordinary invitation.
+        for (approval, awaiting) in [(Pending, false), (Approved, true)] {
+            assert_eq!(
+                answer_walk_in(approval, awaiting, WalkInAnswer::MyVisitor, false),
+                Err(TransitionError::NotAwaitingHost)
+            );
+        }
+    }
 
     #[test]
     fn invitation_code_is_the_ids_last_eight_hex_digits_and_reads_back_however_typed() {

@@ -28,6 +28,8 @@ pub enum VisitorState {
     Ready,
     /// Waiting for approval: see reception (who are told).
     AwaitingApproval,
+    /// A walk-in waiting for their host (or reception) to say they are expected.
+    AwaitingHost,
     Rejected,
     Cancelled,
     /// Here already: reprint the badge or check out.
@@ -51,6 +53,7 @@ pub fn at_kiosk(invitation: &KioskInvitation, now: DateTime<Utc>, zone: Tz) -> V
         return VisitorState::BadgeRevoked;
     }
     match invitation.approval {
+        ApprovalStatus::Pending if invitation.awaiting_host => return VisitorState::AwaitingHost,
         ApprovalStatus::Pending => return VisitorState::AwaitingApproval,
         ApprovalStatus::Rejected => return VisitorState::Rejected,
         ApprovalStatus::Cancelled => return VisitorState::Cancelled,
@@ -200,6 +203,7 @@ mod tests {
             id: uuid::Uuid::now_v7().into(),
             token: "GH1.x".into(),
             email_proof: String::new(),
+            awaiting_host: false,
             host: uuid::Uuid::now_v7().into(),
             host_name: "Ada Host".into(),
             category: crate::CategoryKind::Guest,

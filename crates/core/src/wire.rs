@@ -113,6 +113,9 @@ pub struct KioskInvitation {
     /// proves the invitation is theirs by typing the address.
     #[serde(default)]
     pub email_proof: String,
+    /// A walk-in waiting for their host (or reception) to say they are expected.
+    #[serde(default)]
+    pub awaiting_host: bool,
 }
 
 /// The facility's current non-disclosure agreement, as visitors sign it.

@@ -290,6 +290,7 @@ mod tests {
             documents: vec![RequiredDocument::Nda],
             token: "GH1.x.y".into(),
             email_proof: String::new(),
+            awaiting_host: false,
         }
     }
 

@@ -41,6 +41,7 @@ fn invitation(n: usize) -> KioskInvitation {
         documents: Vec::new(),
         token: format!("GH1.test-{n}"),
         email_proof: String::new(),
+        awaiting_host: false,
     }
 }
 

@@ -375,7 +375,7 @@ async fn a_stranger_learns_nothing_from_names_and_a_visitor_proves_theirs_then_t
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn walk_in_needing_approval_waits_until_approved_in_the_cloud_then_checks_in() {
+async fn walk_in_waits_for_the_hosts_yes_and_then_for_approval_before_checking_in() {
     Kiosk::run(async |kiosk| {
         synced(kiosk).await?;
         kiosk.click("#action-walk_in").await?;
@@ -406,15 +406,47 @@ async fn walk_in_needing_approval_waits_until_approved_in_the_cloud_then_checks_
         kiosk.screenshot("walk-in-details").await?;
         kiosk.click("#walk-in-register").await?;
 
-        // Contractors need approval: the kiosk waits, and says so.
+        // Naming Miriam earns nothing yet: the kiosk waits for her to say he is expected.
         kiosk
             .expect_text("#waiting-title", "Please wait a moment")
             .await?;
+        kiosk
+            .expect_text(
+                "#waiting-hint",
+                "We have asked Miriam Okafor to confirm that you are expected. This screen moves on by itself; reception can help too.",
+            )
+            .await?;
         kiosk.screenshot("waiting").await?;
         let walter = in_the_cloud(&kiosk.cloud, "Walter Walk-In").await?;
-        assert_eq!(walter["approval_status"], "pending");
-        let (http, token) = kiosk.cloud.manager().await?;
+        assert_eq!(walter["awaiting_host"], true);
         let id = walter["id"].as_str().context("an id")?;
+        let http = reqwest::Client::new();
+        let miriam: Value = http
+            .post(format!("{}/api/v1/sessions", kiosk.cloud.url))
+            .json(&serde_json::json!({"email": "miriam.okafor@blueharbor.example", "password": "gatehouse-demo"}))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        http.post(format!(
+            "{}/api/v1/invitations/{id}/walk-in-answer",
+            kiosk.cloud.url
+        ))
+        .bearer_auth(miriam["token"].as_str().context("a token")?)
+        .json(&serde_json::json!({"answer": "my_visitor"}))
+        .send()
+        .await?
+        .error_for_status()?;
+
+        // Contractors need approval too: the kiosk goes on waiting, and says so.
+        kiosk
+            .expect_text(
+                "#waiting-hint",
+                "Your visit needs approval. We have asked for it — this screen moves on by itself.",
+            )
+            .await?;
+        let (http, token) = kiosk.cloud.manager().await?;
         http.post(format!(
             "{}/api/v1/invitations/{id}/approve",
             kiosk.cloud.url

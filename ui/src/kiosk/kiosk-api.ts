@@ -135,6 +135,7 @@ export function kioskStatus(): Promise<KioskStatus> {
 export type VisitorState =
   | 'ready'
   | 'awaiting_approval'
+  | 'awaiting_host'
   | 'rejected'
   | 'cancelled'
   | 'checked_in'

@@ -216,6 +216,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invitations/{id}/walk-in-answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The host (or reception, with `visitor_admission`) answers whether the walk-in waiting for
+         *     them is their visitor: `my_visitor` admits them (or passes the invitation on to approval where
+         *     the category needs it); `unknown` rejects it. Only then is the walk-in sent an invitation.
+         */
+        post: operations["answer_walk_in"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/kiosk": {
         parameters: {
             query?: never;
@@ -657,6 +678,11 @@ export interface components {
              * @description The longest visit window, in minutes (a contractor: 480).
              */
             longest_visit_minutes?: number | null;
+            /**
+             * @description A visitor without an invitation is admitted without their host (or reception) saying they
+             *     are expected. Off unless a building chooses it for a category (a delivery, say).
+             */
+            walk_ins_unconfirmed?: boolean;
         };
         ApiToken: {
             token: string;
@@ -762,6 +788,8 @@ export interface components {
         /** @description An invitation as stored, with its host's name. */
         InvitationRecord: {
             approval_status: components["schemas"]["ApprovalStatus"];
+            /** @description A walk-in waiting for the host (or reception) to say whether they are expected. */
+            awaiting_host: boolean;
             category: components["schemas"]["CategoryKind"];
             /** Format: date-time */
             created_at: string;
@@ -878,6 +906,8 @@ export interface components {
          */
         KioskInvitation: {
             approval: components["schemas"]["ApprovalStatus"];
+            /** @description A walk-in waiting for their host (or reception) to say they are expected. */
+            awaiting_host?: boolean;
             category: components["schemas"]["CategoryKind"];
             /** @description What the visitor must provide at check-in (from the category's access profile). */
             documents?: components["schemas"]["RequiredDocument"][];
@@ -924,6 +954,11 @@ export interface components {
             attention: components["schemas"]["Attention"][];
             /** @description Everyone checked in and not yet out, by name. */
             on_site: components["schemas"]["InvitationRecord"][];
+            /**
+             * @description Walk-ins at a kiosk waiting for their host (or reception) to say they are expected,
+             *     oldest first: answer with `POST /invitations/{id}/walk-in-answer`.
+             */
+            walk_ins: components["schemas"]["InvitationRecord"][];
         };
         Me: {
             facility: components["schemas"]["Facility"];
@@ -1076,6 +1111,14 @@ export interface components {
             email: components["schemas"]["Email"];
             /** @example Jonas Weber */
             name: string;
+        };
+        /**
+         * @description The host's (or reception's) answer about a walk-in waiting for them.
+         * @enum {string}
+         */
+        WalkInAnswer: "my_visitor" | "unknown";
+        WalkInAnswerBody: {
+            answer: components["schemas"]["WalkInAnswer"];
         };
     };
     responses: never;
@@ -1499,6 +1542,55 @@ export interface operations {
             };
         };
     };
+    answer_walk_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WalkInAnswerBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationRecord"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     kiosk_me: {
         parameters: {
             query?: never;
@@ -1818,6 +1910,14 @@ export interface operations {
             };
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description This kiosk registered too many walk-ins lately */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;

@@ -25,6 +25,8 @@ export type Lobby = Schemas['Lobby'];
 /** A single-use code that enrolls one kiosk. */
 export type KioskCode = Schemas['KioskCode'];
 export type VisitDocument = Schemas['VisitDocument'];
+/** The host's (or reception's) answer about a walk-in waiting for them. */
+export type WalkInAnswer = Schemas['WalkInAnswer'];
 
 /**
  * What happened to an invitation, as its history records it. The cloud sends it as a string;
@@ -40,6 +42,9 @@ export const historyActions = [
   'checked_out',
   'badge_printed',
   'credential_revoked',
+  'walk_in',
+  'walk_in_confirmed',
+  'walk_in_denied',
 ] as const;
 
 export type HistoryAction = (typeof historyActions)[number];
@@ -62,6 +67,7 @@ export const failureCodes = {
     'not_found',
     'conflict',
     'too_large',
+    'too_many_requests',
     'database_unavailable',
     'internal',
   ],
@@ -140,6 +146,8 @@ export const api = {
   kioskCode: (name: string) => request<KioskCode>('POST', '/kiosk-codes', { name }),
   handled: (event: string) =>
     request<undefined>('POST', `/lobby/attention/${encodeURIComponent(event)}/handled`),
+  answerWalkIn: (id: string, answer: WalkInAnswer) =>
+    request<Invitation>('POST', `/invitations/${encodeURIComponent(id)}/walk-in-answer`, { answer }),
   decide: (id: string, action: 'approve' | 'reject' | 'return-to-pending', reason?: string) =>
     request<Invitation>(
       'POST',

@@ -32,6 +32,8 @@ pub enum ApiError {
     Conflict(String),
     #[error("the request is larger than the {0} bytes this endpoint accepts")]
     TooLarge(usize),
+    #[error("too many tries; try again in {0} seconds")]
+    TooMany(u64),
     #[error("the database is not answering")]
     DatabaseUnavailable,
     #[error("something went wrong on our side; it has been logged")]
@@ -48,6 +50,7 @@ impl ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -63,6 +66,7 @@ impl ApiError {
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
             Self::TooLarge(_) => "too_large",
+            Self::TooMany(_) => "too_many_requests",
             Self::DatabaseUnavailable => "database_unavailable",
             Self::Internal => "internal",
         }
@@ -96,6 +100,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::NotFound(what) => Self::NotFound(what),
             ServiceError::Forbidden(denied) => Self::Forbidden(denied),
             ServiceError::WalkIn(refused) => Self::Invalid(refused.to_string()),
+            ServiceError::TooMany(seconds) => Self::TooMany(seconds),
             error @ (ServiceError::Transition(_) | ServiceError::Conflict(_)) => {
                 Self::Conflict(error.to_string())
             }
@@ -114,7 +119,14 @@ impl IntoResponse for ApiError {
             code: self.code().to_owned(),
             message: self.to_string(),
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let Self::TooMany(seconds) = self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
+            );
+        }
+        response
     }
 }
 

@@ -1,7 +1,7 @@
 //! Invitations: create, list, look at, decide about, import.
 
 use axum::{Json, extract::State, http::StatusCode};
-use gatehouse_core::{Decision, InvitationId};
+use gatehouse_core::{Decision, InvitationId, invitation::WalkInAnswer};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -73,6 +73,30 @@ pub async fn history(
 pub struct ReasonBody {
     /// Why; shown to the host, never to the guest.
     reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WalkInAnswerBody {
+    pub answer: WalkInAnswer,
+}
+
+/// The host (or reception, with `visitor_admission`) answers whether the walk-in waiting for
+/// them is their visitor: `my_visitor` admits them (or passes the invitation on to approval where
+/// the category needs it); `unknown` rejects it. Only then is the walk-in sent an invitation.
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/walk-in-answer", tag = "approval",
+    request_body = WalkInAnswerBody, params(("id" = InvitationId, Path)),
+    responses((status = 200, body = InvitationRecord), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn answer_walk_in(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(id): ApiPath<InvitationId>,
+    ApiJson(body): ApiJson<WalkInAnswerBody>,
+) -> Result<Json<InvitationRecord>, ApiError> {
+    Ok(Json(
+        invitations::answer_walk_in(&state.cloud, &session.actor, id, body.answer).await?,
+    ))
 }
 
 /// Approve a pending invitation (`approve_invitations`): the host is told, the guest invited.

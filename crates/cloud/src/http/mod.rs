@@ -89,6 +89,10 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
             post(invitations::return_to_pending),
         )
         .route("/invitations/{id}/cancel", post(invitations::cancel))
+        .route(
+            "/invitations/{id}/walk-in-answer",
+            post(invitations::answer_walk_in),
+        )
         .route("/kiosk-codes", post(enrollment::issue_code))
         .route("/kiosks/enroll", post(enrollment::enroll))
         .route("/kiosks/{id}", delete(enrollment::revoke))

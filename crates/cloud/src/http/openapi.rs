@@ -25,7 +25,7 @@ use super::{
         settings::list_categories, settings::update_category, settings::set_security_email,
         invitations::create, invitations::list, invitations::get, invitations::history,
         invitations::approve, invitations::reject, invitations::return_to_pending,
-        invitations::cancel, invitations::import,
+        invitations::cancel, invitations::answer_walk_in, invitations::import,
         enrollment::issue_code, enrollment::enroll, enrollment::me, enrollment::revoke,
         kiosk_sync::changes, kiosk_sync::changes_stream, kiosk_sync::report,
         walk_ins::directory, walk_ins::register, documents::send, documents::read,

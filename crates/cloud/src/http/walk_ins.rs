@@ -55,7 +55,8 @@ pub async fn directory(
 /// of the day (an hour late in the day, for a host who may run visits past it), which may need
 /// approval like any other.
 #[utoipa::path(post, path = "/api/v1/kiosk/walk-ins", tag = "kiosks", request_body = KioskWalkIn,
-    responses((status = 201, body = KioskInvitation), (status = 401), (status = 403), (status = 404), (status = 422)),
+    responses((status = 201, body = KioskInvitation), (status = 401), (status = 403), (status = 404), (status = 422),
+        (status = 429, description = "This kiosk registered too many walk-ins lately", headers(("Retry-After" = u64)))),
     security(("device" = [])))]
 pub async fn register(
     State(state): State<AppState>,

@@ -194,6 +194,22 @@ fn wording(
                     .format("%H:%M")
             ),
         ),
+        Message::WalkInWaiting => Wording {
+            subject: format!("Is {visitor} your visitor? They are at reception"),
+            opening: format!(
+                "{visitor} is at the {site} reception kiosk without an invitation and asks for \
+                 you. They get no badge until you (or reception) say whether you expect them."
+            ),
+            link: Some((
+                "Answer: my visitor, or not",
+                format!(
+                    "{}/portal/invitations/{}",
+                    letterhead.public_url.trim_end_matches('/'),
+                    invitation.id
+                ),
+            )),
+            attachments: Vec::new(),
+        },
         Message::GuestInvitation => Wording {
             subject: format!("Your visit to {site} on {day}"),
             opening: format!(

@@ -70,6 +70,7 @@ struct CategoryRow {
     email: Option<String>,
     longest_visit_minutes: Option<i64>,
     documents: String,
+    walk_ins_unconfirmed: bool,
 }
 
 impl TryFrom<CategoryRow> for Category {
@@ -95,6 +96,7 @@ impl TryFrom<CategoryRow> for Category {
                     .map_err(|_| corrupt("longest visit"))?,
                 documents: serde_json::from_str(&row.documents)
                     .map_err(|_| corrupt("documents"))?,
+                walk_ins_unconfirmed: row.walk_ins_unconfirmed,
             },
         })
     }
@@ -226,7 +228,7 @@ impl Database {
     /// Every predefined category, with this facility's settings (disabled where never set).
     pub async fn categories(&self, facility: FacilityId) -> Result<Vec<Category>, StoreError> {
         let rows: Vec<CategoryRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT kind, enabled, needs_approval, email, longest_visit_minutes, documents \
+            "SELECT kind, enabled, needs_approval, email, longest_visit_minutes, documents, walk_ins_unconfirmed \
              FROM categories WHERE facility_id = $1",
         )
         .bind(facility.0)
@@ -263,11 +265,13 @@ impl Database {
             serde_json::to_string(&category.access_profile.documents).expect("documents serialize");
         on_pool!(self, pool => sqlx::query(
             "INSERT INTO categories \
-               (facility_id, kind, enabled, needs_approval, email, longest_visit_minutes, documents) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+               (facility_id, kind, enabled, needs_approval, email, longest_visit_minutes, documents, \
+                walk_ins_unconfirmed) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT (facility_id, kind) DO UPDATE SET enabled = excluded.enabled, \
                needs_approval = excluded.needs_approval, email = excluded.email, \
-               longest_visit_minutes = excluded.longest_visit_minutes, documents = excluded.documents",
+               longest_visit_minutes = excluded.longest_visit_minutes, documents = excluded.documents, \
+               walk_ins_unconfirmed = excluded.walk_ins_unconfirmed",
         )
         .bind(facility.0)
         .bind(category.kind.as_str())
@@ -276,6 +280,7 @@ impl Database {
         .bind(category.email.as_ref().map(Email::as_str))
         .bind(category.access_profile.longest_visit_minutes.map(i64::from))
         .bind(documents)
+        .bind(category.access_profile.walk_ins_unconfirmed)
         .execute(pool)
         .await?.rows_affected());
         Ok(())

@@ -31,6 +31,8 @@ pub struct InvitationRecord {
     pub ends_at: DateTime<Utc>,
     pub approval_status: ApprovalStatus,
     pub visit_status: VisitStatus,
+    /// A walk-in waiting for the host (or reception) to say whether they are expected.
+    pub awaiting_host: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -94,6 +96,7 @@ pub(super) struct InvitationRow {
     ends_at: DateTime<Utc>,
     approval_status: String,
     visit_status: String,
+    awaiting_host: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -119,6 +122,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
             visitor_name: row.visitor_name,
             visitor_email: row.visitor_email,
             visitor_company: row.visitor_company,
+            awaiting_host: row.awaiting_host,
             starts_at: row.starts_at,
             ends_at: row.ends_at,
             created_at: row.created_at,
@@ -129,7 +133,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
 
 pub(super) const SELECT_INVITATION: &str = "SELECT i.id, i.facility_id, i.occupancy_id, i.host_id, \
      h.display_name AS host_name, h.email AS host_email, i.created_by, i.category, i.visitor_name, i.visitor_email, \
-     i.visitor_company, i.starts_at, i.ends_at, i.approval_status, i.visit_status, \
+     i.visitor_company, i.starts_at, i.ends_at, i.approval_status, i.visit_status, i.awaiting_host, \
      i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";
 
 /// A change to an invitation's approval status, for the audit history.
@@ -193,9 +197,11 @@ pub enum InvitationWrite {
         change: Change,
         outbox: Vec<OutboxItem>,
     },
-    /// Moves an invitation from `change.from` to `change.to`, if nobody moved it meanwhile.
+    /// Moves an invitation from `change.from` to `change.to`, if nobody moved it meanwhile
+    /// (still `awaiting_host` as read); any move answers a walk-in's wait for its host.
     Approval {
         id: InvitationId,
+        awaiting_host: bool,
         change: Change,
         outbox: Vec<OutboxItem>,
     },
@@ -214,8 +220,8 @@ impl Database {
                         sqlx::query(
                             "INSERT INTO invitations (id, facility_id, occupancy_id, host_id, created_by, \
                                category, visitor_name, visitor_email, visitor_company, starts_at, ends_at, \
-                               approval_status, visit_status, created_at, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                               approval_status, visit_status, awaiting_host, created_at, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
                         )
                         .bind(invitation.id.0)
                         .bind(invitation.facility_id.0)
@@ -230,6 +236,7 @@ impl Database {
                         .bind(invitation.ends_at)
                         .bind(invitation.approval_status.as_str())
                         .bind(invitation.visit_status.as_str())
+                        .bind(invitation.awaiting_host)
                         .bind(invitation.created_at)
                         .bind(invitation.updated_at)
                         .execute(&mut *tx)
@@ -237,15 +244,17 @@ impl Database {
                         record_change!(tx, invitation.id.0, change, outbox);
                         true
                     }
-                    InvitationWrite::Approval { id, change, outbox } => {
+                    InvitationWrite::Approval { id, awaiting_host, change, outbox } => {
                         let moved = sqlx::query(
-                            "UPDATE invitations SET approval_status = $1, updated_at = $2 \
-                             WHERE id = $3 AND approval_status = $4",
+                            "UPDATE invitations SET approval_status = $1, updated_at = $2, \
+                               awaiting_host = FALSE \
+                             WHERE id = $3 AND approval_status = $4 AND awaiting_host = $5",
                         )
                         .bind(change.to.as_str())
                         .bind(change.at)
                         .bind(id.0)
                         .bind(change.from.map(ApprovalStatus::as_str))
+                        .bind(*awaiting_host)
                         .execute(&mut *tx)
                         .await?
                         .rows_affected();

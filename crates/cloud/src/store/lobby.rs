@@ -41,6 +41,23 @@ impl Database {
         rows.into_iter().map(InvitationRecord::try_from).collect()
     }
 
+    /// Walk-ins waiting for their host (or reception) to say whether they are expected, oldest
+    /// first.
+    pub async fn walk_ins_waiting(
+        &self,
+        facility: FacilityId,
+    ) -> Result<Vec<InvitationRecord>, StoreError> {
+        let sql = format!(
+            "{SELECT_INVITATION} WHERE i.facility_id = $1 AND i.awaiting_host \
+             AND i.approval_status = 'pending' ORDER BY i.created_at, i.id"
+        );
+        let rows: Vec<InvitationRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(facility.0)
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter().map(InvitationRecord::try_from).collect()
+    }
+
     /// A kiosk sent a visitor to reception (their invitation waits for approval).
     pub async fn ask_reception(
         &self,

@@ -78,6 +78,7 @@ pub fn kiosk_invitation(
         documents,
         token: guest_token(&record, signing),
         email_proof: gatehouse_core::proof::email_proof(record.id, &record.visitor_email),
+        awaiting_host: record.awaiting_host,
         id: record.id,
         host: record.host_id,
         host_name: record.host_name,

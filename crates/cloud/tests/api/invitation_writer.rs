@@ -14,6 +14,7 @@ fn create(site: &Site, facility: FacilityId, visitor: &str) -> (InvitationId, In
     let at = Utc::now();
     let write = InvitationWrite::Create {
         invitation: Box::new(InvitationRecord {
+            awaiting_host: false,
             id,
             facility_id: facility,
             occupancy_id: site.north,
@@ -53,6 +54,7 @@ fn decide(
 ) -> InvitationWrite {
     InvitationWrite::Approval {
         id,
+        awaiting_host: false,
         change: Change {
             action,
             actor: Some(site.north_admin.id),

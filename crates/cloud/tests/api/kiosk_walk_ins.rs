@@ -94,42 +94,161 @@ on_both_databases! {
     }
 }
 
-on_both_databases! {
-    async fn walk_in_in_a_category_needing_approval_is_pending_and_security_is_asked(backend: Backend) {
-        let Some((app, site, device)) = kiosk(backend).await else { return };
-        let (status, created) = app
-            .call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&device), Some(walk_in(&site.north_assistant.id, "contractor")))
-            .await;
-        assert_eq!(status, 201, "{created}");
-        assert_eq!(created["approval"], "pending");
-        assert_eq!(created["visitor_name"], "Walter Walk-In");
-        assert_eq!(created["host_name"], "Asta Assistant");
-        assert!(created["token"].as_str().unwrap().starts_with("GH1."));
-        // The ordinary rules: the category's email and security are asked; the walk-in gets nothing yet.
-        assert_eq!(app.mail.wait_for(SECURITY_EMAIL, 1).await.len(), 1);
-        assert_eq!(app.mail.wait_for(CONTRACTOR_EMAIL, 1).await.len(), 1);
-        app.mail.settle().await;
-        assert!(app.mail.to("walter@nordlicht.example").is_empty());
-        // The kiosk learns the decision from its change feed like any other.
-        app.pull_changes_until(&device, None, 500, |all| all.iter().any(|i| i["visitor_name"] == "Walter Walk-In")).await;
-    }
+/// `POST /invitations/{id}/walk-in-answer` as `token`.
+async fn answer(
+    app: &TestApp,
+    token: &str,
+    id: &Value,
+    answer: &str,
+) -> (reqwest::StatusCode, Value) {
+    let path = format!(
+        "/api/v1/invitations/{}/walk-in-answer",
+        id.as_str().unwrap()
+    );
+    app.call(
+        Method::POST,
+        &path,
+        Some(token),
+        Some(json!({"answer": answer})),
+    )
+    .await
 }
 
+const WALTER: &str = "walter@nordlicht.example";
+
 on_both_databases! {
-    async fn walk_in_in_a_category_without_approval_is_approved_at_once(backend: Backend) {
+    async fn a_walk_in_gets_no_badge_and_no_email_until_the_host_says_they_are_their_visitor(backend: Backend) {
         let Some((app, site, device)) = kiosk(backend).await else { return };
         let (status, created) = app
             .call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&device), Some(walk_in(&site.north_assistant.id, "guest")))
             .await;
         assert_eq!(status, 201, "{created}");
-        assert_eq!(created["approval"], "approved");
-        assert_eq!(created["visit"], "expected");
-        // Their invitation, with its QR code and the code to type, reaches them for later.
-        let mail = app.mail.wait_for("walter@nordlicht.example", 1).await;
-        assert_eq!(mail.len(), 1);
+        // Naming a host earns nothing yet: the invitation waits for them, and only they hear of it.
+        assert_eq!((created["approval"].as_str(), created["awaiting_host"].as_bool()), (Some("pending"), Some(true)), "{created}");
+        let asked = app.mail.wait_for(&site.north_assistant.email, 1).await;
+        assert_eq!(asked[0].subject(), "Is Walter Walk-In your visitor? They are at reception");
+        assert!(asked[0].text().contains("/portal/invitations/"), "{}", asked[0].text());
+        app.mail.settle().await;
+        assert!(app.mail.to(WALTER).is_empty(), "no email to a typed address before a yes");
+
+        // Another host cannot answer for her; nor can someone who sees nothing of it.
+        let (status, _) = answer(&app, &site.north_host.token, &created["id"], "my_visitor").await;
+        assert_eq!(status, 404);
+        let (status, body) = answer(&app, &site.north_assistant.token, &created["id"], "maybe").await;
+        assert_eq!(status, 422, "{body}");
+
+        // Her yes admits him (guests need no approval), and only now is he sent his invitation.
+        let (status, answered) = answer(&app, &site.north_assistant.token, &created["id"], "my_visitor").await;
+        assert_eq!(status, 200, "{answered}");
+        assert_eq!((answered["approval_status"].as_str(), answered["awaiting_host"].as_bool()), (Some("approved"), Some(false)));
+        let mail = app.mail.wait_for(WALTER, 1).await;
         let id: gatehouse_core::InvitationId = serde_json::from_value(created["id"].clone()).unwrap();
         let code = gatehouse_core::invitation::code(id);
         assert!(mail[0].text().contains(&format!("type your invitation code {code}")), "{}", mail[0].text());
+        // Answered once.
+        let (status, _) = answer(&app, &site.north_assistant.token, &created["id"], "unknown").await;
+        assert_eq!(status, 409);
+        let (_, history) = app.call(Method::GET, &format!("/api/v1/invitations/{id}/history"), Some(&site.manager.token), None).await;
+        let actions: Vec<&str> = history.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert_eq!(actions, ["walk_in", "walk_in_confirmed"]);
+        // The kiosk learns of it from its feed, like any change.
+        app.pull_changes_until(&device, None, 500, |all| {
+            all.iter().any(|i| i["visitor_name"] == "Walter Walk-In" && i["approval"] == "approved" && i["awaiting_host"] == false)
+        }).await;
+    }
+}
+
+on_both_databases! {
+    async fn a_walk_in_the_host_does_not_know_is_rejected_and_the_typed_address_gets_nothing(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let (_, created) = app
+            .call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&device), Some(walk_in(&site.north_host.id, "guest")))
+            .await;
+        let (status, answered) = answer(&app, &site.north_host.token, &created["id"], "unknown").await;
+        assert_eq!(status, 200, "{answered}");
+        assert_eq!(answered["approval_status"], "rejected");
+        app.mail.settle().await;
+        assert!(app.mail.to(WALTER).is_empty());
+    }
+}
+
+on_both_databases! {
+    async fn a_walk_in_waits_for_the_hosts_yes_and_then_a_category_needing_approval_asks_security(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let (status, created) = app
+            .call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&device), Some(walk_in(&site.north_assistant.id, "contractor")))
+            .await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!(created["host_name"], "Asta Assistant");
+        assert!(created["token"].as_str().unwrap().starts_with("GH1."));
+        app.mail.wait_for(&site.north_assistant.email, 1).await;
+        app.mail.settle().await;
+        assert!(app.mail.to(SECURITY_EMAIL).is_empty(), "security hears of it once the host said yes");
+        let (status, answered) = answer(&app, &site.north_assistant.token, &created["id"], "my_visitor").await;
+        assert_eq!(status, 200, "{answered}");
+        assert_eq!((answered["approval_status"].as_str(), answered["awaiting_host"].as_bool()), (Some("pending"), Some(false)));
+        // The ordinary rules: the category's email and security are asked; the walk-in gets nothing yet.
+        assert_eq!(app.mail.wait_for(SECURITY_EMAIL, 1).await.len(), 1);
+        assert_eq!(app.mail.wait_for(CONTRACTOR_EMAIL, 1).await.len(), 1);
+        app.mail.settle().await;
+        assert!(app.mail.to(WALTER).is_empty());
+    }
+}
+
+on_both_databases! {
+    async fn reception_sees_walk_ins_waiting_for_their_host_and_may_answer_for_them(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let (_, created) = app
+            .call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&device), Some(walk_in(&site.blue_host.id, "guest")))
+            .await;
+        let (status, lobby) = app.call(Method::GET, "/api/v1/lobby", Some(&site.reception.token), None).await;
+        assert_eq!(status, 200, "{lobby}");
+        assert_eq!(lobby["walk_ins"][0]["visitor_name"], "Walter Walk-In", "{lobby}");
+        let (status, answered) = answer(&app, &site.reception.token, &created["id"], "my_visitor").await;
+        assert_eq!(status, 200, "{answered}");
+        let (_, lobby) = app.call(Method::GET, "/api/v1/lobby", Some(&site.reception.token), None).await;
+        assert_eq!(lobby["walk_ins"], json!([]), "{lobby}");
+    }
+}
+
+on_both_databases! {
+    async fn a_category_that_admits_walk_ins_without_confirmation_approves_them_at_once(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let (status, body) = app.call(Method::PUT, "/api/v1/categories/delivery", Some(&site.manager.token), Some(json!({
+            "enabled": true, "needs_approval": false, "email": null,
+            "access_profile": {"longest_visit_minutes": 60, "walk_ins_unconfirmed": true},
+        }))).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, created) = app
+            .call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&device), Some(walk_in(&site.north_assistant.id, "delivery")))
+            .await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!((created["approval"].as_str(), created["awaiting_host"].as_bool()), (Some("approved"), Some(false)));
+    }
+}
+
+on_both_databases! {
+    async fn walk_in_registrations_per_kiosk_are_rate_limited(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        for n in 0..10 {
+            let (status, body) = app
+                .call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&device), Some(walk_in(&site.north_assistant.id, "guest")))
+                .await;
+            assert_eq!(status, 201, "walk-in {n}: {body}");
+        }
+        let response = app.http.post(app.url("/api/v1/kiosk/walk-ins")).bearer_auth(&device)
+            .json(&walk_in(&site.north_assistant.id, "guest")).send().await.unwrap();
+        assert_eq!(response.status(), 429);
+        let wait: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=600).contains(&wait), "{wait}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "too_many_requests");
+        // Another kiosk of the building is not held back.
+        let other = app.enrolled_kiosk(&site).await;
+        let (status, _) = app
+            .call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&other), Some(walk_in(&site.north_assistant.id, "guest")))
+            .await;
+        assert_eq!(status, 201);
     }
 }
 

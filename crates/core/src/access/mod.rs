@@ -114,6 +114,8 @@ pub enum Action<'a> {
     /// Approve, reject, or move an approved invitation back to pending or to rejected.
     ReviewInvitation(&'a InvitationFacts),
     AdmitVisitor(&'a InvitationFacts),
+    /// Say whether a walk-in asking for the host is their visitor: the host, or reception.
+    AnswerWalkIn(&'a InvitationFacts),
     /// Open reception's Lobby page of `facility`: whoever admits visitors somewhere in it. What
     /// the page then shows is limited to the visitors they may admit.
     SeeLobby {
@@ -162,17 +164,28 @@ pub enum Denied {
     FacilityManagersOnly,
 }
 
+/// Whether `actor` holds `permission` at `place`, in their own facility.
+fn need(actor: &Actor, place: Place, permission: Permission) -> Result<(), Denied> {
+    if place.facility != actor.facility {
+        Err(Denied::OtherFacility)
+    } else if actor.permissions_at(place).contains(permission) {
+        Ok(())
+    } else {
+        Err(Denied::Missing(permission))
+    }
+}
+
+/// The host answers for their own walk-in; reception for anyone's they admit.
+fn answer_walk_in(actor: &Actor, invitation: &InvitationFacts) -> Result<(), Denied> {
+    if invitation.host == actor.user && invitation.place.facility == actor.facility {
+        return Ok(());
+    }
+    need(actor, invitation.place, Permission::VisitorAdmission)
+}
+
 /// Decides whether `actor` may take `action`. Receiving an email grants nothing: only roles do.
 pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
-    let need = |place: Place, permission: Permission| {
-        if place.facility != actor.facility {
-            Err(Denied::OtherFacility)
-        } else if actor.permissions_at(place).contains(permission) {
-            Ok(())
-        } else {
-            Err(Denied::Missing(permission))
-        }
-    };
+    let need = |place: Place, permission: Permission| need(actor, place, permission);
     match action {
         Action::CreateInvitation {
             place,
@@ -212,6 +225,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
             need(invitation.place, Permission::ApproveInvitations)
         }
         Action::AdmitVisitor(invitation) => need(invitation.place, Permission::VisitorAdmission),
+        Action::AnswerWalkIn(invitation) => answer_walk_in(actor, invitation),
         Action::SeeLobby { facility } => {
             if facility != actor.facility {
                 Err(Denied::OtherFacility)

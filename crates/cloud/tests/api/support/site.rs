@@ -87,6 +87,7 @@ impl Site {
                 access_profile: AccessProfile {
                     longest_visit_minutes: longest,
                     documents: vec![],
+                    walk_ins_unconfirmed: false,
                 },
             };
             db.save_category(facility, &category).await.unwrap();
