@@ -194,6 +194,11 @@ async fn seed_facility(
             .await?;
     }
     database.publish_nda(facility.id, &data.nda, now).await?;
+    // Today's demo visits are there to be tried at any hour: they close a day after their window
+    // (a real site keeps the default hour, or sets its own).
+    database
+        .set_visit_grace(facility.id, crate::settings::LONGEST_VISIT_GRACE_MINUTES)
+        .await?;
     Ok(facility)
 }
 

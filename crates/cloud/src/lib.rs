@@ -25,6 +25,7 @@ pub mod site;
 pub mod store;
 pub mod sync;
 pub mod throttle;
+pub mod visits;
 pub mod walk_ins;
 
 pub use caller::Caller;
@@ -76,11 +77,13 @@ pub async fn serve(
         cloud.outbox.clone(),
     ));
     let signal = cloud.changes.watch(database);
+    let closing = tokio::spawn(visits::keep_closing(cloud.clone()));
     let state = http::AppState::new(cloud);
     let served = axum::serve(listener, http::router(state, &settings.ui_dir))
         .with_graceful_shutdown(shutdown)
         .await;
     worker.abort();
     signal.abort();
+    closing.abort();
     Ok(served?)
 }

@@ -50,6 +50,27 @@ pub async fn update_category(
     Ok(category)
 }
 
+/// The longest grace a site may set after a visit's window before the visit is closed: a day.
+pub const LONGEST_VISIT_GRACE_MINUTES: u32 = 24 * 60;
+
+/// Sets how long after its window a visit nobody checked out is closed.
+pub async fn set_visit_grace(
+    cloud: &Cloud,
+    actor: &Actor,
+    minutes: u32,
+) -> Result<(), ServiceError> {
+    let facility = actor.facility;
+    authorize(actor, Action::ConfigureFacility { facility })?;
+    if minutes > LONGEST_VISIT_GRACE_MINUTES {
+        return Err(ServiceError::invalid(format!(
+            "the grace after a visit is 0 to {LONGEST_VISIT_GRACE_MINUTES} minutes"
+        )));
+    }
+    cloud.database.set_visit_grace(facility, minutes).await?;
+    cloud.sites.forget(facility);
+    Ok(())
+}
+
 /// Sets the general visitor-security email (`None` to stop).
 pub async fn set_security_email(
     cloud: &Cloud,

@@ -59,12 +59,16 @@ pub fn at_kiosk(invitation: &KioskInvitation, now: DateTime<Utc>, zone: Tz) -> V
         ApprovalStatus::Cancelled => return VisitorState::Cancelled,
         ApprovalStatus::Approved => {}
     }
+    let today = site_day(now, zone);
     match invitation.visit {
+        // Checked in on a day that is over: never shown as here, never reprinted.
+        VisitStatus::CheckedIn if site_day(invitation.ends_at, zone) < today => {
+            return VisitorState::VisitOver;
+        }
         VisitStatus::CheckedIn => return VisitorState::CheckedIn,
         VisitStatus::Expected => {}
         _ => return VisitorState::VisitOver,
     }
-    let today = site_day(now, zone);
     if site_day(invitation.ends_at, zone) < today {
         VisitorState::Expired
     } else if site_day(invitation.starts_at, zone) > today {
@@ -94,6 +98,20 @@ impl VisitEvent {
             Self::BadgePrinted => "badge_printed",
         }
     }
+
+    /// What the invitation's history says happened.
+    pub fn done(self) -> &'static str {
+        match self {
+            Self::CheckIn => "checked_in",
+            Self::CheckOut => "checked_out",
+            Self::BadgePrinted => "badge_printed",
+        }
+    }
+}
+
+/// Whether a visit ending at `ends_at` goes on after the site day of `at` (a multi-day visit).
+pub fn continues_after(ends_at: DateTime<Utc>, at: DateTime<Utc>, zone: Tz) -> bool {
+    site_day(ends_at, zone) > site_day(at, zone)
 }
 
 /// What a reported event does to the visit.
@@ -153,8 +171,15 @@ impl VisitOutcome {
     }
 }
 
-/// The one rule for kiosk reports.
-pub fn apply(approval: ApprovalStatus, visit: VisitStatus, event: VisitEvent) -> VisitOutcome {
+/// The one rule for kiosk reports. `continues` says the visit's window goes on after the site
+/// day the event happened: a visitor of a multi-day visit who checks out may come back another
+/// day, so the visit is expected again rather than over.
+pub fn apply(
+    approval: ApprovalStatus,
+    visit: VisitStatus,
+    event: VisitEvent,
+    continues: bool,
+) -> VisitOutcome {
     match event {
         VisitEvent::CheckIn => match may_admit(approval, visit) {
             Ok(()) => VisitOutcome::Applied(VisitStatus::CheckedIn),
@@ -169,6 +194,7 @@ pub fn apply(approval: ApprovalStatus, visit: VisitStatus, event: VisitEvent) ->
             }
         },
         VisitEvent::CheckOut => match visit {
+            VisitStatus::CheckedIn if continues => VisitOutcome::Applied(VisitStatus::Expected),
             VisitStatus::CheckedIn => VisitOutcome::Applied(VisitStatus::CheckedOut),
             VisitStatus::CheckedOut => VisitOutcome::AlreadyDone,
             VisitStatus::Expected | VisitStatus::NoShow | VisitStatus::Expired => {
@@ -188,6 +214,43 @@ mod tests {
     use ApprovalStatus::{Approved, Cancelled, Pending, Rejected};
     use VisitStatus::{CheckedIn, CheckedOut, Expected, Expired};
     use chrono_tz::Europe::Berlin;
+
+    #[test]
+    fn a_visit_checked_into_on_a_day_now_over_is_never_shown_as_here() {
+        let yesterday = invitation(
+            "2026-11-30T09:00:00+01:00",
+            "2026-11-30T17:00:00+01:00",
+            Approved,
+            CheckedIn,
+        );
+        assert_eq!(
+            at_kiosk(&yesterday, at("2026-11-30T23:00:00+01:00"), Berlin),
+            VisitorState::CheckedIn
+        );
+        assert_eq!(
+            at_kiosk(&yesterday, at("2026-12-01T08:00:00+01:00"), Berlin),
+            VisitorState::VisitOver
+        );
+    }
+
+    #[test]
+    fn a_multi_day_visitor_who_checks_out_is_expected_again_on_a_later_day() {
+        assert_eq!(
+            apply(Approved, CheckedIn, VisitEvent::CheckOut, true),
+            VisitOutcome::Applied(Expected)
+        );
+        let now = at("2026-12-01T17:00:00+01:00");
+        assert!(continues_after(
+            at("2026-12-03T17:00:00+01:00"),
+            now,
+            Berlin
+        ));
+        assert!(!continues_after(
+            at("2026-12-01T23:30:00+01:00"),
+            now,
+            Berlin
+        ));
+    }
 
     fn at(rfc3339: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(rfc3339).unwrap().to_utc()
@@ -337,7 +400,8 @@ mod tests {
 
     #[test]
     fn the_host_is_told_of_an_arrival_only_when_the_visitor_is_let_in() {
-        let effects = apply(Approved, Expected, VisitEvent::CheckIn).effects(VisitEvent::CheckIn);
+        let effects =
+            apply(Approved, Expected, VisitEvent::CheckIn, false).effects(VisitEvent::CheckIn);
         assert_eq!(
             effects,
             Effects {
@@ -351,21 +415,24 @@ mod tests {
             (Approved, CheckedOut),
             (Approved, Expired),
         ] {
-            let effects = apply(approval, visit, VisitEvent::CheckIn).effects(VisitEvent::CheckIn);
+            let effects =
+                apply(approval, visit, VisitEvent::CheckIn, false).effects(VisitEvent::CheckIn);
             assert!(!effects.tell_host_arrived, "{approval:?} {visit:?}");
             assert_eq!(effects.visit, None);
         }
-        let out = apply(Approved, CheckedIn, VisitEvent::CheckOut).effects(VisitEvent::CheckOut);
+        let out =
+            apply(Approved, CheckedIn, VisitEvent::CheckOut, false).effects(VisitEvent::CheckOut);
         assert!(!out.tell_host_arrived);
     }
 
     #[test]
     fn a_flagged_check_in_revokes_the_credential() {
-        let effects = apply(Rejected, Expected, VisitEvent::CheckIn).effects(VisitEvent::CheckIn);
+        let effects =
+            apply(Rejected, Expected, VisitEvent::CheckIn, false).effects(VisitEvent::CheckIn);
         assert!(effects.revoke_credential);
         assert_eq!(effects.visit, Some(CheckedIn));
         assert!(
-            !apply(Approved, Expected, VisitEvent::CheckIn)
+            !apply(Approved, Expected, VisitEvent::CheckIn, false)
                 .effects(VisitEvent::CheckIn)
                 .revoke_credential
         );
@@ -373,8 +440,8 @@ mod tests {
 
     #[test]
     fn a_printed_badge_withdraws_the_unprinted_one() {
-        let effects =
-            apply(Approved, CheckedIn, VisitEvent::BadgePrinted).effects(VisitEvent::BadgePrinted);
+        let effects = apply(Approved, CheckedIn, VisitEvent::BadgePrinted, false)
+            .effects(VisitEvent::BadgePrinted);
         assert_eq!(
             effects,
             Effects {
@@ -382,19 +449,19 @@ mod tests {
                 ..Effects::default()
             }
         );
-        let refused =
-            apply(Approved, Expected, VisitEvent::BadgePrinted).effects(VisitEvent::BadgePrinted);
+        let refused = apply(Approved, Expected, VisitEvent::BadgePrinted, false)
+            .effects(VisitEvent::BadgePrinted);
         assert_eq!(refused, Effects::default());
     }
 
     #[test]
     fn an_approved_expected_visitor_checks_in_and_out() {
         assert_eq!(
-            apply(Approved, Expected, VisitEvent::CheckIn),
+            apply(Approved, Expected, VisitEvent::CheckIn, false),
             VisitOutcome::Applied(CheckedIn)
         );
         assert_eq!(
-            apply(Approved, CheckedIn, VisitEvent::CheckOut),
+            apply(Approved, CheckedIn, VisitEvent::CheckOut, false),
             VisitOutcome::Applied(CheckedOut)
         );
     }
@@ -402,17 +469,17 @@ mod tests {
     #[test]
     fn a_printed_badge_is_noted_for_a_visitor_inside_and_refused_otherwise() {
         assert_eq!(
-            apply(Approved, CheckedIn, VisitEvent::BadgePrinted),
+            apply(Approved, CheckedIn, VisitEvent::BadgePrinted, false),
             VisitOutcome::Noted
         );
         assert_eq!(
-            apply(Rejected, CheckedIn, VisitEvent::BadgePrinted),
+            apply(Rejected, CheckedIn, VisitEvent::BadgePrinted, false),
             VisitOutcome::Noted,
             "a flagged visitor inside still wears a badge"
         );
         for visit in [Expected, CheckedOut, Expired] {
             assert!(matches!(
-                apply(Approved, visit, VisitEvent::BadgePrinted),
+                apply(Approved, visit, VisitEvent::BadgePrinted, false),
                 VisitOutcome::Refused(_)
             ));
         }
@@ -421,11 +488,11 @@ mod tests {
     #[test]
     fn a_report_sent_twice_changes_nothing_the_second_time() {
         assert_eq!(
-            apply(Approved, CheckedIn, VisitEvent::CheckIn),
+            apply(Approved, CheckedIn, VisitEvent::CheckIn, false),
             VisitOutcome::AlreadyDone
         );
         assert_eq!(
-            apply(Approved, CheckedOut, VisitEvent::CheckOut),
+            apply(Approved, CheckedOut, VisitEvent::CheckOut, false),
             VisitOutcome::AlreadyDone
         );
     }
@@ -433,15 +500,15 @@ mod tests {
     #[test]
     fn a_check_in_against_a_rejected_or_cancelled_invitation_is_flagged_never_silently_accepted() {
         assert_eq!(
-            apply(Rejected, Expected, VisitEvent::CheckIn),
+            apply(Rejected, Expected, VisitEvent::CheckIn, false),
             VisitOutcome::Flagged(CheckedIn, AdmissionRefused::Rejected)
         );
         assert_eq!(
-            apply(Cancelled, Expected, VisitEvent::CheckIn),
+            apply(Cancelled, Expected, VisitEvent::CheckIn, false),
             VisitOutcome::Flagged(CheckedIn, AdmissionRefused::Cancelled)
         );
         assert_eq!(
-            apply(Pending, Expected, VisitEvent::CheckIn),
+            apply(Pending, Expected, VisitEvent::CheckIn, false),
             VisitOutcome::Flagged(CheckedIn, AdmissionRefused::AwaitingApproval)
         );
     }
@@ -449,15 +516,15 @@ mod tests {
     #[test]
     fn checking_out_someone_never_checked_in_or_into_a_visit_over_is_refused() {
         assert!(matches!(
-            apply(Approved, Expected, VisitEvent::CheckOut),
+            apply(Approved, Expected, VisitEvent::CheckOut, false),
             VisitOutcome::Refused(_)
         ));
         assert!(matches!(
-            apply(Approved, Expired, VisitEvent::CheckIn),
+            apply(Approved, Expired, VisitEvent::CheckIn, false),
             VisitOutcome::Refused(_)
         ));
         assert!(matches!(
-            apply(Approved, CheckedOut, VisitEvent::CheckIn),
+            apply(Approved, CheckedOut, VisitEvent::CheckIn, false),
             VisitOutcome::Refused(_)
         ));
     }

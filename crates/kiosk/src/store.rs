@@ -272,15 +272,18 @@ impl LocalStore {
         id: InvitationId,
         now: DateTime<Utc>,
     ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
-        self.record(id, VisitEvent::CheckIn, now).await
+        self.record(id, VisitEvent::CheckIn, now, false).await
     }
 
+    /// Checks a visitor out; a visit whose window `continues` on a later day is expected
+    /// again then.
     pub async fn check_out(
         &self,
         id: InvitationId,
         now: DateTime<Utc>,
+        continues: bool,
     ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
-        self.record(id, VisitEvent::CheckOut, now).await
+        self.record(id, VisitEvent::CheckOut, now, continues).await
     }
 
     /// The visitor's badge came out of the printer: reported, so reception does not print one.
@@ -289,7 +292,7 @@ impl LocalStore {
         id: InvitationId,
         now: DateTime<Utc>,
     ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
-        self.record(id, VisitEvent::BadgePrinted, now).await
+        self.record(id, VisitEvent::BadgePrinted, now, false).await
     }
 
     /// Counts a reprint of `id`'s badge unless `most` were made this visit; whether it may print.
@@ -321,6 +324,7 @@ impl LocalStore {
         id: InvitationId,
         event: VisitEvent,
         now: DateTime<Utc>,
+        continues: bool,
     ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let body: Option<String> = sqlx::query_scalar("SELECT body FROM invitations WHERE id = $1")
@@ -343,6 +347,7 @@ impl LocalStore {
             {
                 return Ok(Err(Refusal::NotCheckedIn));
             }
+            VisitEvent::CheckOut if continues => VisitStatus::Expected,
             VisitEvent::CheckOut => VisitStatus::CheckedOut,
             VisitEvent::BadgePrinted => VisitStatus::CheckedIn,
         };

@@ -7,7 +7,10 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 pub use gatehouse_core::visit::VisitorState;
 use gatehouse_core::{
-    CategoryKind, InvitationId, category::RequiredDocument, visit::at_kiosk, wire::KioskInvitation,
+    CategoryKind, InvitationId,
+    category::RequiredDocument,
+    visit::{at_kiosk, continues_after},
+    wire::KioskInvitation,
 };
 use gatehouse_core::{
     window::{local_day, site_day},
@@ -244,7 +247,9 @@ impl Kiosk {
     /// Checks the visitor of `invitation` out.
     pub async fn check_out(&self, invitation: InvitationId) -> Result<CheckOutOutcome, KioskError> {
         let found = self.shown(invitation).await?;
-        match self.store.check_out(invitation, self.clock.now()).await? {
+        let now = self.clock.now();
+        let continues = continues_after(found.ends_at, now, self.time_zone().await?);
+        match self.store.check_out(invitation, now, continues).await? {
             Ok(_) => {
                 self.possession.forget();
                 self.sync_soon();

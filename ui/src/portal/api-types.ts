@@ -591,6 +591,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/visit-grace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set how long after its window a visit nobody checked out is closed (facility manager). */
+        put: operations["set_visit_grace"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -751,6 +768,11 @@ export interface components {
             security_email?: null | components["schemas"]["Email"];
             /** @example Europe/Berlin */
             time_zone: string;
+            /**
+             * Format: int32
+             * @description How long after a visit's window ends the cloud closes it if nobody checked out.
+             */
+            visit_grace_minutes: number;
         };
         /**
          * Format: uuid
@@ -1095,6 +1117,13 @@ export interface components {
          * @enum {string}
          */
         VisitEvent: "check_in" | "check_out" | "badge_printed";
+        VisitGrace: {
+            /**
+             * Format: int32
+             * @description Minutes after a visit's window before a visit nobody checked out is closed (0 to 1440).
+             */
+            minutes: number;
+        };
         /** @enum {string} */
         VisitStatus: "expected" | "checked_in" | "checked_out" | "no_show" | "expired";
         /** @description When a visit may happen: it ends after it starts, and spans at most two weeks. */
@@ -2247,6 +2276,39 @@ export interface operations {
                 content?: never;
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    set_visit_grace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitGrace"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

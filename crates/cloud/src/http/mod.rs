@@ -75,6 +75,7 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
             "/settings/security-email",
             put(settings::set_security_email),
         )
+        .route("/settings/visit-grace", put(settings::set_visit_grace))
         .route(
             "/invitations",
             get(invitations::list).post(invitations::create),

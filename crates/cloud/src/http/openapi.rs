@@ -22,7 +22,7 @@ use super::{
         sessions::sign_in, sessions::sign_out, sessions::create_api_token, sessions::me,
         people::list_occupancies, people::create_occupancy, people::list_users, people::create_user,
         people::list_roles, people::create_role, people::assign_role, people::user_permissions,
-        settings::list_categories, settings::update_category, settings::set_security_email,
+        settings::list_categories, settings::update_category, settings::set_security_email, settings::set_visit_grace,
         invitations::create, invitations::list, invitations::get, invitations::history,
         invitations::approve, invitations::reject, invitations::return_to_pending,
         invitations::cancel, invitations::answer_walk_in, invitations::import,

@@ -55,3 +55,22 @@ pub async fn set_security_email(
     settings::set_security_email(&state.cloud, &session.actor, request.email.as_ref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitGrace {
+    /// Minutes after a visit's window before a visit nobody checked out is closed (0 to 1440).
+    minutes: u32,
+}
+
+/// Set how long after its window a visit nobody checked out is closed (facility manager).
+#[utoipa::path(put, path = "/api/v1/settings/visit-grace", tag = "settings", request_body = VisitGrace,
+    responses((status = 204), (status = 403), (status = 422)), security(("bearer" = [])))]
+pub async fn set_visit_grace(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(request): ApiJson<VisitGrace>,
+) -> Result<StatusCode, ApiError> {
+    settings::set_visit_grace(&state.cloud, &session.actor, request.minutes).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

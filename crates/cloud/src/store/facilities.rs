@@ -21,6 +21,8 @@ pub struct Facility {
     #[schema(value_type = String, example = "19:00:00")]
     pub end_of_day: NaiveTime,
     pub security_email: Option<Email>,
+    /// How long after a visit's window ends the cloud closes it if nobody checked out.
+    pub visit_grace_minutes: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -38,6 +40,7 @@ struct FacilityRow {
     time_zone: String,
     end_of_day: String,
     security_email: Option<String>,
+    visit_grace_minutes: i64,
 }
 
 impl TryFrom<FacilityRow> for Facility {
@@ -56,6 +59,8 @@ impl TryFrom<FacilityRow> for Facility {
                 .map(Email::parse)
                 .transpose()
                 .map_err(|_| corrupt("security email"))?,
+            visit_grace_minutes: u32::try_from(row.visit_grace_minutes)
+                .map_err(|_| corrupt("visit grace"))?,
             name: row.name,
             address: row.address,
         })
@@ -102,7 +107,8 @@ impl TryFrom<CategoryRow> for Category {
     }
 }
 
-const FACILITY_COLUMNS: &str = "id, name, address, time_zone, end_of_day, security_email";
+const FACILITY_COLUMNS: &str =
+    "id, name, address, time_zone, end_of_day, security_email, visit_grace_minutes";
 
 impl Database {
     pub async fn create_facility(
@@ -136,6 +142,28 @@ impl Database {
     pub async fn delete_facility(&self, id: FacilityId) -> Result<(), StoreError> {
         on_pool!(self, pool => sqlx::query("DELETE FROM facilities WHERE id = $1")
             .bind(id.0)
+            .execute(pool)
+            .await?.rows_affected());
+        Ok(())
+    }
+
+    /// Every facility, for jobs that visit each.
+    pub async fn facilities(&self) -> Result<Vec<Facility>, StoreError> {
+        let sql = format!("SELECT {FACILITY_COLUMNS} FROM facilities ORDER BY id");
+        let rows: Vec<FacilityRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter().map(Facility::try_from).collect()
+    }
+
+    pub async fn set_visit_grace(
+        &self,
+        facility: FacilityId,
+        minutes: u32,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("UPDATE facilities SET visit_grace_minutes = $1 WHERE id = $2")
+            .bind(i64::from(minutes))
+            .bind(facility.0)
             .execute(pool)
             .await?.rows_affected());
         Ok(())

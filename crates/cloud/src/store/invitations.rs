@@ -147,9 +147,15 @@ pub struct Change {
     pub at: DateTime<Utc>,
 }
 
-/// Writes the history entry and the outbox items of a change inside the open transaction.
+/// Writes the history entry and the outbox items of a change inside the open transaction; the
+/// items are due at once (`$due`: the cloud's now, where the change happened at another time —
+/// a kiosk's report from a while ago, or from a kiosk whose clock runs ahead).
 macro_rules! record_change {
     ($tx:expr, $invitation:expr, $change:expr, $outbox:expr) => {{
+        let change: &Change = $change;
+        record_change!($tx, $invitation, change, $outbox, change.at)
+    }};
+    ($tx:expr, $invitation:expr, $change:expr, $outbox:expr, $due:expr) => {{
         let change: &Change = $change;
         sqlx::query(
             "INSERT INTO invitation_events \
@@ -176,8 +182,8 @@ macro_rules! record_change {
                 row.push_bind(Uuid::now_v7())
                     .push_bind(item.kind.clone())
                     .push_bind(item.payload.to_string())
-                    .push_bind(change.at)
-                    .push_bind(change.at);
+                    .push_bind($due)
+                    .push_bind($due);
             });
             insert.build().execute(&mut *$tx).await?;
         }

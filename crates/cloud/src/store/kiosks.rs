@@ -153,6 +153,7 @@ impl Database {
         &self,
         kiosk: &Kiosk,
         report: &KioskEventReport,
+        zone: chrono_tz::Tz,
         arrival: impl FnOnce() -> Option<OutboxItem>,
         now: DateTime<Utc>,
     ) -> Result<KioskEventResult, StoreError> {
@@ -177,8 +178,8 @@ impl Database {
             if claimed == 0 {
                 None
             } else {
-                let state: Option<(String, String)> = sqlx::query_as(
-                    "SELECT approval_status, visit_status FROM invitations WHERE id = $1 AND facility_id = $2",
+                let state: Option<(String, String, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT approval_status, visit_status, ends_at FROM invitations WHERE id = $1 AND facility_id = $2",
                 )
                 .bind(report.invitation.0)
                 .bind(kiosk.facility.0)
@@ -186,8 +187,8 @@ impl Database {
                 .await?;
                 let approval = state
                     .as_ref()
-                    .and_then(|(approval, _)| ApprovalStatus::from_name(approval));
-                let (outcome, effects, reason) = judge(state, report.kind)?;
+                    .and_then(|(approval, _, _)| ApprovalStatus::from_name(approval));
+                let (outcome, effects, reason) = judge(state, report, zone)?;
                 let changed = effects.visit;
                 if let (Some(status), Some(approval)) = (effects.visit, approval) {
                     sqlx::query("UPDATE invitations SET visit_status = $1, updated_at = $2 WHERE id = $3")
@@ -197,7 +198,7 @@ impl Database {
                         .execute(&mut *tx)
                         .await?;
                     let change = Change {
-                        action: status.as_str(),
+                        action: report.kind.done(),
                         actor: None,
                         from: Some(approval),
                         to: approval,
@@ -205,7 +206,7 @@ impl Database {
                         at: report.at,
                     };
                     let arrival: Vec<OutboxItem> = if effects.tell_host_arrived { arrival().into_iter().collect() } else { Vec::new() };
-                    record_change!(tx, report.invitation.0, &change, arrival.iter());
+                    record_change!(tx, report.invitation.0, &change, arrival.iter(), now);
                     if effects.revoke_credential {
                         let revoked = Change { action: "credential_revoked", reason: Some(CREDENTIAL_REVOKED.to_owned()), ..change };
                         record_change!(tx, report.invitation.0, &revoked, std::iter::empty::<&OutboxItem>());
@@ -257,12 +258,15 @@ impl Database {
     }
 }
 
-/// What a report does to an invitation in the state `state` (none: not in this facility).
+/// What a report does to an invitation in the state `state` (none: not in this facility), at a
+/// site in `zone`.
 fn judge(
-    state: Option<(String, String)>,
-    event: visit::VisitEvent,
+    state: Option<(String, String, DateTime<Utc>)>,
+    report: &KioskEventReport,
+    zone: chrono_tz::Tz,
 ) -> Result<(EventOutcome, Effects, Option<String>), StoreError> {
-    let Some((approval, visit_status)) = state else {
+    let event = report.kind;
+    let Some((approval, visit_status, ends_at)) = state else {
         return Ok((
             EventOutcome::Refused,
             Effects::default(),
@@ -273,7 +277,8 @@ fn judge(
         .ok_or_else(|| StoreError::Corrupt(format!("approval status {approval:?}")))?;
     let visit_status = VisitStatus::from_name(&visit_status)
         .ok_or_else(|| StoreError::Corrupt(format!("visit status {visit_status:?}")))?;
-    let outcome = visit::apply(approval, visit_status, event);
+    let continues = visit::continues_after(ends_at, report.at, zone);
+    let outcome = visit::apply(approval, visit_status, event, continues);
     let (recorded, reason) = match outcome {
         VisitOutcome::Applied(_) | VisitOutcome::Noted => (EventOutcome::Applied, None),
         VisitOutcome::AlreadyDone => (EventOutcome::AlreadyDone, None),

@@ -4,9 +4,11 @@ use chrono::{DateTime, Utc};
 use gatehouse_core::{FacilityId, InvitationId, KioskId, UserId};
 use uuid::Uuid;
 
+use gatehouse_core::ApprovalStatus;
+
 use super::{
-    InvitationRecord, StoreError,
-    invitations::{InvitationRow, SELECT_INVITATION},
+    Change, InvitationRecord, OutboxItem, StoreError,
+    invitations::{InvitationRow, SELECT_INVITATION, record_change},
     on_pool,
 };
 use crate::Database;
@@ -39,6 +41,51 @@ impl Database {
             .fetch_all(pool)
             .await?);
         rows.into_iter().map(InvitationRecord::try_from).collect()
+    }
+
+    /// Closes the visits of `facility` nobody checked out: checked in and ended before
+    /// `inside_until` → `expired`; approved, never came and ended before `expected_until` →
+    /// `no_show`; each with its history entry. Answers how many were closed.
+    pub async fn close_ended_visits(
+        &self,
+        facility: FacilityId,
+        inside_until: DateTime<Utc>,
+        expected_until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let closed = on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let closed: Vec<(Uuid, String, String)> = sqlx::query_as(
+                "UPDATE invitations SET updated_at = $3, visit_status = \
+                   CASE visit_status WHEN 'checked_in' THEN 'expired' ELSE 'no_show' END \
+                 WHERE facility_id = $1 \
+                   AND ((visit_status = 'checked_in' AND ends_at < $2) \
+                        OR (visit_status = 'expected' AND approval_status = 'approved' AND ends_at < $4)) \
+                 RETURNING id, visit_status, approval_status",
+            )
+            .bind(facility.0)
+            .bind(inside_until)
+            .bind(now)
+            .bind(expected_until)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (id, visit, approval) in &closed {
+                let approval = ApprovalStatus::from_name(approval)
+                    .ok_or_else(|| StoreError::Corrupt(format!("invitation {id}: approval")))?;
+                let change = Change {
+                    action: if visit == "expired" { "expired" } else { "no_show" },
+                    actor: None,
+                    from: Some(approval),
+                    to: approval,
+                    reason: None,
+                    at: now,
+                };
+                record_change!(tx, *id, &change, std::iter::empty::<&OutboxItem>());
+            }
+            tx.commit().await?;
+            closed.len()
+        });
+        Ok(closed)
     }
 
     /// Walk-ins waiting for their host (or reception) to say whether they are expected, oldest

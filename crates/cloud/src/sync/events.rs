@@ -45,7 +45,13 @@ pub async fn report(
         results.push(
             cloud
                 .database
-                .record_kiosk_event(kiosk, event, arrival, cloud.clock.now())
+                .record_kiosk_event(
+                    kiosk,
+                    event,
+                    site.facility.time_zone,
+                    arrival,
+                    cloud.clock.now(),
+                )
                 .await?,
         );
     }

@@ -17,7 +17,7 @@ async fn kiosk(backend: Backend) -> Option<(TestApp, Site, String)> {
 }
 
 fn event(invitation: &Value, kind: &str) -> Value {
-    json!({"id": Uuid::now_v7(), "invitation": invitation, "kind": kind, "at": chrono::Utc::now()})
+    json!({"id": Uuid::now_v7(), "invitation": invitation, "kind": kind, "at": crate::support::at(10, 30)})
 }
 
 async fn send(app: &TestApp, device: &str, events: &[Value]) -> (reqwest::StatusCode, Value) {

@@ -18,3 +18,4 @@ mod kiosk_walk_ins;
 mod permission_matrix;
 mod roles_and_permissions;
 mod serve;
+mod visits_end;
