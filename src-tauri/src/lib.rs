@@ -2,8 +2,8 @@
 //! and the kiosk in `gatehouse-kiosk`.
 //!
 //! This crate stays thin: the builder, one module of commands per screen area (each a parse
-//! and one call into `gatehouse_kiosk::Kiosk`), the scanner-to-event bridge and the navigation
-//! guard. Errors cross to the front end as `{code, message}`.
+//! and one call into `gatehouse_kiosk::Kiosk`), the camera the scan screen asks and the
+//! navigation guard. Errors cross to the front end as `{code, message}`.
 
 mod commands;
 mod error;
@@ -46,8 +46,7 @@ pub fn run() {
         .plugin(navigation::only_the_kiosk_itself())
         .manage(kiosk.clone())
         .setup(move |app| {
-            let preview = scanning::start(app.handle().clone(), kiosk.config.camera.clone());
-            app.manage(preview);
+            app.manage(scanning::Camera::start(kiosk.config.camera.clone()));
             tauri::async_runtime::spawn(kiosk.clone().listen_for_changes());
             tauri::async_runtime::spawn(kiosk.keep_in_sync());
             Ok(())
@@ -74,5 +73,35 @@ pub fn run() {
     if let Err(error) = result {
         eprintln!("gatehouse-kiosk: the window could not be started: {error}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The one Tauri config every build reads, the README's run command's debug build included.
+    fn config() -> serde_json::Value {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tauri.conf.json"))
+                .expect("tauri.conf.json is readable");
+        serde_json::from_str(&text).expect("tauri.conf.json is JSON")
+    }
+
+    #[test]
+    fn devtools_are_off_in_every_window_of_every_build() {
+        let windows = config()["app"]["windows"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(!windows.is_empty());
+        for window in windows {
+            assert_eq!(window["devtools"], false, "{window}");
+        }
+        // Nor may a release build opt into them.
+        let manifest = include_str!("../../Cargo.toml");
+        let tauri = manifest
+            .lines()
+            .find(|line| line.starts_with("tauri = "))
+            .expect("the workspace names tauri");
+        assert!(!tauri.contains("devtools"), "{tauri}");
     }
 }

@@ -1,58 +1,113 @@
-//! The kiosk's camera, always scanning: each code that comes into view reaches the screen once
-//! as a `scan` event, and camera trouble as `camera` events (the screen then offers the search).
+//! The kiosk's camera, always scanning. The screen asks for what it sees a few times a second
+//! (`camera_view`): the picture, the code that came into view since it last asked (each code
+//! once, and only if fresh), and whether the camera is lost (the screen then offers the search).
+//! Nothing is pushed to the webview, so it needs no permission to listen to events.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use gatehouse_devices::{
     camera::{DeviceCamera, FileCamera},
     scanner::{Preview, ScanEvent, Scanner},
 };
-use serde::Serialize;
-use tauri::{AppHandle, Emitter as _, Runtime};
-
 use gatehouse_kiosk::config::Source;
+use serde::Serialize;
 
 const FRAME_RATE: u32 = 10;
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-enum CameraState {
-    Lost,
-    Back,
-}
-
+/// A code not asked for within this long was held up to another screen: it is dropped.
+const FRESH_FOR: Duration = Duration::from_secs(2);
 /// The width of the camera view on the scan screen, in pixels.
 const VIEW_WIDTH: u32 = 480;
 
-/// Starts scanning from `source` for as long as the app runs; returns what the camera sees.
-pub fn start<R: Runtime>(app: AppHandle<R>, source: Source) -> Preview {
-    let scanner = match source {
-        Source::Files(path) => Scanner::start(move || FileCamera::open(&path, FRAME_RATE)),
-        Source::Device(id) => Scanner::start(move || DeviceCamera::open(&id, 1280, 720, 30)),
-    };
-    let preview = scanner.preview.clone();
-    std::thread::Builder::new()
-        .name("scan-events".into())
-        .spawn(move || {
-            for event in &scanner.events {
-                let sent = match event {
-                    ScanEvent::Code(code) => app.emit("scan", code),
-                    ScanEvent::CameraLost(reason) => {
-                        tracing::warn!(%reason, "the camera is not delivering pictures");
-                        app.emit("camera", CameraState::Lost)
-                    }
-                    ScanEvent::CameraBack => app.emit("camera", CameraState::Back),
-                };
-                if let Err(error) = sent {
-                    tracing::warn!(%error, "the screen could not be told of a scan");
-                }
-            }
-        })
-        .expect("a thread can be started");
-    preview
+/// What the scan screen shows and hears.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CameraView {
+    /// A small JPEG `data:` URL of what the camera sees; `None` before the first frame.
+    pub view: Option<String>,
+    /// The code that came into view since the screen last asked, once.
+    pub code: Option<String>,
+    /// The camera is not delivering pictures.
+    pub lost: bool,
 }
 
-/// What the camera sees now, small, as a JPEG `data:` URL for the scan screen; `None` before
-/// the first frame.
-pub fn view(preview: &Preview) -> Option<String> {
+/// The running camera: what it sees, and what it has seen since the screen last asked.
+#[derive(Debug, Clone)]
+pub struct Camera {
+    preview: Preview,
+    news: Arc<Mutex<News>>,
+}
+
+#[derive(Debug, Default)]
+struct News {
+    code: Option<(String, Instant)>,
+    lost: bool,
+}
+
+impl News {
+    fn hear(&mut self, event: ScanEvent, at: Instant) {
+        match event {
+            ScanEvent::Code(code) => self.code = Some((code, at)),
+            ScanEvent::CameraLost(reason) => {
+                if !self.lost {
+                    tracing::warn!(%reason, "the camera is not delivering pictures");
+                }
+                self.lost = true;
+            }
+            ScanEvent::CameraBack => self.lost = false,
+        }
+    }
+
+    /// The fresh code, once; whether the camera is lost.
+    fn take(&mut self, now: Instant) -> (Option<String>, bool) {
+        let code = self
+            .code
+            .take()
+            .filter(|(_, seen)| now.duration_since(*seen) <= FRESH_FOR)
+            .map(|(code, _)| code);
+        (code, self.lost)
+    }
+}
+
+impl Camera {
+    /// Starts scanning from `source` for as long as the app runs.
+    pub fn start(source: Source) -> Self {
+        let scanner = match source {
+            Source::Files(path) => Scanner::start(move || FileCamera::open(&path, FRAME_RATE)),
+            Source::Device(id) => Scanner::start(move || DeviceCamera::open(&id, 1280, 720, 30)),
+        };
+        let camera = Self {
+            preview: scanner.preview.clone(),
+            news: Arc::default(),
+        };
+        let news = camera.news.clone();
+        std::thread::Builder::new()
+            .name("scan-events".into())
+            .spawn(move || {
+                for event in &scanner.events {
+                    news.lock()
+                        .expect("camera lock")
+                        .hear(event, Instant::now());
+                }
+            })
+            .expect("a thread can be started");
+        camera
+    }
+
+    /// What the scan screen shows now, and the code that came into view since it last asked.
+    pub fn view(&self) -> CameraView {
+        let (code, lost) = self.news.lock().expect("camera lock").take(Instant::now());
+        CameraView {
+            view: small_jpeg(&self.preview),
+            code,
+            lost,
+        }
+    }
+}
+
+/// What the camera sees now, small, as a JPEG `data:` URL; `None` before the first frame.
+fn small_jpeg(preview: &Preview) -> Option<String> {
     use base64::{Engine as _, engine::general_purpose::STANDARD};
     let frame = preview.newest()?;
     let height = (frame.height() * VIEW_WIDTH / frame.width().max(1)).max(1);
@@ -62,4 +117,35 @@ pub fn view(preview: &Preview) -> Option<String> {
         .encode_image(&small)
         .ok()?;
     Some(format!("data:image/jpeg;base64,{}", STANDARD.encode(&jpeg)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_reaches_the_screen_once_and_only_while_fresh() {
+        let mut news = News::default();
+        let start = Instant::now();
+        news.hear(ScanEvent::Code("GH1.a".into()), start);
+        assert_eq!(
+            news.take(start + Duration::from_millis(200)),
+            (Some("GH1.a".into()), false)
+        );
+        assert_eq!(
+            news.take(start + Duration::from_millis(400)),
+            (None, false),
+            "once"
+        );
+        news.hear(ScanEvent::Code("GH1.b".into()), start);
+        assert_eq!(
+            news.take(start + Duration::from_secs(3)),
+            (None, false),
+            "held up to another screen"
+        );
+        news.hear(ScanEvent::CameraLost("unplugged".into()), start);
+        assert_eq!(news.take(start), (None, true));
+        news.hear(ScanEvent::CameraBack, start);
+        assert_eq!(news.take(start), (None, false));
+    }
 }

@@ -4,10 +4,10 @@
 //
 // It answers each command as the kiosk's Rust side would, typed by what kiosk-api.ts expects.
 // The test steers it through the page's address (`?setup` for a kiosk not yet enrolled) and
-// `window.kioskFake.emit(event, payload)` for what the camera would send.
+// `window.kioskFake.holdUp(code)` for a code held up to the camera.
 
 import { start } from '../src/kiosk/start';
-import type { Answers, Command, KioskBackend, KioskEvent, VisitorView } from '../src/kiosk/kiosk-api';
+import type { Answers, Command, KioskBackend, VisitorView } from '../src/kiosk/kiosk-api';
 
 const setupNeeded = new URLSearchParams(location.search).has('setup');
 
@@ -63,7 +63,11 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
     sha256: '0'.repeat(64),
   }),
   take_photo: () => photo,
-  camera_view: () => photo,
+  camera_view: () => {
+    const code = heldUp;
+    heldUp = null;
+    return { view: photo, code, lost: false };
+  },
   ask_reception: () => null,
   check_in: () => ({ outcome: 'checked_in', host: 'Tomás Ortega', badge: 'printed' }),
   reprint_badge: () => 'printed',
@@ -73,26 +77,23 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
   register_walk_in: () => pending,
 };
 
-const listeners = new Map<KioskEvent, Set<(payload: unknown) => void>>();
+/** The code held up to the camera that the scan screen has not seen yet. */
+let heldUp: string | null = null;
 
 const fake: KioskBackend = {
   invoke: async (command, args) => answers[command](args ?? {}),
-  listen: async (event, handler) => {
-    const heard = listeners.get(event) ?? new Set();
-    heard.add(handler);
-    listeners.set(event, heard);
-    return () => heard.delete(handler);
-  },
 };
 
 declare global {
   interface Window {
-    kioskFake: { emit: (event: KioskEvent, payload: unknown) => void };
+    kioskFake: { holdUp: (code: string) => void };
   }
 }
 
 window.kioskFake = {
-  emit: (event, payload) => listeners.get(event)?.forEach((handler) => handler(payload)),
+  holdUp: (code) => {
+    heldUp = code;
+  },
 };
 
-export default start(fake);
+start(fake);

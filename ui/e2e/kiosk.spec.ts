@@ -39,9 +39,9 @@ async function checkScreen(page: Page, name: string) {
   expect(small, `${name}: touch targets under 44 × 44 px`).toEqual([]);
 }
 
-/** What the camera would send when `code` comes into view. */
-async function emitScan(page: Page, code: string) {
-  await page.evaluate((scanned) => window.kioskFake.emit('scan', scanned), code);
+/** Holds `code` up to the camera. */
+async function holdUp(page: Page, code: string) {
+  await page.evaluate((scanned) => window.kioskFake.holdUp(scanned), code);
 }
 
 for (const language of ['en', 'de'] as const) {
@@ -53,7 +53,7 @@ for (const language of ['en', 'de'] as const) {
     await page.click('#action-scan');
     await expect(page.locator('#scan-title')).toBeVisible();
     await checkScreen(page, 'scan');
-    await emitScan(page, 'GH1.sofia');
+    await holdUp(page, 'GH1.sofia');
     await expect(page.locator('#visitor-name')).toHaveText('Sofia Rossi');
     await checkScreen(page, 'confirm');
 
@@ -77,7 +77,7 @@ for (const language of ['en', 'de'] as const) {
     await page.click('#done');
 
     await page.click('#action-scan');
-    await emitScan(page, 'GH1.pending');
+    await holdUp(page, 'GH1.pending');
     await expect(page.locator('#notice-title')).toHaveAttribute('data-notice', 'awaiting_approval');
     await checkScreen(page, 'notice');
     await page.click('#back');
@@ -146,7 +146,7 @@ test('a visitor checks in with the keyboard alone', async ({ page }) => {
 test('a visitor whose invitation was rejected while inside may check out but gets no new badge', async ({ page }) => {
   await openKiosk(page);
   await page.click('#action-scan');
-  await emitScan(page, 'GH1.revoked');
+  await holdUp(page, 'GH1.revoked');
   await expect(page.locator('#notice-title')).toHaveText(/no longer valid\. Please see reception/);
   await expect(page.locator('#reprint')).toHaveCount(0);
   await checkScreen(page, 'badge revoked');
@@ -157,7 +157,7 @@ test('a visitor whose invitation was rejected while inside may check out but get
 test('holding the badge up to check out checks the visitor out in one step', async ({ page }) => {
   await openKiosk(page);
   await page.click('#action-check_out');
-  await emitScan(page, 'GH1.revoked');
+  await holdUp(page, 'GH1.revoked');
   await expect(page.locator('#goodbye-name')).toHaveText('Sofia');
 });
 

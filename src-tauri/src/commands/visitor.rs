@@ -3,7 +3,7 @@
 //! error and changes nothing.
 
 use gatehouse_core::{InvitationId, wire::NdaTemplate};
-use gatehouse_devices::{badge::Language, scanner::Preview};
+use gatehouse_devices::badge::Language;
 use gatehouse_kiosk::{
     Kiosk, KioskError,
     checkin::{CheckInOutcome, CheckInRequest, ReprintOutcome},
@@ -11,23 +11,23 @@ use gatehouse_kiosk::{
 };
 use tauri::State;
 
-use crate::{CommandError, scanning};
+use crate::{
+    CommandError,
+    scanning::{Camera, CameraView},
+};
 
 #[tauri::command]
 pub async fn identify(kiosk: State<'_, Kiosk>, code: String) -> Result<Identified, CommandError> {
     Ok(kiosk.identify(&code).await?)
 }
 
-/// What the camera sees now, for the scan screen (a JPEG `data:` URL; `None` before the first
-/// frame).
+/// What the camera sees now, and the code that came into view since the screen last asked.
 #[tauri::command]
-pub async fn camera_view(preview: State<'_, Preview>) -> Result<Option<String>, CommandError> {
-    let preview = preview.inner().clone();
-    Ok(
-        tokio::task::spawn_blocking(move || scanning::view(&preview))
-            .await
-            .map_err(|error| KioskError::Device(error.to_string()))?,
-    )
+pub async fn camera_view(camera: State<'_, Camera>) -> Result<CameraView, CommandError> {
+    let camera = camera.inner().clone();
+    Ok(tokio::task::spawn_blocking(move || camera.view())
+        .await
+        .map_err(|error| KioskError::Device(error.to_string()))?)
 }
 
 #[tauri::command]

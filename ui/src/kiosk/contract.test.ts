@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { commands, events, failureCodes } from './kiosk-api';
+import { commands, failureCodes } from './kiosk-api';
 
 /** The repository's root: the nearest folder above this file with a Cargo.toml and ui/. */
 function repositoryRoot(): string {
@@ -78,18 +78,14 @@ describe("the kiosk's commands are the same in all four places", () => {
     expect(sorted(listed)).toEqual(typescript);
   });
 
-  it('the capability file grants exactly those commands and listening for events', () => {
+  it('the capability file grants exactly those commands, and nothing of Tauri itself', () => {
     const capability = JSON.parse(readFileSync(join(root, 'src-tauri/capabilities/kiosk.json'), 'utf8')) as {
       permissions: (string | { identifier: string })[];
     };
     const permissions = capability.permissions.map((p) => (typeof p === 'string' ? p : p.identifier));
     const own = permissions.filter((p) => p.startsWith('allow-')).map((p) => p.slice('allow-'.length).replaceAll('-', '_'));
     expect(sorted(own)).toEqual(typescript);
-    expect(permissions).toEqual(expect.arrayContaining(['core:event:allow-listen', 'core:event:allow-unlisten']));
-    expect(permissions.filter((p) => !p.startsWith('allow-')).sort()).toEqual([
-      'core:event:allow-listen',
-      'core:event:allow-unlisten',
-    ]);
+    expect(permissions.filter((p) => !p.startsWith('allow-'))).toEqual([]);
   });
 
   it('generate_handler! registers them', () => {
@@ -125,12 +121,5 @@ describe('FailureCode matches the Rust ErrorCode', () => {
     expect(variants.length, `${path}: ErrorCode has unit variants`).toBeGreaterThan(0);
     expect(sorted(variants)).toEqual(sorted(failureCodes.known));
     expect(variants).not.toContain(failureCodes.otherwise);
-  });
-});
-
-describe('the events the screens hear are the ones the Rust side emits', () => {
-  const rust = rustFiles('src-tauri/src', 'crates/kiosk/src').map((path) => code(readFileSync(path, 'utf8')));
-  it.each(events)('%s', (event) => {
-    expect(rust.some((text) => new RegExp(`\\.emit\\(\\s*"${event}"`).test(text))).toBe(true);
   });
 });

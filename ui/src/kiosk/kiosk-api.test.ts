@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Failure } from '../lib/failure';
-import { identify, kioskFailure, onCameraState, onScan, useBackend, type KioskBackend } from './kiosk-api';
+import { identify, kioskFailure, useBackend, type KioskBackend } from './kiosk-api';
 
 describe('kioskFailure', () => {
   it('keeps a known code and message from the Rust side', () => {
@@ -34,22 +34,16 @@ describe('kioskFailure', () => {
   });
 });
 
-/** A backend that answers from `answers` and lets the test emit events. */
+/** A backend that answers from `answers`. */
 function fakeBackend(answers: Record<string, (args: Record<string, unknown>) => unknown>) {
-  const heard = new Map<string, ((payload: unknown) => void)[]>();
   const backend: KioskBackend = {
     invoke: async (command, args) => {
       const answer = answers[command];
       if (!answer) throw { code: 'internal', message: `no answer for ${command}` };
       return answer(args ?? {});
     },
-    listen: async (event, handler) => {
-      heard.set(event, [...(heard.get(event) ?? []), handler]);
-      return () => heard.set(event, (heard.get(event) ?? []).filter((h) => h !== handler));
-    },
   };
-  const emit = (event: string, payload: unknown) => heard.get(event)?.forEach((h) => h(payload));
-  return { backend, emit };
+  return { backend };
 }
 
 describe('the backend', () => {
@@ -69,20 +63,5 @@ describe('the backend', () => {
     });
     useBackend(backend);
     await expect(identify('GH1.x')).rejects.toMatchObject({ code: 'storage', messageKey: 'error.storage' });
-  });
-
-  it('hears scans and camera states until told to stop', async () => {
-    const { backend, emit } = fakeBackend({});
-    useBackend(backend);
-    const codes: string[] = [];
-    const cameras: string[] = [];
-    const stopScans = await onScan((code) => codes.push(code));
-    await onCameraState((camera) => cameras.push(camera.state));
-    emit('scan', 'GH1.a');
-    emit('camera', { state: 'lost' });
-    stopScans();
-    emit('scan', 'GH1.b');
-    expect(codes).toEqual(['GH1.a']);
-    expect(cameras).toEqual(['lost']);
   });
 });

@@ -35,17 +35,9 @@ export const commands = [
 
 export type Command = (typeof commands)[number];
 
-/** The events the Rust side emits to the screen (src-tauri/src/scanning.rs). */
-export const events = ['scan', 'camera'] as const;
-
-export type KioskEvent = (typeof events)[number];
-
-export type Unlisten = () => void;
-
 /** What the kiosk's screens need from the other side: Tauri in the app, a fake in tests. */
 export interface KioskBackend {
   invoke(command: Command, args?: Record<string, unknown>): Promise<unknown>;
-  listen(event: KioskEvent, handler: (payload: unknown) => void): Promise<Unlisten>;
 }
 
 let backend: KioskBackend | null = null;
@@ -80,7 +72,7 @@ export interface Answers {
   kiosk_status: KioskStatus;
   enroll: string;
   identify: Identified;
-  camera_view: string | null;
+  camera_view: CameraView;
   find_invitation: Finding;
   prove_invitation: Finding;
   visitor: VisitorView;
@@ -165,8 +157,17 @@ export function identify(code: string): Promise<Identified> {
   return call('identify', { code });
 }
 
-/** What the camera sees now, as a JPEG `data:` URL; `null` before its first picture. */
-export function cameraView(): Promise<string | null> {
+/** What the scan screen shows and hears, asked for a few times a second (src-tauri/src/scanning.rs). */
+export interface CameraView {
+  /** What the camera sees now, as a JPEG `data:` URL; `null` before its first picture. */
+  view: string | null;
+  /** The code that came into view since the screen last asked, once. */
+  code: string | null;
+  /** The camera is not delivering pictures: the screen offers the search. */
+  lost: boolean;
+}
+
+export function cameraView(): Promise<CameraView> {
   return call('camera_view');
 }
 
@@ -275,16 +276,4 @@ export interface WalkIn {
 
 export function registerWalkIn(walkIn: WalkIn): Promise<VisitorView> {
   return call('register_walk_in', { walkIn });
-}
-
-/** What the camera reports about itself; while it is lost the scan screen offers the search. */
-export type CameraState = { state: 'lost' } | { state: 'back' };
-
-/** Each code that comes into view, once. Answers the function that stops listening. */
-export function onScan(handler: (code: string) => void): Promise<Unlisten> {
-  return connected().listen('scan', (payload) => handler(payload as string));
-}
-
-export function onCameraState(handler: (camera: CameraState) => void): Promise<Unlisten> {
-  return connected().listen('camera', (payload) => handler(payload as CameraState));
 }
