@@ -34,7 +34,32 @@ pub struct Cloud {
     pub changes: ChangeSignal,
     /// Walk-ins registered per kiosk lately: [`crate::walk_ins::MOST_PER_KIOSK`].
     pub walk_ins: Throttle<KioskId>,
+    /// Failed sign-ins lately, and the password checks running now.
+    pub sign_ins: SignInGuard,
     signing_key: OnceCell<SigningKey>,
+}
+
+/// What guards sign-in: failures per account and per client address, and how many password
+/// checks may run at once ([`crate::sessions`]).
+#[derive(Debug)]
+pub struct SignInGuard {
+    pub by_account: Throttle<String>,
+    pub by_address: Throttle<std::net::IpAddr>,
+    pub checks: tokio::sync::Semaphore,
+}
+
+impl Default for SignInGuard {
+    fn default() -> Self {
+        use crate::sessions::{
+            FAILURES_COUNT_FOR, MOST_FAILURES_PER_ACCOUNT, MOST_FAILURES_PER_ADDRESS,
+            MOST_PASSWORD_CHECKS,
+        };
+        Self {
+            by_account: Throttle::new(MOST_FAILURES_PER_ACCOUNT, FAILURES_COUNT_FOR),
+            by_address: Throttle::new(MOST_FAILURES_PER_ADDRESS, FAILURES_COUNT_FOR),
+            checks: tokio::sync::Semaphore::new(MOST_PASSWORD_CHECKS),
+        }
+    }
 }
 
 /// The newest invitation-signing key and its id.
@@ -62,6 +87,7 @@ impl Cloud {
             outbox: Arc::new(Notify::new()),
             changes: ChangeSignal::default(),
             walk_ins: Throttle::new(walk_ins::MOST_PER_KIOSK, walk_ins::COUNTED_OVER),
+            sign_ins: SignInGuard::default(),
             signing_key: OnceCell::new(),
         }
     }

@@ -79,9 +79,13 @@ pub async fn serve(
     let signal = cloud.changes.watch(database);
     let closing = tokio::spawn(visits::keep_closing(cloud.clone()));
     let state = http::AppState::new(cloud);
-    let served = axum::serve(listener, http::router(state, &settings.ui_dir))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = axum::serve(
+        listener,
+        http::router(state, &settings.ui_dir)
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     worker.abort();
     signal.abort();
     closing.abort();

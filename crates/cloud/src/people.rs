@@ -44,13 +44,38 @@ pub async fn create_occupancy(
     Ok(occupancy)
 }
 
-/// The site's people (the host directory), or one occupancy's.
+/// The people `actor` may see: the facility manager everyone (or one occupancy's); anyone else
+/// their own organisation's colleagues, and the people of the occupancies whose roles they
+/// administer. Another tenant's staff and emails never.
 pub async fn people(
     cloud: &Cloud,
     actor: &Actor,
     occupancy: Option<OccupancyId>,
 ) -> Result<Vec<User>, ServiceError> {
-    Ok(cloud.database.users(actor.facility, occupancy).await?)
+    let facility = actor.facility;
+    if administers(actor, None) {
+        return Ok(cloud.database.users(facility, occupancy).await?);
+    }
+    let Some(occupancy) = occupancy.or(actor.occupancy) else {
+        // Facility staff who administer nothing see themselves.
+        return Ok(cloud.database.user(actor.user).await?.into_iter().collect());
+    };
+    if actor.occupancy != Some(occupancy) && !administers(actor, Some(occupancy)) {
+        return Err(ServiceError::Forbidden(gatehouse_core::Denied::OtherTenant));
+    }
+    Ok(cloud.database.users(facility, Some(occupancy)).await?)
+}
+
+/// Whether `actor` administers the people and roles of `occupancy` (`None`: the facility's).
+fn administers(actor: &Actor, occupancy: Option<OccupancyId>) -> bool {
+    authorize(
+        actor,
+        Action::AddPerson {
+            facility: actor.facility,
+            occupancy,
+        },
+    )
+    .is_ok()
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -81,9 +106,8 @@ pub async fn add_person(
     }
     let password_hash = match request.password {
         Some(password) => Some(
-            tokio::task::spawn_blocking(move || hash_password(&password))
-                .await
-                .map_err(|error| ServiceError::Corrupt(format!("password hashing: {error}")))?
+            crate::sessions::check_password(cloud, move || hash_password(&password))
+                .await?
                 .map_err(ServiceError::invalid)?,
         ),
         None => None,
@@ -103,9 +127,15 @@ pub async fn add_person(
         .await?)
 }
 
-/// Every role of the site.
+/// The roles `actor` administers: all of the site's for the facility manager, their
+/// occupancy's for its role administrators, none for anyone else.
 pub async fn roles(cloud: &Cloud, actor: &Actor) -> Result<Vec<Role>, ServiceError> {
-    Ok(cloud.database.roles(actor.facility).await?)
+    let mut roles = cloud.database.roles(actor.facility).await?;
+    roles.retain(|role| match role.scope {
+        RoleScope::Facility(_) => administers(actor, None),
+        RoleScope::Occupancy(occupancy) => administers(actor, Some(occupancy)),
+    });
+    Ok(roles)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -186,6 +216,62 @@ pub async fn assign_role(
     cloud
         .database
         .assign_role(person.id, role.id, caller.person(), cloud.clock.now())
+        .await?;
+    Ok(())
+}
+
+/// Takes a role away from `person`, within the same limits as giving it.
+pub async fn remove_role(
+    cloud: &Cloud,
+    caller: Caller<'_>,
+    person: UserId,
+    role: RoleId,
+) -> Result<(), ServiceError> {
+    let facility = caller.facility();
+    let person = person_here(cloud, facility, person).await?;
+    let not_held =
+        || ServiceError::NotFound(format!("{} does not hold the role {role}", person.id));
+    let role = match cloud.database.role(role).await? {
+        Some((role_facility, role)) if role_facility == facility => role,
+        _ => return Err(not_held()),
+    };
+    caller.authorize(Action::AssignRole {
+        facility,
+        role: &role,
+        to: &person.member(),
+    })?;
+    if !cloud.database.remove_role(person.id, role.id).await? {
+        return Err(not_held());
+    }
+    Ok(())
+}
+
+/// Deactivates `person`: they can no longer sign in, and their sessions and API tokens end
+/// with it. A role administrator of their place who holds at least what they hold may.
+pub async fn deactivate(
+    cloud: &Cloud,
+    caller: Caller<'_>,
+    person: UserId,
+) -> Result<(), ServiceError> {
+    let facility = caller.facility();
+    let person = person_here(cloud, facility, person).await?;
+    let holds = cloud
+        .database
+        .actor(&person)
+        .await?
+        .grants
+        .iter()
+        .fold(PermissionSet::default(), |all, grant| {
+            all.union(grant.permissions)
+        });
+    caller.authorize(Action::DeactivatePerson {
+        facility,
+        person: &person.member(),
+        holds,
+    })?;
+    cloud
+        .database
+        .deactivate(person.id, cloud.clock.now())
         .await?;
     Ok(())
 }

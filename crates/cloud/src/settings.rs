@@ -9,8 +9,16 @@ use utoipa::ToSchema;
 use crate::{context::Cloud, error::ServiceError};
 
 /// Every predefined visitor category and how this site has set it up.
+/// The category emails are the facility manager's to see.
 pub async fn categories(cloud: &Cloud, actor: &Actor) -> Result<Vec<Category>, ServiceError> {
-    Ok(cloud.database.categories(actor.facility).await?)
+    let facility = actor.facility;
+    let mut categories = cloud.database.categories(facility).await?;
+    if authorize(actor, Action::ConfigureFacility { facility }).is_err() {
+        for category in &mut categories {
+            category.email = None;
+        }
+    }
+    Ok(categories)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

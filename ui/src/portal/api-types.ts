@@ -11,11 +11,32 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** API tokens: your own, or (facility manager) anyone's in the facility. */
+        get: operations["list_api_tokens"];
         put?: never;
-        /** A long-lived token acting as the signed-in person, for integrations. */
+        /**
+         * A token acting as the signed-in person, for integrations, with an expiry. Minted only from a
+         *     signed-in session, not from another API token.
+         */
         post: operations["create_api_token"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token: its owner, or the facility manager. It stops working at once. */
+        delete: operations["revoke_api_token"];
         options?: never;
         head?: never;
         patch?: never;
@@ -549,7 +570,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password; answers a session token valid for 12 hours. */
+        /**
+         * Sign in with email and password; answers a session token valid for 12 hours. Repeated
+         *     failures for one account or from one address are refused for a while (429, `Retry-After`).
+         */
         post: operations["sign_in"];
         delete?: never;
         options?: never;
@@ -626,6 +650,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deactivate a person: they can no longer sign in, and their sessions and API tokens end now. */
+        post: operations["deactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}/permissions": {
         parameters: {
             query?: never;
@@ -658,6 +699,23 @@ export interface paths {
         /** Give a person a role. An occupancy's roles go only to its own people. */
         post: operations["assign_role"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/roles/{role_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Take a role away from a person, within the same limits as giving it (never one's own). */
+        delete: operations["remove_role"];
         options?: never;
         head?: never;
         patch?: never;
@@ -701,8 +759,20 @@ export interface components {
              */
             walk_ins_unconfirmed?: boolean;
         };
-        ApiToken: {
+        ApiToken: components["schemas"]["ApiTokenInfo"] & {
+            /** @description The secret, shown this once. */
             token: string;
+        };
+        /** @description An API token as its owner (or the facility manager) sees it: never its secret. */
+        ApiTokenInfo: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** @description Names the token for listing and revoking; not the secret. */
+            id: string;
+            name: string;
+            user_id: components["schemas"]["UserId"];
         };
         /** @enum {string} */
         ApprovalStatus: "pending" | "approved" | "rejected" | "cancelled";
@@ -1000,6 +1070,11 @@ export interface components {
             version: number;
         };
         NewApiToken: {
+            /**
+             * Format: int32
+             * @description Days until it expires: 1 to 365, 90 if left out.
+             */
+            expires_in_days?: number | null;
             /** @description What the token is for, e.g. "HR system import". */
             name: string;
         };
@@ -1158,6 +1233,37 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_api_tokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Someone else's tokens (facility manager); leave out for your own (or, as facility
+                 *     manager, everyone's).
+                 */
+                user: null | components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenInfo"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     create_api_token: {
         parameters: {
             query?: never;
@@ -1178,6 +1284,43 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiToken"];
                 };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    revoke_api_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2237,6 +2380,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     sign_out: {
@@ -2379,6 +2531,37 @@ export interface operations {
             };
         };
     };
+    deactivate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     user_permissions: {
         parameters: {
             query?: never;
@@ -2420,6 +2603,38 @@ export interface operations {
                 "application/json": components["schemas"]["RoleAssignment"];
             };
         };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    remove_role: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["UserId"];
+                role_id: components["schemas"]["RoleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             204: {
                 headers: {

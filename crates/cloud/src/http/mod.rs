@@ -59,7 +59,11 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
     let api = Router::new()
         .route("/sessions", post(sessions::sign_in))
         .route("/sessions/current", delete(sessions::sign_out))
-        .route("/api-tokens", post(sessions::create_api_token))
+        .route(
+            "/api-tokens",
+            get(sessions::list_api_tokens).post(sessions::create_api_token),
+        )
+        .route("/api-tokens/{id}", delete(sessions::revoke_api_token))
         .route("/me", get(sessions::me))
         .route(
             "/occupancies",
@@ -67,6 +71,8 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         )
         .route("/users", get(people::list_users).post(people::create_user))
         .route("/users/{id}/roles", post(people::assign_role))
+        .route("/users/{id}/roles/{role_id}", delete(people::remove_role))
+        .route("/users/{id}/deactivate", post(people::deactivate))
         .route("/users/{id}/permissions", get(people::user_permissions))
         .route("/roles", get(people::list_roles).post(people::create_role))
         .route("/categories", get(settings::list_categories))

@@ -19,9 +19,11 @@ use super::{
     ),
     paths(
         health::health,
-        sessions::sign_in, sessions::sign_out, sessions::create_api_token, sessions::me,
+        sessions::sign_in, sessions::sign_out, sessions::create_api_token, sessions::list_api_tokens,
+        sessions::revoke_api_token, sessions::me,
         people::list_occupancies, people::create_occupancy, people::list_users, people::create_user,
-        people::list_roles, people::create_role, people::assign_role, people::user_permissions,
+        people::list_roles, people::create_role, people::assign_role, people::remove_role,
+        people::deactivate, people::user_permissions,
         settings::list_categories, settings::update_category, settings::set_security_email, settings::set_visit_grace,
         invitations::create, invitations::list, invitations::get, invitations::history,
         invitations::approve, invitations::reject, invitations::return_to_pending,

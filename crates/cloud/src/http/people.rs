@@ -115,6 +115,34 @@ pub async fn assign_role(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Take a role away from a person, within the same limits as giving it (never one's own).
+#[utoipa::path(delete, path = "/api/v1/users/{id}/roles/{role_id}", tag = "people",
+    params(("id" = UserId, Path), ("role_id" = RoleId, Path)),
+    responses((status = 204), (status = 403), (status = 404)), security(("bearer" = [])))]
+pub async fn remove_role(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath((id, role)): ApiPath<(UserId, RoleId)>,
+) -> Result<StatusCode, ApiError> {
+    people::remove_role(&state.cloud, session.caller(), id, role).await?;
+    state.sessions.forget_all();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deactivate a person: they can no longer sign in, and their sessions and API tokens end now.
+#[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", tag = "people",
+    params(("id" = UserId, Path)), responses((status = 204), (status = 403), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn deactivate(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(id): ApiPath<UserId>,
+) -> Result<StatusCode, ApiError> {
+    people::deactivate(&state.cloud, session.caller(), id).await?;
+    state.sessions.forget_all();
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// A person's effective permissions: the union of their roles, per scope. Anyone may see their
 /// own; role administrators may see others'.
 #[utoipa::path(get, path = "/api/v1/users/{id}/permissions", tag = "people",

@@ -23,6 +23,8 @@ pub struct Session {
     pub user: User,
     pub actor: Actor,
     pub token_hash: [u8; 32],
+    /// `session` (signed in) or `api` (an integration's token).
+    pub kind: String,
 }
 
 impl FromRequestParts<AppState> for Session {
@@ -40,6 +42,7 @@ impl FromRequestParts<AppState> for Session {
             user: stored.user,
             actor: stored.actor,
             token_hash,
+            kind: stored.kind,
         })
     }
 }
@@ -48,6 +51,11 @@ impl Session {
     /// The signed-in person, as the services see a caller.
     pub fn caller(&self) -> Caller<'_> {
         Caller::Person(&self.actor)
+    }
+
+    /// The caller came with an integration's API token, not a signed-in session.
+    pub fn is_api_token(&self) -> bool {
+        self.kind == "api"
     }
 }
 
@@ -113,7 +121,11 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
         .headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
+        .and_then(|value| {
+            // The scheme is case-insensitive (RFC 9110).
+            let (scheme, secret) = value.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(secret)
+        })
         .map(str::trim)
         .filter(|secret| !secret.is_empty() && secret.len() < 200)
 }

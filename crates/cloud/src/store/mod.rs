@@ -21,7 +21,7 @@ pub use invitations::{
 pub use kiosks::{Kiosk, NewKioskCode};
 pub use lobby::{BADGE_NOT_PRINTED, Flagged};
 pub use outbox::{Claimed, OutboxItem};
-pub use people::{NewUser, StoredSession, User};
+pub use people::{NewUser, StoredApiToken, StoredSession, User};
 pub use writer::InvitationWriter;
 
 /// Runs `$body` with `$pool` bound to the database's pool, whichever kind it is. The body is

@@ -101,6 +101,7 @@ struct SessionRow {
     display_name: String,
     email: String,
     expires_at: Option<DateTime<Utc>>,
+    kind: String,
     role_facility: Option<Uuid>,
     role_occupancy: Option<Uuid>,
     permissions: Option<i64>,
@@ -112,6 +113,27 @@ struct SessionRow {
 pub struct StoredSession {
     pub user: User,
     pub actor: Actor,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// A portal session (`session`) or an integration's API token (`api`).
+    pub kind: String,
+}
+
+/// Hash, owner, name, created, expires.
+type ApiTokenRow = (
+    Vec<u8>,
+    Uuid,
+    Option<String>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
+/// An API token as stored: its hash, never its secret.
+#[derive(Debug, Clone)]
+pub struct StoredApiToken {
+    pub hash: Vec<u8>,
+    pub user: UserId,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -169,7 +191,8 @@ impl Database {
     }
 
     pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+        let sql =
+            format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1 AND deactivated_at IS NULL");
         let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(email.as_str())
             .fetch_optional(pool)
@@ -185,7 +208,7 @@ impl Database {
     ) -> Result<Vec<User>, StoreError> {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users WHERE facility_id = $1 \
-             AND ($2 IS NULL OR occupancy_id = $2) ORDER BY display_name"
+             AND ($2 IS NULL OR occupancy_id = $2) AND deactivated_at IS NULL ORDER BY display_name"
         );
         let rows: Vec<UserRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(facility.0)
@@ -292,6 +315,68 @@ impl Database {
         Ok(())
     }
 
+    /// Takes the role away from `user`; whether they held it.
+    pub async fn remove_role(&self, user: UserId, role: RoleId) -> Result<bool, StoreError> {
+        let removed = on_pool!(self, pool => sqlx::query(
+            "DELETE FROM user_roles WHERE user_id = $1 AND role_id = $2",
+        )
+        .bind(user.0)
+        .bind(role.0)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(removed == 1)
+    }
+
+    /// Deactivates `user`: no more sign-ins, and every session and API token of theirs is
+    /// deleted in the same transaction. Deactivating twice changes nothing.
+    pub async fn deactivate(&self, user: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE users SET deactivated_at = $1 WHERE id = $2 AND deactivated_at IS NULL")
+                .bind(now)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM access_tokens WHERE user_id = $1")
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The API tokens of `user`, or of everyone in `facility`, newest first.
+    pub async fn api_tokens(
+        &self,
+        facility: FacilityId,
+        user: Option<UserId>,
+    ) -> Result<Vec<StoredApiToken>, StoreError> {
+        let rows: Vec<ApiTokenRow> = on_pool!(self, pool => sqlx::query_as(
+                "SELECT t.token_hash, t.user_id, t.name, t.created_at, t.expires_at \
+                 FROM access_tokens t JOIN users u ON u.id = t.user_id \
+                 WHERE t.kind = 'api' AND u.facility_id = $1 AND ($2 IS NULL OR t.user_id = $2) \
+                 ORDER BY t.created_at DESC",
+            )
+            .bind(facility.0)
+            .bind(user.map(|u| u.0))
+            .fetch_all(pool)
+            .await?);
+        Ok(rows
+            .into_iter()
+            .map(
+                |(hash, user, name, created_at, expires_at)| StoredApiToken {
+                    hash,
+                    user: user.into(),
+                    name: name.unwrap_or_default(),
+                    created_at,
+                    expires_at,
+                },
+            )
+            .collect())
+    }
+
     /// The person as the rules see them: where they belong and what each of their roles grants.
     pub async fn actor(&self, user: &User) -> Result<Actor, StoreError> {
         let rows: Vec<(Uuid, Option<Uuid>, i64)> = on_pool!(self, pool => sqlx::query_as(
@@ -345,11 +430,12 @@ impl Database {
         now: DateTime<Utc>,
     ) -> Result<Option<StoredSession>, StoreError> {
         let rows: Vec<SessionRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT u.id, u.facility_id, u.occupancy_id, u.display_name, u.email, t.expires_at, \
+            "SELECT u.id, u.facility_id, u.occupancy_id, u.display_name, u.email, t.expires_at, t.kind, \
                r.facility_id AS role_facility, r.occupancy_id AS role_occupancy, r.permissions \
              FROM access_tokens t JOIN users u ON u.id = t.user_id \
              LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id \
-             WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)",
+             WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2) \
+               AND u.deactivated_at IS NULL",
         )
         .bind(token_hash)
         .bind(now)
@@ -380,6 +466,7 @@ impl Database {
             user,
             actor,
             expires_at: first.expires_at,
+            kind: first.kind.clone(),
         }))
     }
 

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod accounts;
 mod approval_process;
 mod bad_input;
 mod cli;

@@ -172,22 +172,6 @@ on_both_databases! {
 }
 
 on_both_databases! {
-    async fn facility_manager_role_scoped_to_occupancy_is_assignable_by_its_managers(backend: Backend) {
-        let Some((app, site)) = site(backend).await else { return };
-        let (status, role) = app.call(Method::POST, "/api/v1/roles", Some(&site.manager.token), Some(json!({
-            "scope": {"kind": "occupancy", "id": site.north}, "name": "Northwind approver", "permissions": ["approve_invitations"],
-        }))).await;
-        assert_eq!(status, 201, "{role}");
-        let (status, body) = app.call(Method::POST, &format!("/api/v1/users/{}/roles", site.north_host2.id),
-            Some(&site.north_manager.token), Some(json!({"role_id": role["id"]}))).await;
-        assert_eq!(status, 204, "{body}");
-        let pending = app.invite(&site.north_host, invitation("contractor", "Dmitri Volkov", None)).await;
-        let (status, approved) = app.decide(&site.north_host2, &pending["id"], "approve", None).await;
-        assert_eq!(status, 200, "{approved}");
-    }
-}
-
-on_both_databases! {
     async fn presets_are_created_in_one_step(backend: Backend) {
         let Some((app, site)) = site(backend).await else { return };
         let (status, role) = app.call(Method::POST, "/api/v1/roles", Some(&site.manager.token), Some(json!({

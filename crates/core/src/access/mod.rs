@@ -129,10 +129,19 @@ pub enum Action<'a> {
         scope: RoleScope,
         permissions: PermissionSet,
     },
+    /// Give `to` a role, or take it away: only a role whose permissions the administrator
+    /// holds themselves, and never their own.
     AssignRole {
         facility: FacilityId,
         role: &'a Role,
         to: &'a Member,
+    },
+    /// Deactivate `person`, who holds `holds` through their roles: their sessions and tokens
+    /// end, and they can no longer sign in.
+    DeactivatePerson {
+        facility: FacilityId,
+        person: &'a Member,
+        holds: PermissionSet,
     },
     /// Add a person to an occupancy, or to the facility's own staff (`None`).
     AddPerson {
@@ -162,6 +171,12 @@ pub enum Denied {
     RoleOfAnotherOccupancy,
     #[error("only the facility manager administers facility roles and other occupancies' roles")]
     FacilityManagersOnly,
+    #[error("no one gives, takes away or ends their own roles; ask another role administrator")]
+    OwnRoles,
+    #[error("this needs a signed-in session, not an API token")]
+    SignedInSessionNeeded,
+    #[error("that belongs to another organisation in the building")]
+    OtherTenant,
 }
 
 /// Whether `actor` holds `permission` at `place`, in their own facility.
@@ -172,6 +187,52 @@ fn need(actor: &Actor, place: Place, permission: Permission) -> Result<(), Denie
         Ok(())
     } else {
         Err(Denied::Missing(permission))
+    }
+}
+
+/// Roles within the administrator's own permissions, to people who may hold them, never to
+/// themselves.
+fn assign_role(
+    actor: &Actor,
+    facility: FacilityId,
+    role: &Role,
+    to: &Member,
+) -> Result<(), Denied> {
+    administer(actor, facility, role.scope)?;
+    if to.user == actor.user {
+        return Err(Denied::OwnRoles);
+    }
+    holds_all(actor, role.scope, role.permissions)?;
+    may_hold(facility, role, to)
+}
+
+/// An administrator of the person's place who holds at least what they hold; never oneself.
+fn deactivate_person(
+    actor: &Actor,
+    facility: FacilityId,
+    person: &Member,
+    holds: PermissionSet,
+) -> Result<(), Denied> {
+    let scope = person
+        .occupancy
+        .map_or(RoleScope::Facility(facility), RoleScope::Occupancy);
+    administer(actor, facility, scope)?;
+    if person.facility != facility {
+        return Err(Denied::OtherFacility);
+    }
+    if person.user == actor.user {
+        return Err(Denied::OwnRoles);
+    }
+    holds_all(actor, scope, holds)
+}
+
+/// A role administrator grants (or takes away) only what they hold themselves in `scope`.
+fn holds_all(actor: &Actor, scope: RoleScope, permissions: PermissionSet) -> Result<(), Denied> {
+    let missing = permissions.without(actor.permissions_in(scope));
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Denied::ExceedsOwnPermissions(missing))
     }
 }
 
@@ -242,17 +303,14 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
             permissions,
         } => {
             administer(actor, facility, scope)?;
-            let missing = permissions.without(actor.permissions_in(scope));
-            if missing.is_empty() {
-                Ok(())
-            } else {
-                Err(Denied::ExceedsOwnPermissions(missing))
-            }
+            holds_all(actor, scope, permissions)
         }
-        Action::AssignRole { facility, role, to } => {
-            administer(actor, facility, role.scope)?;
-            may_hold(facility, role, to)
-        }
+        Action::AssignRole { facility, role, to } => assign_role(actor, facility, role, to),
+        Action::DeactivatePerson {
+            facility,
+            person,
+            holds,
+        } => deactivate_person(actor, facility, person, holds),
         Action::AddPerson {
             facility,
             occupancy,

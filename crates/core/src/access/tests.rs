@@ -542,25 +542,71 @@ fn facility_manager_creates_roles_for_any_occupancy() {
 }
 
 #[test]
-fn facility_manager_role_scoped_to_occupancy_is_assignable_by_its_managers() {
+fn role_administrators_assign_only_roles_whose_permissions_they_hold_themselves() {
     let s = site();
-    // The facility manager made this role for Northwind; Northwind's manager hands it out.
-    let made_by_facility_manager = role(occ(s.north), &[VisitorInvitation, ApproveInvitations]);
+    let occupancy_manager = actor(
+        1,
+        Some(s.north),
+        &[(
+            occ(s.north),
+            &[VisitorInvitation, ApproveInvitations, RoleAdministrator],
+        )],
+    );
+    let assign = |role: &Role, to: Member| {
+        authorize(
+            &occupancy_manager,
+            Action::AssignRole {
+                facility: s.facility,
+                role,
+                to: &to,
+            },
+        )
+    };
+    // The facility manager made these roles for Northwind; Northwind's manager hands out the
+    // one within her own permissions ("can assign their own Role to others") …
+    let within = role(occ(s.north), &[VisitorInvitation, ApproveInvitations]);
+    assert_eq!(assign(&within, member(2, s.north)), Ok(()));
+    // … but not one granting what she lacks …
+    let reception = role(occ(s.north), &[VisitorAdmission]);
+    assert!(matches!(
+        assign(&reception, member(2, s.north)),
+        Err(Denied::ExceedsOwnPermissions(_))
+    ));
+    // … and never to herself, even within her permissions.
+    assert_eq!(assign(&within, member(1, s.north)), Err(Denied::OwnRoles));
+    assert_eq!(
+        assign(&reception, member(1, s.north)),
+        Err(Denied::OwnRoles)
+    );
+}
+
+#[test]
+fn a_person_is_deactivated_by_an_administrator_of_their_place_who_holds_at_least_as_much() {
+    let s = site();
     let occupancy_manager = actor(
         1,
         Some(s.north),
         &[(occ(s.north), &[VisitorInvitation, RoleAdministrator])],
     );
-    assert_eq!(
+    let deactivate = |person: Member, holds: &[Permission]| {
         authorize(
             &occupancy_manager,
-            Action::AssignRole {
+            Action::DeactivatePerson {
                 facility: s.facility,
-                role: &made_by_facility_manager,
-                to: &member(2, s.north)
-            }
-        ),
-        Ok(())
+                person: &person,
+                holds: holds.iter().copied().collect(),
+            },
+        )
+    };
+    assert_eq!(deactivate(member(2, s.north), &[VisitorInvitation]), Ok(()));
+    assert!(matches!(
+        deactivate(member(2, s.north), &[VisitorAdmission]),
+        Err(Denied::ExceedsOwnPermissions(_))
+    ));
+    assert_eq!(deactivate(member(1, s.north), &[]), Err(Denied::OwnRoles));
+    assert_eq!(
+        deactivate(member(3, s.blue), &[]),
+        Err(Denied::FacilityManagersOnly)
     );
 }
 
