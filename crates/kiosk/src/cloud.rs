@@ -14,6 +14,9 @@ use reqwest::Url;
 
 use crate::KioskError;
 
+/// How long a document upload may take (the rest of the sync has 5 s a request).
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(60);
+
 #[derive(Debug, Clone)]
 pub struct CloudClient {
     base: Url,
@@ -165,6 +168,8 @@ impl CloudClient {
             )))
             .bearer_auth(token)
             .header(reqwest::header::CONTENT_TYPE, kind.content_type())
+            // Up to 2 MiB over a lobby's Wi-Fi: longer than a request of the sync.
+            .timeout(UPLOAD_TIMEOUT)
             .body(content);
         let response = request.send().await.map_err(KioskError::CloudUnreachable)?;
         if response.status().is_success() {

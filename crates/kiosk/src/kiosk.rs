@@ -233,15 +233,19 @@ impl Kiosk {
             let identity = sync::enroll(&self.cloud, &self.store, code).await?;
             tracing::info!(kiosk = %identity.name, facility = %identity.facility_name, "enrolled");
         }
-        sync::pull(&self.cloud, &self.store).await?;
-        sync::push(&self.cloud, &self.store, self.clock.now()).await?;
-        sync::send_documents(
+        // Each part on its own: a failing pull does not keep reports or documents from going.
+        let pulled = sync::pull(&self.cloud, &self.store).await;
+        let pushed = sync::push(&self.cloud, &self.store, self.clock.now()).await;
+        let sent = sync::send_documents(
             &self.cloud,
             &self.store,
             &self.config.data_dir.join("visits"),
             self.config.keep_documents,
         )
-        .await?;
+        .await;
+        pulled?;
+        pushed?;
+        sent?;
         Ok(true)
     }
 }

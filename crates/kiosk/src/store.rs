@@ -126,9 +126,10 @@ impl LocalStore {
             .await?)
     }
 
-    /// Takes in one page of the feed and moves the cursor past it, in one transaction. A local
-    /// check-in the cloud has not heard of yet is kept: the cloud's copy catches up when the
-    /// outbox has been sent.
+    /// Takes in one page of the feed and moves the cursor past it, in one transaction. Where a
+    /// report of this kiosk still waits to be sent, the visit stays as this kiosk recorded it
+    /// (the cloud's copy catches up once the outbox is sent) while everything else — a rejection
+    /// made meanwhile above all — is taken in now: no change is skipped for good.
     pub async fn apply(&self, page: &KioskChanges) -> Result<(), KioskError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let waiting: std::collections::HashSet<String> =
@@ -138,10 +139,18 @@ impl LocalStore {
                 .into_iter()
                 .collect();
         for invitation in &page.invitations {
+            let mut taken = invitation.clone();
             if waiting.contains(&invitation.id.to_string()) {
-                continue;
+                let local: Option<String> =
+                    sqlx::query_scalar("SELECT body FROM invitations WHERE id = $1")
+                        .bind(invitation.id.to_string())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if let Some(local) = local {
+                    taken.visit = serde_json::from_str::<KioskInvitation>(&local)?.visit;
+                }
             }
-            upsert(&mut tx, invitation).await?;
+            upsert(&mut tx, &taken).await?;
         }
         if let Some(nda) = &page.nda {
             sqlx::query(

@@ -148,11 +148,17 @@ pub async fn send_documents(
             continue;
         }
         if !folder.join(VISIT_DONE).exists() {
-            // A photo taken by someone who then walked away: not kept beyond an hour.
-            if abandoned(&folder) {
-                let _ = std::fs::remove_dir_all(&folder);
+            if recorded(store, id).await? {
+                // The kiosk stopped between recording the check-in and marking its folder (a
+                // power cut while printing): the documents belong to a visit and go.
+                write_marker(&folder, VISIT_DONE)?;
+            } else {
+                // A photo taken by someone who then walked away: not kept beyond an hour.
+                if abandoned(&folder) {
+                    let _ = std::fs::remove_dir_all(&folder);
+                }
+                continue;
             }
-            continue;
         }
         if waiting.contains(&id) {
             continue;
@@ -162,22 +168,52 @@ pub async fn send_documents(
             let Ok(content) = std::fs::read(&path) else {
                 continue;
             };
-            cloud.send_document(&token, id, kind, content).await?;
-            sent += 1;
-            if !keep {
-                let _ = std::fs::remove_file(&path);
+            match cloud.send_document(&token, id, kind, content).await {
+                Ok(()) => {
+                    sent += 1;
+                    if !keep {
+                        let _ = std::fs::remove_file(&path);
+                    }
+                }
+                // The cloud will never take this one (it keeps another, or refuses it): set
+                // aside beside the visit, for staff, and the visits after it go on.
+                Err(KioskError::CloudRefused {
+                    status, message, ..
+                }) if (400..500).contains(&status) => {
+                    tracing::warn!(%id, file, status, %message, "the cloud refused a visit document; set aside");
+                    let aside = folder.join(format!("{file}.refused"));
+                    std::fs::rename(&path, &aside).map_err(|error| {
+                        KioskError::Disk(format!("{}: {error}", aside.display()))
+                    })?;
+                }
+                Err(other) => return Err(other),
             }
         }
-        if keep {
+        let set_aside = VISIT_FILES
+            .iter()
+            .any(|(file, _)| folder.join(format!("{file}.refused")).exists());
+        if keep || set_aside {
             // Kept on this kiosk, and not sent again.
-            std::fs::write(folder.join(VISIT_SENT), b"")
-                .map_err(|error| KioskError::Disk(format!("{}: {error}", folder.display())))?;
+            write_marker(&folder, VISIT_SENT)?;
         } else {
             let _ = std::fs::remove_file(folder.join(VISIT_DONE));
             let _ = std::fs::remove_dir(&folder);
         }
     }
     Ok(sent)
+}
+
+/// Whether the store holds a check-in of `id` (the visit is, or was, under way).
+async fn recorded(store: &LocalStore, id: InvitationId) -> Result<bool, KioskError> {
+    Ok(store
+        .invitation(id)
+        .await?
+        .is_some_and(|invitation| invitation.visit != gatehouse_core::VisitStatus::Expected))
+}
+
+fn write_marker(folder: &Path, marker: &str) -> Result<(), KioskError> {
+    std::fs::write(folder.join(marker), b"")
+        .map_err(|error| KioskError::Disk(format!("{}: {error}", folder.display())))
 }
 
 /// How long an unfinished check-in's files stay.

@@ -223,3 +223,160 @@ async fn the_directory_of_hosts_and_a_printed_badge_travel_with_the_sync() -> an
     );
     Ok(())
 }
+
+/// A kiosk enrolled with the demo facility and pulled once: its store, client and token.
+async fn enrolled(
+    cloud: &Cloud,
+    dir: &std::path::Path,
+) -> anyhow::Result<(LocalStore, CloudClient, String)> {
+    let store = LocalStore::open(&dir.join("kiosk.db")).await?;
+    let client = CloudClient::new(cloud.url.parse()?);
+    sync::enroll(&client, &store, &cloud.kiosk_code()?).await?;
+    sync::pull(&client, &store).await?;
+    let token = store.enrollment().await?.unwrap().token;
+    Ok((store, client, token))
+}
+
+#[tokio::test]
+async fn a_rejection_made_while_a_report_waits_still_reaches_the_kiosk() -> anyhow::Result<()> {
+    let cloud = Cloud::start_with_demo().await?;
+    let dir = tempfile::tempdir()?;
+    let (store, client, token) = enrolled(&cloud, dir.path()).await?;
+    let everything = client.changes(&token, None).await?.invitations;
+    let jonas = local(&store, "Jonas Weber", &everything).await;
+    store.check_in(jonas.id, Utc::now()).await?.unwrap();
+    sync::push(&client, &store, Utc::now()).await?;
+    sync::pull(&client, &store).await?;
+    // A reprint's report waits (say the push failed), and meanwhile Jonas is rejected.
+    store.badge_printed(jonas.id, Utc::now()).await?.unwrap();
+    reject(&cloud, jonas.id).await?;
+    sync::pull(&client, &store).await?;
+    let held = store.invitation(jonas.id).await?.unwrap();
+    assert_eq!(
+        (held.approval, held.visit),
+        (ApprovalStatus::Rejected, VisitStatus::CheckedIn),
+        "the rejection is taken in; the visit stays as this kiosk recorded it"
+    );
+    // Once the report is sent, nothing more changes.
+    sync::push(&client, &store, Utc::now()).await?;
+    sync::pull(&client, &store).await?;
+    assert_eq!(
+        store.invitation(jonas.id).await?.unwrap().approval,
+        ApprovalStatus::Rejected
+    );
+    Ok(())
+}
+
+/// Writes a visit's folder as a check-in leaves it: the signed NDA, and `done` if the kiosk got
+/// as far as marking it.
+fn visit_folder(
+    visits: &std::path::Path,
+    id: InvitationId,
+    nda: &[u8],
+    done: bool,
+) -> anyhow::Result<()> {
+    let folder = visits.join(id.to_string());
+    std::fs::create_dir_all(&folder)?;
+    std::fs::write(folder.join(sync::SIGNED_NDA), nda)?;
+    if done {
+        std::fs::write(folder.join(sync::VISIT_DONE), b"")?;
+    }
+    Ok(())
+}
+
+async fn cloud_nda(cloud: &Cloud, id: InvitationId) -> anyhow::Result<reqwest::StatusCode> {
+    let (http, token) = cloud.manager().await?;
+    Ok(http
+        .get(format!(
+            "{}/api/v1/invitations/{id}/documents/signed_nda",
+            cloud.url
+        ))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .status())
+}
+
+#[tokio::test]
+async fn a_kiosk_stopped_while_printing_still_sends_the_visits_nda_however_long_it_was_off()
+-> anyhow::Result<()> {
+    let cloud = Cloud::start_with_demo().await?;
+    let dir = tempfile::tempdir()?;
+    let (store, client, token) = enrolled(&cloud, dir.path()).await?;
+    let everything = client.changes(&token, None).await?.invitations;
+    let jonas = local(&store, "Jonas Weber", &everything).await;
+    // The check-in was recorded, then the power went while the badge printed: no marker.
+    store.check_in(jonas.id, Utc::now()).await?.unwrap();
+    let visits = dir.path().join("visits");
+    visit_folder(&visits, jonas.id, b"%PDF-1.7\n% signed\n%%EOF\n", false)?;
+    // Back after two hours (older than an abandoned photo may stay).
+    let folder = visits.join(jonas.id.to_string());
+    let status = std::process::Command::new("touch")
+        .args(["-d", "2 hours ago"])
+        .arg(&folder)
+        .status()?;
+    assert!(status.success());
+    sync::push(&client, &store, Utc::now()).await?;
+    assert_eq!(
+        sync::send_documents(&client, &store, &visits, false).await?,
+        1
+    );
+    assert_eq!(cloud_nda(&cloud, jonas.id).await?, reqwest::StatusCode::OK);
+    assert!(
+        !folder.exists(),
+        "gone from the kiosk only once the cloud has it"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn one_document_the_cloud_refuses_is_set_aside_and_later_visits_still_go()
+-> anyhow::Result<()> {
+    let cloud = Cloud::start_with_demo().await?;
+    let dir = tempfile::tempdir()?;
+    let (store, client, token) = enrolled(&cloud, dir.path()).await?;
+    let everything = client.changes(&token, None).await?.invitations;
+    let jonas = local(&store, "Jonas Weber", &everything).await;
+    let sofia = local(&store, "Sofia Rossi", &everything).await;
+    // Another kiosk sent Jonas's NDA first: this kiosk's different one will be refused (409).
+    let other = CloudClient::new(cloud.url.parse()?);
+    let other_store = LocalStore::open(&dir.path().join("other.db")).await?;
+    sync::enroll(&other, &other_store, &cloud.kiosk_code()?).await?;
+    let other_token = other_store.enrollment().await?.unwrap().token;
+    other
+        .send_document(
+            &other_token,
+            jonas.id,
+            gatehouse_core::wire::VisitDocument::SignedNda,
+            b"%PDF-1.7\n% first\n%%EOF\n".to_vec(),
+        )
+        .await?;
+    let visits = dir.path().join("visits");
+    for (visit, nda) in [
+        (&jonas, &b"%PDF-1.7\n% second\n%%EOF\n"[..]),
+        (&sofia, &b"%PDF-1.7\n% sofia\n%%EOF\n"[..]),
+    ] {
+        store.check_in(visit.id, Utc::now()).await?.unwrap();
+        visit_folder(&visits, visit.id, nda, true)?;
+    }
+    sync::push(&client, &store, Utc::now()).await?;
+    // Whatever order the folders are read in, Sofia's goes and Jonas's is set aside.
+    assert_eq!(
+        sync::send_documents(&client, &store, &visits, false).await?,
+        1
+    );
+    assert_eq!(cloud_nda(&cloud, sofia.id).await?, reqwest::StatusCode::OK);
+    let aside = visits
+        .join(jonas.id.to_string())
+        .join(format!("{}.refused", sync::SIGNED_NDA));
+    assert!(
+        aside.is_file(),
+        "kept for staff, not retried ahead of every later visit"
+    );
+    assert_eq!(
+        sync::send_documents(&client, &store, &visits, false).await?,
+        0,
+        "not sent again"
+    );
+    Ok(())
+}

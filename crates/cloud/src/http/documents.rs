@@ -17,7 +17,7 @@ use crate::sync::documents;
 #[utoipa::path(put, path = "/api/v1/kiosk/documents/{invitation}/{kind}", tag = "kiosks",
     params(("invitation" = InvitationId, Path), ("kind" = VisitDocument, Path)),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 204), (status = 401), (status = 404), (status = 422)), security(("device" = [])))]
+    responses((status = 204), (status = 401), (status = 404), (status = 409, description = "A different document of this kind is kept for the visit already"), (status = 422)), security(("device" = [])))]
 pub async fn send(
     State(state): State<AppState>,
     device: Device,

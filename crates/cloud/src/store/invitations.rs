@@ -162,7 +162,7 @@ macro_rules! record_change {
                (id, invitation_id, actor_id, action, from_status, to_status, reason, at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(Uuid::now_v7())
+        .bind(::uuid::Uuid::now_v7())
         .bind($invitation)
         .bind(change.actor.map(|u| u.0))
         .bind(change.action)
@@ -179,7 +179,7 @@ macro_rules! record_change {
                 "INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) ",
             );
             insert.push_values(items, |mut row, item: &OutboxItem| {
-                row.push_bind(Uuid::now_v7())
+                row.push_bind(::uuid::Uuid::now_v7())
                     .push_bind(item.kind.clone())
                     .push_bind(item.payload.to_string())
                     .push_bind($due)

@@ -14,6 +14,7 @@ mod people;
 mod writer;
 
 pub use changes::{ChangeCursor, ChangePage};
+pub use documents::Stored;
 pub use facilities::{Facility, Occupancy};
 pub use invitations::{
     Change, HistoryEntry, InvitationFilter, InvitationRecord, InvitationWrite, bulk_invitations,

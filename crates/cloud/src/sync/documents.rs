@@ -8,11 +8,13 @@ use crate::{
     context::Cloud,
     error::ServiceError,
     invitations,
-    store::{BADGE_NOT_PRINTED, Kiosk},
+    store::{BADGE_NOT_PRINTED, Kiosk, Stored},
 };
 
 /// Stores a visit's document sent by `kiosk`; an unprinted badge also puts the visitor on
-/// reception's Lobby page. Sent again, it replaces the earlier copy.
+/// reception's Lobby page. A signed NDA or photo is kept once: sent again it changes nothing,
+/// and a different one (another kiosk's, a forgery with a stolen device token) is refused with
+/// 409 and recorded in the invitation's history.
 pub async fn send(
     cloud: &Cloud,
     kiosk: &Kiosk,
@@ -38,10 +40,17 @@ pub async fn send(
         )));
     }
     let now = cloud.clock.now();
-    cloud
+    let stored = cloud
         .database
         .store_visit_document(invitation, kind, content, kiosk.id, now)
         .await?;
+    if stored == Stored::Refused {
+        tracing::warn!(%invitation, kiosk = %kiosk.id, kind = kind.as_str(), "refused a second visit document");
+        return Err(ServiceError::Conflict(format!(
+            "this visit's {} is kept already; a different one is refused",
+            kind.as_str()
+        )));
+    }
     if kind == VisitDocument::UnprintedBadge {
         cloud
             .database

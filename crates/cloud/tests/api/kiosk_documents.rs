@@ -103,3 +103,35 @@ on_both_databases! {
         assert_eq!((status, kind.as_deref(), body.as_slice()), (StatusCode::OK, Some("application/pdf"), PDF));
     }
 }
+
+on_both_databases! {
+    async fn a_signed_nda_is_written_once_and_another_kiosks_is_refused_and_recorded(backend: Backend) {
+        let Some(app) = TestApp::spawn(backend).await else { return };
+        let site = Site::create(&app).await;
+        let lobby = app.enrolled_kiosk(&site).await;
+        let other = app.enrolled_kiosk(&site).await;
+        let guest = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        let id = guest["id"].as_str().unwrap();
+        let nda = format!("/api/v1/kiosk/documents/{id}/signed_nda");
+        assert_eq!(put(&app, &lobby, &nda, PDF).await, 204);
+        // The same bytes again (a retry), from either kiosk: nothing changes.
+        assert_eq!(put(&app, &other, &nda, PDF).await, 204);
+        // A different NDA — another kiosk's, or a forgery with a stolen device token — is
+        // refused, never a silent replace, and the history says so.
+        let forged = b"%PDF-1.4 forged\n%%EOF\n";
+        for device in [&other, &lobby] {
+            assert_eq!(put(&app, device, &nda, forged).await, 409);
+        }
+        let photo = format!("/api/v1/kiosk/documents/{id}/photo");
+        assert_eq!(put(&app, &lobby, &photo, JPEG).await, 204);
+        let mut other_photo = JPEG.to_vec();
+        other_photo.push(1);
+        assert_eq!(put(&app, &other, &photo, &other_photo).await, 409);
+        let (_, _, kept) = read(&app, &site.manager.token, &format!("/api/v1/invitations/{id}/documents/signed_nda")).await;
+        assert_eq!(kept, PDF);
+        let (_, _, history) = read(&app, &site.manager.token, &format!("/api/v1/invitations/{id}/history")).await;
+        let history: serde_json::Value = serde_json::from_slice(&history).unwrap();
+        let refused = history.as_array().unwrap().iter().filter(|e| e["action"] == "document_refused").count();
+        assert_eq!(refused, 3, "{history}");
+    }
+}
