@@ -3,13 +3,15 @@
 // the app's own build starts the screens over Tauri and contains none of this.
 //
 // It answers each command as the kiosk's Rust side would, typed by what kiosk-api.ts expects.
-// The test steers it through the page's address (`?setup` for a kiosk not yet enrolled) and
+// The test steers it through the page's address (`?setup` for a kiosk not yet enrolled,
+// `?revoked` for one the facility manager revoked) and
 // `window.kioskFake.holdUp(code)` for a code held up to the camera.
 
 import { start } from '../src/kiosk/start';
 import type { Answers, Command, KioskBackend, VisitorView } from '../src/kiosk/kiosk-api';
 
 const setupNeeded = new URLSearchParams(location.search).has('setup');
+const revoked = new URLSearchParams(location.search).has('revoked');
 
 const sofia: VisitorView = {
   invitation: 'inv-sofia',
@@ -40,6 +42,7 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
     sync: { enrolled: true, last_synced_at: null, waiting: 0, problem: null },
     setup_needed: setupNeeded,
     idle_seconds: 45,
+    revoked,
   }),
   enroll: () => 'Lobby',
   identify: ({ code }) =>

@@ -161,6 +161,17 @@ test('holding the badge up to check out checks the visitor out in one step', asy
   await expect(page.locator('#goodbye-name')).toHaveText('Sofia');
 });
 
+test('a revoked kiosk shows only its locked screen, in English and German', async ({ page }) => {
+  await openKiosk(page);
+  await page.goto(`${origin}/?revoked`);
+  await expect(page.locator('#locked-title')).toHaveText('This kiosk is switched off');
+  await expect(page.locator('#action-scan')).toHaveCount(0);
+  await checkScreen(page, 'locked');
+  await page.screenshot({ path: join(import.meta.dirname, '..', '..', 'docs', 'screens', 'kiosk-locked.png') });
+  await page.click('#language-de');
+  await expect(page.locator('#locked-title')).toHaveText('Dieser Kiosk ist abgeschaltet');
+});
+
 test('the staff set-up screen passes axe and has large touch targets', async ({ page }) => {
   await openKiosk(page, true);
   await checkScreen(page, 'setup');

@@ -250,9 +250,22 @@ test('a facility manager creates a kiosk enrollment code that enrolls a kiosk on
 
   const enrolled = await request.post('/api/v1/kiosks/enroll', { data: { code } });
   expect(enrolled.status()).toBe(201);
-  expect((await enrolled.json()).name).toBe('Lobby east');
+  const kiosk = await enrolled.json();
+  expect(kiosk.name).toBe('Lobby east');
   const again = await request.post('/api/v1/kiosks/enroll', { data: { code } });
   expect(again.status()).toBe(404);
+
+  // It calls once, and the page lists it; then the tablet is lost, and revoked from here.
+  const device = { Authorization: `Bearer ${kiosk.token}` };
+  expect((await request.get('/api/v1/kiosk/changes', { headers: { ...device, 'Gatehouse-Outbox': '2' } })).status()).toBe(200);
+  await page.reload();
+  const row = page.locator('#kiosks tr', { hasText: 'Lobby east' });
+  await expect(row).toContainText('2');
+  await page.screenshot({ path: join(screens, 'portal-kiosks.png') });
+  page.once('dialog', (dialog) => void dialog.accept());
+  await row.locator('button.revoke').click();
+  await expect(row).toContainText('Revoked');
+  expect((await request.get('/api/v1/kiosk/changes', { headers: device })).status()).toBe(401);
 });
 
 test('a host does not see the kiosks page', async ({ page }) => {

@@ -44,15 +44,21 @@ impl CloudClient {
         answer(request.send().await).await
     }
 
+    /// The next page of the change feed after `after`; the kiosk says how many of its reports
+    /// wait to be sent (`waiting`), for the facility manager's Kiosks page.
     pub async fn changes(
         &self,
         token: &str,
         after: Option<&str>,
+        waiting: Option<i64>,
     ) -> Result<KioskChanges, KioskError> {
         let mut request = self
             .http
             .get(self.url("api/v1/kiosk/changes"))
             .bearer_auth(token);
+        if let Some(waiting) = waiting {
+            request = request.header("Gatehouse-Outbox", waiting);
+        }
         if let Some(after) = after {
             request = request.query(&[("after", after)]);
         }

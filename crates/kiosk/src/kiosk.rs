@@ -47,6 +47,8 @@ pub struct KioskStatus {
     pub setup_needed: bool,
     /// How long a visitor screen waits for a touch before it wipes itself.
     pub idle_seconds: u64,
+    /// The facility manager revoked this kiosk: the screen stays locked.
+    pub revoked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -129,6 +131,7 @@ impl Kiosk {
             setup_needed: self.setup_needed().await?,
             sync: self.sync_status(),
             idle_seconds: self.config.idle.as_secs(),
+            revoked: self.store.revoked().await?,
         })
     }
 
@@ -224,8 +227,27 @@ impl Kiosk {
         }
     }
 
-    /// One round; `Ok(false)` while the kiosk is not enrolled and has no code to enroll with.
-    async fn sync_once(&self) -> Result<bool, KioskError> {
+    /// One round of the sync; `Ok(false)` while the kiosk is not enrolled and has no code to
+    /// enroll with, or was revoked. A device token the cloud refuses (revoked in the portal)
+    /// locks the kiosk and wipes its copy of the invitations.
+    pub async fn sync_once(&self) -> Result<bool, KioskError> {
+        if self.store.revoked().await? {
+            return Ok(false);
+        }
+        match self.sync_round().await {
+            Err(KioskError::CloudRefused { status: 401, .. })
+                if self.store.enrollment().await?.is_some() =>
+            {
+                tracing::warn!("the cloud refused this kiosk's token: locked, and its copy wiped");
+                self.store.lock_as_revoked(self.clock.now()).await?;
+                self.possession.forget();
+                Ok(false)
+            }
+            outcome => outcome,
+        }
+    }
+
+    async fn sync_round(&self) -> Result<bool, KioskError> {
         if self.store.enrollment().await?.is_none() {
             let Some(code) = &self.config.enrollment_code else {
                 return Ok(false);
@@ -235,6 +257,10 @@ impl Kiosk {
         }
         // Each part on its own: a failing pull does not keep reports or documents from going.
         let pulled = sync::pull(&self.cloud, &self.store).await;
+        // Only the days it needs: a visit that ended more than a day ago is forgotten.
+        self.store
+            .forget_ended(self.clock.now() - chrono::TimeDelta::days(1))
+            .await?;
         let pushed = sync::push(&self.cloud, &self.store, self.clock.now()).await;
         let sent = sync::send_documents(
             &self.cloud,

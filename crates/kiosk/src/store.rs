@@ -67,7 +67,46 @@ impl LocalStore {
             .connect_with(options)
             .await?;
         MIGRATIONS.run(&pool).await.map_err(sqlx::Error::from)?;
+        owner_only(path)?;
         Ok(Self { pool })
+    }
+
+    /// The cloud refused this kiosk's token: every invitation (with its signed code), the
+    /// directory of hosts and the NDA text go, and the kiosk stays locked.
+    pub async fn lock_as_revoked(&self, now: DateTime<Utc>) -> Result<(), KioskError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for table in ["invitations", "directory", "nda", "reprints", "feed"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("INSERT INTO revoked (only, at) VALUES (1, $1) ON CONFLICT (only) DO NOTHING")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether the cloud revoked this kiosk.
+    pub async fn revoked(&self) -> Result<bool, KioskError> {
+        let revoked: Option<i64> = sqlx::query_scalar("SELECT 1 FROM revoked")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(revoked.is_some())
+    }
+
+    /// Forgets the invitations whose visit ended before `before` and that wait for no report:
+    /// the kiosk keeps only the days it needs.
+    pub async fn forget_ended(&self, before: DateTime<Utc>) -> Result<u64, KioskError> {
+        Ok(sqlx::query(
+            "DELETE FROM invitations WHERE json_extract(body, '$.ends_at') < $1 \
+             AND id NOT IN (SELECT DISTINCT json_extract(body, '$.invitation') FROM outbox)",
+        )
+        .bind(before.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
     }
 
     pub async fn save_enrollment(&self, enrolled: &EnrolledKiosk) -> Result<(), KioskError> {
@@ -456,6 +495,23 @@ impl LocalStore {
             .fetch_one(&self.pool)
             .await?)
     }
+}
+
+/// The store holds the device token and every visitor's signed code: its folder and file are
+/// for the kiosk's own user only.
+fn owner_only(path: &Path) -> Result<(), KioskError> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let set = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|error| KioskError::Disk(format!("{}: {error}", path.display())))
+    };
+    if let Some(folder) = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+    {
+        set(folder, 0o700)?;
+    }
+    set(path, 0o600)
 }
 
 async fn upsert(

@@ -50,10 +50,11 @@ pub async fn enroll(
 /// categories if it changed; returns how many invitations came.
 pub async fn pull(cloud: &CloudClient, store: &LocalStore) -> Result<usize, KioskError> {
     let token = store.device_token().await?;
+    let waiting = store.backlog().await.ok();
     let mut received = 0;
     loop {
         let cursor = store.cursor().await?;
-        let page = cloud.changes(&token, cursor.as_deref()).await?;
+        let page = cloud.changes(&token, cursor.as_deref(), waiting).await?;
         received += page.invitations.len();
         store.apply(&page).await?;
         if !page.more {

@@ -235,3 +235,46 @@ async fn a_visitor_reprints_their_badge_twice_a_visit_then_reception_hands_out_t
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_revoked_kiosk_locks_its_screen_and_wipes_its_copy_of_the_invitations()
+-> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let cloud = Cloud::start_with_demo().await?;
+    let data = tempfile::tempdir()?;
+    let kiosk = enrolled(&cloud, data.path()).await?;
+    assert!(kiosk.sync_once().await?);
+    let sofia = invitation_of(&cloud, "Sofia Rossi").await?;
+    let token = kiosk.store.invitation(sofia).await?.expect("synced").token;
+    // Its store holds the device token and every visitor's code: the owner's alone.
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).map(|m| m.permissions().mode() & 0o777);
+    assert_eq!(mode(&data.path().join("kiosk.db"))?, 0o600);
+    assert_eq!(mode(data.path())?, 0o700);
+
+    // The facility manager revokes it from the Kiosks page.
+    let (http, manager) = cloud.manager().await?;
+    let id = kiosk
+        .store
+        .enrollment()
+        .await?
+        .expect("enrolled")
+        .identity
+        .kiosk;
+    http.delete(format!("{}/api/v1/kiosks/{id}", cloud.url))
+        .bearer_auth(&manager)
+        .send()
+        .await?
+        .error_for_status()?;
+    // Its next contact locks it and wipes its copy: nobody is checked in from it any more.
+    assert!(!kiosk.sync_once().await?);
+    assert!(kiosk.status().await?.revoked);
+    assert!(kiosk.store.invitation(sofia).await?.is_none());
+    assert!(matches!(
+        kiosk.identify(&token).await?,
+        gatehouse_kiosk::visitors::Identified::UnknownInvitation
+    ));
+    // And it stays locked: it no longer calls the cloud.
+    assert!(!kiosk.sync_once().await?);
+    Ok(())
+}

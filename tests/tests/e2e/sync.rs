@@ -63,7 +63,7 @@ async fn check_ins_made_while_the_cloud_is_down_arrive_exactly_once_when_it_retu
     assert_eq!(identity.facility_name, "Harbour Point");
     assert!(sync::pull(&client, &store).await? >= 6);
     let token = store.enrollment().await?.unwrap().token;
-    let everything = client.changes(&token, None).await?.invitations;
+    let everything = client.changes(&token, None, None).await?.invitations;
     let jonas = local(&store, "Jonas Weber", &everything).await;
     let hannah = local(&store, "Hannah Schulz", &everything).await;
     let dmitri = local(&store, "Dmitri Volkov", &everything).await;
@@ -188,7 +188,7 @@ async fn the_directory_of_hosts_and_a_printed_badge_travel_with_the_sync() -> an
 
     // A badge is printed for a visitor inside, and the cloud's history records it.
     let token = store.enrollment().await?.unwrap().token;
-    let everything = client.changes(&token, None).await?.invitations;
+    let everything = client.changes(&token, None, None).await?.invitations;
     let jonas = local(&store, "Jonas Weber", &everything).await;
     let now = Utc::now();
     assert_eq!(
@@ -242,7 +242,7 @@ async fn a_rejection_made_while_a_report_waits_still_reaches_the_kiosk() -> anyh
     let cloud = Cloud::start_with_demo().await?;
     let dir = tempfile::tempdir()?;
     let (store, client, token) = enrolled(&cloud, dir.path()).await?;
-    let everything = client.changes(&token, None).await?.invitations;
+    let everything = client.changes(&token, None, None).await?.invitations;
     let jonas = local(&store, "Jonas Weber", &everything).await;
     store.check_in(jonas.id, Utc::now()).await?.unwrap();
     sync::push(&client, &store, Utc::now()).await?;
@@ -303,7 +303,7 @@ async fn a_kiosk_stopped_while_printing_still_sends_the_visits_nda_however_long_
     let cloud = Cloud::start_with_demo().await?;
     let dir = tempfile::tempdir()?;
     let (store, client, token) = enrolled(&cloud, dir.path()).await?;
-    let everything = client.changes(&token, None).await?.invitations;
+    let everything = client.changes(&token, None, None).await?.invitations;
     let jonas = local(&store, "Jonas Weber", &everything).await;
     // The check-in was recorded, then the power went while the badge printed: no marker.
     store.check_in(jonas.id, Utc::now()).await?.unwrap();
@@ -335,7 +335,7 @@ async fn one_document_the_cloud_refuses_is_set_aside_and_later_visits_still_go()
     let cloud = Cloud::start_with_demo().await?;
     let dir = tempfile::tempdir()?;
     let (store, client, token) = enrolled(&cloud, dir.path()).await?;
-    let everything = client.changes(&token, None).await?.invitations;
+    let everything = client.changes(&token, None, None).await?.invitations;
     let jonas = local(&store, "Jonas Weber", &everything).await;
     let sofia = local(&store, "Sofia Rossi", &everything).await;
     // Another kiosk sent Jonas's NDA first: this kiosk's different one will be refused (409).

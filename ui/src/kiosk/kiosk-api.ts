@@ -113,6 +113,8 @@ export interface KioskStatus {
   sync: SyncStatus;
   setup_needed: boolean;
   idle_seconds: number;
+  /** The facility manager revoked this kiosk: its screen stays locked. */
+  revoked: boolean;
 }
 
 /** Staff enroll the kiosk with a code from the portal; answers the kiosk's name. */

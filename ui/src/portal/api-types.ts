@@ -437,6 +437,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kiosks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The facility's enrolled kiosks: name, when each last called, what its outbox holds, and
+         *     whether it was revoked (facility manager).
+         */
+        get: operations["list_kiosks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/kiosks/enroll": {
         parameters: {
             query?: never;
@@ -464,7 +484,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Stop a kiosk's device token from working (a lost or retired tablet; facility manager). */
+        /**
+         * Stop a kiosk's device token from working (a lost or retired tablet; facility manager): its
+         *     next request answers 401, an open change stream closes within seconds, and the kiosk then
+         *     locks its screen and wipes its copy of the invitations.
+         */
         delete: operations["revoke"];
         options?: never;
         head?: never;
@@ -991,6 +1015,25 @@ export interface components {
             name: string;
             /** @description IANA time zone of the facility, e.g. `Europe/Berlin`. */
             time_zone: string;
+        };
+        /** @description An enrolled kiosk as the facility manager's Kiosks page shows it. */
+        KioskInfo: {
+            /** Format: date-time */
+            enrolled_at: string;
+            id: components["schemas"]["KioskId"];
+            /**
+             * Format: date-time
+             * @description Its last call to the cloud (to within half a minute).
+             */
+            last_seen_at?: string | null;
+            name: string;
+            /**
+             * Format: int64
+             * @description The reports it said were waiting to be sent, at its last sync.
+             */
+            outbox_waiting?: number | null;
+            /** Format: date-time */
+            revoked_at?: string | null;
         };
         /**
          * @description An invitation as a kiosk holds it: enough to greet, check in and badge the visitor; not their
@@ -1953,6 +1996,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A different document of this kind is kept for the visit already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2090,6 +2140,31 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_kiosks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskInfo"][];
+                };
+            };
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content?: never;

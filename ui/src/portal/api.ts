@@ -24,6 +24,8 @@ export type Attention = Schemas['Attention'];
 export type Lobby = Schemas['Lobby'];
 /** A single-use code that enrolls one kiosk. */
 export type KioskCode = Schemas['KioskCode'];
+/** An enrolled kiosk as the Kiosks page lists it. */
+export type KioskInfo = Schemas['KioskInfo'];
 export type VisitDocument = Schemas['VisitDocument'];
 /** The host's (or reception's) answer about a walk-in waiting for them. */
 export type WalkInAnswer = Schemas['WalkInAnswer'];
@@ -144,6 +146,8 @@ export const api = {
   document: async (invitation: string, kind: VisitDocument) =>
     (await answer(`/invitations/${encodeURIComponent(invitation)}/documents/${kind}`)).blob(),
   kioskCode: (name: string) => request<KioskCode>('POST', '/kiosk-codes', { name }),
+  kiosks: () => request<KioskInfo[]>('GET', '/kiosks'),
+  revokeKiosk: (id: string) => request<undefined>('DELETE', `/kiosks/${encodeURIComponent(id)}`),
   handled: (event: string) =>
     request<undefined>('POST', `/lobby/attention/${encodeURIComponent(event)}/handled`),
   answerWalkIn: (id: string, answer: WalkInAnswer) =>

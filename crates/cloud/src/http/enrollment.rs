@@ -13,7 +13,10 @@ use super::{
     ApiError, AppState, Device, Session,
     error::{ApiJson, ApiPath},
 };
-use crate::sync::enrollment::{self, KioskName};
+use crate::{
+    store::KioskInfo,
+    sync::enrollment::{self, KioskName},
+};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -63,7 +66,22 @@ pub async fn me(
     ))
 }
 
-/// Stop a kiosk's device token from working (a lost or retired tablet; facility manager).
+/// The facility's enrolled kiosks: name, when each last called, what its outbox holds, and
+/// whether it was revoked (facility manager).
+#[utoipa::path(get, path = "/api/v1/kiosks", tag = "kiosks",
+    responses((status = 200, body = Vec<KioskInfo>), (status = 403)), security(("bearer" = [])))]
+pub async fn list_kiosks(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<Vec<KioskInfo>>, ApiError> {
+    Ok(Json(
+        enrollment::kiosks(&state.cloud, &session.actor).await?,
+    ))
+}
+
+/// Stop a kiosk's device token from working (a lost or retired tablet; facility manager): its
+/// next request answers 401, an open change stream closes within seconds, and the kiosk then
+/// locks its screen and wipes its copy of the invitations.
 #[utoipa::path(delete, path = "/api/v1/kiosks/{id}", tag = "kiosks", params(("id" = KioskId, Path)),
     responses((status = 204), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn revoke(

@@ -58,22 +58,43 @@ pub async fn changes_stream(
     device: Device,
 ) -> Sse<impl futures::Stream<Item = Result<Event, std::convert::Infallible>>> {
     let facility = device.kiosk.facility;
-    let receiver = state.cloud.changes.subscribe();
-    let events = futures::stream::unfold(receiver, move |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                // A change elsewhere is none of this kiosk's business.
-                Ok(Some(other)) if other != facility => {}
-                // This facility, a change the database could not place, or missed signals.
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
-                    return Some((Ok(Event::default().event("changed").data("{}")), receiver));
+    let kiosk = device.kiosk.id;
+    let cloud = state.cloud.clone();
+    let receiver = cloud.changes.subscribe();
+    let still_enrolled = tokio::time::interval(STILL_ENROLLED_EVERY);
+    let events = futures::stream::unfold(
+        (receiver, still_enrolled),
+        move |(mut receiver, mut still_enrolled)| {
+            let cloud = cloud.clone();
+            async move {
+                loop {
+                    tokio::select! {
+                        heard = receiver.recv() => match heard {
+                            // A change elsewhere is none of this kiosk's business.
+                            Ok(Some(other)) if other != facility => {}
+                            // This facility, a change the database could not place, or missed signals.
+                            Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                                let event = Event::default().event("changed").data("{}");
+                                return Some((Ok(event), (receiver, still_enrolled)));
+                            }
+                            Err(broadcast::error::RecvError::Closed) => return None,
+                        },
+                        _ = still_enrolled.tick() => {
+                            // Revoked (through any cloud process): the stream ends.
+                            if !cloud.database.kiosk_active(kiosk).await.unwrap_or(true) {
+                                return None;
+                            }
+                        }
+                    }
                 }
-                Err(broadcast::error::RecvError::Closed) => return None,
             }
-        }
-    });
+        },
+    );
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
+
+/// How often an open change stream looks whether its kiosk was revoked.
+const STILL_ENROLLED_EVERY: Duration = Duration::from_secs(2);
 
 /// Report what happened at this kiosk (check-ins, check-outs, printed badges), oldest first. Each report is
 /// applied once, however often it is sent; a check-in against an invitation rejected or

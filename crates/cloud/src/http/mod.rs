@@ -102,6 +102,7 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         )
         .route("/kiosk-codes", post(enrollment::issue_code))
         .route("/kiosks/enroll", post(enrollment::enroll))
+        .route("/kiosks", get(enrollment::list_kiosks))
         .route("/kiosks/{id}", delete(enrollment::revoke))
         .route("/kiosk", get(enrollment::me))
         .route("/kiosk/changes", get(kiosk_sync::changes))

@@ -28,7 +28,7 @@ use super::{
         invitations::create, invitations::list, invitations::get, invitations::history,
         invitations::approve, invitations::reject, invitations::return_to_pending,
         invitations::cancel, invitations::answer_walk_in, invitations::import,
-        enrollment::issue_code, enrollment::enroll, enrollment::me, enrollment::revoke,
+        enrollment::issue_code, enrollment::enroll, enrollment::me, enrollment::list_kiosks, enrollment::revoke,
         kiosk_sync::changes, kiosk_sync::changes_stream, kiosk_sync::report,
         walk_ins::directory, walk_ins::register, documents::send, documents::read,
         lobby::lobby, lobby::handled, lobby::ask_reception,

@@ -23,6 +23,32 @@ pub struct Kiosk {
     pub name: String,
 }
 
+/// How often (seconds) a kiosk's last contact is written down.
+pub const SEEN_EVERY: i64 = 30;
+
+/// Id, name, enrolled, last seen, outbox, revoked.
+type KioskInfoRow = (
+    Uuid,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<i64>,
+    Option<DateTime<Utc>>,
+);
+
+/// An enrolled kiosk as the facility manager's Kiosks page shows it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct KioskInfo {
+    pub id: KioskId,
+    pub name: String,
+    pub enrolled_at: DateTime<Utc>,
+    /// Its last call to the cloud (to within half a minute).
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// The reports it said were waiting to be sent, at its last sync.
+    pub outbox_waiting: Option<i64>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
 impl Kiosk {
     fn from_row((id, facility, name): (Uuid, Uuid, String)) -> Self {
         Self {
@@ -130,6 +156,65 @@ impl Database {
         .fetch_optional(pool)
         .await?);
         Ok(row.map(Kiosk::from_row))
+    }
+
+    /// `kiosk` called now, with `waiting` reports in its outbox if it said; written at most
+    /// every [`SEEN_EVERY`] seconds a kiosk, so a busy kiosk costs no write per request.
+    pub async fn kiosk_seen(
+        &self,
+        kiosk: KioskId,
+        waiting: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let stale = now - chrono::TimeDelta::seconds(SEEN_EVERY);
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE kiosks SET last_seen_at = $1, outbox_waiting = COALESCE($2, outbox_waiting) \
+             WHERE id = $3 AND (last_seen_at IS NULL OR last_seen_at < $4 \
+               OR outbox_waiting IS DISTINCT FROM COALESCE($2, outbox_waiting))",
+        )
+        .bind(now)
+        .bind(waiting)
+        .bind(kiosk.0)
+        .bind(stale)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    /// The facility's kiosks, enrolled first first, revoked ones included.
+    pub async fn kiosks(&self, facility: FacilityId) -> Result<Vec<KioskInfo>, StoreError> {
+        let rows: Vec<KioskInfoRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, name, enrolled_at, last_seen_at, outbox_waiting, revoked_at FROM kiosks \
+             WHERE facility_id = $1 ORDER BY enrolled_at, id",
+        )
+        .bind(facility.0)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, name, enrolled_at, last_seen_at, outbox_waiting, revoked_at)| KioskInfo {
+                    id: id.into(),
+                    name,
+                    enrolled_at,
+                    last_seen_at,
+                    outbox_waiting,
+                    revoked_at,
+                },
+            )
+            .collect())
+    }
+
+    /// Whether the kiosk `id` may still call (enrolled, not revoked).
+    pub async fn kiosk_active(&self, id: KioskId) -> Result<bool, StoreError> {
+        let active: Option<i64> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT 1 FROM kiosks WHERE id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id.0)
+        .fetch_optional(pool)
+        .await?);
+        Ok(active.is_some())
     }
 
     /// Stops a kiosk's token from working (a stolen or retired tablet).

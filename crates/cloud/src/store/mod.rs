@@ -19,7 +19,7 @@ pub use facilities::{Facility, Occupancy};
 pub use invitations::{
     Change, HistoryEntry, InvitationFilter, InvitationRecord, InvitationWrite, bulk_invitations,
 };
-pub use kiosks::{Kiosk, NewKioskCode};
+pub use kiosks::{Kiosk, KioskInfo, NewKioskCode};
 pub use lobby::{BADGE_NOT_PRINTED, Flagged};
 pub use outbox::{Claimed, OutboxItem};
 pub use people::{NewUser, StoredApiToken, StoredSession, User};

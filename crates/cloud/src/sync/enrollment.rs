@@ -14,7 +14,7 @@ use crate::{
     caller::Caller,
     context::Cloud,
     error::ServiceError,
-    store::{Kiosk, NewKioskCode, StoreError},
+    store::{Kiosk, KioskInfo, NewKioskCode, StoreError},
 };
 
 /// How long a code can be used if nobody says otherwise.
@@ -118,6 +118,13 @@ pub async fn kiosk_of_token(cloud: &Cloud, secret: &str) -> Result<Option<Kiosk>
         return Ok(None);
     }
     cloud.database.kiosk_by_token(&token_hash(secret)).await
+}
+
+/// The facility's enrolled kiosks, for its facility manager: name, last contact, outbox.
+pub async fn kiosks(cloud: &Cloud, actor: &Actor) -> Result<Vec<KioskInfo>, ServiceError> {
+    let facility = actor.facility;
+    authorize(actor, Action::ConfigureFacility { facility })?;
+    Ok(cloud.database.kiosks(facility).await?)
 }
 
 /// A facility manager stops a kiosk's device token from working (a lost or retired tablet).

@@ -166,3 +166,36 @@ on_both_databases! {
         assert_eq!(app.rows_in("kiosks").await, 1);
     }
 }
+
+on_both_databases! {
+    async fn the_kiosks_page_lists_kiosks_and_a_revoked_one_is_refused_at_once_with_its_stream_closed(backend: Backend) {
+        let Some((app, site)) = site(backend).await else { return };
+        let device = app.enrolled_kiosk(&site).await;
+        // The kiosk syncs, saying three reports wait in its outbox.
+        let synced = app.http.get(app.url("/api/v1/kiosk/changes")).bearer_auth(&device)
+            .header("Gatehouse-Outbox", "3").send().await.unwrap();
+        assert_eq!(synced.status(), 200);
+        let (status, listed) = app.call(Method::GET, "/api/v1/kiosks", Some(&site.manager.token), None).await;
+        assert_eq!(status, 200, "{listed}");
+        let kiosk = &listed[0];
+        assert_eq!((kiosk["name"].as_str(), kiosk["outbox_waiting"].as_i64()), (Some("Lobby"), Some(3)), "{listed}");
+        assert!(kiosk["last_seen_at"].is_string(), "{listed}");
+        assert!(kiosk["revoked_at"].is_null());
+        assert_eq!(app.call(Method::GET, "/api/v1/kiosks", Some(&site.north_host.token), None).await.0, 403);
+
+        // A change stream is open when the tablet is reported lost.
+        let mut stream = app.http.get(app.url("/api/v1/kiosk/changes/stream")).bearer_auth(&device)
+            .send().await.unwrap();
+        assert_eq!(stream.status(), 200);
+        let id = kiosk["id"].as_str().unwrap();
+        assert_eq!(app.call(Method::DELETE, &format!("/api/v1/kiosks/{id}"), Some(&site.manager.token), None).await.0, 204);
+        assert_eq!(app.call(Method::GET, "/api/v1/kiosk/changes", Some(&device), None).await.0, 401, "refused at once");
+        let closed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            while let Ok(Some(_)) = stream.chunk().await {}
+        })
+        .await;
+        assert!(closed.is_ok(), "the open stream was not closed");
+        let (_, listed) = app.call(Method::GET, "/api/v1/kiosks", Some(&site.manager.token), None).await;
+        assert!(listed[0]["revoked_at"].is_string(), "{listed}");
+    }
+}
