@@ -4,7 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// Text of 1 to `MAX` characters, trimmed, without control characters.
+/// Text of 1 to `MAX` characters, trimmed, on one line: no control characters (a newline would
+/// forge a line in a plain-text email: "Visitor: Ann\nApproved by: Security") and no bidi or
+/// invisible format characters (U+202E turns "gpj.exe" around on screen).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct Text<const MAX: usize>(String);
@@ -15,7 +17,7 @@ pub enum TextError {
     Empty,
     #[error("must be at most {max} characters (got {got})")]
     TooLong { max: usize, got: usize },
-    #[error("must not contain control characters")]
+    #[error("must be one line, without control, bidi or invisible characters")]
     ControlCharacter,
 }
 
@@ -32,7 +34,10 @@ impl<const MAX: usize> Text<MAX> {
                 got: chars,
             });
         }
-        if text.chars().any(|c| c.is_control() && c != '\n') {
+        if text
+            .chars()
+            .any(|c| c.is_control() || is_bidi_or_invisible(c))
+        {
             return Err(TextError::ControlCharacter);
         }
         Ok(Self(text.to_owned()))
@@ -41,6 +46,14 @@ impl<const MAX: usize> Text<MAX> {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The bidi controls and invisible format characters; the joiners some scripts need (U+200C,
+/// U+200D) are allowed.
+fn is_bidi_or_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
 impl<const MAX: usize> fmt::Display for Text<MAX> {
@@ -77,5 +90,34 @@ mod tests {
             Text::<9>::parse("a\u{0}b"),
             Err(TextError::ControlCharacter)
         );
+    }
+
+    #[test]
+    fn names_companies_and_reasons_are_one_line_without_bidi_or_invisible_characters() {
+        for forged in [
+            "Ann\nApproved by: security",
+            "Ann\r\nBcc: x",
+            "Ann\tB",
+            "exe.\u{202E}gpj",
+            "Ann\u{2066}B",
+            "\u{200B}Ann",
+            "Ann\u{FEFF}",
+        ] {
+            assert_eq!(
+                Text::<99>::parse(forged),
+                Err(TextError::ControlCharacter),
+                "{forged:?}"
+            );
+        }
+        // Names in every script stay, joiners included.
+        for name in [
+            "Ayşe Öztürk",
+            "محمد",
+            "می\u{200C}خواهم",
+            "李小龙",
+            "👩\u{200D}💻 Dev",
+        ] {
+            assert!(Text::<99>::parse(name).is_ok(), "{name}");
+        }
     }
 }

@@ -263,8 +263,8 @@ impl Database {
             if claimed == 0 {
                 None
             } else {
-                let state: Option<(String, String, DateTime<Utc>)> = sqlx::query_as(
-                    "SELECT approval_status, visit_status, ends_at FROM invitations WHERE id = $1 AND facility_id = $2",
+                let state: Option<(String, String, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+                    "SELECT approval_status, visit_status, ends_at, starts_at FROM invitations WHERE id = $1 AND facility_id = $2",
                 )
                 .bind(report.invitation.0)
                 .bind(kiosk.facility.0)
@@ -272,7 +272,7 @@ impl Database {
                 .await?;
                 let approval = state
                     .as_ref()
-                    .and_then(|(approval, _, _)| ApprovalStatus::from_name(approval));
+                    .and_then(|(approval, _, _, _)| ApprovalStatus::from_name(approval));
                 let (outcome, effects, reason) = judge(state, report, zone)?;
                 let changed = effects.visit;
                 if let (Some(status), Some(approval)) = (effects.visit, approval) {
@@ -325,12 +325,29 @@ impl Database {
         if let Some(result) = fresh {
             return Ok(result);
         }
-        let stored: (String, Option<String>, Option<String>) = on_pool!(self, pool => sqlx::query_as(
-            "SELECT outcome, visit_status, reason FROM kiosk_events WHERE id = $1",
+        self.earlier_answer(kiosk, report).await
+    }
+
+    /// What a report whose id was seen before did then, if it is the same report (same kiosk,
+    /// invitation and kind); a different event under a used id is refused.
+    async fn earlier_answer(
+        &self,
+        kiosk: &Kiosk,
+        report: &KioskEventReport,
+    ) -> Result<KioskEventResult, StoreError> {
+        let kind = report.kind.as_str();
+        let stored: (String, Option<String>, Option<String>, Uuid, Uuid, String) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT outcome, visit_status, reason, kiosk_id, invitation_id, kind FROM kiosk_events WHERE id = $1",
         )
         .bind(report.id)
         .fetch_one(pool)
         .await?);
+        // The id was used for another event (or by another kiosk): no answer about that one.
+        if (stored.3, stored.4, stored.5.as_str()) != (kiosk.id.0, report.invitation.0, kind) {
+            return Err(StoreError::Duplicate(
+                "a different kiosk event with this id",
+            ));
+        }
         Ok(KioskEventResult {
             id: report.id,
             outcome: EventOutcome::parse(&stored.0).ok_or_else(|| {
@@ -346,12 +363,12 @@ impl Database {
 /// What a report does to an invitation in the state `state` (none: not in this facility), at a
 /// site in `zone`.
 fn judge(
-    state: Option<(String, String, DateTime<Utc>)>,
+    state: Option<(String, String, DateTime<Utc>, DateTime<Utc>)>,
     report: &KioskEventReport,
     zone: chrono_tz::Tz,
 ) -> Result<(EventOutcome, Effects, Option<String>), StoreError> {
     let event = report.kind;
-    let Some((approval, visit_status, ends_at)) = state else {
+    let Some((approval, visit_status, ends_at, starts_at)) = state else {
         return Ok((
             EventOutcome::Refused,
             Effects::default(),
@@ -362,6 +379,16 @@ fn judge(
         .ok_or_else(|| StoreError::Corrupt(format!("approval status {approval:?}")))?;
     let visit_status = VisitStatus::from_name(&visit_status)
         .ok_or_else(|| StoreError::Corrupt(format!("visit status {visit_status:?}")))?;
+    // A time no kiosk could have seen this visit at (1970, 9999, another year): refused.
+    if report.at < starts_at - chrono::TimeDelta::days(1)
+        || report.at > ends_at + chrono::TimeDelta::days(14)
+    {
+        return Ok((
+            EventOutcome::Refused,
+            Effects::default(),
+            Some("the event's time does not fit the visit's window".into()),
+        ));
+    }
     let continues = visit::continues_after(ends_at, report.at, zone);
     let outcome = visit::apply(approval, visit_status, event, continues);
     let (recorded, reason) = match outcome {

@@ -134,3 +134,31 @@ on_both_databases! {
         assert_eq!(count_invitations(&app, &site).await, 2);
     }
 }
+
+on_both_databases! {
+    async fn names_companies_and_reasons_with_line_breaks_or_bidi_characters_are_refused(backend: Backend) {
+        let Some(app) = TestApp::spawn(backend).await else { return };
+        let site = Site::create(&app).await;
+        for (name, company) in [
+            ("Ann\nApproved by: security", "Guest Co"),
+            ("exe.\u{202E}gpj", "Guest Co"),
+            ("Ann Guest", "Guest Co\r\nBcc: everyone@x.example"),
+        ] {
+            let mut body = invitation("guest", "Ann Guest", None);
+            body["visitor"]["name"] = json!(name);
+            body["visitor"]["company"] = json!(company);
+            let (status, answer) = app.call(Method::POST, "/api/v1/invitations", Some(&site.north_host.token), Some(body)).await;
+            assert_eq!(status, 422, "{name:?} {company:?}: {answer}");
+        }
+        assert_eq!(count_invitations(&app, &site).await, 0);
+        let pending = app.invite(&site.north_host, invitation("contractor", "Dmitri Volkov", None)).await;
+        let path = format!("/api/v1/invitations/{}/reject", pending["id"].as_str().unwrap());
+        let (status, answer) = app.call(Method::POST, &path, Some(&site.north_admin.token),
+            Some(json!({"reason": "No.\nApproved by: the CEO"}))).await;
+        assert_eq!(status, 422, "{answer}");
+        // And the Bearer scheme is read in any case.
+        let response = app.http.get(app.url("/api/v1/me"))
+            .header("Authorization", format!("bearer {}", site.north_host.token)).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+    }
+}

@@ -287,3 +287,40 @@ on_both_databases! {
         assert!(actions.ends_with(&["checked_in", "badge_printed"]), "{actions:?}");
     }
 }
+
+on_both_databases! {
+    async fn a_kiosk_event_id_used_for_a_different_event_or_by_another_kiosk_is_refused(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let other = app.enrolled_kiosk(&site).await;
+        let guest = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        let second = app.invite(&site.north_host, invitation("guest", "Gus Guest", None)).await;
+        let check_in = event(&guest["id"], "check_in");
+        assert_eq!(send(&app, &device, std::slice::from_ref(&check_in)).await.0, 200);
+        // The same id for a check-out, for another invitation, or from another kiosk: 409, and
+        // nothing is told about the first.
+        let mut reused = check_in.clone();
+        reused["kind"] = json!("check_out");
+        let mut elsewhere = check_in.clone();
+        elsewhere["invitation"] = second["id"].clone();
+        for (from, report) in [(&device, &reused), (&device, &elsewhere), (&other, &check_in)] {
+            let (status, body) = send(&app, from, std::slice::from_ref(report)).await;
+            assert_eq!(status, 409, "{body}");
+            assert!(!body.to_string().contains("checked_in"), "{body}");
+        }
+        assert_eq!(visit_status(&app, &site, &second["id"]).await, "expected");
+    }
+}
+
+on_both_databases! {
+    async fn a_kiosk_event_at_a_time_no_kiosk_could_have_seen_the_visit_is_refused(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let guest = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        for at in ["1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2029-06-03T10:00:00Z"] {
+            let report = json!({"id": Uuid::now_v7(), "invitation": guest["id"], "kind": "check_in", "at": at});
+            let (status, answer) = send(&app, &device, &[report]).await;
+            assert_eq!(status, 200, "{answer}");
+            assert_eq!(answer["results"][0]["outcome"], "refused", "{at}: {answer}");
+        }
+        assert_eq!(visit_status(&app, &site, &guest["id"]).await, "expected");
+    }
+}
