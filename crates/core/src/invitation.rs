@@ -224,7 +224,7 @@ pub enum Decision {
     },
     /// Exceptional: an approved invitation goes back for review.
     ReturnToPending {
-        reason: Reason,
+        reason: Option<Reason>,
     },
     Cancel,
 }
@@ -241,8 +241,7 @@ impl Decision {
 
     pub fn reason(&self) -> Option<&Reason> {
         match self {
-            Self::Reject { reason } => reason.as_ref(),
-            Self::ReturnToPending { reason } => Some(reason),
+            Self::Reject { reason } | Self::ReturnToPending { reason } => reason.as_ref(),
             Self::Approve | Self::Cancel => None,
         }
     }
@@ -266,8 +265,6 @@ pub enum TransitionError {
         from: &'static str,
         verb: &'static str,
     },
-    #[error("taking back an approved invitation needs a reason")]
-    ReasonRequired,
     #[error("the visitor has already arrived; check them out instead")]
     VisitUnderway,
     #[error("the invitation is not a walk-in waiting for its host")]
@@ -307,7 +304,6 @@ pub fn decide(
             &[notice(Recipient::Host, Message::Rejected)],
             false,
         )),
-        (Decision::Reject { reason: None }, Approved) => Err(TransitionError::ReasonRequired),
         (Decision::Reject { .. }, Approved) => Ok(outcome(
             Rejected,
             &[notice(Recipient::Host, Message::Rejected)],
@@ -513,7 +509,7 @@ mod tests {
     #[test]
     fn approved_invitation_can_return_to_pending_with_a_reason_and_loses_its_credential() {
         let decision = Decision::ReturnToPending {
-            reason: reason("Wrong category"),
+            reason: Some(reason("Wrong category")),
         };
         let outcome = decide(Approved, VisitStatus::Expected, &decision).unwrap();
         assert_eq!(outcome.approval, Pending);
@@ -526,15 +522,14 @@ mod tests {
     }
 
     #[test]
-    fn approved_invitation_can_be_rejected_only_with_a_reason() {
-        assert_eq!(
-            decide(
-                Approved,
-                VisitStatus::Expected,
-                &Decision::Reject { reason: None }
-            ),
-            Err(TransitionError::ReasonRequired)
-        );
+    fn a_rejection_s_reason_is_optional_even_when_taking_back_an_approval() {
+        for decision in [
+            Decision::Reject { reason: None },
+            Decision::ReturnToPending { reason: None },
+        ] {
+            let outcome = decide(Approved, VisitStatus::Expected, &decision).unwrap();
+            assert!(outcome.revoke_credentials, "{decision:?}");
+        }
         let decision = Decision::Reject {
             reason: Some(reason("Security concern")),
         };
@@ -550,7 +545,7 @@ mod tests {
             for decision in [
                 Decision::Approve,
                 Decision::ReturnToPending {
-                    reason: reason("x"),
+                    reason: Some(reason("x")),
                 },
                 Decision::Reject { reason: None },
                 Decision::Cancel,
@@ -574,7 +569,7 @@ mod tests {
                 Pending,
                 VisitStatus::Expected,
                 &Decision::ReturnToPending {
-                    reason: reason("x")
+                    reason: Some(reason("x"))
                 }
             ),
             Err(TransitionError::Already("pending"))

@@ -210,8 +210,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Reject an invitation, with an optional reason (required once approved). The host is told
-         *     with the reason; the guest is not told.
+         * Reject an invitation, with an optional reason. The host is told it "has been rejected", with
+         *     the reason when there is one; the guest is not told.
          */
         post: operations["reject"];
         delete?: never;
@@ -229,7 +229,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move an approved invitation back to pending (exceptional; a reason is required). */
+        /**
+         * Move an approved invitation back to pending (exceptional; the portal asks for a reason, and
+         *     the host reads it, but none is required).
+         */
         post: operations["return_to_pending"];
         delete?: never;
         options?: never;
@@ -1700,6 +1703,12 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationRecord"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1707,6 +1716,12 @@ export interface operations {
                 content?: never;
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1736,6 +1751,12 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["InvitationRecord"];
                 };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             403: {
                 headers: {

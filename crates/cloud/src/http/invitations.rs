@@ -1,7 +1,10 @@
 //! Invitations: create, list, look at, decide about, import.
 
 use axum::{Json, extract::State, http::StatusCode};
-use gatehouse_core::{Decision, InvitationId, invitation::WalkInAnswer};
+use gatehouse_core::{
+    Decision, InvitationId,
+    invitation::{self, WalkInAnswer},
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -113,10 +116,10 @@ pub async fn approve(
     ))
 }
 
-/// Reject an invitation, with an optional reason (required once approved). The host is told
-/// with the reason; the guest is not told.
+/// Reject an invitation, with an optional reason. The host is told it "has been rejected", with
+/// the reason when there is one; the guest is not told.
 #[utoipa::path(post, path = "/api/v1/invitations/{id}/reject", tag = "approval", request_body = ReasonBody,
-    params(("id" = InvitationId, Path)), responses((status = 200, body = InvitationRecord), (status = 403), (status = 409)),
+    params(("id" = InvitationId, Path)), responses((status = 200, body = InvitationRecord), (status = 400), (status = 403), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn reject(
     State(state): State<AppState>,
@@ -124,34 +127,43 @@ pub async fn reject(
     ApiPath(id): ApiPath<InvitationId>,
     body: axum::body::Bytes,
 ) -> Result<Json<InvitationRecord>, ApiError> {
-    // The body is optional here: no body means no reason.
-    let body: ReasonBody = if body.iter().all(u8::is_ascii_whitespace) {
-        ReasonBody::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::Invalid(format!("reason: {e}")))?
-    };
     let decision = Decision::Reject {
-        reason: invitations::reason(body.reason.as_deref())?,
+        reason: optional_reason(&body)?,
     };
     Ok(Json(
         invitations::decide(&state.cloud, &session.actor, id, &decision).await?,
     ))
 }
 
-/// Move an approved invitation back to pending (exceptional; a reason is required).
+/// The optional reason of a decision's body, read the same way by every decision endpoint: no
+/// body (or `{}`) is no reason; a body that is not JSON is 400; a reason that breaks the rules
+/// (empty, too long, more than one line) is 422.
+fn optional_reason(body: &[u8]) -> Result<Option<invitation::Reason>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let body: ReasonBody =
+        serde_json::from_slice(body).map_err(|error| match error.classify() {
+            serde_json::error::Category::Data => ApiError::Invalid(format!("reason: {error}")),
+            _ => ApiError::BadRequest(format!("the body is not JSON: {error}")),
+        })?;
+    Ok(invitations::reason(body.reason.as_deref())?)
+}
+
+/// Move an approved invitation back to pending (exceptional; the portal asks for a reason, and
+/// the host reads it, but none is required).
 #[utoipa::path(post, path = "/api/v1/invitations/{id}/return-to-pending", tag = "approval", request_body = ReasonBody,
-    params(("id" = InvitationId, Path)), responses((status = 200, body = InvitationRecord), (status = 403), (status = 409), (status = 422)),
+    params(("id" = InvitationId, Path)), responses((status = 200, body = InvitationRecord), (status = 400), (status = 403), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn return_to_pending(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<InvitationId>,
-    ApiJson(body): ApiJson<ReasonBody>,
+    body: axum::body::Bytes,
 ) -> Result<Json<InvitationRecord>, ApiError> {
-    let reason = invitations::reason(body.reason.as_deref())?.ok_or_else(|| {
-        ApiError::invalid("moving an approved invitation back to pending needs a reason")
-    })?;
-    let decision = Decision::ReturnToPending { reason };
+    let decision = Decision::ReturnToPending {
+        reason: optional_reason(&body)?,
+    };
     Ok(Json(
         invitations::decide(&state.cloud, &session.actor, id, &decision).await?,
     ))

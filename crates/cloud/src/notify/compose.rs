@@ -171,9 +171,9 @@ fn wording(
             ),
         ),
         Message::Rejected => plain(
-            format!("Not approved: {visitor}'s visit on {day}"),
+            format!("Rejected: the visit of {visitor} on {day} has been rejected"),
             format!(
-                "The visit of {visitor} was not approved.{because} {visitor} has not been told; \
+                "The visit of {visitor} has been rejected.{because} {visitor} has not been told; \
                  you may invite again with changes, or let them know."
             ),
         ),
