@@ -79,15 +79,34 @@ pub async fn serve(
     let signal = cloud.changes.watch(database);
     let closing = tokio::spawn(visits::keep_closing(cloud.clone()));
     let state = http::AppState::new(cloud);
-    let served = axum::serve(
+    // Told to stop, the server finishes the requests under way — but no longer than
+    // SHUTDOWN_GRACE: kiosks' change streams never end by themselves.
+    let (stopping, mut told) = tokio::sync::watch::channel(false);
+    let http_server = axum::serve(
         listener,
         http::router(state, &settings.ui_dir)
             .into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stopping.send(true);
+    });
+    let served = tokio::select! {
+        outcome = http_server.into_future() => outcome,
+        () = async {
+            let _ = told.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            tracing::warn!(grace = ?SHUTDOWN_GRACE, "connections still open after the grace; stopping anyway");
+            Ok(())
+        }
+    };
     worker.abort();
     signal.abort();
     closing.abort();
+    tracing::info!("gatehouse cloud stopped");
     Ok(served?)
 }
+
+/// How long a stopping cloud waits for open connections (kiosks' change streams among them).
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);

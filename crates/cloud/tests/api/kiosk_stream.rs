@@ -95,3 +95,23 @@ async fn a_kiosk_on_one_cloud_process_hears_of_an_approval_made_through_another_
         "no change event from the other process within 2 s"
     );
 }
+
+on_both_databases! {
+    async fn the_cloud_stops_within_its_grace_while_kiosks_hold_change_streams_open(backend: Backend) {
+        let Some(mut app) = TestApp::spawn(backend).await else { return };
+        let site = Site::create(&app).await;
+        let device = app.enrolled_kiosk(&site).await;
+        let mut streams = Vec::new();
+        for _ in 0..3 {
+            let stream = app.http.get(app.url("/api/v1/kiosk/changes/stream")).bearer_auth(&device)
+                .send().await.unwrap();
+            assert_eq!(stream.status(), 200);
+            streams.push(stream);
+        }
+        let took = tokio::time::timeout(Duration::from_secs(15), app.stop())
+            .await
+            .expect("the cloud was still waiting for its kiosks' streams after 15 s");
+        assert!(took < gatehouse_cloud::SHUTDOWN_GRACE + Duration::from_secs(2), "took {took:?}");
+        drop(streams);
+    }
+}

@@ -17,6 +17,7 @@ pub struct TestApp {
     pub mail: SmtpSink,
     pub clock: Clock,
     shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     // Last, so the database outlives the server.
     database_files: TestDatabase,
 }
@@ -82,7 +83,7 @@ impl TestApp {
         let mail = SmtpSink::start().await;
         let settings = settings(&mail);
         let (shutdown, stop) = oneshot::channel::<()>();
-        tokio::spawn(gatehouse_cloud::serve(
+        let server = tokio::spawn(gatehouse_cloud::serve(
             listener,
             database.clone(),
             settings,
@@ -92,6 +93,7 @@ impl TestApp {
             },
         ));
         Some(Self {
+            server: Some(server),
             address,
             database,
             http: reqwest::Client::new(),
@@ -228,6 +230,23 @@ impl TestApp {
                 .await
                 .unwrap(),
         }
+    }
+}
+
+impl TestApp {
+    /// Tells the server to stop, as SIGTERM does, and waits until it has: how long it took.
+    pub async fn stop(&mut self) -> std::time::Duration {
+        let started = std::time::Instant::now();
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("the server task")
+                .expect("the server stops cleanly");
+        }
+        started.elapsed()
     }
 }
 
