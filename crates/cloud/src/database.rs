@@ -139,7 +139,8 @@ impl Database {
             }
             DatabaseUrl::Postgres(options) => PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(5))
+                // During an outage a request answers 503 within a second instead of waiting.
+                .acquire_timeout(Duration::from_secs(1))
                 .connect_with((**options).clone())
                 .await
                 .map(Self::Postgres)

@@ -65,6 +65,35 @@ impl TestDatabase {
         }
     }
 
+    /// PostgreSQL only: takes the database away (no new connection is accepted, the open ones
+    /// are ended), as an outage would, or (`false`) brings it back. `false` on SQLite.
+    pub async fn outage(&self, down: bool) -> bool {
+        let Some((admin, name)) = &self.postgres else {
+            return false;
+        };
+        let mut connection = PgConnection::connect_with(admin)
+            .await
+            .expect("the admin connection opens");
+        // The name is ours: a fixed prefix and a UUID's hex digits.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "ALTER DATABASE {name} ALLOW_CONNECTIONS {}",
+            !down
+        )))
+        .execute(&mut connection)
+        .await
+        .expect("the test database can be altered");
+        if down {
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+            )
+            .bind(name)
+            .execute(&mut connection)
+            .await
+            .expect("its connections can be ended");
+        }
+        true
+    }
+
     pub async fn open(&self) -> Database {
         let database = Database::connect(&self.url)
             .await

@@ -77,11 +77,31 @@ impl ApiError {
     }
 }
 
+/// PostgreSQL's codes for a database that is not there to answer: a connection exception
+/// (08…), an administrator's or a crash's shutdown (57P01–57P03), too many connections (53300),
+/// or a database not accepting connections (55000).
+fn database_away(code: Option<&str>) -> bool {
+    code.is_some_and(|code| {
+        code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300" | "55000")
+    })
+}
+
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Duplicate(what) => Self::Conflict(format!("{what} already exists")),
-            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed) => {
+            // No connection to be had, or the one in use was cut mid-query: the database is
+            // away, not the request at fault.
+            StoreError::Database(
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_),
+            ) => Self::DatabaseUnavailable,
+            StoreError::Database(sqlx::Error::Database(error))
+                if database_away(error.code().as_deref()) =>
+            {
                 Self::DatabaseUnavailable
             }
             other => {

@@ -234,6 +234,12 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Takes the database away (`true`) or brings it back; `false` where that cannot be done
+    /// (SQLite is a file in the process).
+    pub async fn database_outage(&self, down: bool) -> bool {
+        self.database_files.outage(down).await
+    }
+
     /// Tells the server to stop, as SIGTERM does, and waits until it has: how long it took.
     pub async fn stop(&mut self) -> std::time::Duration {
         let started = std::time::Instant::now();
