@@ -249,6 +249,40 @@ impl Cloud {
         Ok((http, token))
     }
 
+    /// `GET /api/v1<path>` as the demo's facility manager.
+    pub async fn as_manager(&self, path: &str) -> anyhow::Result<serde_json::Value> {
+        let (http, token) = self.manager().await?;
+        Ok(http
+            .get(format!("{}/api/v1{path}", self.url))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?)
+    }
+
+    /// The cloud's record of the demo visitor `name`, as the facility manager sees it.
+    pub async fn invitation_named(&self, name: &str) -> anyhow::Result<serde_json::Value> {
+        let (http, token) = self.manager().await?;
+        let listed: serde_json::Value = http
+            .get(format!("{}/api/v1/invitations", self.url))
+            .query(&[("scope", "all"), ("q", name)])
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        listed
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|invitation| invitation["visitor_name"] == name)
+            .cloned()
+            .with_context(|| format!("the cloud lists no {name}"))
+    }
+
     /// A code that enrolls one kiosk in the demo facility.
     pub fn kiosk_code(&self) -> anyhow::Result<String> {
         self.command(&[

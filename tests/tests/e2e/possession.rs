@@ -14,7 +14,6 @@ use gatehouse_kiosk::{
     sync,
     visitors::{Finding, Purpose, VisitorState},
 };
-use serde_json::Value;
 
 /// A kiosk enrolled with the demo facility and synced once, without a printer.
 async fn enrolled(cloud: &Cloud, data: &std::path::Path) -> anyhow::Result<Kiosk> {
@@ -29,23 +28,11 @@ async fn enrolled(cloud: &Cloud, data: &std::path::Path) -> anyhow::Result<Kiosk
     Ok(kiosk)
 }
 
-/// The demo invitation of `name`, as the facility manager sees it.
+/// The id of the demo invitation of `name`.
 async fn invitation_of(cloud: &Cloud, name: &str) -> anyhow::Result<InvitationId> {
-    let (http, token) = cloud.manager().await?;
-    let listed: Vec<Value> = http
-        .get(format!("{}/api/v1/invitations", cloud.url))
-        .query(&[("scope", "all"), ("q", name)])
-        .bearer_auth(token)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let found = listed
-        .iter()
-        .find(|invitation| invitation["visitor_name"] == name)
-        .ok_or_else(|| anyhow::anyhow!("no {name} in the demo"))?;
-    Ok(serde_json::from_value(found["id"].clone())?)
+    Ok(serde_json::from_value(
+        cloud.invitation_named(name).await?["id"].clone(),
+    )?)
 }
 
 fn shown(finding: &Finding) -> Option<(&str, VisitorState)> {
@@ -137,15 +124,7 @@ async fn nothing_is_done_to_an_invitation_its_visitor_has_not_shown_is_theirs() 
     assert!(not_shown(kiosk.check_out(sofia).await.map(drop)));
     // Naming a pending visitor tells reception nothing.
     assert!(not_shown(kiosk.ask_reception(dmitri).await));
-    let (http, token) = cloud.manager().await?;
-    let lobby: Value = http
-        .get(format!("{}/api/v1/lobby", cloud.url))
-        .bearer_auth(&token)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let lobby = cloud.as_manager("/lobby").await?;
     assert_eq!(lobby["attention"], serde_json::json!([]), "{lobby}");
 
     // Once Dmitri has shown it is his, reception hears he is here — and then Sofia is no
@@ -158,14 +137,7 @@ async fn nothing_is_done_to_an_invitation_its_visitor_has_not_shown_is_theirs() 
         Some(("Dmitri Volkov", VisitorState::AwaitingApproval))
     );
     kiosk.ask_reception(dmitri).await?;
-    let lobby: Value = http
-        .get(format!("{}/api/v1/lobby", cloud.url))
-        .bearer_auth(&token)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let lobby = cloud.as_manager("/lobby").await?;
     assert_eq!(
         lobby["attention"][0]["invitation"]["visitor_name"], "Dmitri Volkov",
         "{lobby}"

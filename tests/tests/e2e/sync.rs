@@ -20,19 +20,6 @@ use gatehouse_kiosk::{
 };
 use serde_json::{Value, json};
 
-/// The facility manager's view of one invitation, from the cloud's API.
-async fn cloud_view(cloud: &Cloud, id: InvitationId) -> anyhow::Result<Value> {
-    let (http, token) = cloud.manager().await?;
-    Ok(http
-        .get(format!("{}/api/v1/invitations/{id}", cloud.url))
-        .bearer_auth(token)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?)
-}
-
 async fn reject(cloud: &Cloud, id: InvitationId) -> anyhow::Result<()> {
     let (http, token) = cloud.manager().await?;
     http.post(format!("{}/api/v1/invitations/{id}/reject", cloud.url))
@@ -124,11 +111,15 @@ async fn check_ins_made_while_the_cloud_is_down_arrive_exactly_once_when_it_retu
     assert_eq!(sync::push(&client, &store, later).await?, 2);
     assert_eq!(store.backlog().await?, 0);
     assert_eq!(
-        cloud_view(&cloud, jonas.id).await?["visit_status"],
+        cloud
+            .as_manager(&format!("/invitations/{}", jonas.id))
+            .await?["visit_status"],
         "checked_in"
     );
     assert_eq!(
-        cloud_view(&cloud, hannah.id).await?["visit_status"],
+        cloud
+            .as_manager(&format!("/invitations/{}", hannah.id))
+            .await?["visit_status"],
         "checked_in",
         "she is inside: counted"
     );

@@ -8,44 +8,15 @@ use anyhow::{Context as _, bail};
 use gatehouse_e2e::{Cloud, Kiosk, Settings, cups};
 use serde_json::Value;
 
-/// The cloud's record of the demo visitor `name`, as the facility manager sees it.
-async fn in_the_cloud(cloud: &Cloud, name: &str) -> anyhow::Result<Value> {
-    let (http, token) = cloud.manager().await?;
-    let listed: Vec<Value> = http
-        .get(format!("{}/api/v1/invitations", cloud.url))
-        .query(&[("scope", "all"), ("q", name)])
-        .bearer_auth(token)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    listed
-        .into_iter()
-        .find(|invitation| invitation["visitor_name"] == name)
-        .with_context(|| format!("the cloud lists no {name}"))
-}
-
-/// `GET /api/v1<path>` as the demo's facility manager.
-async fn as_manager(cloud: &Cloud, path: &str) -> anyhow::Result<Value> {
-    let (http, token) = cloud.manager().await?;
-    Ok(http
-        .get(format!("{}/api/v1{path}", cloud.url))
-        .bearer_auth(token)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?)
-}
-
 /// What the cloud's history of the demo visitor `name` records, oldest first.
 async fn history_of(cloud: &Cloud, name: &str) -> anyhow::Result<Vec<String>> {
-    let id = in_the_cloud(cloud, name).await?["id"]
+    let id = cloud.invitation_named(name).await?["id"]
         .as_str()
         .context("an id")?
         .to_owned();
-    let history = as_manager(cloud, &format!("/invitations/{id}/history")).await?;
+    let history = cloud
+        .as_manager(&format!("/invitations/{id}/history"))
+        .await?;
     let entries = history.as_array().context("a history")?;
     Ok(entries
         .iter()
@@ -205,7 +176,7 @@ async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out
         kiosk.screenshot("done").await?;
 
         // Her signed NDA and photo reach the cloud, and then leave the kiosk's disk.
-        let id = in_the_cloud(&kiosk.cloud, "Sofia Rossi").await?["id"]
+        let id = kiosk.cloud.invitation_named("Sofia Rossi").await?["id"]
             .as_str()
             .context("an id")?
             .to_owned();
@@ -241,7 +212,7 @@ async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out
         synced(kiosk).await?;
         let mut status = Value::Null;
         for _ in 0..50 {
-            status = in_the_cloud(&kiosk.cloud, "Sofia Rossi").await?["visit_status"].clone();
+            status = kiosk.cloud.invitation_named("Sofia Rossi").await?["visit_status"].clone();
             if status == "checked_in" {
                 break;
             }
@@ -280,7 +251,7 @@ async fn pending_and_rejected_invitations_are_told_kindly_in_english_and_german(
         // Reception is told he is here, and sees him on the Lobby page.
         kiosk.expect_text("[role=status]", "Reception knows you are here.").await?;
         kiosk.screenshot("pending").await?;
-        let lobby = as_manager(&kiosk.cloud, "/lobby").await?;
+        let lobby = kiosk.cloud.as_manager("/lobby").await?;
         assert_eq!(lobby["attention"][0]["invitation"]["visitor_name"], "Dmitri Volkov", "{lobby}");
         kiosk.click("#back").await?;
 
@@ -359,7 +330,7 @@ async fn a_stranger_learns_nothing_from_names_and_a_visitor_proves_theirs_then_t
 
         // The code from her invitation email finds her alone.
         let id: gatehouse_core::InvitationId = serde_json::from_value(
-            in_the_cloud(&kiosk.cloud, "Hannah Schulz").await?["id"].clone(),
+            kiosk.cloud.invitation_named("Hannah Schulz").await?["id"].clone(),
         )?;
         kiosk.click("#action-find").await?;
         kiosk
@@ -417,7 +388,7 @@ async fn walk_in_waits_for_the_hosts_yes_and_then_for_approval_before_checking_i
             )
             .await?;
         kiosk.screenshot("waiting").await?;
-        let walter = in_the_cloud(&kiosk.cloud, "Walter Walk-In").await?;
+        let walter = kiosk.cloud.invitation_named("Walter Walk-In").await?;
         assert_eq!(walter["awaiting_host"], true);
         let id = walter["id"].as_str().context("an id")?;
         let http = reqwest::Client::new();
@@ -466,12 +437,12 @@ async fn walk_in_waits_for_the_hosts_yes_and_then_for_approval_before_checking_i
         kiosk.expect_text("#done-host", "Miriam Okafor").await?;
         // No printer here: the visitor is told, and the badge goes to reception's Lobby page.
         kiosk.element("#badge-not-printed").await?;
-        let walter = in_the_cloud(&kiosk.cloud, "Walter Walk-In").await?;
+        let walter = kiosk.cloud.invitation_named("Walter Walk-In").await?;
         let id = walter["id"].as_str().context("an id")?;
         let badge = kiosk.data.path().join("unprinted-badge.pdf");
         std::fs::write(&badge, document(&kiosk.cloud, id, "unprinted_badge").await?)?;
         assert!(pdf_text(&badge)?.contains("Walter Walk-In"));
-        let lobby = as_manager(&kiosk.cloud, "/lobby").await?;
+        let lobby = kiosk.cloud.as_manager("/lobby").await?;
         let waiting = &lobby["attention"][0];
         assert_eq!(
             waiting["invitation"]["visitor_name"], "Walter Walk-In",
@@ -523,7 +494,7 @@ async fn check_ins_go_on_in_german_while_the_cloud_is_away_and_arrive_exactly_on
         kiosk
             .expect_text("#cloud-status", "Verbunden · 0 zu senden · v0.1.0")
             .await?;
-        let jonas = in_the_cloud(&kiosk.cloud, "Jonas Weber").await?;
+        let jonas = kiosk.cloud.invitation_named("Jonas Weber").await?;
         assert_eq!(jonas["visit_status"], "checked_in");
         assert_eq!(check_ins_of(&kiosk.cloud, "Jonas Weber").await?, 1);
         Ok(())
