@@ -325,6 +325,7 @@ async fn seed(database: &Database) -> anyhow::Result<Seeded> {
                 display_name: "Bench Host",
                 email: &Email::parse("host@bench.example")?,
                 password_hash: None,
+                language: gatehouse_core::Language::En,
             },
             now,
         )

@@ -166,6 +166,12 @@ test('the portal speaks German', async ({ page }) => {
   await page.click('#nav-invite');
   await expect(page.locator('#category option[value="contractor"]')).toContainText('Handwerker / Dienstleister');
   await expect(page.locator('#category option[value="interview_candidate"]')).toContainText('Vorstellungsgespräch');
+  // The choice is the person's: their emails come in German, and the portal opens in it again.
+  await page.reload();
+  await expect(page.locator('#nav-invite')).toHaveText('Besucher einladen');
+  await page.selectOption('select[aria-label="Language"]', 'en');
+  await page.reload();
+  await expect(page.locator('#nav-invite')).toHaveText('Invite a visitor');
 });
 
 test("a check-in flagged by a kiosk waits in reception's lobby until someone handles it", async ({

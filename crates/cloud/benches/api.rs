@@ -272,6 +272,7 @@ async fn seed(database: &Database) -> anyhow::Result<Bench> {
                 display_name: "Bench Manager",
                 email: &Email::parse("manager@bench.example")?,
                 password_hash: None,
+                language: gatehouse_core::Language::En,
             },
             now,
         )

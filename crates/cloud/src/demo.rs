@@ -6,9 +6,9 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use chrono_tz::Tz;
 use gatehouse_core::{
-    Category, CategoryKind, Decision, Email, Permission, PermissionSet, RolePreset, RoleScope,
-    VisitWindow,
-    category::{AccessProfile, RequiredDocument},
+    Category, CategoryKind, Decision, Email, Language, OccupancyId, Permission, PermissionSet,
+    RolePreset, RoleScope, VisitWindow,
+    category::{AccessProfile, CategoryChoice, RequiredDocument},
     invitation::Reason,
     role::RoleName,
     text::Text,
@@ -55,6 +55,9 @@ struct DemoPerson {
     name: String,
     email: Email,
     role: DemoRole,
+    /// The language their emails come in; English where left out.
+    #[serde(default)]
+    language: Language,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -83,6 +86,12 @@ struct DemoCategory {
 struct DemoOccupancy {
     name: String,
     people: Vec<DemoPerson>,
+    /// The organisation's own security addresses, beside the building's.
+    #[serde(default)]
+    security_emails: Vec<Email>,
+    /// Its own choices over the facility's default categories.
+    #[serde(default)]
+    categories: Vec<CategoryChoice>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -202,6 +211,21 @@ async fn seed_facility(
     Ok(facility)
 }
 
+/// What an organisation chose for itself over the facility's defaults.
+async fn seed_organisation(
+    database: &Database,
+    occupancy: OccupancyId,
+    demo: &DemoOccupancy,
+) -> Result<(), DemoError> {
+    database
+        .set_organisation_security_emails(occupancy, &demo.security_emails)
+        .await?;
+    for choice in &demo.categories {
+        database.save_category_choice(occupancy, choice).await?;
+    }
+    Ok(())
+}
+
 /// The facility's roles and everyone who works there.
 async fn seed_people(
     database: &Database,
@@ -212,28 +236,25 @@ async fn seed_people(
     let now = clock.now();
     let facility = seed_facility(database, data, now).await?;
     let password_hash = hash_password(&data.password).map_err(|e| invalid(e.to_string()))?;
+    let role = async |name: &RoleName, scope, permissions| {
+        database
+            .create_role(facility.id, name, scope, permissions, None, now)
+            .await
+    };
     let name = |text: &str| RoleName::parse(text).expect("demo role names are valid");
     let facility_scope = RoleScope::Facility(facility.id);
-    let facility_manager = database
-        .create_role(
-            facility.id,
-            &name("Facility manager"),
-            facility_scope,
-            PermissionSet::all(),
-            None,
-            now,
-        )
-        .await?;
-    let reception = database
-        .create_role(
-            facility.id,
-            &name("Reception"),
-            facility_scope,
-            [Permission::VisitorAdmission, Permission::AllVisitorRequests].into(),
-            None,
-            now,
-        )
-        .await?;
+    let facility_manager = role(
+        &name("Facility manager"),
+        facility_scope,
+        PermissionSet::all(),
+    )
+    .await?;
+    let reception = role(
+        &name("Reception"),
+        facility_scope,
+        [Permission::VisitorAdmission, Permission::AllVisitorRequests].into(),
+    )
+    .await?;
     let mut people: Vec<User> = Vec::new();
     let mut add = async |person: &DemoPerson, occupancy, role_id| -> Result<(), DemoError> {
         let user = database
@@ -244,6 +265,7 @@ async fn seed_people(
                     display_name: &person.name,
                     email: &person.email,
                     password_hash: Some(password_hash.clone()),
+                    language: person.language,
                 },
                 now,
             )
@@ -266,34 +288,20 @@ async fn seed_people(
     }
     for demo in &data.occupancies {
         let occupancy = database.create_occupancy(facility.id, &demo.name).await?;
+        seed_organisation(database, occupancy.id, demo).await?;
         let scope = RoleScope::Occupancy(occupancy.id);
-        let manager = database
-            .create_role(
-                facility.id,
-                &name("Occupancy manager"),
-                scope,
-                PermissionSet::all().without([Permission::VisitorAdmission].into()),
-                None,
-                now,
-            )
-            .await?;
+        let manager = role(
+            &name("Occupancy manager"),
+            scope,
+            PermissionSet::all().without([Permission::VisitorAdmission].into()),
+        )
+        .await?;
         let mut presets = Vec::new();
         for preset in [
             RolePreset::VisitorInvitationAll,
             RolePreset::VisitorInvitationOnly,
         ] {
-            presets.push(
-                database
-                    .create_role(
-                        facility.id,
-                        &preset.name(),
-                        scope,
-                        preset.permissions(),
-                        None,
-                        now,
-                    )
-                    .await?,
-            );
+            presets.push(role(&preset.name(), scope, preset.permissions()).await?);
         }
         for person in &demo.people {
             let role = match person.role {

@@ -89,10 +89,13 @@ pub async fn prepare(
         .ok_or_else(|| ServiceError::invalid("the host must belong to an occupancy"))?;
     let site = cloud.site(me.facility_id).await?;
     let facility = &site.facility;
-    let category = site.category(request.category);
+    let category = site.category(occupancy_id, request.category);
     if !category.enabled {
+        let organisation = site
+            .occupancy(occupancy_id)
+            .map_or("this site", |o| o.name.as_str());
         return Err(ServiceError::invalid(format!(
-            "the category {} is not enabled at this site",
+            "the category {} is not enabled for {organisation}",
             category.kind.as_str()
         )));
     }
@@ -157,7 +160,7 @@ pub async fn commit_as(
     let occupancy = site
         .occupancy(occupancy)
         .ok_or_else(|| ServiceError::Corrupt(format!("occupancy {occupancy} is not stored")))?;
-    let category = site.category(request.category);
+    let category = site.category(occupancy.id, request.category);
     let now = cloud.clock.now();
     let (approval, awaiting_host, notices) = match arrival {
         Arrival::Invited => {
@@ -180,6 +183,7 @@ pub async fn commit_as(
         host_id: host.id,
         host_name: host.display_name.clone(),
         host_email: host.email.to_string(),
+        host_language: host.language,
         created_by,
         category: category.kind,
         visitor_name: request.visitor.name.as_str().to_owned(),
@@ -203,6 +207,8 @@ pub async fn commit_as(
         occupancy_name: &occupancy.name,
         host_name: &host.display_name,
         host_email: host.email.as_str(),
+        host_language: host.language,
+        security_emails: site.security_emails(occupancy.id),
         category,
         public_url: &cloud.public_url,
     };
@@ -293,7 +299,7 @@ pub async fn answer_walk_in(
     }
     authorize(actor, Action::AnswerWalkIn(&facts))?;
     let site = cloud.site(record.facility_id).await?;
-    let category = site.category(record.category);
+    let category = site.category(record.occupancy_id, record.category);
     let outcome = invitation::answer_walk_in(
         record.approval_status,
         record.awaiting_host,
@@ -373,7 +379,9 @@ fn letterhead<'a>(
         occupancy_name: &occupancy.name,
         host_name: &record.host_name,
         host_email: &record.host_email,
-        category: site.category(record.category),
+        host_language: record.host_language,
+        security_emails: site.security_emails(record.occupancy_id),
+        category: site.category(record.occupancy_id, record.category),
         public_url: &cloud.public_url,
     })
 }

@@ -2,8 +2,8 @@
 //! roles a role administrator may create and give.
 
 use gatehouse_core::{
-    Action, Actor, Email, FacilityId, Grant, OccupancyId, PermissionSet, Role, RoleId, RolePreset,
-    RoleScope, UserId, authorize, role::RoleName, text::Text,
+    Action, Actor, Email, FacilityId, Grant, Language, OccupancyId, PermissionSet, Role, RoleId,
+    RolePreset, RoleScope, UserId, authorize, role::RoleName, text::Text,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -88,6 +88,9 @@ pub struct NewPerson {
     pub occupancy_id: Option<OccupancyId>,
     /// Leave out for a person who does not sign in (a host who only receives visitors).
     pub password: Option<String>,
+    /// The language their emails come in; English where left out.
+    #[serde(default)]
+    pub language: Language,
 }
 
 /// A role administrator of the occupancy, or the facility manager, adds a person.
@@ -121,6 +124,7 @@ pub async fn add_person(
                 display_name: request.display_name.as_str(),
                 email: &request.email,
                 password_hash,
+                language: request.language,
             },
             cloud.clock.now(),
         )

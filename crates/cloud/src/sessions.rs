@@ -8,7 +8,7 @@
 use std::{net::IpAddr, sync::OnceLock, time::Duration};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use gatehouse_core::{Actor, Email, Grant, UserId};
+use gatehouse_core::{Actor, Email, Grant, Language, UserId};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -262,4 +262,14 @@ pub async fn me(cloud: &Cloud, actor: &Actor) -> Result<(Facility, Vec<Grant>), 
             ServiceError::Corrupt(format!("facility {} is not stored", actor.facility))
         })?;
     Ok((facility, actor.effective_permissions()))
+}
+
+/// Sets the language `user`'s emails come in.
+pub async fn set_language(
+    cloud: &Cloud,
+    user: &User,
+    language: Language,
+) -> Result<(), ServiceError> {
+    cloud.database.set_language(user.id, language).await?;
+    Ok(())
 }

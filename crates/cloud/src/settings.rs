@@ -1,24 +1,187 @@
-//! Site settings (facility manager): the visitor categories and the general security email.
+//! Site settings: the facility's default visitor categories, the building's security email and
+//! the visit grace (facility manager); each organisation's own categories and security
+//! addresses (its occupancy manager, or the facility manager).
 
 use gatehouse_core::{
-    Action, Actor, Category, CategoryKind, Email, authorize, category::AccessProfile,
+    Action, Actor, Category, CategoryKind, Email, OccupancyId, authorize,
+    category::{AccessProfile, CategoryChoice},
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::{context::Cloud, error::ServiceError};
 
-/// Every predefined visitor category and how this site has set it up.
-/// The category emails are the facility manager's to see.
-pub async fn categories(cloud: &Cloud, actor: &Actor) -> Result<Vec<Category>, ServiceError> {
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CategoriesQuery {
+    /// The organisation whose categories to show; leave out for your own (the facility's
+    /// defaults for facility staff).
+    pub occupancy: Option<OccupancyId>,
+}
+
+/// Whose categories a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CategoriesOf {
+    /// The facility's defaults.
+    Facility,
+    /// As the organisation uses them.
+    Occupancy(OccupancyId),
+}
+
+/// Every predefined visitor category as `of` uses it. The category emails are shown only to
+/// whoever may change them.
+pub async fn categories(
+    cloud: &Cloud,
+    actor: &Actor,
+    of: CategoriesOf,
+) -> Result<Vec<Category>, ServiceError> {
     let facility = actor.facility;
-    let mut categories = cloud.database.categories(facility).await?;
-    if authorize(actor, Action::ConfigureFacility { facility }).is_err() {
+    let site = cloud.site(facility).await?;
+    let (mut categories, manages) = match of {
+        CategoriesOf::Facility => (
+            site.categories.clone(),
+            authorize(actor, Action::ConfigureFacility { facility }).is_ok(),
+        ),
+        CategoriesOf::Occupancy(occupancy) => {
+            if site.occupancy(occupancy).is_none() {
+                return Err(no_occupancy(occupancy));
+            }
+            (
+                site.categories_of(occupancy),
+                authorize(
+                    actor,
+                    Action::ConfigureOccupancy {
+                        facility,
+                        occupancy,
+                    },
+                )
+                .is_ok(),
+            )
+        }
+    };
+    if !manages {
         for category in &mut categories {
             category.email = None;
         }
     }
     Ok(categories)
+}
+
+fn no_occupancy(occupancy: OccupancyId) -> ServiceError {
+    ServiceError::NotFound(format!("there is no occupancy {occupancy}"))
+}
+
+/// Checks that `actor` may change the settings of `occupancy`, an occupancy of their facility.
+async fn configure_occupancy(
+    cloud: &Cloud,
+    actor: &Actor,
+    occupancy: OccupancyId,
+) -> Result<(), ServiceError> {
+    let facility = actor.facility;
+    if cloud.site(facility).await?.occupancy(occupancy).is_none() {
+        return Err(no_occupancy(occupancy));
+    }
+    authorize(
+        actor,
+        Action::ConfigureOccupancy {
+            facility,
+            occupancy,
+        },
+    )?;
+    Ok(())
+}
+
+/// What an organisation chooses for one category.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryChoiceRequest {
+    /// Whether its people may invite visitors of the category.
+    pub enabled: bool,
+    pub needs_approval: bool,
+    /// Told of every invitation of the organisation in the category.
+    pub email: Option<Email>,
+}
+
+/// Sets how the organisation `occupancy` uses `kind`, over the facility's default.
+pub async fn choose_category(
+    cloud: &Cloud,
+    actor: &Actor,
+    occupancy: OccupancyId,
+    kind: CategoryKind,
+    request: CategoryChoiceRequest,
+) -> Result<Category, ServiceError> {
+    configure_occupancy(cloud, actor, occupancy).await?;
+    let choice = CategoryChoice {
+        kind,
+        enabled: request.enabled,
+        needs_approval: request.needs_approval,
+        email: request.email,
+    };
+    cloud
+        .database
+        .save_category_choice(occupancy, &choice)
+        .await?;
+    cloud.sites.forget(actor.facility);
+    Ok(cloud.site(actor.facility).await?.category(occupancy, kind))
+}
+
+/// Drops the organisation's own choice for `kind`: the facility's default applies again.
+pub async fn forget_category_choice(
+    cloud: &Cloud,
+    actor: &Actor,
+    occupancy: OccupancyId,
+    kind: CategoryKind,
+) -> Result<Category, ServiceError> {
+    configure_occupancy(cloud, actor, occupancy).await?;
+    cloud
+        .database
+        .forget_category_choice(occupancy, kind)
+        .await?;
+    cloud.sites.forget(actor.facility);
+    Ok(cloud.site(actor.facility).await?.category(occupancy, kind))
+}
+
+/// The most security addresses an organisation keeps; a distribution list counts as one.
+pub const MOST_SECURITY_EMAILS: usize = 10;
+
+/// The organisation's own security addresses.
+pub async fn organisation_security_emails(
+    cloud: &Cloud,
+    actor: &Actor,
+    occupancy: OccupancyId,
+) -> Result<Vec<Email>, ServiceError> {
+    configure_occupancy(cloud, actor, occupancy).await?;
+    let site = cloud.site(actor.facility).await?;
+    Ok(site
+        .organisations
+        .get(&occupancy)
+        .map(|o| o.security_emails.clone())
+        .unwrap_or_default())
+}
+
+/// Sets the organisation's own security addresses, told of each of its invitations that needs
+/// approval (beside the building's).
+pub async fn set_organisation_security_emails(
+    cloud: &Cloud,
+    actor: &Actor,
+    occupancy: OccupancyId,
+    mut emails: Vec<Email>,
+) -> Result<(), ServiceError> {
+    configure_occupancy(cloud, actor, occupancy).await?;
+    if emails.len() > MOST_SECURITY_EMAILS {
+        return Err(ServiceError::invalid(format!(
+            "an organisation keeps at most {MOST_SECURITY_EMAILS} security addresses"
+        )));
+    }
+    emails.sort();
+    emails.dedup();
+    cloud
+        .database
+        .set_organisation_security_emails(occupancy, &emails)
+        .await?;
+    cloud.sites.forget(actor.facility);
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -32,7 +195,8 @@ pub struct CategorySettings {
     pub access_profile: AccessProfile,
 }
 
-/// Enables a category and sets its approval rule, email and access profile.
+/// Sets the facility's default for a category — whether it is enabled, its approval rule and
+/// email, for every organisation that made no choice of its own — and its access profile.
 pub async fn update_category(
     cloud: &Cloud,
     actor: &Actor,

@@ -7,7 +7,7 @@
 
 use chrono::TimeDelta;
 use gatehouse_core::{
-    Email, Permission,
+    CategoryKind, Email, Permission,
     role::Place,
     text::Text,
     window,
@@ -47,11 +47,15 @@ pub async fn directory(cloud: &Cloud, kiosk: &Kiosk) -> Result<KioskDirectory, S
     hosts.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     Ok(KioskDirectory {
         hosts,
-        categories: site
-            .categories
-            .iter()
-            .filter(|category| category.enabled)
-            .map(|category| category.kind)
+        // Those some organisation here has enabled; the host's own decides when the walk-in
+        // is registered.
+        categories: CategoryKind::ALL
+            .into_iter()
+            .filter(|&kind| {
+                site.occupancies
+                    .iter()
+                    .any(|o| site.category(o.id, kind).enabled)
+            })
             .collect(),
     })
 }
@@ -96,7 +100,7 @@ pub async fn register(
         cloud.clock.now(),
         facility.end_of_day,
         facility.time_zone,
-        site.category(walk_in.category)
+        site.default_category(walk_in.category)
             .access_profile
             .longest_visit_minutes
             .map(|minutes| TimeDelta::minutes(i64::from(minutes))),
@@ -116,7 +120,7 @@ pub async fn register(
     let record = invitations::commit_as(cloud, prepared, Arrival::WalkIn).await?;
     let signing = cloud.signing_key().await?;
     let documents = site
-        .category(record.category)
+        .default_category(record.category)
         .access_profile
         .documents
         .clone();

@@ -112,6 +112,37 @@ pub struct Category {
     pub access_profile: AccessProfile,
 }
 
+/// What one organisation (occupancy) chose for a category, over the facility's default: whether
+/// its people may invite visitors of it, whether those need approval, and who of the
+/// organisation is told. The access profile stays the building's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryChoice {
+    pub kind: CategoryKind,
+    pub enabled: bool,
+    pub needs_approval: bool,
+    /// Told of every invitation of the organisation in this category.
+    pub email: Option<Email>,
+}
+
+impl Category {
+    /// The category as one organisation uses it: its own choice where it made one, the
+    /// facility's default otherwise.
+    #[must_use]
+    pub fn as_chosen(&self, choice: Option<&CategoryChoice>) -> Self {
+        match choice {
+            None => self.clone(),
+            Some(choice) => Self {
+                kind: self.kind,
+                enabled: choice.enabled,
+                needs_approval: choice.needs_approval,
+                email: choice.email.clone(),
+                access_profile: self.access_profile.clone(),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +169,33 @@ mod tests {
             CategoryKind::InterviewCandidate.name(Language::En),
             "Job interview"
         );
+    }
+
+    #[test]
+    fn an_organisation_s_choice_replaces_the_default_but_not_the_building_s_access_profile() {
+        let default = Category {
+            kind: CategoryKind::Contractor,
+            enabled: true,
+            needs_approval: false,
+            email: Some(Email::parse("contractors@building.example").unwrap()),
+            access_profile: AccessProfile {
+                longest_visit_minutes: Some(480),
+                ..AccessProfile::default()
+            },
+        };
+        assert_eq!(default.as_chosen(None), default);
+        let chosen = default.as_chosen(Some(&CategoryChoice {
+            kind: CategoryKind::Contractor,
+            enabled: true,
+            needs_approval: true,
+            email: None,
+        }));
+        assert!(chosen.needs_approval);
+        assert_eq!(
+            chosen.email, None,
+            "the default address is not inherited past a choice"
+        );
+        assert_eq!(chosen.access_profile.longest_visit_minutes, Some(480));
     }
 
     #[test]

@@ -14,6 +14,10 @@ pub enum Language {
 impl Language {
     pub const ALL: [Self; 2] = [Self::En, Self::De];
 
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+
     /// Its ISO 639-1 code, as the UI's catalogues name it.
     pub fn code(self) -> &'static str {
         match self {

@@ -49,7 +49,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every predefined visitor category and how this site has set it up. */
+        /**
+         * Every predefined visitor category as an organisation uses it: its own choice, or the
+         *     facility's default. Category emails are shown to whoever may change them.
+         */
         get: operations["list_categories"];
         put?: never;
         post?: never;
@@ -549,6 +552,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/language": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Choose the language your emails come in. */
+        put: operations["set_language"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/occupancies": {
         parameters: {
             query?: never;
@@ -561,6 +581,49 @@ export interface paths {
         put?: never;
         /** Add an occupancy (facility manager). */
         post: operations["create_occupancy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/occupancies/{id}/categories/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set how an organisation uses a category over the facility's default: enabled for its
+         *     people, needs approval, its own category email (its occupancy manager or the facility
+         *     manager).
+         */
+        put: operations["choose_category"];
+        post?: never;
+        /** Drop an organisation's own choice for a category: the facility's default applies again. */
+        delete: operations["forget_category_choice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/occupancies/{id}/security-emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's own visitor-security addresses. */
+        get: operations["organisation_security_emails"];
+        /**
+         * Set the organisation's own visitor-security addresses (its occupancy manager or the facility
+         *     manager).
+         */
+        put: operations["set_organisation_security_emails"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -827,6 +890,13 @@ export interface components {
             kind: components["schemas"]["CategoryKind"];
             needs_approval: boolean;
         };
+        /** @description What an organisation chooses for one category. */
+        CategoryChoiceRequest: {
+            email?: null | components["schemas"]["Email"];
+            /** @description Whether its people may invite visitors of the category. */
+            enabled: boolean;
+            needs_approval: boolean;
+        };
         /**
          * @description The predefined list an organisation enables categories from.
          * @enum {string}
@@ -1086,6 +1156,11 @@ export interface components {
             visitor_name: string;
         };
         /** @enum {string} */
+        Language: "en" | "de";
+        LanguageChoice: {
+            language: components["schemas"]["Language"];
+        };
+        /** @enum {string} */
         ListScope: "mine" | "all";
         Lobby: {
             /** @description Flagged check-ins nobody has handled yet, oldest first. */
@@ -1139,6 +1214,8 @@ export interface components {
         NewPerson: {
             display_name: string;
             email: components["schemas"]["Email"];
+            /** @description The language their emails come in; English where left out. */
+            language?: components["schemas"]["Language"];
             occupancy_id?: null | components["schemas"]["OccupancyId"];
             /** @description Leave out for a person who does not sign in (a host who only receives visitors). */
             password?: string | null;
@@ -1206,6 +1283,13 @@ export interface components {
         SecurityEmail: {
             email?: null | components["schemas"]["Email"];
         };
+        SecurityEmails: {
+            /**
+             * @description Told of each of the organisation's invitations that needs approval, beside the
+             *     building's security address; at most ten.
+             */
+            emails: components["schemas"]["Email"][];
+        };
         SignIn: {
             /** Format: email */
             email: string;
@@ -1221,6 +1305,8 @@ export interface components {
             email: components["schemas"]["Email"];
             facility_id: components["schemas"]["FacilityId"];
             id: components["schemas"]["UserId"];
+            /** @description The language they read Gatehouse's emails in. */
+            language: components["schemas"]["Language"];
             occupancy_id?: null | components["schemas"]["OccupancyId"];
         };
         /**
@@ -1372,7 +1458,13 @@ export interface operations {
     };
     list_categories: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The organisation whose categories to show; leave out for your own (the facility's
+                 *     defaults for facility staff).
+                 */
+                occupancy?: components["schemas"]["OccupancyId"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1385,6 +1477,22 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Category"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2339,6 +2447,43 @@ export interface operations {
             };
         };
     };
+    set_language: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LanguageChoice"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_occupancies: {
         parameters: {
             query?: never;
@@ -2390,6 +2535,170 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    choose_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["OccupancyId"];
+                kind: components["schemas"]["CategoryKind"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryChoiceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    forget_category_choice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["OccupancyId"];
+                kind: components["schemas"]["CategoryKind"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    organisation_security_emails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["OccupancyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityEmails"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_organisation_security_emails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["OccupancyId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecurityEmails"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };

@@ -134,6 +134,8 @@ export const api = {
   signIn: (email: string, password: string) => request<SignedIn>('POST', '/sessions', { email, password }),
   signOut: () => request<undefined>('DELETE', '/sessions/current'),
   me: () => request<Me>('GET', '/me'),
+  /** The language the signed-in person's emails come in. */
+  setLanguage: (language: 'en' | 'de') => request<undefined>('PUT', '/me/language', { language }),
   users: () => request<User[]>('GET', '/users'),
   categories: () => request<Category[]>('GET', '/categories'),
   invitations: (query: Record<string, string>) =>

@@ -65,6 +65,7 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         )
         .route("/api-tokens/{id}", delete(sessions::revoke_api_token))
         .route("/me", get(sessions::me))
+        .route("/me/language", put(sessions::set_language))
         .route(
             "/occupancies",
             get(people::list_occupancies).post(people::create_occupancy),
@@ -77,6 +78,15 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/roles", get(people::list_roles).post(people::create_role))
         .route("/categories", get(settings::list_categories))
         .route("/categories/{kind}", put(settings::update_category))
+        .route(
+            "/occupancies/{id}/categories/{kind}",
+            put(settings::choose_category).delete(settings::forget_category_choice),
+        )
+        .route(
+            "/occupancies/{id}/security-emails",
+            get(settings::organisation_security_emails)
+                .put(settings::set_organisation_security_emails),
+        )
         .route(
             "/settings/security-email",
             put(settings::set_security_email),

@@ -7,7 +7,7 @@ use axum::{
     extract::{ConnectInfo, State},
     http::StatusCode,
 };
-use gatehouse_core::Grant;
+use gatehouse_core::{Grant, Language};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -163,4 +163,25 @@ pub async fn me(State(state): State<AppState>, session: Session) -> Result<Json<
         user: session.user,
         facility,
     }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageChoice {
+    language: Language,
+}
+
+/// Choose the language your emails come in.
+#[utoipa::path(put, path = "/api/v1/me/language", tag = "sessions", request_body = LanguageChoice,
+    responses((status = 204), (status = 400, body = gatehouse_core::wire::ErrorBody),
+    (status = 422, body = gatehouse_core::wire::ErrorBody)), security(("bearer" = [])))]
+pub async fn set_language(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(choice): ApiJson<LanguageChoice>,
+) -> Result<StatusCode, ApiError> {
+    sessions::set_language(&state.cloud, &session.user, choice.language).await?;
+    // Every session of theirs says who they are, language included.
+    state.sessions.forget_all();
+    Ok(StatusCode::NO_CONTENT)
 }

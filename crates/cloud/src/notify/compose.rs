@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Locale, Utc};
 use gatehouse_core::{
-    Category,
+    Category, Language,
     invitation::{Message, Notice, Recipient},
 };
 
@@ -22,7 +22,12 @@ pub struct Letterhead<'a> {
     pub occupancy_name: &'a str,
     pub host_name: &'a str,
     pub host_email: &'a str,
-    pub category: &'a Category,
+    /// The host reads their emails in it; everyone else reads English.
+    pub host_language: Language,
+    /// The building's security address and the organisation's own.
+    pub security_emails: Vec<String>,
+    /// The category as the host's organisation uses it.
+    pub category: Category,
     /// Where people reach the portal, e.g. `https://gatehouse.example.com`.
     pub public_url: &'a str,
 }
@@ -38,12 +43,18 @@ pub fn compose(
     now: DateTime<Utc>,
 ) -> Option<OutboxItem> {
     let to = match notice.to {
-        Recipient::Host => letterhead.host_email.to_owned(),
-        Recipient::Guest => invitation.visitor_email.clone(),
-        Recipient::CategoryEmail => letterhead.category.email.as_ref()?.to_string(),
-        Recipient::SecurityEmail => letterhead.facility.security_email.as_ref()?.to_string(),
+        Recipient::Host => vec![letterhead.host_email.to_owned()],
+        Recipient::Guest => vec![invitation.visitor_email.clone()],
+        Recipient::CategoryEmail => vec![letterhead.category.email.as_ref()?.to_string()],
+        Recipient::SecurityEmail if letterhead.security_emails.is_empty() => return None,
+        Recipient::SecurityEmail => letterhead.security_emails.clone(),
     };
-    let visit = Visit::of(invitation, letterhead);
+    let language = if notice.to == Recipient::Host {
+        letterhead.host_language
+    } else {
+        Language::En
+    };
+    let visit = Visit::of(invitation, letterhead, language);
     let wording = wording(
         notice.message,
         &visit,
@@ -57,12 +68,52 @@ pub fn compose(
     let reason = reason.filter(|_| notice.to != Recipient::Guest);
     Some(OutboxItem::new(
         "email",
-        &render(to, wording, &visit, reason),
+        &render(
+            to,
+            wording,
+            &visit,
+            reason.map(|r| (label(language, Label::Reason), r)),
+        ),
     ))
 }
 
-/// The facts of a visit as people read them, in the site's time zone.
+/// The names of the facts in an email.
+#[derive(Debug, Clone, Copy)]
+enum Label {
+    Visitor,
+    Company,
+    Category,
+    Host,
+    Date,
+    Time,
+    Where,
+    Reason,
+}
+
+fn label(language: Language, label: Label) -> &'static str {
+    match (language, label) {
+        (Language::En, Label::Visitor) => "Visitor",
+        (Language::En, Label::Company) => "Company",
+        (Language::En, Label::Category) => "Category",
+        (Language::En, Label::Host) => "Host",
+        (Language::En, Label::Date) => "Date",
+        (Language::En, Label::Time) => "Time",
+        (Language::En, Label::Where) => "Where",
+        (Language::En, Label::Reason) => "Reason",
+        (Language::De, Label::Visitor) => "Besucher",
+        (Language::De, Label::Company) => "Firma",
+        (Language::De, Label::Category) => "Kategorie",
+        (Language::De, Label::Host) => "Gastgeber",
+        (Language::De, Label::Date) => "Datum",
+        (Language::De, Label::Time) => "Uhrzeit",
+        (Language::De, Label::Where) => "Ort",
+        (Language::De, Label::Reason) => "Grund",
+    }
+}
+
+/// The facts of a visit as people read them, in the site's time zone and the reader's language.
 struct Visit {
+    language: Language,
     visitor: String,
     host: String,
     category: &'static str,
@@ -71,29 +122,35 @@ struct Visit {
 }
 
 impl Visit {
-    fn of(invitation: &InvitationRecord, letterhead: &Letterhead<'_>) -> Self {
+    fn of(invitation: &InvitationRecord, letterhead: &Letterhead<'_>, language: Language) -> Self {
         let tz = letterhead.facility.time_zone;
-        let day = invitation
-            .starts_at
-            .with_timezone(&tz)
-            .format("%A, %-d %B %Y")
-            .to_string();
+        let starts = invitation.starts_at.with_timezone(&tz);
+        let day = match language {
+            Language::En => starts.format("%A, %-d %B %Y").to_string(),
+            Language::De => starts
+                .format_localized("%A, %-d. %B %Y", Locale::de_DE)
+                .to_string(),
+        };
         let window = format!(
             "{}–{}",
             invitation.starts_at.with_timezone(&tz).format("%H:%M"),
             invitation.ends_at.with_timezone(&tz).format("%H:%M")
         );
         let host = letterhead.host_name.to_owned();
-        let category = letterhead.category.kind.name(gatehouse_core::Language::En);
+        let category = letterhead.category.kind.name(language);
+        let named = |l| label(language, l);
         let mut facts = vec![
-            ("Visitor", invitation.visitor_name.clone()),
-            ("Company", invitation.visitor_company.clone()),
-            ("Category", category.to_owned()),
-            ("Host", format!("{host} ({})", letterhead.occupancy_name)),
-            ("Date", day.clone()),
-            ("Time", window),
+            (named(Label::Visitor), invitation.visitor_name.clone()),
+            (named(Label::Company), invitation.visitor_company.clone()),
+            (named(Label::Category), category.to_owned()),
             (
-                "Where",
+                named(Label::Host),
+                format!("{host} ({})", letterhead.occupancy_name),
+            ),
+            (named(Label::Date), day.clone()),
+            (named(Label::Time), window),
+            (
+                named(Label::Where),
                 format!(
                     "{}, {}",
                     letterhead.facility.name, letterhead.facility.address
@@ -102,6 +159,7 @@ impl Visit {
         ];
         facts.retain(|(_, value)| !value.is_empty());
         Self {
+            language,
             visitor: invitation.visitor_name.clone(),
             host,
             category,
@@ -134,14 +192,13 @@ fn wording(
         day,
         ..
     } = visit;
+    if visit.language == Language::De
+        && let Some(wording) = in_german(message, visit, invitation, letterhead, reason, now)
+    {
+        return Some(wording);
+    }
     let site = &letterhead.facility.name;
     let because = reason.map_or_else(String::new, |r| format!(" Reason: {r}"));
-    let plain = |subject: String, opening: String| Wording {
-        subject,
-        opening,
-        link: None,
-        attachments: Vec::new(),
-    };
     Some(match message {
         Message::PendingApproval => Wording {
             subject: format!("Invitation pending approval: {visitor} ({category})"),
@@ -150,14 +207,7 @@ fn wording(
                  administrator's approval; the guest has not been told yet.",
                 category.to_lowercase()
             ),
-            link: Some((
-                "Review invitation",
-                format!(
-                    "{}/portal/invitations/{}",
-                    letterhead.public_url.trim_end_matches('/'),
-                    invitation.id
-                ),
-            )),
+            link: Some(("Review invitation", review_link(letterhead, invitation))),
             attachments: Vec::new(),
         },
         Message::NewInvitation => plain(
@@ -202,11 +252,7 @@ fn wording(
             ),
             link: Some((
                 "Answer: my visitor, or not",
-                format!(
-                    "{}/portal/invitations/{}",
-                    letterhead.public_url.trim_end_matches('/'),
-                    invitation.id
-                ),
+                review_link(letterhead, invitation),
             )),
             attachments: Vec::new(),
         },
@@ -220,6 +266,84 @@ fn wording(
             link: None,
             attachments: guest_attachments(guest_token?, visit, invitation, letterhead, now),
         },
+    })
+}
+
+fn plain(subject: String, opening: String) -> Wording {
+    Wording {
+        subject,
+        opening,
+        link: None,
+        attachments: Vec::new(),
+    }
+}
+
+fn review_link(letterhead: &Letterhead<'_>, invitation: &InvitationRecord) -> String {
+    format!(
+        "{}/portal/invitations/{}",
+        letterhead.public_url.trim_end_matches('/'),
+        invitation.id
+    )
+}
+
+/// The words of a message to a host who reads German; `None` for a message hosts never get
+/// (only hosts are written to in their own language: a guest's or a list's is not known).
+fn in_german(
+    message: Message,
+    visit: &Visit,
+    invitation: &InvitationRecord,
+    letterhead: &Letterhead<'_>,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<Wording> {
+    let Visit { visitor, day, .. } = visit;
+    let site = &letterhead.facility.name;
+    let because = reason.map_or_else(String::new, |r| format!(" Grund: {r}"));
+    Some(match message {
+        Message::Approved => plain(
+            format!("Genehmigt: der Besuch von {visitor} am {day}"),
+            format!(
+                "Der Besuch von {visitor} wurde genehmigt. {visitor} hat die Einladung erhalten."
+            ),
+        ),
+        Message::Rejected => plain(
+            format!("Abgelehnt: der Besuch von {visitor} am {day} wurde abgelehnt"),
+            format!(
+                "Der Besuch von {visitor} wurde abgelehnt.{because} {visitor} wurde nicht \
+                 benachrichtigt; Sie können mit Änderungen erneut einladen oder Ihrem Besuch \
+                 Bescheid geben."
+            ),
+        ),
+        Message::ReturnedToPending => plain(
+            format!("Wieder offen: der Besuch von {visitor} am {day}"),
+            format!("Der genehmigte Besuch von {visitor} muss erneut genehmigt werden.{because}"),
+        ),
+        Message::VisitorArrived => plain(
+            format!("Ihr Besuch ist da: {visitor}"),
+            format!(
+                "{visitor} hat sich um {} Uhr am Empfangskiosk von {site} angemeldet und wartet \
+                 in der Lobby auf Sie.",
+                now.with_timezone(&letterhead.facility.time_zone)
+                    .format("%H:%M")
+            ),
+        ),
+        Message::WalkInWaiting => Wording {
+            subject: format!("Erwarten Sie {visitor}? Ihr Besuch wartet am Empfang"),
+            opening: format!(
+                "{visitor} ist ohne Einladung am Empfangskiosk von {site} und fragt nach Ihnen. \
+                 Einen Ausweis gibt es erst, wenn Sie (oder der Empfang) sagen, ob Sie diesen \
+                 Besuch erwarten."
+            ),
+            link: Some((
+                "Antworten: mein Besuch oder nicht",
+                review_link(letterhead, invitation),
+            )),
+            attachments: Vec::new(),
+        },
+        Message::PendingApproval
+        | Message::NewInvitation
+        | Message::Cancelled
+        | Message::GuestInvitation => return None,
     })
 }
 
@@ -257,13 +381,18 @@ fn guest_attachments(
     ]
 }
 
-fn render(to: String, wording: Wording, visit: &Visit, reason: Option<&str>) -> OutgoingEmail {
+fn render(
+    to: Vec<String>,
+    wording: Wording,
+    visit: &Visit,
+    reason: Option<(&'static str, &str)>,
+) -> OutgoingEmail {
     let mut text = format!("{}\n\n", wording.opening);
     let mut html = format!(
         "<!doctype html><html><body style=\"font-family:sans-serif;color:#12302f\"><p>{}</p><table>",
         escape(&wording.opening)
     );
-    let reason_line = reason.map(|r| ("Reason", r.to_owned()));
+    let reason_line = reason.map(|(label, r)| (label, r.to_owned()));
     for (label, value) in visit.facts.iter().cloned().chain(reason_line) {
         let _ = writeln!(text, "{label}: {value}");
         let _ = write!(
@@ -284,7 +413,7 @@ fn render(to: String, wording: Wording, visit: &Visit, reason: Option<&str>) -> 
     }
     html.push_str("</body></html>");
     OutgoingEmail {
-        to: vec![to],
+        to,
         subject: wording.subject,
         text,
         html,

@@ -2,8 +2,11 @@
 
 use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
+use std::collections::HashMap;
+
 use gatehouse_core::{
-    Category, CategoryKind, Email, FacilityId, OccupancyId, category::AccessProfile,
+    Category, CategoryKind, Email, FacilityId, OccupancyId,
+    category::{AccessProfile, CategoryChoice},
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -30,6 +33,15 @@ pub struct Occupancy {
     pub id: OccupancyId,
     pub facility_id: FacilityId,
     pub name: String,
+}
+
+/// What one organisation set for itself over the facility's defaults. Its security addresses
+/// are its own: never in the directory that lists occupancies.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Organisation {
+    pub security_emails: Vec<Email>,
+    /// Only the categories it chose for itself; the others follow the facility's default.
+    pub categories: Vec<CategoryChoice>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -309,6 +321,114 @@ impl Database {
         .bind(category.access_profile.longest_visit_minutes.map(i64::from))
         .bind(documents)
         .bind(category.access_profile.walk_ins_unconfirmed)
+        .execute(pool)
+        .await?.rows_affected());
+        Ok(())
+    }
+
+    /// What each occupancy of `facility` set for itself.
+    pub async fn organisations(
+        &self,
+        facility: FacilityId,
+    ) -> Result<HashMap<OccupancyId, Organisation>, StoreError> {
+        let addresses: Vec<(Uuid, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, security_emails FROM occupancies WHERE facility_id = $1",
+        )
+        .bind(facility.0)
+        .fetch_all(pool)
+        .await?);
+        let mut organisations = HashMap::new();
+        for (id, emails) in addresses {
+            let security_emails = serde_json::from_str(&emails)
+                .map_err(|_| StoreError::Corrupt(format!("occupancy {id}: security emails")))?;
+            organisations.insert(
+                OccupancyId::from(id),
+                Organisation {
+                    security_emails,
+                    categories: Vec::new(),
+                },
+            );
+        }
+        let choices: Vec<(Uuid, String, bool, bool, Option<String>)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT c.occupancy_id, c.kind, c.enabled, c.needs_approval, c.email \
+             FROM occupancy_categories c JOIN occupancies o ON o.id = c.occupancy_id \
+             WHERE o.facility_id = $1 ORDER BY c.kind",
+        )
+        .bind(facility.0)
+        .fetch_all(pool)
+        .await?);
+        for (occupancy, kind, enabled, needs_approval, email) in choices {
+            let corrupt = |what: &str| {
+                StoreError::Corrupt(format!("occupancy {occupancy} category {kind}: {what}"))
+            };
+            let choice = CategoryChoice {
+                kind: CategoryKind::from_name(&kind).ok_or_else(|| corrupt("kind"))?,
+                enabled,
+                needs_approval,
+                email: email
+                    .as_deref()
+                    .map(Email::parse)
+                    .transpose()
+                    .map_err(|_| corrupt("email"))?,
+            };
+            organisations
+                .entry(OccupancyId::from(occupancy))
+                .or_default()
+                .categories
+                .push(choice);
+        }
+        Ok(organisations)
+    }
+
+    /// Stores an organisation's choice for one category.
+    pub async fn save_category_choice(
+        &self,
+        occupancy: OccupancyId,
+        choice: &CategoryChoice,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO occupancy_categories (occupancy_id, kind, enabled, needs_approval, email) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (occupancy_id, kind) DO UPDATE SET enabled = excluded.enabled, \
+               needs_approval = excluded.needs_approval, email = excluded.email",
+        )
+        .bind(occupancy.0)
+        .bind(choice.kind.as_str())
+        .bind(choice.enabled)
+        .bind(choice.needs_approval)
+        .bind(choice.email.as_ref().map(Email::as_str))
+        .execute(pool)
+        .await?.rows_affected());
+        Ok(())
+    }
+
+    /// Drops an organisation's choice for `kind`: the facility's default applies again.
+    pub async fn forget_category_choice(
+        &self,
+        occupancy: OccupancyId,
+        kind: CategoryKind,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query(
+            "DELETE FROM occupancy_categories WHERE occupancy_id = $1 AND kind = $2",
+        )
+        .bind(occupancy.0)
+        .bind(kind.as_str())
+        .execute(pool)
+        .await?.rows_affected());
+        Ok(())
+    }
+
+    pub async fn set_organisation_security_emails(
+        &self,
+        occupancy: OccupancyId,
+        emails: &[Email],
+    ) -> Result<(), StoreError> {
+        let emails = serde_json::to_string(emails).expect("emails serialize");
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE occupancies SET security_emails = $2 WHERE id = $1",
+        )
+        .bind(occupancy.0)
+        .bind(emails)
         .execute(pool)
         .await?.rows_affected());
         Ok(())

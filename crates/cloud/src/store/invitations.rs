@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use gatehouse_core::{
-    ApprovalStatus, CategoryKind, FacilityId, InvitationId, OccupancyId, UserId, VisitStatus,
+    ApprovalStatus, CategoryKind, FacilityId, InvitationId, Language, OccupancyId, UserId,
+    VisitStatus,
     access::{InvitationFacts, Visibility},
     role::Place,
 };
@@ -22,6 +23,9 @@ pub struct InvitationRecord {
     pub host_id: UserId,
     pub host_name: String,
     pub host_email: String,
+    /// The language the host reads emails in.
+    #[serde(skip)]
+    pub host_language: Language,
     pub created_by: UserId,
     pub category: CategoryKind,
     pub visitor_name: String,
@@ -87,6 +91,7 @@ pub(super) struct InvitationRow {
     host_id: Uuid,
     host_name: String,
     host_email: String,
+    host_language: String,
     created_by: Uuid,
     category: String,
     visitor_name: String,
@@ -119,6 +124,8 @@ impl TryFrom<InvitationRow> for InvitationRecord {
                 .ok_or_else(|| corrupt("visit status"))?,
             host_name: row.host_name,
             host_email: row.host_email,
+            host_language: Language::from_code(&row.host_language)
+                .ok_or_else(|| corrupt("host language"))?,
             visitor_name: row.visitor_name,
             visitor_email: row.visitor_email,
             visitor_company: row.visitor_company,
@@ -132,7 +139,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
 }
 
 pub(super) const SELECT_INVITATION: &str = "SELECT i.id, i.facility_id, i.occupancy_id, i.host_id, \
-     h.display_name AS host_name, h.email AS host_email, i.created_by, i.category, i.visitor_name, i.visitor_email, \
+     h.display_name AS host_name, h.email AS host_email, h.language AS host_language, i.created_by, i.category, i.visitor_name, i.visitor_email, \
      i.visitor_company, i.starts_at, i.ends_at, i.approval_status, i.visit_status, i.awaiting_host, \
      i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";
 

@@ -15,7 +15,7 @@ mod writer;
 
 pub use changes::{ChangeCursor, ChangePage};
 pub use documents::Stored;
-pub use facilities::{Facility, Occupancy};
+pub use facilities::{Facility, Occupancy, Organisation};
 pub use invitations::{
     Change, HistoryEntry, InvitationFilter, InvitationRecord, InvitationWrite, bulk_invitations,
 };

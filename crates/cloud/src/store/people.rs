@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use gatehouse_core::{
-    Actor, Email, FacilityId, Grant, OccupancyId, PermissionSet, Role, RoleId, RoleScope, UserId,
-    access::Member, role::RoleName,
+    Actor, Email, FacilityId, Grant, Language, OccupancyId, PermissionSet, Role, RoleId, RoleScope,
+    UserId, access::Member, role::RoleName,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -19,6 +19,8 @@ pub struct User {
     pub occupancy_id: Option<OccupancyId>,
     pub display_name: String,
     pub email: Email,
+    /// The language they read Gatehouse's emails in.
+    pub language: Language,
 }
 
 impl User {
@@ -39,6 +41,7 @@ pub struct NewUser<'a> {
     pub email: &'a Email,
     /// An argon2 hash, or `None` for a person who cannot sign in yet.
     pub password_hash: Option<String>,
+    pub language: Language,
 }
 
 #[derive(sqlx::FromRow)]
@@ -48,6 +51,7 @@ struct UserRow {
     occupancy_id: Option<Uuid>,
     display_name: String,
     email: String,
+    language: String,
 }
 
 impl TryFrom<UserRow> for User {
@@ -57,6 +61,8 @@ impl TryFrom<UserRow> for User {
         Ok(Self {
             email: Email::parse(&row.email)
                 .map_err(|_| StoreError::Corrupt(format!("user {}: email", row.id)))?,
+            language: Language::from_code(&row.language)
+                .ok_or_else(|| StoreError::Corrupt(format!("user {}: language", row.id)))?,
             id: row.id.into(),
             facility_id: row.facility_id.into(),
             occupancy_id: row.occupancy_id.map(Into::into),
@@ -100,6 +106,7 @@ struct SessionRow {
     occupancy_id: Option<Uuid>,
     display_name: String,
     email: String,
+    language: String,
     expires_at: Option<DateTime<Utc>>,
     kind: String,
     role_facility: Option<Uuid>,
@@ -148,7 +155,7 @@ fn grant(facility: Uuid, occupancy: Option<Uuid>, bits: i64) -> Result<Grant, St
     })
 }
 
-const USER_COLUMNS: &str = "id, facility_id, occupancy_id, display_name, email";
+const USER_COLUMNS: &str = "id, facility_id, occupancy_id, display_name, email, language";
 const ROLE_COLUMNS: &str = "id, facility_id, occupancy_id, name, permissions";
 
 impl Database {
@@ -159,8 +166,9 @@ impl Database {
     ) -> Result<User, StoreError> {
         let id = Uuid::now_v7();
         on_pool!(self, pool => sqlx::query(
-            "INSERT INTO users (id, facility_id, occupancy_id, display_name, email, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO users (id, facility_id, occupancy_id, display_name, email, password_hash, \
+               language, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
         .bind(new.facility.0)
@@ -168,6 +176,7 @@ impl Database {
         .bind(new.display_name)
         .bind(new.email.as_str())
         .bind(new.password_hash)
+        .bind(new.language.code())
         .bind(now)
         .execute(pool)
         .await
@@ -178,7 +187,18 @@ impl Database {
             occupancy_id: new.occupancy,
             display_name: new.display_name.to_owned(),
             email: new.email.clone(),
+            language: new.language,
         })
+    }
+
+    /// Sets the language `user` reads Gatehouse's emails in.
+    pub async fn set_language(&self, user: UserId, language: Language) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
+            .bind(user.0)
+            .bind(language.code())
+            .execute(pool)
+            .await?.rows_affected());
+        Ok(())
     }
 
     pub async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
@@ -430,7 +450,8 @@ impl Database {
         now: DateTime<Utc>,
     ) -> Result<Option<StoredSession>, StoreError> {
         let rows: Vec<SessionRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT u.id, u.facility_id, u.occupancy_id, u.display_name, u.email, t.expires_at, t.kind, \
+            "SELECT u.id, u.facility_id, u.occupancy_id, u.display_name, u.email, u.language, \
+               t.expires_at, t.kind, \
                r.facility_id AS role_facility, r.occupancy_id AS role_occupancy, r.permissions \
              FROM access_tokens t JOIN users u ON u.id = t.user_id \
              LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id \
@@ -450,6 +471,7 @@ impl Database {
             occupancy_id: first.occupancy_id,
             display_name: first.display_name.clone(),
             email: first.email.clone(),
+            language: first.language.clone(),
         })?;
         let grants = rows
             .iter()

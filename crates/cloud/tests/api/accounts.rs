@@ -241,7 +241,7 @@ on_both_databases! {
         let other_tenant = app.database.create_occupancy(other, "Other Co").await.unwrap();
         let stranger = app.database.create_user(gatehouse_cloud::store::NewUser {
             facility: other, occupancy: Some(other_tenant.id), display_name: "Sam Stranger",
-            email: &gatehouse_core::Email::parse("sam@other.example").unwrap(), password_hash: None,
+            email: &gatehouse_core::Email::parse("sam@other.example").unwrap(), password_hash: None, language: gatehouse_core::Language::En,
         }, app.clock.now()).await.unwrap();
         let mine = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
         let id = mine["id"].as_str().unwrap();

@@ -158,6 +158,38 @@ on_both_databases! {
 }
 
 on_both_databases! {
+    async fn the_host_is_told_in_their_own_language_that_the_visit_has_been_rejected(backend: Backend) {
+        let Some((app, site)) = site(backend).await else { return };
+        let (status, body) = app.call(Method::PUT, "/api/v1/me/language", Some(&site.north_host.token), Some(json!({"language": "de"}))).await;
+        assert_eq!(status, 204, "{body}");
+        let (status, me) = app.call(Method::GET, "/api/v1/me", Some(&site.north_host.token), None).await;
+        assert_eq!((status, me["user"]["language"].clone()), (reqwest::StatusCode::OK, json!("de")));
+        // A language Gatehouse does not speak changes nothing.
+        let (status, body) = app.call(Method::PUT, "/api/v1/me/language", Some(&site.north_host.token), Some(json!({"language": "xx"}))).await;
+        assert_eq!(status, 422, "{body}");
+        let created = app.invite(&site.north_host, invitation("contractor", "Dmitri Volkov", None)).await;
+        let reason = "Diese Woche sind keine Arbeiten geplant.";
+        app.decide(&site.north_admin, &created["id"], "reject", Some(json!({"reason": reason}))).await;
+        let mail = app.mail.wait_for(&site.north_host.email, 1).await.remove(0);
+        assert_eq!(mail.subject(), "Abgelehnt: der Besuch von Dmitri Volkov am Montag, 3. Juni 2030 wurde abgelehnt");
+        let text = mail.text();
+        assert!(text.starts_with(&format!("Der Besuch von Dmitri Volkov wurde abgelehnt. Grund: {reason}")), "{text}");
+        for fact in ["Kategorie: Handwerker / Dienstleister", "Uhrzeit: 10:00–12:00", &format!("Grund: {reason}")] {
+            assert!(text.contains(fact), "missing {fact:?} in {text}");
+        }
+        // The security list, whose language nobody chose, reads English.
+        let security = app.mail.wait_for(SECURITY_EMAIL, 1).await.remove(0);
+        assert!(security.subject().starts_with("Invitation pending approval"), "{}", security.subject());
+        // Without a reason the German rejection still says so, with no empty "Grund".
+        let second = app.invite(&site.north_host, invitation("contractor", "Hannah Schulz", None)).await;
+        app.decide(&site.north_admin, &second["id"], "reject", None).await;
+        let mail = app.mail.wait_for(&site.north_host.email, 2).await.remove(1);
+        assert!(mail.subject().ends_with(" wurde abgelehnt"), "{}", mail.subject());
+        assert!(!mail.text().contains("Grund"), "{}", mail.text());
+    }
+}
+
+on_both_databases! {
     async fn rejection_without_reason_is_allowed_while_pending(backend: Backend) {
         let Some((app, site)) = site(backend).await else { return };
         let created = app.invite(&site.north_host, invitation("contractor", "Dmitri Volkov", None)).await;

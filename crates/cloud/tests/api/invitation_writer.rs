@@ -21,6 +21,7 @@ fn create(site: &Site, facility: FacilityId, visitor: &str) -> (InvitationId, In
             host_id: site.north_host.id,
             host_name: "North Host".to_owned(),
             host_email: site.north_host.email.clone(),
+            host_language: gatehouse_core::Language::En,
             created_by: site.north_host.id,
             category: CategoryKind::Contractor,
             visitor_name: visitor.to_owned(),

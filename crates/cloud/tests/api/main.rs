@@ -16,6 +16,7 @@ mod kiosk_enrollment;
 mod kiosk_events;
 mod kiosk_stream;
 mod kiosk_walk_ins;
+mod organisation_categories;
 mod permission_matrix;
 mod roles_and_permissions;
 mod serve;

@@ -114,7 +114,7 @@ on_both_databases! {
                 let email = format!("{permission}.{own}@tower.example");
                 let user = app.database.create_user(NewUser {
                     facility: site.facility, occupancy: Some(occupancy), display_name: "Matrix",
-                    email: &Email::parse(&email).unwrap(), password_hash: None,
+                    email: &Email::parse(&email).unwrap(), password_hash: None, language: gatehouse_core::Language::En,
                 }, now).await.unwrap();
                 app.database.assign_role(user.id, role.id, None, now).await.unwrap();
                 let token = new_token("ghs_");

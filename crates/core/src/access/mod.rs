@@ -148,9 +148,16 @@ pub enum Action<'a> {
         facility: FacilityId,
         occupancy: Option<OccupancyId>,
     },
-    /// Site settings: occupancies, visitor categories, the security email.
+    /// Site settings: occupancies, the default visitor categories, the building's security
+    /// email.
     ConfigureFacility {
         facility: FacilityId,
+    },
+    /// An organisation's own settings: the categories its people invite in, who of it is told.
+    /// Its occupancy manager's (a role administrator there), or the facility manager's.
+    ConfigureOccupancy {
+        facility: FacilityId,
+        occupancy: OccupancyId,
     },
 }
 
@@ -319,6 +326,10 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
             facility,
             occupancy.map_or(RoleScope::Facility(facility), RoleScope::Occupancy),
         ),
+        Action::ConfigureOccupancy {
+            facility,
+            occupancy,
+        } => administer(actor, facility, RoleScope::Occupancy(occupancy)),
         Action::ConfigureFacility { facility } => {
             if facility != actor.facility {
                 Err(Denied::OtherFacility)

@@ -691,6 +691,36 @@ fn only_the_facility_manager_configures_the_site() {
 }
 
 #[test]
+fn an_organisation_s_categories_are_set_by_its_own_manager_or_the_facility_manager() {
+    let s = site();
+    let facility_manager = actor(
+        1,
+        None,
+        &[(RoleScope::Facility(s.facility), &Permission::ALL)],
+    );
+    let north_manager = actor(
+        2,
+        Some(s.north),
+        &[(occ(s.north), &[VisitorInvitation, RoleAdministrator])],
+    );
+    let north_host = actor(3, Some(s.north), &[(occ(s.north), &[VisitorInvitation])]);
+    let configure = |place: Place| Action::ConfigureOccupancy {
+        facility: s.facility,
+        occupancy: place.occupancy,
+    };
+    assert_eq!(authorize(&facility_manager, configure(s.blue)), Ok(()));
+    assert_eq!(authorize(&north_manager, configure(s.north)), Ok(()));
+    assert_eq!(
+        authorize(&north_manager, configure(s.blue)),
+        Err(Denied::FacilityManagersOnly)
+    );
+    assert_eq!(
+        authorize(&north_host, configure(s.north)),
+        Err(Denied::Missing(RoleAdministrator))
+    );
+}
+
+#[test]
 fn role_admins_add_people_to_their_own_occupancy_only() {
     let s = site();
     let occupancy_manager = actor(

@@ -133,6 +133,7 @@ async fn create_user(
         email,
         occupancy_id: occupancy,
         password,
+        language: gatehouse_core::Language::En,
     };
     Ok(
         people::add_person(cloud, Caller::Operator(facility.id), request)

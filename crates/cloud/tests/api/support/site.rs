@@ -174,6 +174,7 @@ impl Site {
                         display_name: name,
                         email: &Email::parse(&email).unwrap(),
                         password_hash: None,
+                        language: gatehouse_core::Language::En,
                     },
                     now,
                 )
