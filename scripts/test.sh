@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints, the UI's type check, lint and unit tests, Rust
-# unit and integration tests (SQLite and PostgreSQL), the kiosk end to end under WebDriver, and
-# the cloud's portal in Chromium.
+# unit and integration tests (SQLite and PostgreSQL), the kiosk end to end under WebDriver, the
+# cloud's OpenAPI document against the running cloud (Schemathesis), and the portal in Chromium.
 #   GATEHOUSE_TEST_DATABASE_URL  PostgreSQL for tests (default postgres://postgres@127.0.0.1:5432/postgres)
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
@@ -44,6 +44,8 @@ git diff --exit-code -- ui/src/portal/api-types.ts \
 ensure_postgres
 say "Running the Rust tests"
 cargo test --workspace
+
+bash "$ROOT/scripts/api-conformance.sh"
 
 say "Running the portal in Chromium (Playwright)"
 (cd ui && npm run --silent e2e)

@@ -295,6 +295,20 @@ impl Cloud {
         ])
     }
 
+    /// A kiosk (its engine, without a window or a printer) with its data in `data`, enrolled in
+    /// the demo facility and pulled once.
+    pub async fn enrolled_kiosk(&self, data: &Path) -> anyhow::Result<gatehouse_kiosk::Kiosk> {
+        let settings = std::collections::HashMap::from([
+            ("GATEHOUSE_CLOUD_URL", self.url.clone()),
+            ("GATEHOUSE_KIOSK_DATA", data.display().to_string()),
+        ]);
+        let config = gatehouse_kiosk::KioskConfig::from_lookup(|name| settings.get(name).cloned())?;
+        let kiosk = gatehouse_kiosk::Kiosk::open(config).await?;
+        gatehouse_kiosk::sync::enroll(&kiosk.cloud, &kiosk.store, &self.kiosk_code()?).await?;
+        gatehouse_kiosk::sync::pull(&kiosk.cloud, &kiosk.store).await?;
+        Ok(kiosk)
+    }
+
     /// Stops the server; the database stays.
     pub fn stop(&mut self) {
         self.server = None;

@@ -13,6 +13,7 @@ use crate::{
     signal::ChangeSignal,
     site::{Site, SiteCache},
     store::{InvitationWriter, StoreError},
+    sync::streams::OpenStreams,
     throttle::Throttle,
     walk_ins,
 };
@@ -36,6 +37,8 @@ pub struct Cloud {
     pub walk_ins: Throttle<KioskId>,
     /// Failed sign-ins lately, and the password checks running now.
     pub sign_ins: SignInGuard,
+    /// The change streams each kiosk holds open.
+    pub streams: Arc<OpenStreams>,
     signing_key: OnceCell<SigningKey>,
 }
 
@@ -88,6 +91,7 @@ impl Cloud {
             changes: ChangeSignal::default(),
             walk_ins: Throttle::new(walk_ins::MOST_PER_KIOSK, walk_ins::COUNTED_OVER),
             sign_ins: SignInGuard::default(),
+            streams: Arc::default(),
             signing_key: OnceCell::new(),
         }
     }

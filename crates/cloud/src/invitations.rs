@@ -30,10 +30,10 @@ use crate::{
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Visitor {
-    #[schema(value_type = String, example = "Jonas Weber")]
+    #[schema(example = "Jonas Weber")]
     pub name: Text<120>,
     pub email: Email,
-    #[schema(value_type = Option<String>, example = "Acme GmbH")]
+    #[schema(example = "Acme GmbH")]
     pub company: Option<Text<120>>,
 }
 
@@ -149,6 +149,19 @@ pub async fn commit_as(
     prepared: Prepared,
     arrival: Arrival,
 ) -> Result<InvitationRecord, ServiceError> {
+    let (record, write) = creation(cloud, prepared, arrival).await?;
+    cloud.invitations.write(write).await?;
+    cloud.outbox.notify_one();
+    Ok(record)
+}
+
+/// The invitation a prepared request makes, and the write that stores it with its history
+/// entry and notifications.
+async fn creation(
+    cloud: &Cloud,
+    prepared: Prepared,
+    arrival: Arrival,
+) -> Result<(InvitationRecord, InvitationWrite), ServiceError> {
     let Prepared {
         site,
         occupancy,
@@ -229,9 +242,7 @@ pub async fn commit_as(
         },
         outbox,
     };
-    cloud.invitations.write(write).await?;
-    cloud.outbox.notify_one();
-    Ok(record)
+    Ok((record, write))
 }
 
 /// Applies a decision (approve, reject, back to pending, cancel) for `actor`.
@@ -418,13 +429,6 @@ fn messages(
         .collect()
 }
 
-/// Reads a decision's reason from a request body.
-pub fn reason(raw: Option<&str>) -> Result<Option<Reason>, ServiceError> {
-    raw.map(Reason::parse)
-        .transpose()
-        .map_err(|e| ServiceError::invalid(format!("reason: {e}")))
-}
-
 #[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ListScope {
@@ -449,7 +453,10 @@ pub struct ListQuery {
     /// Part of the visitor's name.
     pub q: Option<String>,
     /// At most 500; 100 when left out.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
+    /// At most 100,000.
+    #[param(minimum = 0, maximum = 100_000)]
     pub offset: Option<u32>,
 }
 
@@ -482,6 +489,11 @@ pub async fn list(
         return Err(ServiceError::Malformed(
             "limit must be between 1 and 500".into(),
         ));
+    }
+    if query.offset.is_some_and(|offset| offset > MOST_SKIPPED) {
+        return Err(ServiceError::Malformed(format!(
+            "offset must be at most {MOST_SKIPPED}; narrow the list with day, status or q"
+        )));
     }
     let visibility = match query.scope {
         ListScope::Mine => access::Visibility::Own,
@@ -524,8 +536,15 @@ struct ImportRow {
     ends_at: chrono::DateTime<Utc>,
 }
 
-/// Imports visitors from CSV: every row is checked first; if any row is wrong, nothing is
-/// imported and every problem is listed.
+/// The most invitations a list skips (`offset`).
+const MOST_SKIPPED: u32 = 100_000;
+
+/// The most visitors one CSV import holds.
+pub const MOST_IMPORTED: usize = 1000;
+
+/// Imports visitors from CSV, all or nothing: every row is checked first, and if any row is
+/// wrong nothing is imported and every problem is listed; the invitations are then stored in
+/// one transaction. At most [`MOST_IMPORTED`] rows.
 pub async fn import(
     cloud: &Cloud,
     actor: &Actor,
@@ -538,6 +557,11 @@ pub async fn import(
         .trim(csv::Trim::All)
         .from_reader(csv_text.as_bytes());
     for (index, row) in reader.deserialize::<ImportRow>().enumerate() {
+        if index == MOST_IMPORTED {
+            return Err(ServiceError::invalid(format!(
+                "nothing was imported: a file holds at most {MOST_IMPORTED} visitors; split it"
+            )));
+        }
         let line = index + 2; // the header is line 1
         match prepare_row(cloud, actor, me, row).await {
             Ok(ready) => prepared.push(ready),
@@ -560,9 +584,20 @@ pub async fn import(
         )));
     }
     let mut created = Vec::with_capacity(prepared.len());
+    let mut writes = Vec::with_capacity(prepared.len());
     for ready in prepared {
-        created.push(commit(cloud, ready).await?);
+        let (record, write) = creation(cloud, ready, Arrival::Invited).await?;
+        created.push(record);
+        writes.push(write);
     }
+    {
+        let _turn = cloud.invitations.turn().await;
+        cloud
+            .database
+            .writes(&writes.iter().collect::<Vec<_>>())
+            .await?;
+    }
+    cloud.outbox.notify_one();
     Ok(created)
 }
 

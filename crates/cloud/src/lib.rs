@@ -81,31 +81,18 @@ pub async fn serve(
     let state = http::AppState::new(cloud);
     // Told to stop, the server finishes the requests under way — but no longer than
     // SHUTDOWN_GRACE: kiosks' change streams never end by themselves.
-    let (stopping, mut told) = tokio::sync::watch::channel(false);
-    let http_server = axum::serve(
+    http::server::run(
         listener,
-        http::router(state, &settings.ui_dir)
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        http::router(state, &settings.ui_dir),
+        shutdown,
+        SHUTDOWN_GRACE,
     )
-    .with_graceful_shutdown(async move {
-        shutdown.await;
-        let _ = stopping.send(true);
-    });
-    let served = tokio::select! {
-        outcome = http_server.into_future() => outcome,
-        () = async {
-            let _ = told.wait_for(|stopping| *stopping).await;
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } => {
-            tracing::warn!(grace = ?SHUTDOWN_GRACE, "connections still open after the grace; stopping anyway");
-            Ok(())
-        }
-    };
+    .await;
     worker.abort();
     signal.abort();
     closing.abort();
     tracing::info!("gatehouse cloud stopped");
-    Ok(served?)
+    Ok(())
 }
 
 /// How long a stopping cloud waits for open connections (kiosks' change streams among them).

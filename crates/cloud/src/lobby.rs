@@ -1,9 +1,13 @@
 //! Reception's view of the lobby: who is on site now, walk-ins waiting for their host, and the
 //! check-ins the kiosks flagged (an invitation rejected or cancelled while a kiosk was offline) or
-//! the visitors they sent to reception, until someone handles them.
+//! the visitors they sent to reception, until someone handles them; and reception admitting a
+//! visitor on their behalf.
 
 use chrono::{DateTime, Utc};
-use gatehouse_core::{Action, Actor, ApprovalStatus, InvitationId, authorize, wire::VisitDocument};
+use gatehouse_core::{
+    Action, Actor, ApprovalStatus, InvitationId, VisitStatus, authorize, invitation, window,
+    wire::VisitDocument,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -11,7 +15,8 @@ use uuid::Uuid;
 use crate::{
     context::Cloud,
     error::ServiceError,
-    store::{InvitationRecord, Kiosk},
+    invitations,
+    store::{Change, InvitationRecord, InvitationWrite, Kiosk},
 };
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -112,6 +117,67 @@ pub async fn handled(cloud: &Cloud, actor: &Actor, event: Uuid) -> Result<(), Se
         return Err(not_found());
     }
     Ok(())
+}
+
+/// A person of reception (`visitor_admission` where the visit is) checks a visitor in on their
+/// behalf: only an approved invitation of today whose visitor is still expected (409
+/// otherwise), recorded as admitted by that person; the host is told as at the kiosk.
+pub async fn admit(
+    cloud: &Cloud,
+    actor: &Actor,
+    id: InvitationId,
+) -> Result<InvitationRecord, ServiceError> {
+    let not_found = || ServiceError::NotFound(format!("there is no invitation {id}"));
+    let record = cloud
+        .database
+        .invitation(id)
+        .await?
+        .filter(|record| record.facility_id == actor.facility)
+        .ok_or_else(not_found)?;
+    let facts = record.facts();
+    if authorize(actor, Action::ViewInvitation(&facts)).is_err()
+        && authorize(actor, Action::AdmitVisitor(&facts)).is_err()
+    {
+        return Err(not_found());
+    }
+    authorize(actor, Action::AdmitVisitor(&facts))?;
+    invitation::may_admit(record.approval_status, record.visit_status)
+        .map_err(|refused| ServiceError::Conflict(format!("not admitted: {refused}")))?;
+    let site = cloud.site(record.facility_id).await?;
+    let now = cloud.clock.now();
+    let zone = site.facility.time_zone;
+    let today = window::local_day(window::site_day(now, zone), zone);
+    if today.is_none_or(|(start, end)| record.ends_at <= start || record.starts_at >= end) {
+        return Err(ServiceError::Conflict(
+            "not admitted: the visit is not today".into(),
+        ));
+    }
+    let change = Change {
+        action: "admitted",
+        actor: Some(actor.user),
+        from: Some(record.approval_status),
+        to: record.approval_status,
+        reason: None,
+        at: now,
+    };
+    let outbox = invitations::arrival_email(cloud, &site, &record, now)?
+        .into_iter()
+        .collect();
+    if !cloud
+        .invitations
+        .write(InvitationWrite::Admission { id, change, outbox })
+        .await?
+    {
+        return Err(ServiceError::Conflict(
+            "the invitation was changed meanwhile; look at it again".into(),
+        ));
+    }
+    cloud.outbox.notify_one();
+    Ok(InvitationRecord {
+        visit_status: VisitStatus::CheckedIn,
+        updated_at: now,
+        ..record
+    })
 }
 
 /// What reception reads about a visitor the kiosk sent them.

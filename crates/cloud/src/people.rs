@@ -24,7 +24,6 @@ pub async fn occupancies(cloud: &Cloud, actor: &Actor) -> Result<Vec<Occupancy>,
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOccupancy {
-    #[schema(value_type = String)]
     pub name: Text<120>,
 }
 
@@ -81,7 +80,6 @@ fn administers(actor: &Actor, occupancy: Option<OccupancyId>) -> bool {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPerson {
-    #[schema(value_type = String)]
     pub display_name: Text<120>,
     pub email: Email,
     /// The person's occupancy; leave out for the facility's own staff.
@@ -150,7 +148,6 @@ pub struct NewRole {
     /// Either a preset …
     pub preset: Option<RolePreset>,
     /// … or a name and the permissions.
-    #[schema(value_type = Option<String>)]
     pub name: Option<RoleName>,
     #[schema(value_type = Option<Vec<gatehouse_core::Permission>>)]
     pub permissions: Option<PermissionSet>,

@@ -205,10 +205,12 @@ pub async fn update_category(
 ) -> Result<Category, ServiceError> {
     let facility = actor.facility;
     authorize(actor, Action::ConfigureFacility { facility })?;
-    if settings.access_profile.longest_visit_minutes == Some(0) {
-        return Err(ServiceError::invalid(
-            "the longest visit must be at least a minute",
-        ));
+    if let Some(minutes) = settings.access_profile.longest_visit_minutes
+        && !(1..=LONGEST_VISIT_MINUTES).contains(&minutes)
+    {
+        return Err(ServiceError::invalid(format!(
+            "the longest visit is 1 to {LONGEST_VISIT_MINUTES} minutes (30 days)"
+        )));
     }
     let category = Category {
         kind,
@@ -221,6 +223,9 @@ pub async fn update_category(
     cloud.sites.forget(facility);
     Ok(category)
 }
+
+/// The longest a category's visits may be set to last: 30 days.
+pub const LONGEST_VISIT_MINUTES: u32 = 30 * 24 * 60;
 
 /// The longest grace a site may set after a visit's window before the visit is closed: a day.
 pub const LONGEST_VISIT_GRACE_MINUTES: u32 = 24 * 60;

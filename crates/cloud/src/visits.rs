@@ -35,13 +35,18 @@ pub async fn close_ended(cloud: &Cloud) -> Result<usize, ServiceError> {
     Ok(closed)
 }
 
-/// Runs [`close_ended`] every [`CLOSE_EVERY`] until the task is aborted.
+/// Runs [`close_ended`] every [`CLOSE_EVERY`] until the task is aborted; forgets idempotency
+/// keys older than a day on the way.
 pub async fn keep_closing(cloud: Arc<Cloud>) {
     loop {
         match close_ended(&cloud).await {
             Ok(0) => {}
             Ok(closed) => tracing::info!(closed, "closed visits nobody checked out"),
             Err(error) => tracing::warn!(%error, "closing ended visits failed; trying again"),
+        }
+        let used_before = cloud.clock.now() - crate::http::IDEMPOTENCY_KEPT_FOR;
+        if let Err(error) = cloud.database.forget_idempotency_keys(used_before).await {
+            tracing::warn!(%error, "forgetting old idempotency keys failed; trying again");
         }
         tokio::time::sleep(CLOSE_EVERY).await;
     }

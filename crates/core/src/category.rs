@@ -89,7 +89,8 @@ pub enum RequiredDocument {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessProfile {
-    /// The longest visit window, in minutes (a contractor: 480).
+    /// The longest visit window, in minutes (a contractor: 480): 1 to 43,200 (30 days).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 43_200))]
     pub longest_visit_minutes: Option<u32>,
     #[serde(default)]
     pub documents: Vec<RequiredDocument>,

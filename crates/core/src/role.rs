@@ -51,7 +51,6 @@ pub type RoleName = Text<80>;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Role {
     pub id: RoleId,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub name: RoleName,
     pub scope: RoleScope,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Permission>))]

@@ -22,12 +22,14 @@ pub enum TextError {
 }
 
 impl<const MAX: usize> Text<MAX> {
+    /// Trimmed; the bound counts what was sent, spaces around it included (as the OpenAPI
+    /// document's `maxLength` says).
     pub fn parse(raw: &str) -> Result<Self, TextError> {
         let text = raw.trim();
-        let chars = text.chars().count();
-        if chars == 0 {
+        if text.is_empty() {
             return Err(TextError::Empty);
         }
+        let chars = raw.chars().count();
         if chars > MAX {
             return Err(TextError::TooLong {
                 max: MAX,
@@ -56,6 +58,32 @@ fn is_bidi_or_invisible(c: char) -> bool {
         | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
+/// The characters a [`Text`] never holds, as the body of a regular expression's class: the
+/// control characters, and those of [`is_bidi_or_invisible`].
+#[cfg(feature = "openapi")]
+const REFUSED: &str = r"\u0000-\u001F\u007F-\u009F\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFF9-\uFFFB";
+
+/// In the OpenAPI document: 1 to `MAX` characters, at least one of them not a space, none of
+/// them refused — exactly what [`Text::parse`] takes.
+#[cfg(feature = "openapi")]
+impl<const MAX: usize> utoipa::PartialSchema for Text<MAX> {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .min_length(Some(1))
+            .max_length(Some(MAX))
+            .pattern(Some(format!("^[^{REFUSED}]*[^\\s{REFUSED}][^{REFUSED}]*$")))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl<const MAX: usize> utoipa::ToSchema for Text<MAX> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        format!("Text{MAX}").into()
+    }
+}
+
 impl<const MAX: usize> fmt::Display for Text<MAX> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -75,7 +103,12 @@ mod tests {
 
     #[test]
     fn text_is_trimmed_and_bounded() {
-        assert_eq!(Text::<5>::parse("  Ada ").unwrap().as_str(), "Ada");
+        assert_eq!(Text::<6>::parse("  Ada ").unwrap().as_str(), "Ada");
+        // The bound counts what was sent, as the OpenAPI document's maxLength does.
+        assert_eq!(
+            Text::<5>::parse("  Ada "),
+            Err(TextError::TooLong { max: 5, got: 6 })
+        );
         assert_eq!(Text::<5>::parse("   "), Err(TextError::Empty));
         assert_eq!(
             Text::<5>::parse("Ingrid"),

@@ -43,6 +43,12 @@ pub struct ErrorBody {
 #[serde(deny_unknown_fields)]
 pub struct KioskEnrollment {
     /// As printed, e.g. `GK-7Q4M-2X9P-KD3W`; case, spaces and dashes do not matter.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^[ \\t\\n\\u000B\\f\\r\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000-]*[Gg][ \\t\\n\\u000B\\f\\r\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000-]*[Kk]([ \\t\\n\\u000B\\f\\r\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000-]*[2-9A-HJKMNP-Za-hjkmnp-z]){12}[ \\t\\n\\u000B\\f\\r\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000-]*$"
+        )
+    )]
     pub code: String,
 }
 

@@ -28,6 +28,9 @@ impl CloudClient {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(2))
             .timeout(Duration::from_secs(5))
+            // The cloud closes a connection that sends nothing for 20 s; let go of it first,
+            // never sending on one it is closing.
+            .pool_idle_timeout(Duration::from_secs(15))
             .user_agent(concat!("gatehouse-kiosk/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the HTTP client's fixed settings are valid");

@@ -26,6 +26,11 @@ impl ReceivedMail {
             .expect("a parseable email")
     }
 
+    /// The `Message-ID`, without its angle brackets.
+    pub fn message_id(&self) -> String {
+        self.parsed().message_id().unwrap_or_default().to_owned()
+    }
+
     pub fn subject(&self) -> String {
         self.parsed().subject().unwrap_or_default().to_owned()
     }

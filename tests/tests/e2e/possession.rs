@@ -3,30 +3,14 @@
 //! address the invitation went to, and does nothing to an invitation — show it, call reception,
 //! check in or out, reprint — that the visitor at the screen has not shown is theirs.
 
-use std::collections::HashMap;
-
 use gatehouse_core::{InvitationId, invitation::code};
 use gatehouse_devices::badge::Language;
 use gatehouse_e2e::Cloud;
 use gatehouse_kiosk::{
-    Kiosk, KioskConfig, KioskError,
+    KioskError,
     checkin::{CheckInRequest, ReprintOutcome},
-    sync,
     visitors::{Finding, Purpose, VisitorState},
 };
-
-/// A kiosk enrolled with the demo facility and synced once, without a printer.
-async fn enrolled(cloud: &Cloud, data: &std::path::Path) -> anyhow::Result<Kiosk> {
-    let settings = HashMap::from([
-        ("GATEHOUSE_CLOUD_URL", cloud.url.clone()),
-        ("GATEHOUSE_KIOSK_DATA", data.display().to_string()),
-    ]);
-    let config = KioskConfig::from_lookup(|name| settings.get(name).cloned())?;
-    let kiosk = Kiosk::open(config).await?;
-    sync::enroll(&kiosk.cloud, &kiosk.store, &cloud.kiosk_code()?).await?;
-    sync::pull(&kiosk.cloud, &kiosk.store).await?;
-    Ok(kiosk)
-}
 
 /// The id of the demo invitation of `name`.
 async fn invitation_of(cloud: &Cloud, name: &str) -> anyhow::Result<InvitationId> {
@@ -47,7 +31,7 @@ async fn a_visitor_is_found_by_code_or_full_name_and_address_never_by_a_fragment
 -> anyhow::Result<()> {
     let cloud = Cloud::start_with_demo().await?;
     let data = tempfile::tempdir()?;
-    let kiosk = enrolled(&cloud, data.path()).await?;
+    let kiosk = cloud.enrolled_kiosk(data.path()).await?;
     let in_ = Purpose::CheckIn;
 
     // A fragment or one word finds nobody and lists nobody.
@@ -105,7 +89,7 @@ async fn nothing_is_done_to_an_invitation_its_visitor_has_not_shown_is_theirs() 
 {
     let cloud = Cloud::start_with_demo().await?;
     let data = tempfile::tempdir()?;
-    let kiosk = enrolled(&cloud, data.path()).await?;
+    let kiosk = cloud.enrolled_kiosk(data.path()).await?;
     let sofia = invitation_of(&cloud, "Sofia Rossi").await?;
     let dmitri = invitation_of(&cloud, "Dmitri Volkov").await?;
     let not_shown = |result: Result<_, KioskError>| matches!(result, Err(KioskError::NotShown));
@@ -150,7 +134,7 @@ async fn nothing_is_done_to_an_invitation_its_visitor_has_not_shown_is_theirs() 
 async fn five_wrong_addresses_send_the_visitor_to_reception() -> anyhow::Result<()> {
     let cloud = Cloud::start_with_demo().await?;
     let data = tempfile::tempdir()?;
-    let kiosk = enrolled(&cloud, data.path()).await?;
+    let kiosk = cloud.enrolled_kiosk(data.path()).await?;
     for guess in 0..5 {
         let finding = kiosk
             .prove_invitation(
@@ -183,7 +167,7 @@ async fn a_visitor_reprints_their_badge_twice_a_visit_then_reception_hands_out_t
 -> anyhow::Result<()> {
     let cloud = Cloud::start_with_demo().await?;
     let data = tempfile::tempdir()?;
-    let kiosk = enrolled(&cloud, data.path()).await?;
+    let kiosk = cloud.enrolled_kiosk(data.path()).await?;
     let jonas = invitation_of(&cloud, "Jonas Weber").await?;
     kiosk
         .store
@@ -214,7 +198,7 @@ async fn a_revoked_kiosk_locks_its_screen_and_wipes_its_copy_of_the_invitations(
     use std::os::unix::fs::PermissionsExt as _;
     let cloud = Cloud::start_with_demo().await?;
     let data = tempfile::tempdir()?;
-    let kiosk = enrolled(&cloud, data.path()).await?;
+    let kiosk = cloud.enrolled_kiosk(data.path()).await?;
     assert!(kiosk.sync_once().await?);
     let sofia = invitation_of(&cloud, "Sofia Rossi").await?;
     let token = kiosk.store.invitation(sofia).await?.expect("synced").token;

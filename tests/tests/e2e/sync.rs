@@ -258,6 +258,36 @@ async fn a_rejection_made_while_a_report_waits_still_reaches_the_kiosk() -> anyh
     Ok(())
 }
 
+#[tokio::test]
+async fn a_failing_pull_does_not_keep_a_check_in_from_reaching_the_cloud() -> anyhow::Result<()> {
+    let cloud = Cloud::start_with_demo().await?;
+    let data = tempfile::tempdir()?;
+    let kiosk = cloud.enrolled_kiosk(data.path()).await?;
+    let token = kiosk.store.enrollment().await?.unwrap().token;
+    let everything = kiosk.cloud.changes(&token, None, None).await?.invitations;
+    let jonas = local(&kiosk.store, "Jonas Weber", &everything).await;
+    kiosk.store.check_in(jonas.id, Utc::now()).await?.unwrap();
+    // The kiosk's place in the feed is one the cloud refuses: every pull fails.
+    kiosk
+        .store
+        .apply(&gatehouse_core::wire::KioskChanges {
+            invitations: Vec::new(),
+            nda: None,
+            cursor: "not-a-cursor".into(),
+            more: false,
+        })
+        .await?;
+    let round = kiosk.sync_once().await;
+    assert!(
+        matches!(round, Err(KioskError::CloudRefused { status: 400, .. })),
+        "{round:?}"
+    );
+    // The check-in went all the same.
+    let seen = cloud.invitation_named("Jonas Weber").await?;
+    assert_eq!(seen["visit_status"], "checked_in", "{seen}");
+    Ok(())
+}
+
 /// Writes a visit's folder as a check-in leaves it: the signed NDA, and `done` if the kiosk got
 /// as far as marking it.
 fn visit_folder(

@@ -22,7 +22,6 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub struct NewKioskCode {
     /// What the kiosk will be called, e.g. "Lobby, north entrance".
-    #[schema(value_type = String, max_length = 60)]
     name: KioskName,
     /// Hours the code can be used; 24 if left out, at most a week.
     #[serde(default)]

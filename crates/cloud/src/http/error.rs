@@ -36,6 +36,8 @@ pub enum ApiError {
     TooMany(u64),
     #[error("the database is not answering")]
     DatabaseUnavailable,
+    #[error("the cloud is busier than it can take; try again in a moment")]
+    Busy,
     #[error("something went wrong on our side; it has been logged")]
     Internal,
 }
@@ -51,7 +53,7 @@ impl ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::DatabaseUnavailable | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -68,6 +70,7 @@ impl ApiError {
             Self::TooLarge(_) => "too_large",
             Self::TooMany(_) => "too_many_requests",
             Self::DatabaseUnavailable => "database_unavailable",
+            Self::Busy => "busy",
             Self::Internal => "internal",
         }
     }
@@ -99,6 +102,7 @@ impl From<StoreError> for ApiError {
                 | sqlx::Error::Tls(_)
                 | sqlx::Error::Protocol(_),
             ) => Self::DatabaseUnavailable,
+            StoreError::Busy => Self::Busy,
             StoreError::Database(sqlx::Error::Database(error))
                 if database_away(error.code().as_deref()) =>
             {
@@ -140,7 +144,12 @@ impl IntoResponse for ApiError {
             message: self.to_string(),
         };
         let mut response = (self.status(), Json(body)).into_response();
-        if let Self::TooMany(seconds) = self {
+        let retry_after = match self {
+            Self::TooMany(seconds) => Some(seconds),
+            Self::Busy => Some(1),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
                 axum::http::HeaderValue::from(seconds),

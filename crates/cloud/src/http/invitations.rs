@@ -75,7 +75,7 @@ pub async fn history(
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
     /// Why; shown to the host, never to the guest.
-    reason: Option<String>,
+    reason: Option<invitation::Reason>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -118,7 +118,7 @@ pub async fn approve(
 
 /// Reject an invitation, with an optional reason. The host is told it "has been rejected", with
 /// the reason when there is one; the guest is not told.
-#[utoipa::path(post, path = "/api/v1/invitations/{id}/reject", tag = "approval", request_body = ReasonBody,
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/reject", tag = "approval", request_body = Option<ReasonBody>,
     params(("id" = InvitationId, Path)), responses((status = 200, body = InvitationRecord), (status = 400), (status = 403), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn reject(
@@ -147,12 +147,12 @@ fn optional_reason(body: &[u8]) -> Result<Option<invitation::Reason>, ApiError> 
             serde_json::error::Category::Data => ApiError::Invalid(format!("reason: {error}")),
             _ => ApiError::BadRequest(format!("the body is not JSON: {error}")),
         })?;
-    Ok(invitations::reason(body.reason.as_deref())?)
+    Ok(body.reason)
 }
 
 /// Move an approved invitation back to pending (exceptional; the portal asks for a reason, and
 /// the host reads it, but none is required).
-#[utoipa::path(post, path = "/api/v1/invitations/{id}/return-to-pending", tag = "approval", request_body = ReasonBody,
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/return-to-pending", tag = "approval", request_body = Option<ReasonBody>,
     params(("id" = InvitationId, Path)), responses((status = 200, body = InvitationRecord), (status = 400), (status = 403), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn return_to_pending(
@@ -183,9 +183,10 @@ pub async fn cancel(
     ))
 }
 
-/// Import visitors from CSV (`visitor_vendor_configuration`). Columns: `visitor_name,
-/// visitor_email, visitor_company, host_email, category, starts_at, ends_at` (RFC 3339). Every
-/// row is checked first; if any row is wrong, nothing is imported and every problem is listed.
+/// Import visitors from CSV (`visitor_vendor_configuration`), all or nothing, at most 1,000
+/// rows. Columns: `visitor_name, visitor_email, visitor_company, host_email, category,
+/// starts_at, ends_at` (RFC 3339). Every row is checked first; if any row is wrong, nothing is
+/// imported and every problem is listed; the invitations are stored in one transaction.
 #[utoipa::path(post, path = "/api/v1/invitations/import", tag = "invitations",
     request_body(content = String, content_type = "text/csv"),
     responses((status = 201, body = Vec<InvitationRecord>), (status = 403), (status = 422)),

@@ -23,8 +23,10 @@ use crate::sync::{changes, events};
 #[into_params(parameter_in = Query)]
 pub struct ChangesQuery {
     /// The `cursor` of the last page; leave out for everything.
+    #[param(pattern = r"^[0-9]{1,18}\.[0-9a-f]{32}$")]
     after: Option<String>,
     /// Invitations per page, 1 to 1000; 500 if left out.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u16>,
 }
 
@@ -50,7 +52,8 @@ pub async fn changes(
 
 /// Server-sent events: `changed` whenever this kiosk's facility's invitations change (an
 /// approval, a new invitation), so the kiosk pulls the change feed at once; a comment every 15 s
-/// keeps the connection open through proxies.
+/// keeps the connection open through proxies. A kiosk holds at most two streams open: a third
+/// ends its oldest.
 #[utoipa::path(get, path = "/api/v1/kiosk/changes/stream", tag = "kiosks",
     responses((status = 200, content_type = "text/event-stream"), (status = 401)), security(("device" = [])))]
 pub async fn changes_stream(
@@ -62,20 +65,23 @@ pub async fn changes_stream(
     let cloud = state.cloud.clone();
     let receiver = cloud.changes.subscribe();
     let still_enrolled = tokio::time::interval(STILL_ENROLLED_EVERY);
+    let slot = cloud.streams.open(kiosk);
     let events = futures::stream::unfold(
-        (receiver, still_enrolled),
-        move |(mut receiver, mut still_enrolled)| {
+        (receiver, still_enrolled, slot),
+        move |(mut receiver, mut still_enrolled, mut slot)| {
             let cloud = cloud.clone();
             async move {
                 loop {
                     tokio::select! {
+                        // A newer stream of this kiosk took this one's place.
+                        _ = &mut slot.ended => return None,
                         heard = receiver.recv() => match heard {
                             // A change elsewhere is none of this kiosk's business.
                             Ok(Some(other)) if other != facility => {}
                             // This facility, a change the database could not place, or missed signals.
                             Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
                                 let event = Event::default().event("changed").data("{}");
-                                return Some((Ok(event), (receiver, still_enrolled)));
+                                return Some((Ok(event), (receiver, still_enrolled, slot)));
                             }
                             Err(broadcast::error::RecvError::Closed) => return None,
                         },

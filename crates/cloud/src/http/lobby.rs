@@ -1,14 +1,33 @@
-//! Reception's Lobby page, and a kiosk sending a visitor to reception.
+//! Reception's Lobby page, reception admitting a visitor, and a kiosk sending a visitor to
+//! reception.
 
 use axum::{Json, extract::State, http::StatusCode};
-use gatehouse_core::wire::KioskReceptionRequest;
+use gatehouse_core::{InvitationId, wire::KioskReceptionRequest};
 use uuid::Uuid;
 
 use super::{
     ApiError, AppState, Device, Session,
     error::{ApiJson, ApiPath},
 };
-use crate::lobby::{self, Lobby};
+use crate::{
+    lobby::{self, Lobby},
+    store::InvitationRecord,
+};
+
+/// Admit a visitor (`visitor_admission`): check them in on their behalf, recorded as admitted by
+/// you; the host is told they arrived. Only an approved invitation of today whose visitor is
+/// still expected: pending, rejected, cancelled, already checked in or not today answer 409.
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/admit", tag = "lobby",
+    params(("id" = InvitationId, Path)),
+    responses((status = 200, body = InvitationRecord), (status = 403), (status = 404), (status = 409)),
+    security(("bearer" = [])))]
+pub async fn admit(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(id): ApiPath<InvitationId>,
+) -> Result<Json<InvitationRecord>, ApiError> {
+    Ok(Json(lobby::admit(&state.cloud, &session.actor, id).await?))
+}
 
 /// The lobby of the signed-in person's facility, limited to the visitors they may admit.
 #[utoipa::path(get, path = "/api/v1/lobby", tag = "lobby",

@@ -8,12 +8,14 @@ mod documents;
 mod enrollment;
 mod error;
 mod health;
+mod idempotency;
 mod invitations;
 mod kiosk_sync;
 mod lobby;
 mod openapi;
 mod people;
 mod portal;
+pub mod server;
 mod session;
 mod sessions;
 mod settings;
@@ -21,6 +23,7 @@ mod walk_ins;
 
 pub use device::Device;
 pub use error::ApiError;
+pub use idempotency::KEPT_FOR as IDEMPOTENCY_KEPT_FOR;
 pub use openapi::ApiDoc;
 pub use session::Session;
 
@@ -123,9 +126,14 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/kiosk/documents/{invitation}/{kind}", put(documents::send))
         .route("/invitations/{id}/documents/{kind}", get(documents::read))
         .route("/lobby", get(lobby::lobby))
+        .route("/invitations/{id}/admit", post(lobby::admit))
         .route("/kiosk/reception", post(lobby::ask_reception))
         .route("/lobby/attention/{event}/handled", post(lobby::handled))
-        .route("/openapi.json", get(openapi::openapi_json));
+        .route("/openapi.json", get(openapi::openapi_json))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::once,
+        ));
     Router::new()
         .route("/health", get(health::health))
         .nest("/api/v1", api)

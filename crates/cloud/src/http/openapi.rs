@@ -33,14 +33,14 @@ use super::{
         enrollment::issue_code, enrollment::enroll, enrollment::me, enrollment::list_kiosks, enrollment::revoke,
         kiosk_sync::changes, kiosk_sync::changes_stream, kiosk_sync::report,
         walk_ins::directory, walk_ins::register, documents::send, documents::read,
-        lobby::lobby, lobby::handled, lobby::ask_reception,
+        lobby::lobby, lobby::admit, lobby::handled, lobby::ask_reception,
     ),
     components(schemas(
         gatehouse_core::wire::ErrorBody,
         gatehouse_core::wire::VisitDocument,
         crate::invitations::ListScope,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorAnswers),
     tags(
         (name = "health", description = "Is the cloud up?"),
         (name = "sessions", description = "Signing in, tokens, who am I"),
@@ -68,6 +68,91 @@ impl Modify for BearerAuth {
             "device",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The error answers every operation can give beside its own, each JSON `ErrorBody`: 400 for a
+/// malformed path, query or body, 401 without a valid token, 403 where a person's permissions
+/// decide, 404 for an id that is not there (or not theirs), 409/422 for an `Idempotency-Key`
+/// used again, 413 for a body over the limit, 422 for a body that parses but breaks a rule, and
+/// 503 while the database is away or the cloud is busier than it can take.
+struct ErrorAnswers;
+
+impl Modify for ErrorAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{
+            ContentBuilder, Ref, ResponseBuilder, path::ParameterIn, response::Response,
+        };
+        let error = |description: &str| -> Response {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                (&mut item.get, false),
+                (&mut item.put, false),
+                (&mut item.post, true),
+                (&mut item.delete, false),
+            ];
+            for (operation, is_post) in operations {
+                let Some(operation) = operation.as_mut() else {
+                    continue;
+                };
+                let security = serde_json::to_string(&operation.security).unwrap_or_default();
+                let parameters = operation.parameters.as_deref().unwrap_or_default();
+                let has = |place: ParameterIn| parameters.iter().any(|p| p.parameter_in == place);
+                let mut answers = vec![("503", "the database is away, or the cloud is busy")];
+                if security.contains("bearer") || security.contains("device") {
+                    answers.push(("401", "no valid token"));
+                }
+                if security.contains("bearer") {
+                    answers.push(("403", "not allowed"));
+                }
+                if has(ParameterIn::Path) {
+                    answers.push(("400", "a malformed path"));
+                    answers.push(("404", "not there, or not yours"));
+                }
+                if has(ParameterIn::Query) {
+                    answers.push(("400", "a malformed query"));
+                }
+                if operation.request_body.is_some() {
+                    answers.push(("400", "a malformed body"));
+                    answers.push(("404", "an id in the body that is not there, or not yours"));
+                    answers.push(("413", "the body is over the limit"));
+                    answers.push(("422", "the body breaks a rule"));
+                }
+                if is_post {
+                    answers.push(("400", "a malformed Idempotency-Key"));
+                    answers.push((
+                        "409",
+                        "the first request with this Idempotency-Key is still being answered",
+                    ));
+                    answers.push(("422", "this Idempotency-Key was used for another request"));
+                }
+                let responses = &mut operation.responses.responses;
+                for (status, description) in answers {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(description).into());
+                }
+                // Every error answer is an ErrorBody, documented or not before.
+                for (status, response) in responses.iter_mut() {
+                    if status.as_str() >= "400"
+                        && let utoipa::openapi::RefOr::T(response) = response
+                        && response.content.is_empty()
+                    {
+                        *response = error(&response.description);
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -75,7 +75,6 @@ pub async fn sign_out(
 #[serde(deny_unknown_fields)]
 pub struct NewApiToken {
     /// What the token is for, e.g. "HR system import".
-    #[schema(value_type = String)]
     name: gatehouse_core::text::Text<80>,
     /// Days until it expires: 1 to 365, 90 if left out.
     expires_in_days: Option<u32>,
@@ -111,6 +110,7 @@ pub async fn create_api_token(
 
 #[derive(Debug, Deserialize, ToSchema, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct TokenQuery {
     /// Someone else's tokens (facility manager); leave out for your own (or, as facility
     /// manager, everyone's).

@@ -189,11 +189,14 @@ impl Mailer {
         }
     }
 
+    /// Sends `email`, the outbox message `id`. Its `Message-ID` is made of `id`, so a message
+    /// sent again (a process that died between the server's yes and recording it) is the same
+    /// message to everyone downstream.
     pub async fn send(&self, email: &OutgoingEmail, id: &str) -> Result<(), MailError> {
         let from = match self {
             Self::Smtp { from, .. } | Self::Folder { from, .. } => from.clone(),
         };
-        let message = build(email, from)?;
+        let message = build(email, id, from)?;
         match self {
             Self::Smtp { client, .. } => {
                 client
@@ -216,8 +219,16 @@ impl Mailer {
     }
 }
 
-fn build(email: &OutgoingEmail, from: Mailbox) -> Result<Message, MailError> {
-    let mut builder = Message::builder().from(from).subject(&email.subject);
+/// The `Message-ID` of the outbox message `id`: `<id@sender's domain>`.
+pub fn message_id(id: &str, from: &Mailbox) -> String {
+    format!("<{id}@{}>", from.email.domain())
+}
+
+fn build(email: &OutgoingEmail, id: &str, from: Mailbox) -> Result<Message, MailError> {
+    let mut builder = Message::builder()
+        .message_id(Some(message_id(id, &from)))
+        .from(from)
+        .subject(&email.subject);
     for to in &email.to {
         builder = builder.to(to
             .parse()

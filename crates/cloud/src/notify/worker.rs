@@ -34,10 +34,10 @@ pub fn retry_at(now: DateTime<Utc>, attempts: i64) -> DateTime<Utc> {
     now + TimeDelta::seconds(seconds)
 }
 
-/// Sends what is due once; returns how many messages went out. Sent messages are recorded
-/// together after the batch (one write instead of one per message); a process that dies before
-/// that sends them again once their lease runs out. Its two writes take their turn with the
-/// invitation `writer`'s.
+/// Sends what is due once; returns how many messages went out. Each message is recorded sent as
+/// soon as the mail server accepted it, so a process that dies resends at most the messages it
+/// had in flight (at most [`SENT_AT_ONCE`]), each under the same `Message-ID`, once their lease
+/// runs out. Its writes take their turn with the invitation `writer`'s.
 pub async fn send_due(
     database: &Database,
     writer: &InvitationWriter,
@@ -55,9 +55,9 @@ pub async fn send_due(
             return 0;
         }
     };
-    let attempts: Vec<_> = futures::stream::iter(by_recipients(claimed))
+    futures::stream::iter(by_recipients(claimed))
         .map(|queue| async move {
-            let mut results = Vec::with_capacity(queue.len());
+            let mut sent = 0;
             for (message, email) in queue {
                 let result = match email {
                     Ok(email) => mailer
@@ -66,33 +66,28 @@ pub async fn send_due(
                         .map_err(|e| e.to_string()),
                     Err(error) => Err(error),
                 };
-                results.push((message, result));
+                let recorded = match result {
+                    Ok(()) => {
+                        sent += 1;
+                        let _turn = writer.turn().await;
+                        database.outbox_sent(message.id, clock.now()).await
+                    }
+                    Err(error) => {
+                        tracing::warn!(id = %message.id, attempts = message.attempts + 1, %error, "outbox: sending failed");
+                        let retry = retry_at(clock.now(), message.attempts + 1);
+                        let _turn = writer.turn().await;
+                        database.outbox_failed(message.id, &error, retry).await
+                    }
+                };
+                if let Err(error) = recorded {
+                    tracing::warn!(id = %message.id, %error, "outbox: cannot record the attempt");
+                }
             }
-            results
+            sent
         })
         .buffer_unordered(SENT_AT_ONCE)
-        .flat_map(futures::stream::iter)
-        .collect()
-        .await;
-    let mut sent = Vec::with_capacity(attempts.len());
-    for (message, result) in attempts {
-        if let Err(error) = result {
-            tracing::warn!(id = %message.id, attempts = message.attempts + 1, %error, "outbox: sending failed");
-            let retry = retry_at(clock.now(), message.attempts + 1);
-            if let Err(error) = database.outbox_failed(message.id, &error, retry).await {
-                tracing::warn!(id = %message.id, %error, "outbox: cannot record the attempt");
-            }
-        } else {
-            sent.push(message.id);
-        }
-    }
-    let turn = writer.turn().await;
-    let recorded = database.outbox_sent(&sent, clock.now()).await;
-    drop(turn);
-    if let Err(error) = recorded {
-        tracing::warn!(%error, count = sent.len(), "outbox: cannot record sent messages");
-    }
-    sent.len()
+        .fold(0, |all, sent| async move { all + sent })
+        .await
 }
 
 /// The messages in queues, one per set of recipients, each in the order written: a queue's

@@ -31,10 +31,20 @@ impl ChangeCursor {
         format!("{}.{}", self.at, self.id.simple())
     }
 
+    /// Exactly what [`encode`](Self::encode) gives out (the OpenAPI document's pattern
+    /// `^[0-9]{1,18}\.[0-9a-f]{32}$`), nothing else.
     pub fn parse(text: &str) -> Option<Self> {
         let (at, id) = text.split_once('.')?;
+        let digits = |part: &str, most: usize, allowed: fn(&u8) -> bool| {
+            (1..=most).contains(&part.len()) && part.as_bytes().iter().all(allowed)
+        };
+        let lowercase_hex = |b: &u8| matches!(b, b'0'..=b'9' | b'a'..=b'f');
+        if !(digits(at, 18, u8::is_ascii_digit) && id.len() == 32 && digits(id, 32, lowercase_hex))
+        {
+            return None;
+        }
         Some(Self {
-            at: at.parse().ok().filter(|at| *at >= 0)?,
+            at: at.parse().ok()?,
             id: Uuid::try_parse(id).ok()?,
         })
     }

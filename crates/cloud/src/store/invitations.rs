@@ -218,6 +218,13 @@ pub enum InvitationWrite {
         change: Change,
         outbox: Vec<OutboxItem>,
     },
+    /// A person of reception checks the visitor in, if the invitation is still approved and
+    /// the visitor still expected.
+    Admission {
+        id: InvitationId,
+        change: Change,
+        outbox: Vec<OutboxItem>,
+    },
 }
 
 impl Database {
@@ -275,6 +282,22 @@ impl Database {
                             record_change!(tx, id.0, change, outbox);
                         }
                         moved == 1
+                    }
+                    InvitationWrite::Admission { id, change, outbox } => {
+                        let admitted = sqlx::query(
+                            "UPDATE invitations SET visit_status = 'checked_in', updated_at = $1 \
+                             WHERE id = $2 AND approval_status = 'approved' \
+                               AND visit_status = 'expected'",
+                        )
+                        .bind(change.at)
+                        .bind(id.0)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if admitted == 1 {
+                            record_change!(tx, id.0, change, outbox);
+                        }
+                        admitted == 1
                     }
                 });
             }

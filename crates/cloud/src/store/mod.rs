@@ -4,6 +4,7 @@
 mod changes;
 mod documents;
 mod facilities;
+mod idempotency;
 mod invitations;
 mod keys;
 mod kiosks;
@@ -16,6 +17,7 @@ mod writer;
 pub use changes::{ChangeCursor, ChangePage};
 pub use documents::Stored;
 pub use facilities::{Facility, Occupancy, Organisation};
+pub use idempotency::KeyClaim;
 pub use invitations::{
     Change, HistoryEntry, InvitationFilter, InvitationRecord, InvitationWrite, bulk_invitations,
 };
@@ -47,6 +49,8 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("the invitation writer has stopped")]
     Stopped,
+    #[error("too many writes are waiting; try again in a moment")]
+    Busy,
 }
 
 impl StoreError {

@@ -75,21 +75,15 @@ impl Database {
         Ok(claimed)
     }
 
-    /// Marks messages sent, in one statement for the whole batch.
-    pub async fn outbox_sent(&self, ids: &[Uuid], now: DateTime<Utc>) -> Result<(), StoreError> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        on_pool!(self, pool => {
-            let mut query = sqlx::QueryBuilder::new("UPDATE outbox SET sent_at = ");
-            query.push_bind(now).push(", attempts = attempts + 1 WHERE id IN (");
-            let mut list = query.separated(", ");
-            for id in ids {
-                list.push_bind(*id);
-            }
-            query.push(")");
-            query.build().execute(pool).await?.rows_affected()
-        });
+    /// Marks a message sent, the moment the mail server accepted it.
+    pub async fn outbox_sent(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await?.rows_affected());
         Ok(())
     }
 
@@ -108,6 +102,15 @@ impl Database {
         .execute(pool)
         .await?.rows_affected());
         Ok(())
+    }
+
+    /// Every message ever written, sent or not (for tests).
+    pub async fn outbox_ids(&self) -> Result<Vec<Uuid>, StoreError> {
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar("SELECT id FROM outbox ORDER BY id")
+            .fetch_all(pool)
+            .await?),
+        )
     }
 
     /// Messages not yet sent (for status and tests).

@@ -20,6 +20,11 @@ use crate::Database;
 
 /// The most writes committed in one transaction.
 const MOST_AT_ONCE: usize = 64;
+/// The most writes waiting for their turn. A request whose write finds the queue full is
+/// answered 503 at once (`StoreError::Busy`) rather than waiting behind thousands of others while
+/// its memory and its client's patience run out: at the benchmark's 1,150–1,400 writes a second,
+/// a full queue is about three seconds of work.
+pub const MOST_WAITING: usize = 4096;
 /// Transactions written at once on PostgreSQL, each on its own connection (half the pool).
 /// Measured with the cloud benchmark: 2 gave 890–960 create + approve pairs per second, 4 gave
 /// 960–1,070, 8 gave 1,240–1,250 (the emails then trail a burst by a few seconds). SQLite has
@@ -27,7 +32,7 @@ const MOST_AT_ONCE: usize = 64;
 const POSTGRES_WRITERS: usize = 8;
 
 type Job = (InvitationWrite, oneshot::Sender<Result<bool, StoreError>>);
-type Queue = Arc<Mutex<mpsc::UnboundedReceiver<Job>>>;
+type Queue = Arc<Mutex<mpsc::Receiver<Job>>>;
 
 /// On SQLite, the turn to write (a fair lock); on PostgreSQL, whose writers do not block each
 /// other, none.
@@ -46,14 +51,19 @@ impl Turn {
 /// The queue to the writing tasks; they stop when the last handle is dropped.
 #[derive(Debug, Clone)]
 pub struct InvitationWriter {
-    jobs: mpsc::UnboundedSender<Job>,
+    jobs: mpsc::Sender<Job>,
     turn: Turn,
 }
 
 impl InvitationWriter {
     /// Starts the writing tasks on the current tokio runtime.
     pub fn start(database: &Database) -> Self {
-        let (jobs, queue) = mpsc::unbounded_channel();
+        Self::start_waiting_at_most(database, MOST_WAITING)
+    }
+
+    /// [`start`](Self::start), with at most `waiting` writes waiting for their turn.
+    pub fn start_waiting_at_most(database: &Database, waiting: usize) -> Self {
+        let (jobs, queue) = mpsc::channel(waiting);
         let queue = Arc::new(Mutex::new(queue));
         let (writers, turn) = match database {
             Database::Sqlite(_) => (1, Turn(Some(Arc::default()))),
@@ -78,8 +88,11 @@ impl InvitationWriter {
     pub async fn write(&self, write: InvitationWrite) -> Result<bool, StoreError> {
         let (done, answer) = oneshot::channel();
         self.jobs
-            .send((write, done))
-            .map_err(|_| StoreError::Stopped)?;
+            .try_send((write, done))
+            .map_err(|error| match error {
+                mpsc::error::TrySendError::Full(_) => StoreError::Busy,
+                mpsc::error::TrySendError::Closed(_) => StoreError::Stopped,
+            })?;
         answer.await.map_err(|_| StoreError::Stopped)?
     }
 }

@@ -7,3 +7,4 @@ pub mod changes;
 pub mod documents;
 pub mod enrollment;
 pub mod events;
+pub mod streams;

@@ -109,7 +109,7 @@ on_both_databases! {
 }
 
 on_both_databases! {
-    async fn csv_import_with_one_bad_row_imports_nothing(backend: Backend) {
+    async fn csv_import_is_all_or_nothing_with_one_bad_row_or_too_many_rows(backend: Backend) {
         let Some(app) = TestApp::spawn(backend).await else { return };
         let site = Site::create(&app).await;
         let (status, role) = app.call(Method::POST, "/api/v1/roles", Some(&site.manager.token), Some(json!({
@@ -131,6 +131,13 @@ on_both_databases! {
         let good = format!("{header}{}{}", row("Ann Good", "ann@guest.example"), row("Bob Good", "bob@guest.example"));
         let response = import(good).await.unwrap();
         assert_eq!(response.status(), 201);
+        assert_eq!(count_invitations(&app, &site).await, 2);
+        // A file of more than a thousand visitors is refused whole, before a row is looked at.
+        let rows: String = (0..1001).map(|n| row(&format!("Guest Number{n}"), &format!("g{n}@guest.example"))).collect();
+        let response = import(format!("{header}{rows}")).await.unwrap();
+        assert_eq!(response.status(), 422);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(body["message"].as_str().unwrap().contains("at most 1000 visitors"), "{body}");
         assert_eq!(count_invitations(&app, &site).await, 2);
     }
 }

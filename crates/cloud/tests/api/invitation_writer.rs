@@ -7,7 +7,7 @@ use gatehouse_cloud::store::{
     Change, InvitationRecord, InvitationWrite, InvitationWriter, StoreError,
 };
 use gatehouse_core::{ApprovalStatus, CategoryKind, FacilityId, InvitationId, VisitStatus};
-use gatehouse_testsupport::on_both_databases;
+use gatehouse_testsupport::{Backend, on_both_databases};
 
 fn create(site: &Site, facility: FacilityId, visitor: &str) -> (InvitationId, InvitationWrite) {
     let id: InvitationId = uuid::Uuid::now_v7().into();
@@ -102,4 +102,33 @@ on_both_databases! {
         let actions: Vec<String> = app.database.history(id).await.unwrap().into_iter().map(|entry| entry.action).collect();
         assert_eq!(actions, ["create", "approve"]);
     }
+}
+
+#[tokio::test]
+async fn a_write_finding_the_queue_full_is_refused_at_once_not_kept_waiting() {
+    // SQLite: holding the turn to write stops the writer; the queue behind it fills.
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let site = Site::create(&app).await;
+    let writer = InvitationWriter::start_waiting_at_most(&app.database, 2);
+    let turn = writer.turn().await;
+    let mut waiting = Vec::new();
+    for visitor in ["Ann First", "Bob Second", "Cem Third"] {
+        let (_, write) = create(&site, site.facility, visitor);
+        let writer = writer.clone();
+        waiting.push(tokio::spawn(async move { writer.write(write).await }));
+        // The first is taken by the writer (which then waits for the turn); two wait in line.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (refused, write) = create(&site, site.facility, "Dan Fourth");
+    let started = std::time::Instant::now();
+    assert!(matches!(writer.write(write).await, Err(StoreError::Busy)));
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(100),
+        "it waited"
+    );
+    drop(turn);
+    for written in waiting {
+        assert!(written.await.unwrap().unwrap(), "a write in line was lost");
+    }
+    assert!(app.database.invitation(refused).await.unwrap().is_none());
 }

@@ -115,3 +115,26 @@ on_both_databases! {
         drop(streams);
     }
 }
+
+on_both_databases! {
+    async fn a_kiosk_holds_at_most_two_change_streams_a_third_ends_its_oldest_and_streams_outlive_the_idle_timeout(backend: Backend) {
+        let Some(app) = TestApp::spawn(backend).await else { return };
+        let site = Site::create(&app).await;
+        let device = app.enrolled_kiosk(&site).await;
+        let mut oldest = stream(&app, &app.address, &device).await;
+        let _second = stream(&app, &app.address, &device).await;
+        let mut newest = stream(&app, &app.address, &device).await;
+        // The oldest ends (whatever it said before), the newest hears what changes.
+        let ended = tokio::time::timeout(Duration::from_secs(3), async {
+            while let Ok(Some(_)) = oldest.chunk().await {}
+        }).await;
+        assert!(ended.is_ok(), "the oldest stream was still open");
+        let _ = changed(&mut newest, Duration::from_millis(500)).await;
+        // A stream is an answer being sent, not a request head awaited: it outlives the
+        // header-read timeout that closes idle connections.
+        tokio::time::sleep(gatehouse_cloud::http::server::HEADER_READ_TIMEOUT + Duration::from_secs(2)).await;
+        let contractor = app.invite(&site.north_host, invitation("contractor", "Carl Contractor", None)).await;
+        app.decide(&site.north_admin, &contractor["id"], "approve", None).await;
+        assert!(changed(&mut newest, Duration::from_secs(2)).await.is_some(), "the newest stream went deaf");
+    }
+}

@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts;
+mod admission;
 mod approval_process;
 mod bad_input;
 mod cli;
@@ -17,7 +18,9 @@ mod kiosk_events;
 mod kiosk_stream;
 mod kiosk_walk_ins;
 mod organisation_categories;
+mod outbox_killed;
 mod permission_matrix;
 mod roles_and_permissions;
+mod safe_retries;
 mod serve;
 mod visits_end;

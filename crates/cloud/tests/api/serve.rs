@@ -101,3 +101,57 @@ async fn during_a_database_outage_on_postgres_requests_answer_503_within_a_secon
     }
     assert_eq!(status, 200, "recovers by itself");
 }
+
+/// The database plays no part: SQLite only.
+#[tokio::test]
+async fn connections_that_send_no_request_head_in_time_are_closed_idle_or_trickling() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let limit = gatehouse_cloud::http::server::HEADER_READ_TIMEOUT;
+    // Closed by the cloud: reading ends (EOF or reset) within the limit and a margin.
+    let closed_within = async |mut socket: tokio::net::TcpStream| {
+        let started = std::time::Instant::now();
+        let mut buffer = [0; 4096];
+        loop {
+            match tokio::time::timeout(
+                limit + std::time::Duration::from_secs(5),
+                socket.read(&mut buffer),
+            )
+            .await
+            {
+                Ok(Ok(0) | Err(_)) => return started.elapsed(),
+                Ok(Ok(_)) => {}
+                Err(tokio::time::error::Elapsed { .. }) => panic!(
+                    "the connection was still open after {:?}",
+                    started.elapsed()
+                ),
+            }
+        }
+    };
+    // One says nothing; one trickles a head; one is idle after its first answer.
+    let silent = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let mut trickling = tokio::net::TcpStream::connect(&address).await.unwrap();
+    trickling
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut idle = tokio::net::TcpStream::connect(&address).await.unwrap();
+    idle.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = [0; 15];
+    idle.read_exact(&mut answer).await.unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 200 OK");
+    let (silent, trickling, idle) = tokio::join!(
+        closed_within(silent),
+        closed_within(trickling),
+        closed_within(idle)
+    );
+    for (what, took) in [("silent", silent), ("trickling", trickling), ("idle", idle)] {
+        assert!(
+            took + std::time::Duration::from_secs(1) >= limit,
+            "{what} closed after {took:?}, before the limit"
+        );
+    }
+}
