@@ -12,7 +12,7 @@ use gatehouse_core::{
     invitation::Reason,
     role::RoleName,
     text::Text,
-    window::site_day,
+    window::{local_day, site_day},
 };
 use serde::Deserialize;
 
@@ -148,12 +148,21 @@ impl DemoData {
     }
 }
 
-/// Replaces the demo facility (found by name) with a fresh copy whose invitations fall on `day`.
+/// Replaces the demo facility (found by name) with a fresh copy whose invitations fall on `day`,
+/// made as at the start of that day — so that the visits of the morning are there to be tried in
+/// the afternoon, though the cloud invites nobody for a time already over.
 pub async fn seed(
     cloud: &Cloud,
     data: &DemoData,
     day: NaiveDate,
 ) -> Result<DemoSummary, DemoError> {
+    let morning = local_day(day, data.facility.time_zone)
+        .map_or_else(|| cloud.clock.now(), |(start, _)| start);
+    let cloud = &Cloud::new(
+        cloud.database.clone(),
+        Clock::fixed(morning),
+        cloud.public_url.clone(),
+    );
     let people = seed_people(&cloud.database, data, &cloud.clock).await?;
     seed_invitations(cloud, data, day, &people).await?;
     Ok(DemoSummary {

@@ -100,6 +100,11 @@ pub async fn prepare(
         )));
     }
     let window = request.window;
+    if window.ends_at() <= cloud.clock.now() {
+        return Err(ServiceError::invalid(
+            "the visit is over before it begins: invite for a time still to come",
+        ));
+    }
     if let Some(longest) = category.access_profile.longest_visit_minutes
         && window.duration() > TimeDelta::minutes(i64::from(longest))
     {

@@ -71,6 +71,7 @@ export const failureCodes = {
     'too_large',
     'too_many_requests',
     'database_unavailable',
+    'busy',
     'internal',
   ],
   otherwise: 'unexpected',

@@ -169,3 +169,23 @@ on_both_databases! {
         assert_eq!(response.status(), 200);
     }
 }
+
+on_both_databases! {
+    async fn an_invitation_entirely_in_the_past_is_refused_at_creation(backend: Backend) {
+        let Some(app) = TestApp::spawn_at(backend, gatehouse_core::Clock::fixed(at(13, 0))).await else { return };
+        let site = Site::create(&app).await;
+        // 10:00–12:00 was over an hour ago.
+        let (status, body) = app.call(Method::POST, "/api/v1/invitations", Some(&site.north_host.token),
+            Some(invitation("guest", "Sofia Rossi", None))).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["message"], "the visit is over before it begins: invite for a time still to come");
+        assert_eq!(count_invitations(&app, &site).await, 0);
+        app.mail.settle().await;
+        assert!(app.mail.all().is_empty(), "a refused invitation mailed someone");
+        // One under way (12:30–14:00) is still welcome.
+        let mut under_way = invitation("guest", "Sofia Rossi", None);
+        under_way["window"] = json!({"starts_at": at(12, 30), "ends_at": at(14, 0)});
+        app.invite(&site.north_host, under_way).await;
+        assert_eq!(count_invitations(&app, &site).await, 1);
+    }
+}
