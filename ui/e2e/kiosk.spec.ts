@@ -75,12 +75,14 @@ for (const language of ['en', 'de'] as const) {
     await expect(page.locator('#done-host')).toHaveText('Tomás Ortega');
     await checkScreen(page, 'done');
     await page.click('#done');
+    if (language === 'de') await page.click('#language-de');
 
     await page.click('#action-scan');
     await holdUp(page, 'GH1.pending');
     await expect(page.locator('#notice-title')).toHaveAttribute('data-notice', 'awaiting_approval');
     await checkScreen(page, 'notice');
     await page.click('#back');
+    if (language === 'de') await page.click('#language-de');
 
     await page.click('#action-find');
     await page.fill('#find-query', 'Sofia');
@@ -94,6 +96,7 @@ for (const language of ['en', 'de'] as const) {
     await expect(page.locator('#prove-said')).toBeVisible();
     await checkScreen(page, 'prove');
     await page.click('#back');
+    if (language === 'de') await page.click('#language-de');
 
     await page.click('#action-walk_in');
     await page.fill('#host-query', 'Miriam');
@@ -111,6 +114,29 @@ for (const language of ['en', 'de'] as const) {
     await checkScreen(page, 'waiting');
   });
 }
+
+test('the next visitor starts in English after Done or Back to start, whatever the last one chose', async ({ page }) => {
+  await openKiosk(page);
+  await page.click('#language-de');
+  await page.click('#action-scan');
+  await expect(page.locator('#scan-title')).toHaveText('Halten Sie Ihren QR-Code vor die Kamera');
+  await page.click('#back');
+  await expect(page.locator('#welcome-title')).toHaveText('Welcome');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.click('#language-de');
+  await page.click('#action-scan');
+  await holdUp(page, 'GH1.sofia');
+  await page.click('#confirm-yes');
+  await page.fill('#nda-name', 'Sofia Rossi');
+  await page.focus('#signature-pad');
+  await page.keyboard.press('Enter');
+  await page.click('#nda-agree');
+  await page.click('#photo-take');
+  await page.click('#photo-use');
+  await expect(page.locator('#done-title')).toHaveText('Sie sind angemeldet');
+  await page.click('#done');
+  await expect(page.locator('#welcome-title')).toHaveText('Welcome');
+});
 
 /** Presses Tab until `selector` has the focus (as a keyboard user would), then Enter. */
 async function tabTo(page: Page, selector: string, then: 'Enter' | null = 'Enter') {

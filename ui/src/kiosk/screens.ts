@@ -2,6 +2,7 @@
 // Everything a visitor told the kiosk lives in the step; going back to `welcome` forgets it.
 
 import { writable } from 'svelte/store';
+import { locale, type Language } from '../lib/i18n';
 import { checkOut, type BadgeOutcome, type NdaSignature, type Purpose, type VisitorState, type VisitorView } from './kiosk-api';
 
 export type Notice = VisitorState | 'unknown_invitation' | 'not_an_invitation';
@@ -27,8 +28,13 @@ export function go(next: Step): void {
   step.set(next);
 }
 
+/** The language every visitor starts in. */
+export const SITE_LANGUAGE: Language = 'en';
+
+/** Back to the welcome screen for the next visitor, in the site's language whatever this one chose. */
 export function restart(): void {
   step.set({ name: 'welcome' });
+  locale.set(SITE_LANGUAGE);
 }
 
 /**
