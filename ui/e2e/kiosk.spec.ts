@@ -138,6 +138,24 @@ test('the next visitor starts in English after Done or Back to start, whatever t
   await expect(page.locator('#welcome-title')).toHaveText('Welcome');
 });
 
+test('a walk-in with a single name registers, and the kiosk says in its own words what is missing', async ({ page }) => {
+  await openKiosk(page);
+  await page.click('#action-walk_in');
+  await page.fill('#host-query', 'Miriam');
+  await page.click('.host');
+  await page.click('#category-contractor');
+  // Nothing typed: the kiosk's words, not the browser's bubble.
+  await page.click('#walk-in-register');
+  await expect(page.getByRole('alert')).toHaveText('Please type your name.');
+  await page.fill('#walk-in-name', 'Madonna');
+  await page.fill('#walk-in-email', 'not an address');
+  await page.click('#walk-in-register');
+  await expect(page.getByRole('alert')).not.toHaveText('Please type your name.');
+  await page.fill('#walk-in-email', 'madonna@nordlicht.example');
+  await page.click('#walk-in-register');
+  await expect(page.locator('#waiting-title')).toBeVisible();
+});
+
 /** Presses Tab until `selector` has the focus (as a keyboard user would), then Enter. */
 async function tabTo(page: Page, selector: string, then: 'Enter' | null = 'Enter') {
   for (let presses = 0; presses < 40; presses++) {
