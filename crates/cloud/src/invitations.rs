@@ -305,15 +305,7 @@ pub async fn answer_walk_in(
     id: InvitationId,
     answer: WalkInAnswer,
 ) -> Result<InvitationRecord, ServiceError> {
-    let not_found = || ServiceError::NotFound(format!("there is no invitation {id}"));
-    let record = cloud.database.invitation(id).await?.ok_or_else(not_found)?;
-    let facts = record.facts();
-    if authorize(actor, Action::ViewInvitation(&facts)).is_err()
-        && authorize(actor, Action::AnswerWalkIn(&facts)).is_err()
-    {
-        return Err(not_found());
-    }
-    authorize(actor, Action::AnswerWalkIn(&facts))?;
+    let record = to_act_on(cloud, actor, id, |facts| Action::AnswerWalkIn(facts)).await?;
     let site = cloud.site(record.facility_id).await?;
     let category = site.category(record.occupancy_id, record.category);
     let outcome = invitation::answer_walk_in(
@@ -351,6 +343,26 @@ pub async fn answer_walk_in(
         updated_at: now,
         ..record
     })
+}
+
+/// The invitation, if `actor` may do `act` to it. One they may neither see nor act on is "not
+/// found" (its id reveals nothing); one they see but may not act on is forbidden.
+pub(crate) async fn to_act_on(
+    cloud: &Cloud,
+    actor: &Actor,
+    id: InvitationId,
+    act: for<'a> fn(&'a access::InvitationFacts) -> Action<'a>,
+) -> Result<InvitationRecord, ServiceError> {
+    let not_found = || ServiceError::NotFound(format!("there is no invitation {id}"));
+    let record = cloud.database.invitation(id).await?.ok_or_else(not_found)?;
+    let facts = record.facts();
+    if authorize(actor, Action::ViewInvitation(&facts)).is_err()
+        && authorize(actor, act(&facts)).is_err()
+    {
+        return Err(not_found());
+    }
+    authorize(actor, act(&facts))?;
+    Ok(record)
 }
 
 /// The invitation, if `actor` may see it; otherwise "not found", so ids of others' invitations

@@ -127,20 +127,8 @@ pub async fn admit(
     actor: &Actor,
     id: InvitationId,
 ) -> Result<InvitationRecord, ServiceError> {
-    let not_found = || ServiceError::NotFound(format!("there is no invitation {id}"));
-    let record = cloud
-        .database
-        .invitation(id)
-        .await?
-        .filter(|record| record.facility_id == actor.facility)
-        .ok_or_else(not_found)?;
-    let facts = record.facts();
-    if authorize(actor, Action::ViewInvitation(&facts)).is_err()
-        && authorize(actor, Action::AdmitVisitor(&facts)).is_err()
-    {
-        return Err(not_found());
-    }
-    authorize(actor, Action::AdmitVisitor(&facts))?;
+    let record =
+        invitations::to_act_on(cloud, actor, id, |facts| Action::AdmitVisitor(facts)).await?;
     invitation::may_admit(record.approval_status, record.visit_status)
         .map_err(|refused| ServiceError::Conflict(format!("not admitted: {refused}")))?;
     let site = cloud.site(record.facility_id).await?;

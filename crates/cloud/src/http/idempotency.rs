@@ -28,27 +28,22 @@ const LONGEST_KEY: usize = 255;
 /// One with a key is answered in a task of its own from here on: a client that goes away does
 /// not stop it half done, so its answer is there for the retry.
 pub async fn once(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() != Method::POST || !request.headers().contains_key(HEADER) {
-        return next.run(request).await;
-    }
-    tokio::spawn(answer_once(state, request, next))
+    let key = match request.headers().get(HEADER) {
+        Some(key) if request.method() == Method::POST => key.to_str().ok().map(str::to_owned),
+        _ => return next.run(request).await,
+    };
+    let Some(key) = key.filter(|key| !key.is_empty() && key.len() <= LONGEST_KEY) else {
+        return ApiError::BadRequest(format!(
+            "Idempotency-Key must be 1 to {LONGEST_KEY} visible ASCII characters"
+        ))
+        .into_response();
+    };
+    tokio::spawn(answer_once(state, request, next, key))
         .await
         .unwrap_or_else(|_| ApiError::Internal.into_response())
 }
 
-async fn answer_once(state: AppState, request: Request, next: Next) -> Response {
-    let Some(key) = request.headers().get(HEADER) else {
-        return next.run(request).await;
-    };
-    let key = match key.to_str() {
-        Ok(key) if !key.is_empty() && key.len() <= LONGEST_KEY => key.to_owned(),
-        _ => {
-            return ApiError::BadRequest(format!(
-                "Idempotency-Key must be 1 to {LONGEST_KEY} visible ASCII characters"
-            ))
-            .into_response();
-        }
-    };
+async fn answer_once(state: AppState, request: Request, next: Next, key: String) -> Response {
     let (parts, body) = request.into_parts();
     let scope = bearer(&parts).map_or_else(String::new, |token| sha256_hex(token.as_bytes()));
     let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
