@@ -27,6 +27,16 @@ pub fn hash_password(password: &str) -> Result<String, WeakPassword> {
         .to_string())
 }
 
+/// Hashes a kiosk PIN the person chose ([`gatehouse_core::staff::check_pin`] first): argon2id,
+/// so that kiosks can check it while the cloud cannot be reached.
+pub fn hash_pin(pin: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .expect("argon2 with default parameters hashes any PIN")
+        .to_string()
+}
+
 pub fn verify_password(password: &str, hash: &str) -> bool {
     password.chars().count() <= MAX_PASSWORD_CHARS
         && PasswordHash::new(hash).is_ok_and(|parsed| {

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod invitations;
+pub mod kiosk_staff;
 pub mod lobby;
 pub mod notify;
 pub mod people;

@@ -122,7 +122,7 @@ pub async fn check_password<T: Send + 'static>(
 }
 
 /// A hash no password matches in practice, checked for unknown emails.
-fn stand_in_hash() -> &'static str {
+pub(crate) fn stand_in_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| {
         hash_password(&uuid::Uuid::now_v7().to_string()).expect("a uuid is a long enough password")

@@ -89,5 +89,7 @@ pub async fn revoke(
     ApiPath(id): ApiPath<KioskId>,
 ) -> Result<StatusCode, ApiError> {
     enrollment::revoke(&state.cloud, &session.actor, id).await?;
+    // Staff sessions signed in to at the kiosk ended with it.
+    state.sessions.forget_all();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,9 +7,11 @@ mod device;
 mod documents;
 mod enrollment;
 mod error;
+mod etag;
 mod health;
 mod idempotency;
 mod invitations;
+mod kiosk_staff;
 mod kiosk_sync;
 mod lobby;
 mod openapi;
@@ -70,6 +72,10 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/me", get(sessions::me))
         .route("/me/language", put(sessions::set_language))
         .route(
+            "/me/kiosk-pin",
+            put(kiosk_staff::set_pin).delete(kiosk_staff::clear_pin),
+        )
+        .route(
             "/occupancies",
             get(people::list_occupancies).post(people::create_occupancy),
         )
@@ -117,12 +123,16 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/kiosks/enroll", post(enrollment::enroll))
         .route("/kiosks", get(enrollment::list_kiosks))
         .route("/kiosks/{id}", delete(enrollment::revoke))
+        .route("/kiosks/{id}/staff-history", get(kiosk_staff::history))
         .route("/kiosk", get(enrollment::me))
         .route("/kiosk/changes", get(kiosk_sync::changes))
         .route("/kiosk/changes/stream", get(kiosk_sync::changes_stream))
         .route("/kiosk/events", post(kiosk_sync::report))
         .route("/kiosk/directory", get(walk_ins::directory))
         .route("/kiosk/walk-ins", post(walk_ins::register))
+        .route("/kiosk/staff", get(kiosk_staff::staff))
+        .route("/kiosk/staff/sessions", post(kiosk_staff::sign_in))
+        .route("/kiosk/staff/history", post(kiosk_staff::record_history))
         .route("/kiosk/documents/{invitation}/{kind}", put(documents::send))
         .route("/invitations/{id}/documents/{kind}", get(documents::read))
         .route("/lobby", get(lobby::lobby))

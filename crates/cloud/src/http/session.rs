@@ -25,6 +25,8 @@ pub struct Session {
     pub token_hash: [u8; 32],
     /// `session` (signed in) or `api` (an integration's token).
     pub kind: String,
+    /// Signed in to at a kiosk, for as long as staff work there.
+    pub at_kiosk: bool,
 }
 
 impl FromRequestParts<AppState> for Session {
@@ -43,6 +45,7 @@ impl FromRequestParts<AppState> for Session {
             actor: stored.actor,
             token_hash,
             kind: stored.kind,
+            at_kiosk: stored.at_kiosk,
         })
     }
 }

@@ -100,7 +100,8 @@ pub async fn create_api_token(
     let (token, info) = sessions::create_api_token(
         &state.cloud,
         &session.actor,
-        session.is_api_token(),
+        // Nor from a session signed in to at a kiosk.
+        session.is_api_token() || session.at_kiosk,
         request.name.as_str(),
         request.expires_in_days,
     )

@@ -4,13 +4,12 @@
 use axum::{
     Json,
     extract::State,
-    http::{HeaderMap, StatusCode, header},
-    response::{IntoResponse as _, Response},
+    http::{HeaderMap, StatusCode},
+    response::Response,
 };
 use gatehouse_core::wire::{KioskDirectory, KioskInvitation, KioskWalkIn};
 
-use super::{ApiError, AppState, Device, error::ApiJson};
-use gatehouse_core::digest::sha256_hex;
+use super::{ApiError, AppState, Device, error::ApiJson, etag::etagged};
 
 use crate::walk_ins;
 
@@ -27,28 +26,7 @@ pub async fn directory(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let directory = walk_ins::directory(&state.cloud, &device.kiosk).await?;
-    let body = serde_json::to_vec(&directory).map_err(|error| {
-        tracing::error!(%error, "the kiosk directory did not serialize");
-        ApiError::Internal
-    })?;
-    let etag = format!("\"{}\"", sha256_hex(&body));
-    let held = headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|value| value.as_bytes() == etag.as_bytes());
-    let (status, body) = if held {
-        (StatusCode::NOT_MODIFIED, Vec::new())
-    } else {
-        (StatusCode::OK, body)
-    };
-    Ok((
-        status,
-        [
-            (header::ETAG, etag),
-            (header::CONTENT_TYPE, "application/json".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
+    etagged(&directory, &headers)
 }
 
 /// Registers a visitor without an invitation: an invitation from the host from now to the end

@@ -12,6 +12,7 @@ mod lobby;
 mod nda;
 mod outbox;
 mod people;
+mod staff;
 mod writer;
 
 pub use changes::{ChangeCursor, ChangePage};
@@ -25,6 +26,7 @@ pub use kiosks::{Kiosk, KioskInfo, NewKioskCode};
 pub use lobby::{BADGE_NOT_PRINTED, Flagged};
 pub use outbox::{Claimed, OutboxItem};
 pub use people::{NewUser, StoredApiToken, StoredSession, User};
+pub use staff::StaffHistoryLine;
 pub use writer::InvitationWriter;
 
 /// Runs `$body` with `$pool` bound to the database's pool, whichever kind it is. The body is

@@ -45,7 +45,7 @@ pub struct NewUser<'a> {
 }
 
 #[derive(sqlx::FromRow)]
-struct UserRow {
+pub(super) struct UserRow {
     id: Uuid,
     facility_id: Uuid,
     occupancy_id: Option<Uuid>,
@@ -109,6 +109,7 @@ struct SessionRow {
     language: String,
     expires_at: Option<DateTime<Utc>>,
     kind: String,
+    at_kiosk: bool,
     role_facility: Option<Uuid>,
     role_occupancy: Option<Uuid>,
     permissions: Option<i64>,
@@ -123,6 +124,8 @@ pub struct StoredSession {
     pub expires_at: Option<DateTime<Utc>>,
     /// A portal session (`session`) or an integration's API token (`api`).
     pub kind: String,
+    /// Signed in to at a kiosk (it ends with the kiosk).
+    pub at_kiosk: bool,
 }
 
 /// Hash, owner, name, created, expires.
@@ -155,7 +158,8 @@ fn grant(facility: Uuid, occupancy: Option<Uuid>, bits: i64) -> Result<Grant, St
     })
 }
 
-const USER_COLUMNS: &str = "id, facility_id, occupancy_id, display_name, email, language";
+pub(super) const USER_COLUMNS: &str =
+    "id, facility_id, occupancy_id, display_name, email, language";
 const ROLE_COLUMNS: &str = "id, facility_id, occupancy_id, name, permissions";
 
 impl Database {
@@ -451,7 +455,7 @@ impl Database {
     ) -> Result<Option<StoredSession>, StoreError> {
         let rows: Vec<SessionRow> = on_pool!(self, pool => sqlx::query_as(
             "SELECT u.id, u.facility_id, u.occupancy_id, u.display_name, u.email, u.language, \
-               t.expires_at, t.kind, \
+               t.expires_at, t.kind, t.kiosk_id IS NOT NULL AS at_kiosk, \
                r.facility_id AS role_facility, r.occupancy_id AS role_occupancy, r.permissions \
              FROM access_tokens t JOIN users u ON u.id = t.user_id \
              LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id \
@@ -489,6 +493,7 @@ impl Database {
             actor,
             expires_at: first.expires_at,
             kind: first.kind.clone(),
+            at_kiosk: first.at_kiosk,
         }))
     }
 

@@ -141,6 +141,8 @@ pub async fn revoke(cloud: &Cloud, actor: &Actor, id: KioskId) -> Result<(), Ser
             "no enrolled kiosk {id} here"
         )));
     }
+    // Whoever was signed in at it is signed out with it.
+    cloud.database.end_kiosk_sessions(id).await?;
     Ok(())
 }
 

@@ -15,6 +15,7 @@ mod kiosk_changes;
 mod kiosk_documents;
 mod kiosk_enrollment;
 mod kiosk_events;
+mod kiosk_staff;
 mod kiosk_stream;
 mod kiosk_walk_ins;
 mod organisation_categories;

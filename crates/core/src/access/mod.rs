@@ -70,7 +70,8 @@ impl Actor {
         merged
     }
 
-    fn holds_anywhere(&self, permission: Permission) -> bool {
+    /// Whether any of the person's roles, wherever it applies, grants `permission`.
+    pub fn holds_anywhere(&self, permission: Permission) -> bool {
         self.grants
             .iter()
             .any(|g| g.permissions.contains(permission))
@@ -119,6 +120,11 @@ pub enum Action<'a> {
     /// Open reception's Lobby page of `facility`: whoever admits visitors somewhere in it. What
     /// the page then shows is limited to the visitors they may admit.
     SeeLobby {
+        facility: FacilityId,
+    },
+    /// Sign in at a kiosk of `facility` as staff: whoever admits visitors or approves
+    /// invitations somewhere in it.
+    SignInAtKiosk {
         facility: FacilityId,
     },
     ImportVisitors {
@@ -184,6 +190,21 @@ pub enum Denied {
     SignedInSessionNeeded,
     #[error("that belongs to another organisation in the building")]
     OtherTenant,
+    #[error("signing in at a kiosk needs the visitor_admission or approve_invitations permission")]
+    NotKioskStaff,
+}
+
+/// Staff at a kiosk of their own facility: whoever admits visitors or approves invitations.
+fn sign_in_at_kiosk(actor: &Actor, facility: FacilityId) -> Result<(), Denied> {
+    if facility != actor.facility {
+        Err(Denied::OtherFacility)
+    } else if actor.holds_anywhere(Permission::VisitorAdmission)
+        || actor.holds_anywhere(Permission::ApproveInvitations)
+    {
+        Ok(())
+    } else {
+        Err(Denied::NotKioskStaff)
+    }
 }
 
 /// Whether `actor` holds `permission` at `place`, in their own facility.
@@ -294,6 +315,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
         }
         Action::AdmitVisitor(invitation) => need(invitation.place, Permission::VisitorAdmission),
         Action::AnswerWalkIn(invitation) => answer_walk_in(actor, invitation),
+        Action::SignInAtKiosk { facility } => sign_in_at_kiosk(actor, facility),
         Action::SeeLobby { facility } => {
             if facility != actor.facility {
                 Err(Denied::OtherFacility)

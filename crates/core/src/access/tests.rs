@@ -764,3 +764,21 @@ fn the_lobby_is_seen_by_whoever_admits_visitors_in_the_facility() {
     };
     assert_eq!(authorize(&desk, elsewhere), Err(Denied::OtherFacility));
 }
+
+#[test]
+fn only_people_who_admit_or_approve_sign_in_at_a_kiosk_of_their_own_facility() {
+    let s = site();
+    let desk = actor(1, Some(s.north), &[(occ(s.north), &[VisitorAdmission])]);
+    let admin = actor(3, None, &[(RoleScope::Facility(s.facility), &[ApproveInvitations])]);
+    let host = actor(2, Some(s.north), &[(occ(s.north), &[VisitorInvitation])]);
+    let here = || Action::SignInAtKiosk {
+        facility: s.facility,
+    };
+    assert_eq!(authorize(&desk, here()), Ok(()));
+    assert_eq!(authorize(&admin, here()), Ok(()));
+    assert_eq!(authorize(&host, here()), Err(Denied::NotKioskStaff));
+    let elsewhere = Action::SignInAtKiosk {
+        facility: FacilityId(Uuid::from_u128(2)),
+    };
+    assert_eq!(authorize(&desk, elsewhere), Err(Denied::OtherFacility));
+}
