@@ -26,7 +26,10 @@ pub fn check_pin(pin: &str) -> Result<(), WeakPin> {
     {
         return Err(WeakPin::Shape);
     }
-    let digits: Vec<i8> = pin.bytes().map(|byte| (byte - b'0').cast_signed()).collect();
+    let digits: Vec<i8> = pin
+        .bytes()
+        .map(|byte| (byte - b'0').cast_signed())
+        .collect();
     let steps: Vec<i8> = digits.windows(2).map(|pair| pair[1] - pair[0]).collect();
     let one_step = |step: i8| steps.iter().all(|s| *s == step);
     if one_step(0) || one_step(1) || one_step(-1) {

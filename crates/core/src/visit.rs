@@ -107,6 +107,14 @@ impl VisitEvent {
             Self::BadgePrinted => "badge_printed",
         }
     }
+
+    /// What the history says happened when reception did it at the kiosk for the visitor.
+    pub fn done_by_staff(self) -> &'static str {
+        match self {
+            Self::CheckIn => "admitted",
+            other => other.done(),
+        }
+    }
 }
 
 /// Whether a visit ending at `ends_at` goes on after the site day of `at` (a multi-day visit).

@@ -249,6 +249,10 @@ pub struct KioskEventReport {
     pub invitation: crate::InvitationId,
     pub kind: crate::visit::VisitEvent,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// The person of reception who did it on the visitor's behalf at the kiosk (admitted them,
+    /// checked them out); absent when the visitor did it themselves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<crate::UserId>,
 }
 
 /// What the cloud made of each report, in the order sent.

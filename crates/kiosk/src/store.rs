@@ -6,7 +6,7 @@ use std::{path::Path, str::FromStr as _, time::Duration};
 
 use chrono::{DateTime, Utc};
 use gatehouse_core::{
-    InvitationId, VisitStatus,
+    InvitationId, UserId, VisitStatus,
     invitation::{AdmissionRefused, may_admit},
     visit::VisitEvent,
     wire::{
@@ -315,12 +315,14 @@ impl LocalStore {
 
     /// Checks a visitor in here and now, online or not: the local copy says checked in and the
     /// report waits in the outbox, both in one transaction.
+    /// Checks a visitor in; `by` the person of reception who admitted them, if not themselves.
     pub async fn check_in(
         &self,
         id: InvitationId,
         now: DateTime<Utc>,
+        by: Option<UserId>,
     ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
-        self.record(id, VisitEvent::CheckIn, now, false).await
+        self.record(id, VisitEvent::CheckIn, now, false, by).await
     }
 
     /// Checks a visitor out; a visit whose window `continues` on a later day is expected
@@ -330,8 +332,10 @@ impl LocalStore {
         id: InvitationId,
         now: DateTime<Utc>,
         continues: bool,
+        by: Option<UserId>,
     ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
-        self.record(id, VisitEvent::CheckOut, now, continues).await
+        self.record(id, VisitEvent::CheckOut, now, continues, by)
+            .await
     }
 
     /// The visitor's badge came out of the printer: reported, so reception does not print one.
@@ -340,7 +344,8 @@ impl LocalStore {
         id: InvitationId,
         now: DateTime<Utc>,
     ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
-        self.record(id, VisitEvent::BadgePrinted, now, false).await
+        self.record(id, VisitEvent::BadgePrinted, now, false, None)
+            .await
     }
 
     /// Counts a reprint of `id`'s badge unless `most` were made this visit; whether it may print.
@@ -373,6 +378,7 @@ impl LocalStore {
         event: VisitEvent,
         now: DateTime<Utc>,
         continues: bool,
+        by: Option<UserId>,
     ) -> Result<Result<KioskEventReport, Refusal>, KioskError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let body: Option<String> = sqlx::query_scalar("SELECT body FROM invitations WHERE id = $1")
@@ -405,6 +411,7 @@ impl LocalStore {
             invitation: id,
             kind: event,
             at: now,
+            by,
         };
         sqlx::query("UPDATE invitations SET body = $1 WHERE id = $2")
             .bind(serde_json::to_string(&invitation)?)

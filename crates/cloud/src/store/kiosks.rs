@@ -283,8 +283,8 @@ impl Database {
                         .execute(&mut *tx)
                         .await?;
                     let change = Change {
-                        action: report.kind.done(),
-                        actor: None,
+                        action: if report.by.is_some() { report.kind.done_by_staff() } else { report.kind.done() },
+                        actor: report.by,
                         from: Some(approval),
                         to: approval,
                         reason: reason.clone(),

@@ -2,11 +2,17 @@
 //! each, however often sent, by the rule of `core::visit`.
 
 use gatehouse_core::{
+    Action, UserId, authorize,
     visit::VisitEvent,
-    wire::{KioskEventBatch, KioskEventResults},
+    wire::{KioskEventBatch, KioskEventReport, KioskEventResults},
 };
 
-use crate::{context::Cloud, error::ServiceError, invitations::arrival_email, store::Kiosk};
+use crate::{
+    context::Cloud,
+    error::ServiceError,
+    invitations::arrival_email,
+    store::{InvitationRecord, Kiosk},
+};
 
 /// The most reports one batch may carry.
 pub const MAX_BATCH: usize = 200;
@@ -25,15 +31,23 @@ pub async fn report(
     }
     let site = cloud.site(kiosk.facility).await?;
     let mut results = Vec::with_capacity(batch.events.len());
-    for event in &batch.events {
-        // Who the host is and how to greet them, should the rule say the host is told.
-        let record = match event.kind {
-            VisitEvent::CheckIn => cloud
+    for reported in &batch.events {
+        // Who the host is and how to greet them, should the rule say the host is told; and
+        // whether the person named as acting for the visitor may admit them.
+        let record = match (reported.kind, reported.by) {
+            (VisitEvent::CheckIn, _) | (_, Some(_)) => cloud
                 .database
-                .invitation(event.invitation)
+                .invitation(reported.invitation)
                 .await?
                 .filter(|record| record.facility_id == kiosk.facility),
-            VisitEvent::CheckOut | VisitEvent::BadgePrinted => None,
+            (VisitEvent::CheckOut | VisitEvent::BadgePrinted, None) => None,
+        };
+        let event = &KioskEventReport {
+            by: match (reported.by, &record) {
+                (Some(person), Some(record)) => may_admit(cloud, person, record).await?,
+                _ => None,
+            },
+            ..reported.clone()
         };
         let arrival = || {
             let record = record.as_ref()?;
@@ -57,4 +71,29 @@ pub async fn report(
     }
     cloud.outbox.notify_one();
     Ok(KioskEventResults { results })
+}
+
+/// `person`, if they admit visitors where `record` is: the visit is recorded as done by them.
+/// Anyone else is left out (the visit stands, as the visitor's own) and logged.
+async fn may_admit(
+    cloud: &Cloud,
+    person: UserId,
+    record: &InvitationRecord,
+) -> Result<Option<UserId>, ServiceError> {
+    let user = cloud
+        .database
+        .user(person)
+        .await?
+        .filter(|user| user.facility_id == record.facility_id);
+    let allowed = match user {
+        Some(user) => {
+            let actor = cloud.database.actor(&user).await?;
+            authorize(&actor, Action::AdmitVisitor(&record.facts())).is_ok()
+        }
+        None => false,
+    };
+    if !allowed {
+        tracing::warn!(%person, invitation = %record.id, "a kiosk named someone who does not admit this visitor");
+    }
+    Ok(allowed.then_some(person))
 }

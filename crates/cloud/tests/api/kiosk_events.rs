@@ -324,3 +324,24 @@ on_both_databases! {
         assert_eq!(visit_status(&app, &site, &guest["id"]).await, "expected");
     }
 }
+
+on_both_databases! {
+    async fn a_check_in_reception_made_at_the_kiosk_is_recorded_as_admitted_by_them_and_only_by_someone_who_admits(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let admitted = app.invite(&site.north_host, invitation("guest", "Sofia Rossi", None)).await;
+        let claimed = app.invite(&site.north_host, invitation("guest", "Jonas Weber", None)).await;
+        let mut by_reception = event(&admitted["id"], "check_in");
+        by_reception["by"] = json!(site.reception.id);
+        // A host does not admit visitors: the check-in stands as the visitor's own.
+        let mut by_host = event(&claimed["id"], "check_in");
+        by_host["by"] = json!(site.north_host.id);
+        let (status, answer) = send(&app, &device, &[by_reception, by_host]).await;
+        assert_eq!(status, 200, "{answer}");
+        for (id, action, actor) in [(&admitted["id"], "admitted", json!(site.reception.id)), (&claimed["id"], "checked_in", Value::Null)] {
+            assert_eq!(visit_status(&app, &site, id).await, "checked_in");
+            let (_, history) = app.call(Method::GET, &format!("/api/v1/invitations/{}/history", id.as_str().unwrap()), Some(&site.manager.token), None).await;
+            let last = history.as_array().unwrap().last().unwrap();
+            assert_eq!((last["action"].clone(), last["actor_id"].clone()), (json!(action), actor), "{history}");
+        }
+    }
+}

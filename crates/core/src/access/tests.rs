@@ -769,7 +769,11 @@ fn the_lobby_is_seen_by_whoever_admits_visitors_in_the_facility() {
 fn only_people_who_admit_or_approve_sign_in_at_a_kiosk_of_their_own_facility() {
     let s = site();
     let desk = actor(1, Some(s.north), &[(occ(s.north), &[VisitorAdmission])]);
-    let admin = actor(3, None, &[(RoleScope::Facility(s.facility), &[ApproveInvitations])]);
+    let admin = actor(
+        3,
+        None,
+        &[(RoleScope::Facility(s.facility), &[ApproveInvitations])],
+    );
     let host = actor(2, Some(s.north), &[(occ(s.north), &[VisitorInvitation])]);
     let here = || Action::SignInAtKiosk {
         facility: s.facility,
