@@ -298,12 +298,22 @@ impl Cloud {
     /// A kiosk (its engine, without a window or a printer) with its data in `data`, enrolled in
     /// the demo facility and pulled once.
     pub async fn enrolled_kiosk(&self, data: &Path) -> anyhow::Result<gatehouse_kiosk::Kiosk> {
+        self.enrolled_kiosk_at(data, gatehouse_core::Clock::System)
+            .await
+    }
+
+    /// [`Self::enrolled_kiosk`] on `clock`.
+    pub async fn enrolled_kiosk_at(
+        &self,
+        data: &Path,
+        clock: gatehouse_core::Clock,
+    ) -> anyhow::Result<gatehouse_kiosk::Kiosk> {
         let settings = std::collections::HashMap::from([
             ("GATEHOUSE_CLOUD_URL", self.url.clone()),
             ("GATEHOUSE_KIOSK_DATA", data.display().to_string()),
         ]);
         let config = gatehouse_kiosk::KioskConfig::from_lookup(|name| settings.get(name).cloned())?;
-        let kiosk = gatehouse_kiosk::Kiosk::open(config).await?;
+        let kiosk = gatehouse_kiosk::Kiosk::open_at(config, clock).await?;
         gatehouse_kiosk::sync::enroll(&kiosk.cloud, &kiosk.store, &self.kiosk_code()?).await?;
         gatehouse_kiosk::sync::pull(&kiosk.cloud, &kiosk.store).await?;
         Ok(kiosk)

@@ -58,6 +58,9 @@ struct DemoPerson {
     /// The language their emails come in; English where left out.
     #[serde(default)]
     language: Language,
+    /// Their kiosk PIN, if the demo gives them one.
+    #[serde(default)]
+    kiosk_pin: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -280,6 +283,12 @@ async fn seed_people(
             )
             .await?;
         database.assign_role(user.id, role_id, None, now).await?;
+        if let Some(pin) = &person.kiosk_pin {
+            gatehouse_core::staff::check_pin(pin).map_err(|e| invalid(e.to_string()))?;
+            database
+                .set_kiosk_pin(user.id, Some(&crate::auth::hash_pin(pin)))
+                .await?;
+        }
         people.push(user);
         Ok(())
     };

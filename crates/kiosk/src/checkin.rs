@@ -150,7 +150,8 @@ impl Kiosk {
                 .await?;
             write_atomically(&folder.join(sync::SIGNED_NDA), &pdf)?;
         }
-        match self.store.check_in(invitation.id, now).await? {
+        let by = self.possession.vouched_by(invitation.id);
+        match self.store.check_in(invitation.id, now, by).await? {
             Ok(_) => {}
             Err(Refusal::NotAdmitted(_) | Refusal::Unknown | Refusal::NotCheckedIn) => {
                 let state = VisitorView::of(&self.known(invitation.id).await?, now, zone).state;
@@ -189,10 +190,20 @@ impl Kiosk {
         if !self.store.reprint(id, MOST_REPRINTS, now).await? {
             return Ok(ReprintOutcome::AskReception);
         }
+        self.print_again(&invitation, language).await
+    }
+
+    /// Prints `invitation`'s badge again; one that cannot print goes to reception as before.
+    pub(crate) async fn print_again(
+        &self,
+        invitation: &KioskInvitation,
+        language: Language,
+    ) -> Result<ReprintOutcome, KioskError> {
+        let id = invitation.id;
         let folder = self.visit_folder(id);
         let photo = folder.join(sync::PHOTO);
         let badge = self
-            .print_badge(&invitation, photo.is_file().then_some(photo), language)
+            .print_badge(invitation, photo.is_file().then_some(photo), language)
             .await;
         if matches!(badge, Ok(BadgeOutcome::NotPrinted)) {
             // Its documents went to the cloud long ago: the unprinted badge goes now.

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use gatehouse_core::{
     InvitationId,
+    staff::{KioskStaff, StaffHistory, StaffSession, StaffSignIn},
     wire::{
         EnrolledKiosk, ErrorBody, Health, KioskChanges, KioskDirectory, KioskEnrollment,
         KioskEventBatch, KioskEventResults, KioskInvitation, KioskReceptionRequest, KioskWalkIn,
@@ -88,25 +89,7 @@ impl CloudClient {
         token: &str,
         held: Option<&str>,
     ) -> Result<Option<(String, KioskDirectory)>, KioskError> {
-        let mut request = self
-            .http
-            .get(self.url("api/v1/kiosk/directory"))
-            .bearer_auth(token);
-        if let Some(etag) = held {
-            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
-        }
-        let response = request.send().await.map_err(KioskError::CloudUnreachable)?;
-        if response.status() == reqwest::StatusCode::NOT_MODIFIED {
-            return Ok(None);
-        }
-        let etag = response
-            .headers()
-            .get(reqwest::header::ETAG)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        let directory = answer(Ok(response)).await?;
-        Ok(Some((etag, directory)))
+        self.etagged("api/v1/kiosk/directory", token, held).await
     }
 
     pub async fn walk_in(
@@ -185,6 +168,111 @@ impl CloudClient {
             return Ok(());
         }
         Err(refusal(response).await)
+    }
+
+    /// Signs a person in at this kiosk: a session as them.
+    pub async fn staff_sign_in(
+        &self,
+        token: &str,
+        request: &StaffSignIn,
+    ) -> Result<StaffSession, KioskError> {
+        let request = self
+            .http
+            .post(self.url("api/v1/kiosk/staff/sessions"))
+            .bearer_auth(token)
+            .json(request);
+        answer(request.send().await).await
+    }
+
+    /// Ends a person's session (`staff_token`), signed in to here.
+    pub async fn sign_out(&self, staff_token: &str) -> Result<(), KioskError> {
+        let response = self
+            .http
+            .delete(self.url("api/v1/sessions/current"))
+            .bearer_auth(staff_token)
+            .send()
+            .await
+            .map_err(KioskError::CloudUnreachable)?;
+        // Already over (expired, or the kiosk was revoked): nothing more to end.
+        if response.status().is_success() || response.status() == reqwest::StatusCode::UNAUTHORIZED
+        {
+            Ok(())
+        } else {
+            Err(refusal(response).await)
+        }
+    }
+
+    /// The PINs of the people who admit visitors here, unless still those of `held`.
+    pub async fn staff(
+        &self,
+        token: &str,
+        held: Option<&str>,
+    ) -> Result<Option<(String, KioskStaff)>, KioskError> {
+        self.etagged("api/v1/kiosk/staff", token, held).await
+    }
+
+    pub async fn send_staff_history(
+        &self,
+        token: &str,
+        history: &StaffHistory,
+    ) -> Result<(), KioskError> {
+        let response = self
+            .http
+            .post(self.url("api/v1/kiosk/staff/history"))
+            .bearer_auth(token)
+            .json(history)
+            .send()
+            .await
+            .map_err(KioskError::CloudUnreachable)?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(refusal(response).await)
+        }
+    }
+
+    /// A staff task as the signed-in person (`staff_token`): `method path` with an optional
+    /// JSON body, its JSON answer.
+    pub async fn as_staff<T: serde::de::DeserializeOwned>(
+        &self,
+        staff_token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, KioskError> {
+        let mut request = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth(staff_token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        answer(request.send().await).await
+    }
+
+    /// `path`'s JSON and `ETag`, unless the kiosk holds it already (`held`): then `None`.
+    async fn etagged<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        held: Option<&str>,
+    ) -> Result<Option<(String, T)>, KioskError> {
+        let mut request = self.http.get(self.url(path)).bearer_auth(token);
+        if let Some(etag) = held {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        }
+        let response = request.send().await.map_err(KioskError::CloudUnreachable)?;
+        if response.status() == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
+        let etag = response
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let value = answer(Ok(response)).await?;
+        Ok(Some((etag, value)))
     }
 
     fn url(&self, path: &str) -> Url {

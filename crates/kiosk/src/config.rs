@@ -10,6 +10,7 @@ use crate::KioskError;
 /// Where the Gatehouse cloud answers when none is configured: the run command's local cloud.
 const DEFAULT_CLOUD_URL: &str = "http://127.0.0.1:8080";
 const DEFAULT_IDLE: Duration = Duration::from_secs(45);
+const DEFAULT_STAFF_IDLE: Duration = Duration::from_secs(120);
 
 #[derive(Clone)]
 pub struct KioskConfig {
@@ -34,6 +35,9 @@ pub struct KioskConfig {
     /// `GATEHOUSE_IDLE_SECONDS`: how long a visitor screen waits for a touch before it wipes
     /// itself and returns to the welcome screen.
     pub idle: Duration,
+    /// `GATEHOUSE_STAFF_IDLE_SECONDS`: how long a staff session waits for a touch before it
+    /// ends (2 minutes unless set).
+    pub staff_idle: Duration,
 }
 
 /// The enrollment code is a secret until used: `Debug` says only whether there is one.
@@ -52,6 +56,7 @@ impl std::fmt::Debug for KioskConfig {
             .field("badge_layout", &self.badge_layout)
             .field("keep_documents", &self.keep_documents)
             .field("idle", &self.idle)
+            .field("staff_idle", &self.staff_idle)
             .finish()
     }
 }
@@ -114,8 +119,8 @@ impl KioskConfig {
                     })?
             }
         };
-        let idle = match lookup("GATEHOUSE_IDLE_SECONDS") {
-            None => DEFAULT_IDLE,
+        let seconds = |setting: &'static str, default: Duration| match lookup(setting) {
+            None => Ok(default),
             Some(raw) => raw
                 .trim()
                 .parse::<u64>()
@@ -124,11 +129,13 @@ impl KioskConfig {
                 .map(Duration::from_secs)
                 .ok_or_else(|| {
                     invalid(
-                        "GATEHOUSE_IDLE_SECONDS",
+                        setting,
                         format!("{raw:?} is not a number of seconds from 5 to 3600"),
                     )
-                })?,
+                }),
         };
+        let idle = seconds("GATEHOUSE_IDLE_SECONDS", DEFAULT_IDLE)?;
+        let staff_idle = seconds("GATEHOUSE_STAFF_IDLE_SECONDS", DEFAULT_STAFF_IDLE)?;
         let keep_documents = match lookup("GATEHOUSE_KEEP_DOCUMENTS").as_deref().map(str::trim) {
             None | Some("false" | "0" | "no") => false,
             Some("true" | "1" | "yes") => true,
@@ -149,6 +156,7 @@ impl KioskConfig {
             badge_layout,
             keep_documents,
             idle,
+            staff_idle,
         })
     }
 }
@@ -213,8 +221,20 @@ mod tests {
                 .to_string();
             assert!(message.contains("GATEHOUSE_IDLE_SECONDS"), "{message}");
         }
-        let config = config(&[("GATEHOUSE_IDLE_SECONDS", "90")]).unwrap();
-        assert_eq!(config.idle, Duration::from_secs(90));
+        let ninety = config(&[("GATEHOUSE_IDLE_SECONDS", "90")]).unwrap();
+        assert_eq!(ninety.idle, Duration::from_secs(90));
+        assert_eq!(
+            ninety.staff_idle,
+            Duration::from_secs(120),
+            "staff: 2 minutes"
+        );
+        let message = config(&[("GATEHOUSE_STAFF_IDLE_SECONDS", "2")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("GATEHOUSE_STAFF_IDLE_SECONDS"),
+            "{message}"
+        );
     }
 
     #[test]

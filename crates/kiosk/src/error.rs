@@ -34,6 +34,21 @@ pub enum KioskError {
     Device(String),
     #[error("cannot write {0}")]
     Disk(String),
+    /// Staff sign-in: the email and PIN or password do not match.
+    #[error("the email and PIN or password do not match")]
+    WrongSecret,
+    /// Staff sign-in: too many wrong tries; the next may come in this many seconds.
+    #[error("too many wrong tries; try again in {0} seconds")]
+    StaffLocked(i64),
+    /// Staff sign-in: the person neither admits visitors nor approves invitations here.
+    #[error("this person does not work at the kiosk: {0}")]
+    NotStaff(String),
+    /// No staff session: it ended (idle, Lock) or never began.
+    #[error("no one from staff is signed in")]
+    StaffSignedOut,
+    /// A staff task that must reach the cloud at once (an approval is never queued).
+    #[error("this needs the Gatehouse cloud, which cannot be reached now")]
+    NeedsCloud,
 }
 
 impl From<serde_json::Error> for KioskError {

@@ -34,6 +34,8 @@ pub struct Kiosk {
     pub clock: Clock,
     /// The invitation the visitor at the screen has shown is theirs.
     pub possession: Arc<Possession>,
+    /// Who of staff is signed in, if anyone.
+    pub(crate) desk: Arc<crate::staff::Desk>,
     sync: Arc<Mutex<SyncStatus>>,
     nudge: Arc<Notify>,
 }
@@ -88,6 +90,7 @@ impl Kiosk {
             cloud,
             clock,
             possession: Arc::default(),
+            desk: Arc::default(),
             sync: Arc::default(),
             nudge: Arc::default(),
         })
@@ -262,6 +265,9 @@ impl Kiosk {
             .forget_ended(self.clock.now() - chrono::TimeDelta::days(1))
             .await?;
         let pushed = sync::push(&self.cloud, &self.store, self.clock.now()).await;
+        let token = self.store.device_token().await?;
+        let staff = crate::staff::pull_staff(&self.cloud, &self.store, &token).await;
+        let history = crate::staff::push_history(&self.cloud, &self.store, &token).await;
         let sent = sync::send_documents(
             &self.cloud,
             &self.store,
@@ -271,6 +277,8 @@ impl Kiosk {
         .await;
         pulled?;
         pushed?;
+        staff?;
+        history?;
         sent?;
         Ok(true)
     }

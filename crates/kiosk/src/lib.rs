@@ -7,14 +7,20 @@
 //! - [`possession`]: which invitation the visitor at the screen has shown is theirs;
 //! - [`walk_ins`]: visitors without an invitation — finding their host in the directory the
 //!   kiosk keeps, and registering them with the cloud;
+//! - [`staff`]: staff signing in at the kiosk, their lockout and history; [`admin`]: approving
+//!   from the kiosk; [`reception`]: what
+//!   reception does here (today's visitors, admitting, checking out, the muster list);
 //! - [`store`]: the local SQLite store with its outbox; [`sync`] and [`cloud`]: the cloud's side.
 
+pub mod admin;
 pub mod checkin;
 pub mod cloud;
 pub mod config;
 pub mod error;
 pub mod kiosk;
 pub mod possession;
+pub mod reception;
+pub mod staff;
 pub mod store;
 pub mod sync;
 pub mod visitors;

@@ -7,7 +7,7 @@
 use std::sync::Mutex;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use gatehouse_core::InvitationId;
+use gatehouse_core::{InvitationId, UserId};
 
 use crate::KioskError;
 
@@ -19,23 +19,41 @@ pub const MOST_FAILED_TRIES: usize = 5;
 /// … counted over this long.
 pub const FAILED_TRIES_COUNT_FOR: TimeDelta = TimeDelta::minutes(10);
 
+/// The invitation shown, when, and who of reception vouched for its visitor.
+type Shown = (InvitationId, DateTime<Utc>, Option<UserId>);
+
 #[derive(Debug, Default)]
 pub struct Possession {
-    /// One visitor stands at the screen: the invitation they showed last, and when.
-    shown: Mutex<Option<(InvitationId, DateTime<Utc>)>>,
+    /// One visitor stands at the screen: the invitation they showed last, when, and the person
+    /// of reception who vouched for them instead (admitting them), if one did.
+    shown: Mutex<Option<Shown>>,
     failed: Mutex<Vec<DateTime<Utc>>>,
 }
 
 impl Possession {
     /// The visitor at the screen showed `invitation` is theirs.
     pub fn shown(&self, invitation: InvitationId, now: DateTime<Utc>) {
-        *self.shown.lock().expect("possession lock") = Some((invitation, now));
+        *self.shown.lock().expect("possession lock") = Some((invitation, now, None));
+    }
+
+    /// `person` of reception admitted the visitor of `invitation`: it counts as shown, and what
+    /// the visitor then does is recorded as done by that person.
+    pub fn vouched(&self, invitation: InvitationId, person: UserId, now: DateTime<Utc>) {
+        *self.shown.lock().expect("possession lock") = Some((invitation, now, Some(person)));
+    }
+
+    /// Who of reception vouched for the visitor of `invitation`, if anyone did.
+    pub fn vouched_by(&self, invitation: InvitationId) -> Option<UserId> {
+        match *self.shown.lock().expect("possession lock") {
+            Some((shown, _, by)) if shown == invitation => by,
+            _ => None,
+        }
     }
 
     /// `Ok` if the visitor at the screen showed `invitation` is theirs within [`SHOWN_FOR`].
     pub fn require(&self, invitation: InvitationId, now: DateTime<Utc>) -> Result<(), KioskError> {
         match *self.shown.lock().expect("possession lock") {
-            Some((shown, at)) if shown == invitation && now - at <= SHOWN_FOR && now >= at => {
+            Some((shown, at, _)) if shown == invitation && now - at <= SHOWN_FOR && now >= at => {
                 Ok(())
             }
             _ => Err(KioskError::NotShown),

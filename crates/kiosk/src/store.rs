@@ -26,7 +26,7 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Debug, Clone)]
 pub struct LocalStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 /// Why the kiosk will not record a check-in or check-out; each becomes a plain sentence on the
@@ -75,7 +75,14 @@ impl LocalStore {
     /// directory of hosts and the NDA text go, and the kiosk stays locked.
     pub async fn lock_as_revoked(&self, now: DateTime<Utc>) -> Result<(), KioskError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        for table in ["invitations", "directory", "nda", "reprints", "feed"] {
+        for table in [
+            "invitations",
+            "directory",
+            "nda",
+            "reprints",
+            "feed",
+            "staff",
+        ] {
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
                 .execute(&mut *tx)
                 .await?;

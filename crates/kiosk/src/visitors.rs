@@ -249,7 +249,11 @@ impl Kiosk {
         let found = self.shown(invitation).await?;
         let now = self.clock.now();
         let continues = continues_after(found.ends_at, now, self.time_zone().await?);
-        match self.store.check_out(invitation, now, continues).await? {
+        match self
+            .store
+            .check_out(invitation, now, continues, None)
+            .await?
+        {
             Ok(_) => {
                 self.possession.forget();
                 self.sync_soon();

@@ -54,7 +54,7 @@ async fn check_in_until_killed(path: &Path) -> anyhow::Result<()> {
         .await?
     {
         store
-            .check_in(invitation.id, Utc::now())
+            .check_in(invitation.id, Utc::now(), None)
             .await?
             .ok()
             .context("admitted")?;
@@ -139,7 +139,7 @@ async fn kiosk_killed_mid_check_in_loses_nothing_and_doubles_nothing() -> anyhow
 
     // Carrying on after the restart: those already in are refused, the rest check in, once each.
     for invitation in &everyone {
-        let outcome = store.check_in(invitation.id, Utc::now()).await?;
+        let outcome = store.check_in(invitation.id, Utc::now(), None).await?;
         assert_eq!(outcome.is_ok(), invitation.visit == VisitStatus::Expected);
     }
     let total = store.due(now + TimeDelta::days(1), 1000).await?.len();

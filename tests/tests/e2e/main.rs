@@ -3,6 +3,7 @@
 
 mod kiosk_killed;
 mod possession;
+mod staff;
 mod sync;
 mod visitor_flow;
 mod welcome_screen;

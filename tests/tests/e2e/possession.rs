@@ -171,7 +171,7 @@ async fn a_visitor_reprints_their_badge_twice_a_visit_then_reception_hands_out_t
     let jonas = invitation_of(&cloud, "Jonas Weber").await?;
     kiosk
         .store
-        .check_in(jonas, kiosk.clock.now())
+        .check_in(jonas, kiosk.clock.now(), None)
         .await?
         .unwrap();
     kiosk

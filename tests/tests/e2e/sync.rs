@@ -63,25 +63,25 @@ async fn check_ins_made_while_the_cloud_is_down_arrive_exactly_once_when_it_retu
 
     let now = Utc::now();
     let jonas_report = store
-        .check_in(jonas.id, now)
+        .check_in(jonas.id, now, None)
         .await?
         .expect("offline, an approved guest checks in");
     let hannah_report = store
-        .check_in(hannah.id, now)
+        .check_in(hannah.id, now, None)
         .await?
         .expect("the kiosk still holds her as approved");
     assert_eq!(
-        store.check_in(dmitri.id, now).await?.unwrap_err(),
+        store.check_in(dmitri.id, now, None).await?.unwrap_err(),
         Refusal::NotAdmitted(AdmissionRefused::AwaitingApproval),
         "pending: never admitted, offline or not"
     );
     assert_eq!(
-        store.check_in(jonas.id, now).await?.unwrap_err(),
+        store.check_in(jonas.id, now, None).await?.unwrap_err(),
         Refusal::NotAdmitted(AdmissionRefused::AlreadyCheckedIn)
     );
     assert_eq!(
         store
-            .check_in(InvitationId::from(uuid::Uuid::now_v7()), now)
+            .check_in(InvitationId::from(uuid::Uuid::now_v7()), now, None)
             .await?
             .unwrap_err(),
         Refusal::Unknown
@@ -186,7 +186,7 @@ async fn the_directory_of_hosts_and_a_printed_badge_travel_with_the_sync() -> an
         store.badge_printed(jonas.id, now).await?.unwrap_err(),
         Refusal::NotCheckedIn
     );
-    store.check_in(jonas.id, now).await?.unwrap();
+    store.check_in(jonas.id, now, None).await?.unwrap();
     store.badge_printed(jonas.id, now).await?.unwrap();
     assert_eq!(sync::push(&client, &store, now).await?, 2);
     let history = {
@@ -235,7 +235,7 @@ async fn a_rejection_made_while_a_report_waits_still_reaches_the_kiosk() -> anyh
     let (store, client, token) = enrolled(&cloud, dir.path()).await?;
     let everything = client.changes(&token, None, None).await?.invitations;
     let jonas = local(&store, "Jonas Weber", &everything).await;
-    store.check_in(jonas.id, Utc::now()).await?.unwrap();
+    store.check_in(jonas.id, Utc::now(), None).await?.unwrap();
     sync::push(&client, &store, Utc::now()).await?;
     sync::pull(&client, &store).await?;
     // A reprint's report waits (say the push failed), and meanwhile Jonas is rejected.
@@ -266,7 +266,11 @@ async fn a_failing_pull_does_not_keep_a_check_in_from_reaching_the_cloud() -> an
     let token = kiosk.store.enrollment().await?.unwrap().token;
     let everything = kiosk.cloud.changes(&token, None, None).await?.invitations;
     let jonas = local(&kiosk.store, "Jonas Weber", &everything).await;
-    kiosk.store.check_in(jonas.id, Utc::now()).await?.unwrap();
+    kiosk
+        .store
+        .check_in(jonas.id, Utc::now(), None)
+        .await?
+        .unwrap();
     // The kiosk's place in the feed is one the cloud refuses: every pull fails.
     kiosk
         .store
@@ -327,7 +331,7 @@ async fn a_kiosk_stopped_while_printing_still_sends_the_visits_nda_however_long_
     let everything = client.changes(&token, None, None).await?.invitations;
     let jonas = local(&store, "Jonas Weber", &everything).await;
     // The check-in was recorded, then the power went while the badge printed: no marker.
-    store.check_in(jonas.id, Utc::now()).await?.unwrap();
+    store.check_in(jonas.id, Utc::now(), None).await?.unwrap();
     let visits = dir.path().join("visits");
     visit_folder(&visits, jonas.id, b"%PDF-1.7\n% signed\n%%EOF\n", false)?;
     // Back after two hours (older than an abandoned photo may stay).
@@ -377,7 +381,7 @@ async fn one_document_the_cloud_refuses_is_set_aside_and_later_visits_still_go()
         (&jonas, &b"%PDF-1.7\n% second\n%%EOF\n"[..]),
         (&sofia, &b"%PDF-1.7\n% sofia\n%%EOF\n"[..]),
     ] {
-        store.check_in(visit.id, Utc::now()).await?.unwrap();
+        store.check_in(visit.id, Utc::now(), None).await?.unwrap();
         visit_folder(&visits, visit.id, nda, true)?;
     }
     sync::push(&client, &store, Utc::now()).await?;

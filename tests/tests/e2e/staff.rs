@@ -1,0 +1,330 @@
+//! Staff at the kiosk, against the real cloud with the demo facility: signing in with a kiosk PIN
+//! or a password, the growing wait after wrong tries, the session ending on idle and on Lock,
+//! reception admitting a guest (recorded as admitted by them) and checking everyone out, and an
+//! admin deciding invitations — refused, not queued, when the cloud cannot be reached.
+
+use chrono::TimeDelta;
+use gatehouse_core::{Clock, InvitationId, staff::StaffSecret};
+use gatehouse_devices::badge::Language;
+use gatehouse_e2e::Cloud;
+use gatehouse_kiosk::{
+    KioskError,
+    admin::Decision,
+    checkin::{CheckInOutcome, CheckInRequest, NdaSignature},
+    reception::{Admission, LobbyTab},
+};
+
+const RECEPTION: &str = "reception@harbourpoint.example";
+const RECEPTION_PIN: &str = "246810";
+const MANAGER: &str = "fiona.brandt@harbourpoint.example";
+/// A 1×1 PNG: the signature pad's drawing.
+const SIGNATURE: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+fn pin(pin: &str) -> StaffSecret {
+    StaffSecret::Pin(pin.into())
+}
+
+async fn invitation_of(cloud: &Cloud, name: &str) -> anyhow::Result<InvitationId> {
+    Ok(serde_json::from_value(
+        cloud.invitation_named(name).await?["id"].clone(),
+    )?)
+}
+
+#[tokio::test]
+async fn staff_sign_in_with_a_pin_or_password_and_wrong_pins_wait_longer_each_time()
+-> anyhow::Result<()> {
+    let cloud = Cloud::start_with_demo().await?;
+    let data = tempfile::tempdir()?;
+    let clock = Clock::fixed(chrono::Utc::now());
+    let kiosk = cloud.enrolled_kiosk_at(data.path(), clock.clone()).await?;
+
+    let on_duty = kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
+    assert_eq!(
+        (
+            on_duty.name.as_str(),
+            on_duty.admits,
+            on_duty.approves,
+            on_duty.online
+        ),
+        ("Rafael Costa", true, false, true)
+    );
+    kiosk.staff_lock().await?;
+    assert_eq!(kiosk.on_duty().await?, None, "Lock ends it");
+
+    let manager = kiosk
+        .staff_sign_in(MANAGER, StaffSecret::Password("gatehouse-demo".into()))
+        .await?;
+    assert!(manager.approves && manager.admits, "{manager:?}");
+    kiosk.staff_lock().await?;
+
+    // Three wrong PINs, then a wait of 30 s — even for the right one — then 60 s after the next.
+    for _ in 0..2 {
+        let wrong = kiosk.staff_sign_in(RECEPTION, pin("135790")).await;
+        assert!(matches!(wrong, Err(KioskError::WrongSecret)), "{wrong:?}");
+    }
+    let third = kiosk.staff_sign_in(RECEPTION, pin("135790")).await;
+    assert!(
+        matches!(third, Err(KioskError::StaffLocked(30))),
+        "{third:?}"
+    );
+    let right = kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await;
+    assert!(
+        matches!(right, Err(KioskError::StaffLocked(30))),
+        "{right:?}"
+    );
+    clock.advance(TimeDelta::seconds(31));
+    let fourth = kiosk.staff_sign_in(RECEPTION, pin("135790")).await;
+    assert!(
+        matches!(fourth, Err(KioskError::StaffLocked(60))),
+        "{fourth:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_staff_session_ends_after_two_idle_minutes_and_a_pin_works_offline_for_reception_only()
+-> anyhow::Result<()> {
+    let mut cloud = Cloud::start_with_demo().await?;
+    let data = tempfile::tempdir()?;
+    let clock = Clock::fixed(chrono::Utc::now());
+    let kiosk = cloud.enrolled_kiosk_at(data.path(), clock.clone()).await?;
+    kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
+    clock.advance(TimeDelta::seconds(119));
+    assert!(
+        kiosk.on_duty().await?.is_some(),
+        "a touch within two minutes keeps it"
+    );
+    clock.advance(TimeDelta::seconds(119));
+    assert!(kiosk.lobby().await.is_ok());
+    clock.advance(TimeDelta::seconds(121));
+    assert!(matches!(
+        kiosk.lobby().await,
+        Err(KioskError::StaffSignedOut)
+    ));
+    assert_eq!(kiosk.on_duty().await?, None);
+
+    // The kiosk keeps reception's PIN (pulled by the sync); without the cloud it signs them in
+    // for reception's tasks, never for approvals, and a password needs the cloud.
+    kiosk.sync_once().await?;
+    cloud.stop();
+    let offline = kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
+    assert_eq!((offline.admits, offline.online), (true, false));
+    assert!(!kiosk.lobby().await?.is_empty());
+    let password = kiosk
+        .staff_sign_in(MANAGER, StaffSecret::Password("gatehouse-demo".into()))
+        .await;
+    assert!(
+        matches!(password, Err(KioskError::NeedsCloud)),
+        "{password:?}"
+    );
+    let offline_manager = kiosk.staff_sign_in(MANAGER, pin("135792")).await?;
+    assert!(!offline_manager.approves, "approvals need the cloud");
+    assert!(matches!(
+        kiosk.reviews().await,
+        Err(KioskError::NotStaff(_))
+    ));
+
+    // What happened offline reaches the cloud once it is back.
+    cloud.restart().await?;
+    kiosk.sync_once().await?;
+    let kiosks = cloud.as_manager("/kiosks").await?;
+    let history = cloud
+        .as_manager(&format!(
+            "/kiosks/{}/staff-history",
+            kiosks[0]["id"].as_str().unwrap()
+        ))
+        .await?;
+    let events: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|line| line["event"].as_str())
+        .collect();
+    assert!(
+        events.contains(&"signed_in_offline") && events.contains(&"signed_out"),
+        "{history}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn reception_admits_an_expected_guest_at_the_kiosk_and_checks_everyone_out_at_the_end_of_the_day()
+-> anyhow::Result<()> {
+    let cloud = Cloud::start_with_demo().await?;
+    let data = tempfile::tempdir()?;
+    let kiosk = cloud.enrolled_kiosk(data.path()).await?;
+    let jonas = invitation_of(&cloud, "Jonas Weber").await?;
+    assert!(
+        matches!(kiosk.lobby().await, Err(KioskError::StaffSignedOut)),
+        "no one signed in"
+    );
+
+    kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
+    let lobby = kiosk.lobby().await?;
+    let tab_of = |name: &str| {
+        lobby
+            .iter()
+            .find(|visitor| visitor.name == name)
+            .map(|visitor| visitor.tab)
+    };
+    assert_eq!(tab_of("Jonas Weber"), Some(LobbyTab::Expected));
+    assert_eq!(tab_of("Dmitri Volkov"), Some(LobbyTab::AwaitingApproval));
+    assert_eq!(
+        tab_of("Frank Müller"),
+        None,
+        "a rejected visit is nobody's to admit"
+    );
+    let dmitri = invitation_of(&cloud, "Dmitri Volkov").await?;
+    assert!(
+        matches!(kiosk.admit(dmitri).await?, Admission::Refused { .. }),
+        "pending is not admitted"
+    );
+
+    let Admission::Admitted { visitor } = kiosk.admit(jonas).await? else {
+        panic!("Jonas is expected");
+    };
+    assert!(visitor.nda, "the visitor still signs the NDA");
+    assert_eq!(
+        kiosk.on_duty().await?,
+        None,
+        "the screen is the visitor's now"
+    );
+    let outcome = kiosk
+        .check_in(CheckInRequest {
+            invitation: jonas,
+            nda: Some(NdaSignature {
+                name: "Jonas Weber".into(),
+                signature: SIGNATURE.into(),
+            }),
+            language: Language::En,
+        })
+        .await?;
+    assert!(
+        matches!(outcome, CheckInOutcome::CheckedIn { .. }),
+        "{outcome:?}"
+    );
+    kiosk.sync_once().await?;
+    let history = cloud
+        .as_manager(&format!("/invitations/{jonas}/history"))
+        .await?;
+    let admitted = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|step| step["action"] == "admitted");
+    assert_eq!(
+        admitted.map(|step| step["actor_name"].clone()),
+        Some(serde_json::json!("Rafael Costa")),
+        "{history}"
+    );
+
+    // At the end of the day everyone still on site is checked out in one go.
+    kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
+    assert_eq!(kiosk.check_out_everyone().await?, 1);
+    assert_eq!(kiosk.check_out_everyone().await?, 0, "nobody is left");
+    kiosk.sync_once().await?;
+    assert_eq!(
+        cloud.invitation_named("Jonas Weber").await?["visit_status"],
+        "checked_out"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_admin_decides_on_the_kiosk_as_themselves_and_a_receptionist_cannot()
+-> anyhow::Result<()> {
+    let mut cloud = Cloud::start_with_demo().await?;
+    let data = tempfile::tempdir()?;
+    let kiosk = cloud.enrolled_kiosk(data.path()).await?;
+    // A contractor for tomorrow, as Fiona invites them: waiting for approval.
+    let (http, token) = cloud.manager().await?;
+    let tomorrow = chrono::Utc::now() + TimeDelta::days(1);
+    let users = cloud.as_manager("/users").await?;
+    let ada = users
+        .as_array()
+        .and_then(|users| {
+            users
+                .iter()
+                .find(|user| user["email"] == "ada.lindqvist@northwind.example")
+        })
+        .map(|ada| ada["id"].clone());
+    let created: serde_json::Value = http
+        .post(format!("{}/api/v1/invitations", cloud.url))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "host_id": ada,
+            "category": "contractor",
+            "visitor": {"name": "Dmitri Volkov", "email": "d.volkov@fixit.example", "company": "FixIt"},
+            "window": {"starts_at": tomorrow, "ends_at": tomorrow + TimeDelta::hours(2)},
+        }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let dmitri: InvitationId = serde_json::from_value(created["id"].clone())?;
+
+    kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
+    assert!(
+        matches!(kiosk.reviews().await, Err(KioskError::NotStaff(_))),
+        "reception does not approve"
+    );
+    kiosk
+        .staff_sign_in(MANAGER, StaffSecret::Password("gatehouse-demo".into()))
+        .await?;
+    let reviews = kiosk.reviews().await?;
+    assert!(
+        reviews.iter().any(|review| review.id == dmitri),
+        "{reviews:?}"
+    );
+    let approved = kiosk.decide(dmitri, Decision::Approve).await?;
+    assert_eq!(
+        approved.approval_status,
+        gatehouse_core::ApprovalStatus::Approved
+    );
+    let back = kiosk
+        .decide(
+            dmitri,
+            Decision::ReturnToPending {
+                reason: Some("Wrong floor".into()),
+            },
+        )
+        .await?;
+    assert_eq!(
+        back.approval_status,
+        gatehouse_core::ApprovalStatus::Pending
+    );
+    let history = cloud
+        .as_manager(&format!("/invitations/{dmitri}/history"))
+        .await?;
+    let actors: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|step| step["actor_name"].as_str())
+        .collect();
+    assert!(
+        actors
+            .iter()
+            .filter(|name| **name == "Fiona Brandt")
+            .count()
+            >= 2,
+        "{history}"
+    );
+
+    // Offline a decision is refused, never queued.
+    cloud.stop();
+    let offline = kiosk
+        .decide(dmitri, Decision::Reject { reason: None })
+        .await;
+    assert!(
+        matches!(offline, Err(KioskError::NeedsCloud)),
+        "{offline:?}"
+    );
+    cloud.restart().await?;
+    assert_eq!(
+        cloud.as_manager(&format!("/invitations/{dmitri}")).await?["approval_status"],
+        "pending"
+    );
+    Ok(())
+}
