@@ -445,6 +445,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kiosk/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The people of this kiosk's facility who admit visitors and have a kiosk PIN, with its hash:
+         *     the kiosk signs them in while it cannot reach the cloud. `ETag` / `If-None-Match` as for the
+         *     directory.
+         */
+        get: operations["kiosk_staff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kiosk/staff/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What this kiosk saw staff do: sign-ins, failures, and their actions; each line once however
+         *     often it is sent.
+         */
+        post: operations["record_history"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kiosk/staff/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a person in at this kiosk with their kiosk PIN or password: a session as them for an
+         *     hour at most (the kiosk ends it sooner). Only people who admit visitors or approve
+         *     invitations in the kiosk's facility (403 otherwise); failures count as at the portal (429).
+         */
+        post: operations["staff_sign_in"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/kiosk/walk-ins": {
         parameters: {
             query?: never;
@@ -524,6 +586,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kiosks/{id}/staff-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What staff did at one of the facility's kiosks, newest first (facility manager). */
+        get: operations["staff_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/lobby": {
         parameters: {
             query?: never;
@@ -570,6 +649,27 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/kiosk-pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set your personal kiosk PIN: you sign in with it at the kiosks of your facility, also while
+         *     they cannot reach the cloud (for reception's tasks). Stored hashed.
+         */
+        put: operations["set_pin"];
+        post?: never;
+        /** Remove your kiosk PIN; kiosks forget it at their next sync. */
+        delete: operations["clear_pin"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1072,6 +1172,7 @@ export interface components {
         KioskEventReport: {
             /** Format: date-time */
             at: string;
+            by?: null | components["schemas"]["UserId"];
             /** Format: uuid */
             id: string;
             invitation: components["schemas"]["InvitationId"];
@@ -1163,9 +1264,17 @@ export interface components {
             visitor_company: string;
             visitor_name: string;
         };
+        KioskPin: {
+            /** @description 6 to 12 digits, not one digit repeated nor a run like 123456. */
+            pin: string;
+        };
         /** @description The kiosk sent this visitor to reception: their invitation still waits for approval. */
         KioskReceptionRequest: {
             invitation: components["schemas"]["InvitationId"];
+        };
+        /** @description The facility's people with a kiosk PIN who admit visitors. Pulled whole when it changed. */
+        KioskStaff: {
+            staff: components["schemas"]["StaffPin"][];
         };
         /**
          * @description What a visitor without an invitation tells the kiosk; the cloud makes it an invitation under
@@ -1320,6 +1429,79 @@ export interface components {
             /** @description Send as `Authorization: Bearer <token>`. */
             token: string;
             user: components["schemas"]["User"];
+        };
+        /** @description One line of a kiosk's staff history, under the id the kiosk gave it (UUIDv7) when it happened. */
+        StaffEntry: {
+            /** Format: date-time */
+            at: string;
+            /** @description The email typed at the kiosk (a failure may name nobody who exists). */
+            email: string;
+            event: components["schemas"]["StaffEvent"];
+            /** Format: uuid */
+            id: string;
+            invitation?: null | components["schemas"]["InvitationId"];
+            person?: null | components["schemas"]["UserId"];
+        };
+        /**
+         * @description Something staff did at a kiosk, or tried to.
+         * @enum {string}
+         */
+        StaffEvent: "signed_in" | "signed_in_offline" | "wrong_secret" | "locked_out" | "signed_out" | "admitted" | "checked_out" | "reprinted" | "muster_printed" | "approved" | "rejected" | "returned_to_pending";
+        /** @description A batch of a kiosk's staff history, oldest first; at most 200. */
+        StaffHistory: {
+            entries: components["schemas"]["StaffEntry"][];
+        };
+        /** @description One line of a kiosk's staff history, as the Kiosks page shows it. */
+        StaffHistoryLine: {
+            /** Format: date-time */
+            at: string;
+            /** @description The email typed at the kiosk. */
+            email: string;
+            event: components["schemas"]["StaffEvent"];
+            /** Format: uuid */
+            id: string;
+            invitation?: null | components["schemas"]["InvitationId"];
+            /** @description The person's name, when the email is theirs. */
+            person?: string | null;
+        };
+        /** @description A person of the facility who may work at its kiosks, and what they may do there. */
+        StaffMember: {
+            /** @description `visitor_admission` somewhere in the facility: reception mode. */
+            admits: boolean;
+            /** @description `approve_invitations` somewhere in the facility: admin mode. */
+            approves: boolean;
+            email: string;
+            id: components["schemas"]["UserId"];
+            language: components["schemas"]["Language"];
+            name: string;
+        };
+        /**
+         * @description Someone who may sign in at this kiosk with a PIN while the cloud cannot be reached, for
+         *     reception's tasks.
+         */
+        StaffPin: components["schemas"]["StaffMember"] & {
+            /** @description The PIN's argon2id PHC string. */
+            pin_hash: string;
+        };
+        /** @description How a person signs in at the kiosk: their personal kiosk PIN, or their Gatehouse password. */
+        StaffSecret: {
+            pin: string;
+        } | {
+            password: string;
+        };
+        /**
+         * @description A person signed in at a kiosk: a session token (12 h at most; the kiosk ends it sooner) for
+         *     the cloud's API as that person.
+         */
+        StaffSession: {
+            person: components["schemas"]["StaffMember"];
+            token: string;
+        };
+        /** @description What a kiosk sends to sign a person in. */
+        StaffSignIn: {
+            /** Format: email */
+            email: string;
+            secret: components["schemas"]["StaffSecret"];
         };
         Text1000: string;
         Text120: string;
@@ -3238,6 +3420,236 @@ export interface operations {
             };
         };
     };
+    kiosk_staff: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the copy the kiosk holds */
+                "If-None-Match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskStaff"];
+                };
+            };
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    record_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffHistory"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description an id in the body that is not there, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the first request with this Idempotency-Key is still being answered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    staff_sign_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffSignIn"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffSession"];
+                };
+            };
+            /** @description a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description an id in the body that is not there, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the first request with this Idempotency-Key is still being answered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     register: {
         parameters: {
             query?: never;
@@ -3520,6 +3932,70 @@ export interface operations {
             };
         };
     };
+    staff_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["KioskId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffHistoryLine"][];
+                };
+            };
+            /** @description a malformed path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     lobby: {
         parameters: {
             query?: never;
@@ -3671,6 +4147,131 @@ export interface operations {
                 };
             };
             /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_pin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KioskPin"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description an id in the body that is not there, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    clear_pin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;

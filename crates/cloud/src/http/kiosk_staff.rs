@@ -72,7 +72,7 @@ pub async fn clear_pin(
         (status = 403, body = gatehouse_core::wire::ErrorBody),
         (status = 429, body = gatehouse_core::wire::ErrorBody, headers(("Retry-After" = u64)))),
     security(("device" = [])))]
-pub async fn sign_in(
+pub async fn staff_sign_in(
     State(state): State<AppState>,
     device: Device,
     ApiJson(request): ApiJson<StaffSignIn>,
@@ -91,7 +91,7 @@ pub async fn sign_in(
     params(("If-None-Match" = Option<String>, Header, description = "The ETag of the copy the kiosk holds")),
     responses((status = 200, body = KioskStaff, headers(("ETag" = String))), (status = 304), (status = 401)),
     security(("device" = [])))]
-pub async fn staff(
+pub async fn kiosk_staff(
     State(state): State<AppState>,
     device: Device,
     headers: HeaderMap,
@@ -117,7 +117,7 @@ pub async fn record_history(
 /// What staff did at one of the facility's kiosks, newest first (facility manager).
 #[utoipa::path(get, path = "/api/v1/kiosks/{id}/staff-history", tag = "kiosks", params(("id" = KioskId, Path)),
     responses((status = 200, body = Vec<StaffHistoryLine>), (status = 403), (status = 404)), security(("bearer" = [])))]
-pub async fn history(
+pub async fn staff_history(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<KioskId>,

@@ -123,15 +123,18 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/kiosks/enroll", post(enrollment::enroll))
         .route("/kiosks", get(enrollment::list_kiosks))
         .route("/kiosks/{id}", delete(enrollment::revoke))
-        .route("/kiosks/{id}/staff-history", get(kiosk_staff::history))
+        .route(
+            "/kiosks/{id}/staff-history",
+            get(kiosk_staff::staff_history),
+        )
         .route("/kiosk", get(enrollment::me))
         .route("/kiosk/changes", get(kiosk_sync::changes))
         .route("/kiosk/changes/stream", get(kiosk_sync::changes_stream))
         .route("/kiosk/events", post(kiosk_sync::report))
         .route("/kiosk/directory", get(walk_ins::directory))
         .route("/kiosk/walk-ins", post(walk_ins::register))
-        .route("/kiosk/staff", get(kiosk_staff::staff))
-        .route("/kiosk/staff/sessions", post(kiosk_staff::sign_in))
+        .route("/kiosk/staff", get(kiosk_staff::kiosk_staff))
+        .route("/kiosk/staff/sessions", post(kiosk_staff::staff_sign_in))
         .route("/kiosk/staff/history", post(kiosk_staff::record_history))
         .route("/kiosk/documents/{invitation}/{kind}", put(documents::send))
         .route("/invitations/{id}/documents/{kind}", get(documents::read))

@@ -34,8 +34,8 @@ use super::{
         kiosk_sync::changes, kiosk_sync::changes_stream, kiosk_sync::report,
         walk_ins::directory, walk_ins::register, documents::send, documents::read,
         lobby::lobby, lobby::admit, lobby::handled, lobby::ask_reception,
-        kiosk_staff::set_pin, kiosk_staff::clear_pin, kiosk_staff::sign_in, kiosk_staff::staff,
-        kiosk_staff::record_history, kiosk_staff::history,
+        kiosk_staff::set_pin, kiosk_staff::clear_pin, kiosk_staff::staff_sign_in, kiosk_staff::kiosk_staff,
+        kiosk_staff::record_history, kiosk_staff::staff_history,
     ),
     components(schemas(
         gatehouse_core::wire::ErrorBody,
