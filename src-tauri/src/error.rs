@@ -16,6 +16,11 @@ pub enum ErrorCode {
     Storage,
     Invalid,
     Device,
+    WrongSecret,
+    StaffLocked,
+    NotStaff,
+    StaffSignedOut,
+    NeedsCloud,
 }
 
 /// What a failed command sends to the webview.
@@ -39,6 +44,11 @@ impl From<KioskError> for CommandError {
             }
             KioskError::Invalid(_) => ErrorCode::Invalid,
             KioskError::Device(_) => ErrorCode::Device,
+            KioskError::WrongSecret => ErrorCode::WrongSecret,
+            KioskError::StaffLocked(_) => ErrorCode::StaffLocked,
+            KioskError::NotStaff(_) => ErrorCode::NotStaff,
+            KioskError::StaffSignedOut => ErrorCode::StaffSignedOut,
+            KioskError::NeedsCloud => ErrorCode::NeedsCloud,
         };
         Self {
             code,

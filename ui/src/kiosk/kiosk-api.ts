@@ -54,7 +54,21 @@ function connected(): KioskBackend {
 
 /** The codes the Rust side sends (`ErrorCode` in the kiosk's error.rs); `internal` is anything else. */
 export const failureCodes = {
-  known: ['misconfigured', 'offline', 'cloud_refused', 'not_enrolled', 'not_shown', 'storage', 'invalid', 'device'],
+  known: [
+    'misconfigured',
+    'offline',
+    'cloud_refused',
+    'not_enrolled',
+    'not_shown',
+    'storage',
+    'invalid',
+    'device',
+    'wrong_secret',
+    'staff_locked',
+    'not_staff',
+    'staff_signed_out',
+    'needs_cloud',
+  ],
   otherwise: 'internal',
 } as const satisfies FailureCodes<string>;
 
