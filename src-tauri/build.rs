@@ -20,6 +20,17 @@ const COMMANDS: &[&str] = &[
     "find_hosts",
     "walk_in_categories",
     "register_walk_in",
+    "staff_sign_in",
+    "on_duty",
+    "staff_lock",
+    "lobby",
+    "admit",
+    "staff_check_out",
+    "check_out_everyone",
+    "staff_reprint",
+    "reviews",
+    "review_history",
+    "decide",
 ];
 
 fn main() {

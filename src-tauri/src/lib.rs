@@ -68,6 +68,17 @@ pub fn run() {
             commands::walk_in::find_hosts,
             commands::walk_in::walk_in_categories,
             commands::walk_in::register_walk_in,
+            commands::staff::staff_sign_in,
+            commands::staff::on_duty,
+            commands::staff::staff_lock,
+            commands::staff::lobby,
+            commands::staff::admit,
+            commands::staff::staff_check_out,
+            commands::staff::check_out_everyone,
+            commands::staff::staff_reprint,
+            commands::staff::reviews,
+            commands::staff::review_history,
+            commands::staff::decide,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(error) = result {

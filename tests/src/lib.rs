@@ -262,6 +262,51 @@ impl Cloud {
             .await?)
     }
 
+    /// Ada Lindqvist (Northwind) invites contractor `visitor` for tomorrow, as the facility
+    /// manager does it: an invitation waiting for approval. Returns its id.
+    pub async fn pending_contractor_tomorrow(&self, visitor: &str) -> anyhow::Result<String> {
+        let users = self.as_manager("/users").await?;
+        let ada = users
+            .as_array()
+            .and_then(|users| {
+                users
+                    .iter()
+                    .find(|user| user["email"] == "ada.lindqvist@northwind.example")
+            })
+            .map(|ada| ada["id"].clone())
+            .context("the demo has Ada Lindqvist")?;
+        let tomorrow = chrono::Utc::now() + chrono::TimeDelta::days(1);
+        let email = format!("{}@fixit.example", visitor.to_lowercase().replace(' ', "."));
+        let (http, token) = self.manager().await?;
+        let created: serde_json::Value = http
+            .post(format!("{}/api/v1/invitations", self.url))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({
+                "host_id": ada,
+                "category": "contractor",
+                "visitor": {"name": visitor, "email": email, "company": "FixIt"},
+                "window": {"starts_at": tomorrow, "ends_at": tomorrow + chrono::TimeDelta::hours(2)},
+            }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(created["id"].as_str().context("an id")?.to_owned())
+    }
+
+    /// The emails the cloud has written (it runs with `--mail-dir`), as text.
+    pub fn emails(&self) -> anyhow::Result<Vec<String>> {
+        let Ok(folder) = std::fs::read_dir(self.data.path().join("mail")) else {
+            return Ok(Vec::new());
+        };
+        let mut emails = Vec::new();
+        for entry in folder {
+            emails.push(std::fs::read_to_string(entry?.path())?);
+        }
+        Ok(emails)
+    }
+
     /// The cloud's record of the demo visitor `name`, as the facility manager sees it.
     pub async fn invitation_named(&self, name: &str) -> anyhow::Result<serde_json::Value> {
         let (http, token) = self.manager().await?;
@@ -367,6 +412,8 @@ pub struct Kiosk {
 pub struct Settings {
     /// `GATEHOUSE_IDLE_SECONDS`.
     pub idle_seconds: Option<u64>,
+    /// `GATEHOUSE_STAFF_IDLE_SECONDS`.
+    pub staff_idle_seconds: Option<u64>,
     /// Give the kiosk a printer: a private CUPS with a cups-pdf queue called `PDF`.
     pub printer: bool,
     /// Start without an enrollment code: staff enroll the kiosk on its screen.
@@ -404,6 +451,9 @@ impl Kiosk {
         }
         if let Some(seconds) = settings.idle_seconds {
             env.push(("GATEHOUSE_IDLE_SECONDS", seconds.to_string()));
+        }
+        if let Some(seconds) = settings.staff_idle_seconds {
+            env.push(("GATEHOUSE_STAFF_IDLE_SECONDS", seconds.to_string()));
         }
         let cups = settings.printer.then(cups::Cupsd::start);
         if let Some(cups) = &cups {

@@ -8,7 +8,7 @@
 // `window.kioskFake.holdUp(code)` for a code held up to the camera.
 
 import { start } from '../src/kiosk/start';
-import type { Answers, Command, KioskBackend, VisitorView } from '../src/kiosk/kiosk-api';
+import type { Answers, Command, KioskBackend, LobbyVisitor, OnDuty, Review, VisitorView } from '../src/kiosk/kiosk-api';
 
 const setupNeeded = new URLSearchParams(location.search).has('setup');
 const revoked = new URLSearchParams(location.search).has('revoked');
@@ -31,6 +31,70 @@ const pending: VisitorView = {
   state: 'awaiting_host',
 };
 
+// Staff: Rafael (reception, PIN 246810) and Fiona (both modes, password gatehouse-demo); three
+// wrong tries make the next wait 30 seconds.
+const staff: Record<string, { secret: string; person: OnDuty }> = {
+  'reception@harbourpoint.example': {
+    secret: '246810',
+    person: { name: 'Rafael Costa', admits: true, approves: false, online: true },
+  },
+  'fiona.brandt@harbourpoint.example': {
+    secret: 'gatehouse-demo',
+    person: { name: 'Fiona Brandt', admits: true, approves: true, online: true },
+  },
+};
+let onDuty: OnDuty | null = null;
+let wrongTries = 0;
+
+const today = (hour: number) => {
+  const at = new Date();
+  at.setHours(hour, 0, 0, 0);
+  return at.toISOString();
+};
+const lobbyVisitor = (name: string, tab: LobbyVisitor['tab'], hour: number): LobbyVisitor => ({
+  invitation: `inv-${(name.split(' ')[0] ?? name).toLowerCase()}`,
+  name,
+  company: 'Studio Rossi',
+  host: 'Tomás Ortega',
+  category: 'guest',
+  starts_at: today(hour),
+  ends_at: today(hour + 2),
+  tab,
+});
+let visitorsToday: LobbyVisitor[] = [
+  lobbyVisitor('Sofia Rossi', 'expected', 13),
+  { ...lobbyVisitor('Dmitri Volkov', 'awaiting_approval', 8), category: 'contractor', company: 'FixIt Facility Services' },
+  lobbyVisitor('Jonas Weber', 'on_site', 9),
+  { ...lobbyVisitor('Maximilian Alexander von Hohenstein-Wittgenstein', 'on_site', 10), company: 'Hohenstein & Söhne Rechtsanwälte' },
+];
+let pendingReviews: Review[] = [
+  {
+    id: 'inv-dmitri',
+    visitor_name: 'Dmitri Volkov',
+    visitor_company: 'FixIt Facility Services',
+    host_name: 'Ada Lindqvist',
+    category: 'contractor',
+    starts_at: today(8),
+    ends_at: today(16),
+    approval_status: 'pending',
+  },
+  {
+    id: 'inv-hannah',
+    visitor_name: 'Hannah Schulz',
+    visitor_company: 'Elektro Nord',
+    host_name: 'Jens Petersen',
+    category: 'contractor',
+    starts_at: today(12),
+    ends_at: today(17),
+    approval_status: 'approved',
+  },
+];
+
+function signedIn(): OnDuty {
+  if (!onDuty) throw { code: 'staff_signed_out', message: 'no one from staff is signed in' };
+  return onDuty;
+}
+
 const photo =
   'data:image/svg+xml;base64,' +
   btoa('<svg xmlns="http://www.w3.org/2000/svg" width="240" height="320"><rect width="240" height="320" fill="#9ab"/></svg>');
@@ -43,6 +107,7 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
     setup_needed: setupNeeded,
     idle_seconds: 45,
     revoked,
+    time_zone: 'Europe/Berlin',
   }),
   enroll: () => 'Lobby',
   identify: ({ code }) =>
@@ -78,6 +143,65 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
   find_hosts: () => [{ id: 'host-miriam', name: 'Miriam Okafor', organisation: 'Blue Harbor Legal' }],
   walk_in_categories: () => ['guest', 'contractor', 'delivery'],
   register_walk_in: () => pending,
+  staff_sign_in: ({ email, secret }) => {
+    const known = staff[String(email).trim().toLowerCase()];
+    const typed = Object.values(secret as Record<string, string>)[0];
+    if (wrongTries >= 3) throw { code: 'staff_locked', message: 'too many wrong tries; try again in 30 seconds' };
+    if (!known || known.secret !== typed) {
+      wrongTries += 1;
+      if (wrongTries >= 3) throw { code: 'staff_locked', message: 'too many wrong tries; try again in 30 seconds' };
+      throw { code: 'wrong_secret', message: 'the email and PIN or password do not match' };
+    }
+    onDuty = known.person;
+    return onDuty;
+  },
+  on_duty: () => onDuty,
+  staff_lock: () => {
+    onDuty = null;
+    return null;
+  },
+  lobby: () => {
+    signedIn();
+    return visitorsToday;
+  },
+  admit: ({ invitation }) => {
+    signedIn();
+    onDuty = null;
+    return { outcome: 'admitted', visitor: { ...sofia, invitation: String(invitation) } };
+  },
+  staff_check_out: ({ invitation }) => {
+    signedIn();
+    visitorsToday = visitorsToday.map((v) => (v.invitation === invitation ? { ...v, tab: 'checked_out' } : v));
+    return true;
+  },
+  check_out_everyone: () => {
+    signedIn();
+    const count = visitorsToday.filter((v) => v.tab === 'on_site').length;
+    visitorsToday = visitorsToday.map((v) => (v.tab === 'on_site' ? { ...v, tab: 'checked_out' } : v));
+    return count;
+  },
+  staff_reprint: () => {
+    signedIn();
+    return 'printed';
+  },
+  reviews: () => {
+    if (!signedIn().approves) throw { code: 'not_staff', message: 'approving needs the approve_invitations permission' };
+    return pendingReviews;
+  },
+  review_history: () => [
+    { action: 'created', actor_name: 'Ada Lindqvist', reason: null, at: today(7) },
+  ],
+  decide: ({ invitation, decision }) => {
+    signedIn();
+    const chosen = (decision as { decision: string }).decision;
+    const status = chosen === 'approve' ? 'approved' : chosen === 'reject' ? 'rejected' : 'pending';
+    const decided = pendingReviews.find((review) => review.id === invitation);
+    if (!decided) throw { code: 'cloud_refused', message: 'no such invitation' };
+    pendingReviews = pendingReviews
+      .map((review) => (review.id === invitation ? { ...review, approval_status: status } : review))
+      .filter((review) => review.approval_status !== 'rejected') as Review[];
+    return { ...decided, approval_status: status } as Review;
+  },
 };
 
 /** The code held up to the camera that the scan screen has not seen yet. */

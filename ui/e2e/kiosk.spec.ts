@@ -222,3 +222,92 @@ test('the staff set-up screen passes axe and has large touch targets', async ({ 
   await page.fill('#enrollment-code', 'GK-AAAA-BBBB-CCCC');
   await checkScreen(page, 'setup with a code');
 });
+
+const screens = join(import.meta.dirname, '..', '..', 'docs', 'screens');
+
+/** Press and hold the logo, as staff do; a short tap does nothing. */
+async function holdLogo(page: Page, ms: number) {
+  const logo = page.getByTestId('staff-entry');
+  const box = await logo.boundingBox();
+  if (!box) throw new Error('no logo');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(ms);
+  await page.mouse.up();
+}
+
+async function signIn(page: Page, email: string, secret: string, method: 'pin' | 'password' = 'pin') {
+  await holdLogo(page, 1700);
+  await expect(page.locator('#staff-title')).toBeVisible();
+  if (method === 'password') await page.click('#staff-method-password');
+  await page.fill('#staff-email', email);
+  await page.fill('#staff-secret', secret);
+  await page.click('#staff-sign-in');
+}
+
+for (const language of ['en', 'de'] as const) {
+  test(`every staff screen passes axe and has large touch targets (${language})`, async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await openKiosk(page);
+    if (language === 'de') await page.click('#language-de');
+    await holdLogo(page, 300);
+    await expect(page.locator('#welcome-title'), 'a short tap on the logo is a tap').toBeVisible();
+    await holdLogo(page, 1700);
+    await expect(page.locator('#staff-title')).toBeVisible();
+    await checkScreen(page, 'staff sign-in');
+    await page.screenshot({ path: join(screens, `kiosk-staff-sign-in-${language}.png`) });
+
+    await page.click('#staff-method-password');
+    await page.fill('#staff-email', 'fiona.brandt@harbourpoint.example');
+    await page.fill('#staff-secret', 'gatehouse-demo');
+    await page.click('#staff-sign-in');
+    await expect(page.locator('#staff-mode-title')).toBeVisible();
+    await expect(page.locator('.visitor-name').first()).toBeVisible();
+    await checkScreen(page, 'reception');
+    await page.screenshot({ path: join(screens, `kiosk-reception-${language}.png`) });
+    await page.click('#tab-on_site');
+    await expect(page.locator('.visitor-name', { hasText: 'Hohenstein' })).toBeVisible();
+    await checkScreen(page, 'reception, on site');
+    await page.screenshot({ path: join(screens, `kiosk-reception-on-site-${language}.png`) });
+
+    await page.click('#mode-admin');
+    await expect(page.locator('.review').first()).toBeVisible();
+    await checkScreen(page, 'approvals');
+    await page.locator('.review', { hasText: 'Hannah Schulz' }).locator('.return').click();
+    await expect(page.locator('.warning')).toBeVisible();
+    await checkScreen(page, 'approvals, confirm');
+    await page.screenshot({ path: join(screens, `kiosk-approvals-${language}.png`) });
+    await page.click('#staff-lock');
+    await expect(page.locator('#welcome-title')).toBeVisible();
+  });
+}
+
+test('three wrong PINs make the person wait, and the sign-in screen keeps nothing typed', async ({ page }) => {
+  await openKiosk(page);
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    await signIn(page, 'reception@harbourpoint.example', '135790');
+    await expect(page.locator('.failure')).toHaveText('That email and PIN or password do not match.');
+    await page.click('#back');
+  }
+  await signIn(page, 'reception@harbourpoint.example', '135790');
+  await expect(page.locator('.failure')).toHaveText('Too many wrong tries. Please wait 30 seconds.');
+  await expect(page.locator('#staff-secret')).toHaveValue('');
+  await page.click('#back');
+  await holdLogo(page, 1700);
+  await expect(page.locator('#staff-email')).toHaveValue('');
+});
+
+test('reception admits a guest, who then signs at the screen; a receptionist sees no approvals', async ({ page }) => {
+  await openKiosk(page);
+  await signIn(page, 'reception@harbourpoint.example', '246810');
+  await expect(page.locator('#staff-mode-title')).toHaveText('Reception');
+  await expect(page.locator('#mode-admin')).toHaveCount(0);
+  await page.click('#tab-on_site');
+  await page.click('#check-out-all');
+  await page.click('#check-out-all-confirm');
+  await expect(page.locator('.said')).toHaveText('Checked out: 2.');
+  await page.click('#tab-expected');
+  await page.locator('.visitor', { hasText: 'Sofia Rossi' }).locator('.admit').click();
+  await expect(page.locator('#visitor-name')).toHaveText('Sofia Rossi');
+  await expect(page.locator('#staff-lock')).toHaveCount(0);
+});

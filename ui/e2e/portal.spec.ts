@@ -285,3 +285,49 @@ test('a host does not see the kiosks page', async ({ page }) => {
   await signIn(page, tomas);
   await expect(page.locator('#nav-kiosks')).toHaveCount(0);
 });
+
+test('reception sets a kiosk PIN the cloud keeps hashed; a weak one is refused in plain words', async ({ page }) => {
+  await signIn(page, 'reception@harbourpoint.example');
+  await page.click('#nav-pin');
+  await page.fill('#kiosk-pin', '123456');
+  await page.click('#save-pin');
+  await expect(page.getByRole('alert')).toContainText('must not be one digit repeated or a run like 123456');
+  await page.fill('#kiosk-pin', '602718');
+  await page.click('#save-pin');
+  await expect(page.getByRole('status')).toHaveText('Your kiosk PIN is saved. The kiosks know it within a minute.');
+  await expect(page.locator('#kiosk-pin')).toHaveValue('');
+  await page.screenshot({ path: join(screens, 'portal-kiosk-pin.png') });
+});
+
+test("a kiosk's staff history shows who signed in there and what they did", async ({ page, request }) => {
+  await signIn(page, fiona);
+  await page.click('#nav-kiosks');
+  await page.fill('#kiosk-name', 'Lobby west');
+  await page.click('#create-kiosk-code');
+  const code = (await page.locator('#kiosk-code').textContent())?.trim() ?? '';
+  const kiosk = await (await request.post('/api/v1/kiosks/enroll', { data: { code } })).json();
+  const device = { Authorization: `Bearer ${kiosk.token}` };
+  const signedIn = await request.post('/api/v1/kiosk/staff/sessions', {
+    headers: device,
+    // Fiona's demo PIN: another test here changes reception's.
+    data: { email: fiona, secret: { pin: '135792' } },
+  });
+  expect(signedIn.status()).toBe(201);
+  const person = (await signedIn.json()).person;
+  const history = await request.post('/api/v1/kiosk/staff/history', {
+    headers: device,
+    data: {
+      entries: [
+        { id: crypto.randomUUID(), email: 'someone@else.example', person: null, event: 'wrong_secret', invitation: null, at: new Date().toISOString() },
+        { id: crypto.randomUUID(), email: person.email, person: person.id, event: 'signed_in', invitation: null, at: new Date().toISOString() },
+      ],
+    },
+  });
+  expect(history.status()).toBe(204);
+  await page.reload();
+  await page.locator('#kiosks tr', { hasText: 'Lobby west' }).locator('button.history').click();
+  await expect(page.locator('#staff-history tbody tr')).toHaveCount(2);
+  await expect(page.locator('#staff-history')).toContainText('Fiona Brandt');
+  await expect(page.locator('#staff-history')).toContainText('wrong PIN or password');
+  await page.screenshot({ path: join(screens, 'portal-kiosk-history.png'), fullPage: true });
+});

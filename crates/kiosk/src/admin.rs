@@ -53,7 +53,7 @@ impl Kiosk {
     /// The invitations of upcoming visits waiting for a decision, then those approved, soonest
     /// first — those the signed-in admin may decide.
     pub async fn reviews(&self) -> Result<Vec<Review>, KioskError> {
-        let (_, token) = self.approver().await?;
+        let (_, token) = self.approver(false).await?;
         let now = self.clock.now();
         let mut reviews = Vec::new();
         for status in ["pending", "approved"] {
@@ -76,7 +76,7 @@ impl Kiosk {
 
     /// What happened to an invitation so far.
     pub async fn review_history(&self, id: InvitationId) -> Result<Vec<ReviewStep>, KioskError> {
-        let (_, token) = self.approver().await?;
+        let (_, token) = self.approver(false).await?;
         self.cloud
             .as_staff(
                 &token,
@@ -90,7 +90,7 @@ impl Kiosk {
 
     /// Decides an invitation as the signed-in admin; the cloud's answer is the invitation now.
     pub async fn decide(&self, id: InvitationId, decision: Decision) -> Result<Review, KioskError> {
-        let (person, token) = self.approver().await?;
+        let (person, token) = self.approver(true).await?;
         let reason = |reason: &Option<String>| -> Result<serde_json::Value, KioskError> {
             let reason = reason
                 .as_deref()

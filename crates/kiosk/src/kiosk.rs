@@ -51,6 +51,8 @@ pub struct KioskStatus {
     pub idle_seconds: u64,
     /// The facility manager revoked this kiosk: the screen stays locked.
     pub revoked: bool,
+    /// The facility's IANA time zone, in which staff screens show times.
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -135,6 +137,7 @@ impl Kiosk {
             sync: self.sync_status(),
             idle_seconds: self.config.idle.as_secs(),
             revoked: self.store.revoked().await?,
+            time_zone: self.time_zone().await?.name().to_owned(),
         })
     }
 

@@ -70,7 +70,7 @@ fn tab(invitation: &KioskInvitation) -> Option<LobbyTab> {
 impl Kiosk {
     /// Today's visitors, by start and name, each with the tab it belongs in.
     pub async fn lobby(&self) -> Result<Vec<LobbyVisitor>, KioskError> {
-        self.receptionist().await?;
+        self.receptionist(false).await?;
         let mut visitors: Vec<LobbyVisitor> = self
             .today()
             .await?
@@ -104,7 +104,7 @@ impl Kiosk {
     /// the NDA, photo and badge of their invitation; the check-in is recorded as admitted by the
     /// person who tapped Admit.
     pub async fn admit(&self, id: InvitationId) -> Result<Admission, KioskError> {
-        let person = self.receptionist().await?;
+        let person = self.receptionist(true).await?;
         let invitation = self.known(id).await?;
         let now = self.clock.now();
         let visitor = VisitorView::of(&invitation, now, self.time_zone().await?);
@@ -123,7 +123,7 @@ impl Kiosk {
 
     /// Checks a visitor out on their behalf (they left without the kiosk).
     pub async fn staff_check_out(&self, id: InvitationId) -> Result<bool, KioskError> {
-        let person = self.receptionist().await?;
+        let person = self.receptionist(true).await?;
         let done = self.check_out_for(id, person.id).await?;
         if done {
             self.staff_did(&person, StaffEvent::CheckedOut, Some(id))
@@ -135,7 +135,7 @@ impl Kiosk {
 
     /// Checks out everyone still on site (the end of the day); returns how many.
     pub async fn check_out_everyone(&self) -> Result<usize, KioskError> {
-        let person = self.receptionist().await?;
+        let person = self.receptionist(true).await?;
         let mut checked_out = 0;
         for invitation in self.today().await? {
             if invitation.visit == VisitStatus::CheckedIn
@@ -171,7 +171,7 @@ impl Kiosk {
         id: InvitationId,
         language: Language,
     ) -> Result<ReprintOutcome, KioskError> {
-        let person = self.receptionist().await?;
+        let person = self.receptionist(true).await?;
         let invitation = self.known(id).await?;
         let outcome = self.print_again(&invitation, language).await?;
         self.staff_did(&person, StaffEvent::Reprinted, Some(id))

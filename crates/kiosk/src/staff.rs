@@ -195,18 +195,20 @@ impl Kiosk {
         }))
     }
 
-    /// Who is signed in, if anyone; a session idle for longer than the staff timeout ends here.
-    pub async fn on_duty(&self) -> Result<Option<OnDuty>, KioskError> {
-        match self.duty().await {
+    /// Who is signed in, if anyone; `touched`: the person just touched the screen, which keeps
+    /// the session going. A session idle for longer than the staff timeout ends here.
+    pub async fn on_duty(&self, touched: bool) -> Result<Option<OnDuty>, KioskError> {
+        match self.duty(touched).await {
             Ok(duty) => Ok(Some(on_duty(&duty))),
             Err(KioskError::StaffSignedOut) => Ok(None),
             Err(other) => Err(other),
         }
     }
 
-    /// The staff session, touched now; [`KioskError::StaffSignedOut`] without one (or after it
-    /// idled out, which ends it).
-    async fn duty(&self) -> Result<Duty, KioskError> {
+    /// The staff session (touched now if `touch`); [`KioskError::StaffSignedOut`] without one
+    /// (or after it idled out, which ends it). Reading lists does not touch it: only the
+    /// person's own touches and actions keep it going.
+    async fn duty(&self, touch: bool) -> Result<Duty, KioskError> {
         let now = self.clock.now();
         let idle =
             chrono::TimeDelta::from_std(self.config.staff_idle).unwrap_or(chrono::TimeDelta::MAX);
@@ -214,7 +216,9 @@ impl Kiosk {
             let mut desk = self.desk.lock();
             match desk.as_mut() {
                 Some(duty) if now - duty.touched <= idle => {
-                    duty.touched = now;
+                    if touch {
+                        duty.touched = now;
+                    }
                     return Ok(duty.clone());
                 }
                 Some(_) => desk.take(),
@@ -227,9 +231,10 @@ impl Kiosk {
         Err(KioskError::StaffSignedOut)
     }
 
-    /// The signed-in person, who must admit visitors (reception mode).
-    pub(crate) async fn receptionist(&self) -> Result<StaffMember, KioskError> {
-        let duty = self.duty().await?;
+    /// The signed-in person, who must admit visitors (reception mode); an action (`touch`)
+    /// keeps the session going, a read does not.
+    pub(crate) async fn receptionist(&self, touch: bool) -> Result<StaffMember, KioskError> {
+        let duty = self.duty(touch).await?;
         if !duty.person.admits {
             return Err(KioskError::NotStaff(
                 "reception's tasks need the visitor_admission permission".into(),
@@ -240,8 +245,8 @@ impl Kiosk {
 
     /// The signed-in person's cloud session, who must approve invitations (admin mode); never
     /// offline.
-    pub(crate) async fn approver(&self) -> Result<(StaffMember, String), KioskError> {
-        let duty = self.duty().await?;
+    pub(crate) async fn approver(&self, touch: bool) -> Result<(StaffMember, String), KioskError> {
+        let duty = self.duty(touch).await?;
         if !duty.person.approves {
             return Err(KioskError::NotStaff(
                 "approving needs the approve_invitations permission".into(),

@@ -4,6 +4,7 @@
 mod kiosk_killed;
 mod possession;
 mod staff;
+mod staff_screens;
 mod sync;
 mod visitor_flow;
 mod welcome_screen;

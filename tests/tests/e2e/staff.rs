@@ -49,7 +49,7 @@ async fn staff_sign_in_with_a_pin_or_password_and_wrong_pins_wait_longer_each_ti
         ("Rafael Costa", true, false, true)
     );
     kiosk.staff_lock().await?;
-    assert_eq!(kiosk.on_duty().await?, None, "Lock ends it");
+    assert_eq!(kiosk.on_duty(false).await?, None, "Lock ends it");
 
     let manager = kiosk
         .staff_sign_in(MANAGER, StaffSecret::Password("gatehouse-demo".into()))
@@ -91,7 +91,7 @@ async fn a_staff_session_ends_after_two_idle_minutes_and_a_pin_works_offline_for
     kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
     clock.advance(TimeDelta::seconds(119));
     assert!(
-        kiosk.on_duty().await?.is_some(),
+        kiosk.on_duty(true).await?.is_some(),
         "a touch within two minutes keeps it"
     );
     clock.advance(TimeDelta::seconds(119));
@@ -101,7 +101,7 @@ async fn a_staff_session_ends_after_two_idle_minutes_and_a_pin_works_offline_for
         kiosk.lobby().await,
         Err(KioskError::StaffSignedOut)
     ));
-    assert_eq!(kiosk.on_duty().await?, None);
+    assert_eq!(kiosk.on_duty(false).await?, None);
 
     // The kiosk keeps reception's PIN (pulled by the sync); without the cloud it signs them in
     // for reception's tasks, never for approvals, and a password needs the cloud.
@@ -185,7 +185,7 @@ async fn reception_admits_an_expected_guest_at_the_kiosk_and_checks_everyone_out
     };
     assert!(visitor.nda, "the visitor still signs the NDA");
     assert_eq!(
-        kiosk.on_duty().await?,
+        kiosk.on_duty(false).await?,
         None,
         "the screen is the visitor's now"
     );
@@ -236,33 +236,11 @@ async fn an_admin_decides_on_the_kiosk_as_themselves_and_a_receptionist_cannot()
     let mut cloud = Cloud::start_with_demo().await?;
     let data = tempfile::tempdir()?;
     let kiosk = cloud.enrolled_kiosk(data.path()).await?;
-    // A contractor for tomorrow, as Fiona invites them: waiting for approval.
-    let (http, token) = cloud.manager().await?;
-    let tomorrow = chrono::Utc::now() + TimeDelta::days(1);
-    let users = cloud.as_manager("/users").await?;
-    let ada = users
-        .as_array()
-        .and_then(|users| {
-            users
-                .iter()
-                .find(|user| user["email"] == "ada.lindqvist@northwind.example")
-        })
-        .map(|ada| ada["id"].clone());
-    let created: serde_json::Value = http
-        .post(format!("{}/api/v1/invitations", cloud.url))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({
-            "host_id": ada,
-            "category": "contractor",
-            "visitor": {"name": "Dmitri Volkov", "email": "d.volkov@fixit.example", "company": "FixIt"},
-            "window": {"starts_at": tomorrow, "ends_at": tomorrow + TimeDelta::hours(2)},
-        }))
-        .send()
+    // A contractor for tomorrow: waiting for approval.
+    let dmitri: InvitationId = cloud
+        .pending_contractor_tomorrow("Dmitri Volkov")
         .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let dmitri: InvitationId = serde_json::from_value(created["id"].clone())?;
+        .parse()?;
 
     kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
     assert!(

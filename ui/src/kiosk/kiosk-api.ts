@@ -31,6 +31,17 @@ export const commands = [
   'find_hosts',
   'walk_in_categories',
   'register_walk_in',
+  'staff_sign_in',
+  'on_duty',
+  'staff_lock',
+  'lobby',
+  'admit',
+  'staff_check_out',
+  'check_out_everyone',
+  'staff_reprint',
+  'reviews',
+  'review_history',
+  'decide',
 ] as const;
 
 export type Command = (typeof commands)[number];
@@ -99,6 +110,17 @@ export interface Answers {
   find_hosts: KioskHost[];
   walk_in_categories: CategoryKind[];
   register_walk_in: VisitorView;
+  staff_sign_in: OnDuty;
+  on_duty: OnDuty | null;
+  staff_lock: null;
+  lobby: LobbyVisitor[];
+  admit: Admission;
+  staff_check_out: boolean;
+  check_out_everyone: number;
+  staff_reprint: ReprintOutcome;
+  reviews: Review[];
+  review_history: ReviewStep[];
+  decide: Review;
 }
 
 async function call<C extends Command>(command: C, args?: Record<string, unknown>): Promise<Answers[C]> {
@@ -129,6 +151,8 @@ export interface KioskStatus {
   idle_seconds: number;
   /** The facility manager revoked this kiosk: its screen stays locked. */
   revoked: boolean;
+  /** The facility's IANA time zone: staff screens show times in it. */
+  time_zone: string;
 }
 
 /** Staff enroll the kiosk with a code from the portal; answers the kiosk's name. */
@@ -292,4 +316,106 @@ export interface WalkIn {
 
 export function registerWalkIn(walkIn: WalkIn): Promise<VisitorView> {
   return call('register_walk_in', { walkIn });
+}
+
+/** Who of staff is signed in at the kiosk. The session itself stays on the Rust side. */
+export interface OnDuty {
+  name: string;
+  /** Reception mode. */
+  admits: boolean;
+  /** Admin mode. */
+  approves: boolean;
+  /** Signed in through the cloud; `false`: with the PIN the kiosk keeps, while offline. */
+  online: boolean;
+}
+
+export type StaffSecret = { pin: string } | { password: string };
+
+export function staffSignIn(email: string, secret: StaffSecret): Promise<OnDuty> {
+  return call('staff_sign_in', { email, secret });
+}
+
+/** Who is signed in; `touched`: the person just touched the screen, which keeps it going. */
+export function onDuty(touched: boolean): Promise<OnDuty | null> {
+  return call('on_duty', { touched });
+}
+
+export async function staffLock(): Promise<void> {
+  await call('staff_lock');
+}
+
+export type LobbyTab = 'expected' | 'awaiting_approval' | 'awaiting_host' | 'on_site' | 'checked_out';
+
+export interface LobbyVisitor {
+  invitation: string;
+  name: string;
+  company: string;
+  host: string;
+  category: CategoryKind;
+  starts_at: string;
+  ends_at: string;
+  tab: LobbyTab;
+}
+
+export function lobby(): Promise<LobbyVisitor[]> {
+  return call('lobby');
+}
+
+export type Admission = { outcome: 'admitted'; visitor: VisitorView } | { outcome: 'refused'; state: VisitorState };
+
+/** Reception admits an expected visitor: the staff session ends and the screen is the visitor's. */
+export function admit(invitation: string): Promise<Admission> {
+  return call('admit', { invitation });
+}
+
+export function staffCheckOut(invitation: string): Promise<boolean> {
+  return call('staff_check_out', { invitation });
+}
+
+/** Checks out everyone still on site; answers how many. */
+export function checkOutEveryone(): Promise<number> {
+  return call('check_out_everyone');
+}
+
+export function staffReprint(invitation: string, language: Language): Promise<ReprintOutcome> {
+  return call('staff_reprint', { invitation, language });
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'cancelled';
+
+/** An invitation as an admin reviews it. */
+export interface Review {
+  id: string;
+  visitor_name: string;
+  visitor_company: string;
+  host_name: string;
+  category: CategoryKind;
+  starts_at: string;
+  ends_at: string;
+  approval_status: ApprovalStatus;
+}
+
+export interface ReviewStep {
+  action: string;
+  actor_name: string | null;
+  reason: string | null;
+  at: string;
+}
+
+export function reviews(): Promise<Review[]> {
+  return call('reviews');
+}
+
+export function reviewHistory(invitation: string): Promise<ReviewStep[]> {
+  return call('review_history', { invitation });
+}
+
+export type Decision =
+  | { decision: 'approve' }
+  | { decision: 'reject'; reason: string | null }
+  | { decision: 'return_to_pending'; reason: string | null };
+
+/** Sent to the cloud at once as the signed-in admin; offline it fails with `needs_cloud`. */
+export function decide(invitation: string, decision: Decision): Promise<Review> {
+  return call('decide', { invitation, decision });
 }

@@ -3,7 +3,15 @@
 
 import { writable } from 'svelte/store';
 import { locale, type Language } from '../lib/i18n';
-import { checkOut, type BadgeOutcome, type NdaSignature, type Purpose, type VisitorState, type VisitorView } from './kiosk-api';
+import {
+  checkOut,
+  type BadgeOutcome,
+  type NdaSignature,
+  type OnDuty,
+  type Purpose,
+  type VisitorState,
+  type VisitorView,
+} from './kiosk-api';
 
 export type Notice = VisitorState | 'unknown_invitation' | 'not_an_invitation';
 
@@ -20,9 +28,19 @@ export type Step =
   | { name: 'printing'; visitor: VisitorView; signature: NdaSignature | null }
   | { name: 'done'; host: string; badge: BadgeOutcome }
   | { name: 'notice'; notice: Notice; visitor: VisitorView | null }
-  | { name: 'goodbye'; shown: string };
+  | { name: 'goodbye'; shown: string }
+  | { name: 'staff_sign_in' }
+  | { name: 'staff'; person: OnDuty };
+
+/** The steps of staff, not visitors: they end with the staff session, not the visitor's idle timeout. */
+export function isStaffStep(current: Step): current is { name: 'staff'; person: OnDuty } {
+  return current.name === 'staff';
+}
 
 export const step = writable<Step>({ name: 'welcome' });
+
+/** The facility's time zone, as the kiosk's status last said (staff screens show times in it). */
+export const siteZone = writable<string>('UTC');
 
 export function go(next: Step): void {
   step.set(next);

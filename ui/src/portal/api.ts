@@ -27,6 +27,8 @@ export type KioskCode = Schemas['KioskCode'];
 /** An enrolled kiosk as the Kiosks page lists it. */
 export type KioskInfo = Schemas['KioskInfo'];
 export type VisitDocument = Schemas['VisitDocument'];
+/** A line of a kiosk's staff history. */
+export type StaffHistoryLine = Schemas['StaffHistoryLine'];
 /** The host's (or reception's) answer about a walk-in waiting for them. */
 export type WalkInAnswer = Schemas['WalkInAnswer'];
 
@@ -151,6 +153,11 @@ export const api = {
   kioskCode: (name: string) => request<KioskCode>('POST', '/kiosk-codes', { name }),
   kiosks: () => request<KioskInfo[]>('GET', '/kiosks'),
   revokeKiosk: (id: string) => request<undefined>('DELETE', `/kiosks/${encodeURIComponent(id)}`),
+  staffHistory: (kiosk: string) =>
+    request<StaffHistoryLine[]>('GET', `/kiosks/${encodeURIComponent(kiosk)}/staff-history`),
+  /** The signed-in person's own kiosk PIN; `null` removes it. */
+  setKioskPin: (pin: string | null) =>
+    pin === null ? request<undefined>('DELETE', '/me/kiosk-pin') : request<undefined>('PUT', '/me/kiosk-pin', { pin }),
   handled: (event: string) =>
     request<undefined>('POST', `/lobby/attention/${encodeURIComponent(event)}/handled`),
   answerWalkIn: (id: string, answer: WalkInAnswer) =>

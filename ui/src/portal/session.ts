@@ -11,6 +11,7 @@ export type Route =
   | { page: 'review' }
   | { page: 'lobby' }
   | { page: 'kiosks' }
+  | { page: 'pin' }
   | { page: 'invitation'; id: string };
 
 /** Reads a route from a path under /portal. */
@@ -22,6 +23,7 @@ export function parseRoute(pathname: string): Route {
   if (rest === 'review') return { page: 'review' };
   if (rest === 'lobby') return { page: 'lobby' };
   if (rest === 'kiosks') return { page: 'kiosks' };
+  if (rest === 'pin') return { page: 'pin' };
   return { page: 'mine' };
 }
 

@@ -1,0 +1,96 @@
+//! Staff at the kiosk: signing in and out, reception's tasks and admin mode's decisions. Each is
+//! one call into the kiosk, which checks the staff session (and its idle timeout) first.
+
+use gatehouse_core::{InvitationId, staff::StaffSecret};
+use gatehouse_devices::badge::Language;
+use gatehouse_kiosk::{
+    Kiosk,
+    admin::{Decision, Review, ReviewStep},
+    checkin::ReprintOutcome,
+    reception::{Admission, LobbyVisitor},
+    staff::OnDuty,
+};
+use tauri::State;
+
+use crate::CommandError;
+
+#[tauri::command]
+pub async fn staff_sign_in(
+    kiosk: State<'_, Kiosk>,
+    email: String,
+    secret: StaffSecret,
+) -> Result<OnDuty, CommandError> {
+    Ok(kiosk.staff_sign_in(&email, secret).await?)
+}
+
+/// Who is signed in now, if anyone (a session idle too long ends here); `touched`: the person
+/// just touched the screen.
+#[tauri::command]
+pub async fn on_duty(
+    kiosk: State<'_, Kiosk>,
+    touched: bool,
+) -> Result<Option<OnDuty>, CommandError> {
+    Ok(kiosk.on_duty(touched).await?)
+}
+
+#[tauri::command]
+pub async fn staff_lock(kiosk: State<'_, Kiosk>) -> Result<(), CommandError> {
+    Ok(kiosk.staff_lock().await?)
+}
+
+#[tauri::command]
+pub async fn lobby(kiosk: State<'_, Kiosk>) -> Result<Vec<LobbyVisitor>, CommandError> {
+    Ok(kiosk.lobby().await?)
+}
+
+#[tauri::command]
+pub async fn admit(
+    kiosk: State<'_, Kiosk>,
+    invitation: InvitationId,
+) -> Result<Admission, CommandError> {
+    Ok(kiosk.admit(invitation).await?)
+}
+
+#[tauri::command]
+pub async fn staff_check_out(
+    kiosk: State<'_, Kiosk>,
+    invitation: InvitationId,
+) -> Result<bool, CommandError> {
+    Ok(kiosk.staff_check_out(invitation).await?)
+}
+
+#[tauri::command]
+pub async fn check_out_everyone(kiosk: State<'_, Kiosk>) -> Result<usize, CommandError> {
+    Ok(kiosk.check_out_everyone().await?)
+}
+
+#[tauri::command]
+pub async fn staff_reprint(
+    kiosk: State<'_, Kiosk>,
+    invitation: InvitationId,
+    language: Language,
+) -> Result<ReprintOutcome, CommandError> {
+    Ok(kiosk.staff_reprint(invitation, language).await?)
+}
+
+#[tauri::command]
+pub async fn reviews(kiosk: State<'_, Kiosk>) -> Result<Vec<Review>, CommandError> {
+    Ok(kiosk.reviews().await?)
+}
+
+#[tauri::command]
+pub async fn review_history(
+    kiosk: State<'_, Kiosk>,
+    invitation: InvitationId,
+) -> Result<Vec<ReviewStep>, CommandError> {
+    Ok(kiosk.review_history(invitation).await?)
+}
+
+#[tauri::command]
+pub async fn decide(
+    kiosk: State<'_, Kiosk>,
+    invitation: InvitationId,
+    decision: Decision,
+) -> Result<Review, CommandError> {
+    Ok(kiosk.decide(invitation, decision).await?)
+}
