@@ -28,6 +28,8 @@ const COMMANDS: &[&str] = &[
     "staff_check_out",
     "check_out_everyone",
     "staff_reprint",
+    "print_muster_list",
+    "kiosk_health",
     "reviews",
     "review_history",
     "decide",

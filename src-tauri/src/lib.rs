@@ -76,6 +76,8 @@ pub fn run() {
             commands::staff::staff_check_out,
             commands::staff::check_out_everyone,
             commands::staff::staff_reprint,
+            commands::staff::print_muster_list,
+            commands::staff::kiosk_health,
             commands::staff::reviews,
             commands::staff::review_history,
             commands::staff::decide,

@@ -41,7 +41,10 @@ pub struct Camera {
 
 #[derive(Debug, Default)]
 struct News {
+    /// The code that came into view last, not yet taken by a screen, and when.
     code: Option<(String, Instant)>,
+    /// The codes in view now.
+    in_view: Vec<String>,
     lost: bool,
 }
 
@@ -49,6 +52,7 @@ impl News {
     fn hear(&mut self, event: ScanEvent, at: Instant) {
         match event {
             ScanEvent::Code(code) => self.code = Some((code, at)),
+            ScanEvent::InView(codes) => self.in_view = codes,
             ScanEvent::CameraLost(reason) => {
                 if !self.lost {
                     tracing::warn!(%reason, "the camera is not delivering pictures");
@@ -59,12 +63,14 @@ impl News {
         }
     }
 
-    /// The fresh code, once; whether the camera is lost.
+    /// The code no screen has taken yet, once — if it is fresh, or still held up (a visitor
+    /// who held it up before the screen listened); whether the camera is lost.
     fn take(&mut self, now: Instant) -> (Option<String>, bool) {
+        let in_view = &self.in_view;
         let code = self
             .code
             .take()
-            .filter(|(_, seen)| now.duration_since(*seen) <= FRESH_FOR)
+            .filter(|(code, seen)| now.duration_since(*seen) <= FRESH_FOR || in_view.contains(code))
             .map(|(code, _)| code);
         (code, self.lost)
     }
@@ -96,6 +102,11 @@ impl Camera {
     }
 
     /// What the scan screen shows now, and the code that came into view since it last asked.
+    /// Whether the camera has stopped delivering pictures (for reception's health line).
+    pub fn lost(&self) -> bool {
+        self.news.lock().expect("camera lock").lost
+    }
+
     pub fn view(&self) -> CameraView {
         let (code, lost) = self.news.lock().expect("camera lock").take(Instant::now());
         CameraView {
@@ -141,11 +152,33 @@ mod tests {
         assert_eq!(
             news.take(start + Duration::from_secs(3)),
             (None, false),
-            "held up to another screen"
+            "held up and gone before a screen asked"
         );
         news.hear(ScanEvent::CameraLost("unplugged".into()), start);
         assert_eq!(news.take(start), (None, true));
         news.hear(ScanEvent::CameraBack, start);
         assert_eq!(news.take(start), (None, false));
+    }
+
+    #[test]
+    fn a_code_held_up_before_the_screen_listens_is_reported_while_it_is_still_in_view() {
+        let mut news = News::default();
+        let start = Instant::now();
+        news.hear(ScanEvent::Code("GH1.a".into()), start);
+        news.hear(ScanEvent::InView(vec!["GH1.a".into()]), start);
+        // The visitor held their phone up before tapping anything, and holds it still.
+        assert_eq!(
+            news.take(start + Duration::from_secs(10)),
+            (Some("GH1.a".into()), false)
+        );
+        assert_eq!(
+            news.take(start + Duration::from_secs(11)),
+            (None, false),
+            "once"
+        );
+        // Taken away before any screen asked: nothing is left to report.
+        news.hear(ScanEvent::Code("GH1.b".into()), start);
+        news.hear(ScanEvent::InView(Vec::new()), start);
+        assert_eq!(news.take(start + Duration::from_secs(10)), (None, false));
     }
 }

@@ -184,6 +184,16 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
     signedIn();
     return 'printed';
   },
+  kiosk_health: () => ({
+    cloud: { state: 'online', version: '0.1.0' },
+    waiting: 0,
+    printer: { state: 'ready', name: 'Badges' },
+    camera_lost: false,
+  }),
+  print_muster_list: () => {
+    signedIn();
+    return { outcome: 'printed', people: visitorsToday.filter((v) => v.tab === 'on_site').length };
+  },
   reviews: () => {
     if (!signedIn().approves) throw { code: 'not_staff', message: 'approving needs the approve_invitations permission' };
     return pendingReviews;

@@ -302,6 +302,8 @@ test('reception admits a guest, who then signs at the screen; a receptionist see
   await signIn(page, 'reception@harbourpoint.example', '246810');
   await expect(page.locator('#staff-mode-title')).toHaveText('Reception');
   await expect(page.locator('#mode-admin')).toHaveCount(0);
+  await page.click('#muster-list');
+  await expect(page.locator('.said')).toHaveText('Muster list printed: 2 people on site.');
   await page.click('#tab-on_site');
   await page.click('#check-out-all');
   await page.click('#check-out-all-confirm');
@@ -310,4 +312,10 @@ test('reception admits a guest, who then signs at the screen; a receptionist see
   await page.locator('.visitor', { hasText: 'Sofia Rossi' }).locator('.admit').click();
   await expect(page.locator('#visitor-name')).toHaveText('Sofia Rossi');
   await expect(page.locator('#staff-lock')).toHaveCount(0);
+});
+
+test('a visitor who holds their code up on the welcome screen is found without a tap', async ({ page }) => {
+  await openKiosk(page);
+  await holdUp(page, 'GH1.sofia');
+  await expect(page.locator('#visitor-name')).toHaveText('Sofia Rossi');
 });

@@ -212,6 +212,7 @@ async fn creation(
             .as_ref()
             .map_or("", Text::as_str)
             .to_owned(),
+        checked_in_at: None,
         starts_at: request.window.starts_at(),
         ends_at: request.window.ends_at(),
         approval_status: approval,

@@ -163,6 +163,7 @@ pub async fn admit(
     cloud.outbox.notify_one();
     Ok(InvitationRecord {
         visit_status: VisitStatus::CheckedIn,
+        checked_in_at: Some(now),
         updated_at: now,
         ..record
     })

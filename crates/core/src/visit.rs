@@ -275,6 +275,7 @@ mod tests {
             token: "GH1.x".into(),
             email_proof: String::new(),
             awaiting_host: false,
+            checked_in_at: None,
             host: uuid::Uuid::now_v7().into(),
             host_name: "Ada Host".into(),
             category: crate::CategoryKind::Guest,

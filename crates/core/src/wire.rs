@@ -122,6 +122,9 @@ pub struct KioskInvitation {
     /// A walk-in waiting for their host (or reception) to say they are expected.
     #[serde(default)]
     pub awaiting_host: bool,
+    /// When the visitor last checked in, if they have: the muster list says since when.
+    #[serde(default)]
+    pub checked_in_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The facility's current non-disclosure agreement, as visitors sign it.

@@ -182,6 +182,8 @@ fn main() -> ExitCode {
                     ScanEvent::Code(code) => json!({"code": code}),
                     ScanEvent::CameraLost(error) => json!({"camera": "lost", "error": error}),
                     ScanEvent::CameraBack => json!({"camera": "back"}),
+                    // Each code is printed as it comes into view; what stays is not news here.
+                    ScanEvent::InView(_) => continue,
                 };
                 println!("{line}");
             }

@@ -38,6 +38,13 @@ impl Debouncer {
         });
         new
     }
+
+    /// The codes in view now (seen lately, not yet gone), sorted.
+    pub fn in_view(&self) -> Vec<String> {
+        let mut codes: Vec<String> = self.in_view.keys().cloned().collect();
+        codes.sort();
+        codes
+    }
 }
 
 #[cfg(test)]
@@ -63,6 +70,18 @@ mod tests {
             let seen: Vec<String> = codes.iter().map(|c| (*c).to_owned()).collect();
             self.debouncer.frame(&seen, self.now)
         }
+    }
+
+    #[test]
+    fn a_code_stays_in_view_until_it_is_gone() {
+        let mut feed = Feed::new();
+        feed.frame(&["GH1.a"]);
+        feed.frame(&["GH1.a", "GH1.b"]);
+        assert_eq!(feed.debouncer.in_view(), ["GH1.a", "GH1.b"]);
+        for _ in 0..10 {
+            feed.frame(&["GH1.b"]);
+        }
+        assert_eq!(feed.debouncer.in_view(), ["GH1.b"]);
     }
 
     #[test]

@@ -26,6 +26,9 @@ use crate::{
 pub enum ScanEvent {
     /// A code came into view.
     Code(String),
+    /// The codes in view now, whenever that changes (a code that came into view is in it until
+    /// it is gone).
+    InView(Vec<String>),
     /// The camera failed; the scanner keeps trying to reopen it.
     CameraLost(String),
     /// Frames flow again after a failure.
@@ -165,6 +168,7 @@ fn decode(
     stop: &AtomicBool,
 ) {
     let mut debouncer = Debouncer::default();
+    let mut in_view: Vec<String> = Vec::new();
     let mut count: u32 = 0;
     while !stop.load(Ordering::Relaxed) {
         let frame = match frames.recv_timeout(Duration::from_millis(200)) {
@@ -184,6 +188,13 @@ fn decode(
             .unwrap_or_default();
         for code in debouncer.frame(&seen, std::time::Instant::now()) {
             if events.send(ScanEvent::Code(code)).is_err() {
+                return;
+            }
+        }
+        let now_in_view = debouncer.in_view();
+        if now_in_view != in_view {
+            in_view.clone_from(&now_in_view);
+            if events.send(ScanEvent::InView(now_in_view)).is_err() {
                 return;
             }
         }

@@ -27,7 +27,7 @@ use crate::{
 };
 
 /// How long a badge may take to come out of the printer before reception gets it instead.
-const PRINT_TIMEOUT: Duration = Duration::from_secs(20);
+pub(crate) const PRINT_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// The visitor's signature under the NDA.
 #[derive(Debug, Clone, Deserialize)]
@@ -339,7 +339,7 @@ fn first_image(path: &Path) -> Result<PathBuf, KioskError> {
 }
 
 /// Writes `bytes` to `path` so that a crash leaves the old file or the new, never half of one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), KioskError> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), KioskError> {
     let failed = |error: std::io::Error| KioskError::Disk(format!("{}: {error}", path.display()));
     let folder = path.parent().expect("files are written inside a folder");
     std::fs::create_dir_all(folder).map_err(failed)?;
@@ -351,7 +351,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), KioskError> {
 }
 
 /// The category's name on the badge: the same words the screen showed (`core`'s table).
-fn category_label(kind: CategoryKind, language: Language) -> &'static str {
+pub(crate) fn category_label(kind: CategoryKind, language: Language) -> &'static str {
     kind.name(match language {
         Language::En => gatehouse_core::Language::En,
         Language::De => gatehouse_core::Language::De,

@@ -1,7 +1,8 @@
 //! Reception at the kiosk, for a signed-in person who admits visitors: today's visitors by where
 //! they stand, admitting one (the visitor then signs, is photographed and gets their badge at the
 //! screen, recorded as admitted by that person), checking one or everyone out, reprinting a badge
-//! without the visitor's limit. It works from the kiosk's own copy, so it goes on offline.
+//! without the visitor's limit, printing the muster list. It works from the kiosk's own copy, so
+//! it goes on offline.
 
 use chrono::{DateTime, Utc};
 use gatehouse_core::{
@@ -11,12 +12,16 @@ use gatehouse_core::{
     window::{local_day, site_day},
     wire::KioskInvitation,
 };
-use gatehouse_devices::badge::Language;
+use gatehouse_devices::{
+    badge::Language,
+    muster::{self, MusterList, OnSite},
+    print::{Cups, Job},
+};
 use serde::Serialize;
 
 use crate::{
     KioskError,
-    checkin::ReprintOutcome,
+    checkin::{PRINT_TIMEOUT, ReprintOutcome, category_label, write_atomically},
     kiosk::Kiosk,
     visitors::{VisitorState, VisitorView},
 };
@@ -55,6 +60,43 @@ pub enum Admission {
     /// Not admitted: the invitation is in this state.
     Refused { state: VisitorState },
 }
+
+/// What became of the muster list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Muster {
+    /// Sent to the kiosk's printer.
+    Printed { people: usize },
+    /// No printer, or it failed: the PDF waits in the kiosk's folder (`muster.pdf`).
+    Saved { people: usize },
+}
+
+/// The kiosk's printer, as reception's health line shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum PrinterHealth {
+    /// No `GATEHOUSE_PRINTER`: badges go to the Lobby page.
+    NotSet,
+    Ready {
+        name: String,
+    },
+    Problem {
+        name: String,
+        problem: String,
+    },
+}
+
+/// What reception sees of the kiosk itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Health {
+    pub cloud: crate::kiosk::CloudConnection,
+    /// Reports waiting to reach the cloud.
+    pub waiting: i64,
+    pub printer: PrinterHealth,
+}
+
+/// The muster list's file in the kiosk's folder: only the latest is kept.
+pub const MUSTER_FILE: &str = "muster.pdf";
 
 fn tab(invitation: &KioskInvitation) -> Option<LobbyTab> {
     Some(match (invitation.approval, invitation.visit) {
@@ -165,6 +207,111 @@ impl Kiosk {
             .is_ok())
     }
 
+    /// The muster list — everyone on site now, with their host, since when — printed on the
+    /// kiosk's printer, and kept as `muster.pdf` in its folder either way.
+    pub async fn print_muster_list(&self, language: Language) -> Result<Muster, KioskError> {
+        let person = self.receptionist(true).await?;
+        let (identity, zone) = self.identity().await?;
+        let mut people: Vec<OnSite> = self
+            .today()
+            .await?
+            .into_iter()
+            .filter(|invitation| invitation.visit == VisitStatus::CheckedIn)
+            .map(|invitation| OnSite {
+                checked_in_at: invitation
+                    .checked_in_at
+                    .unwrap_or(invitation.starts_at)
+                    .with_timezone(&zone)
+                    .fixed_offset(),
+                company: Some(invitation.visitor_company)
+                    .filter(|company| !company.trim().is_empty()),
+                category: category_label(invitation.category, language).to_owned(),
+                name: invitation.visitor_name,
+                host: invitation.host_name,
+                zone: None,
+            })
+            .collect();
+        people.sort_by(|a, b| a.name.cmp(&b.name));
+        let count = people.len();
+        let list = MusterList {
+            facility: identity.facility_name,
+            produced_at: self.clock.now().with_timezone(&zone).fixed_offset(),
+            paper: muster::Paper::A4,
+            language,
+            people,
+        };
+        let printer = self.config.printer.clone();
+        let file = self.config.data_dir.join(MUSTER_FILE);
+        let on_paper = tokio::task::spawn_blocking(move || -> Result<bool, KioskError> {
+            let pdf =
+                muster::render(&list).map_err(|error| KioskError::Device(error.to_string()))?;
+            write_atomically(&file, &pdf)?;
+            let Some(printer) = printer else {
+                return Ok(false);
+            };
+            let job = Job {
+                printer,
+                title: "muster-list".to_owned(),
+                pdf,
+                media: None,
+                copies: 1,
+                timeout: PRINT_TIMEOUT,
+            };
+            match Cups::from_env().print(&job) {
+                Ok(_) => Ok(true),
+                Err(error) => {
+                    tracing::warn!(%error, "the muster list was not printed; it is kept as a PDF");
+                    Ok(false)
+                }
+            }
+        })
+        .await
+        .map_err(|error| KioskError::Device(error.to_string()))??;
+        self.staff_did(&person, StaffEvent::MusterPrinted, None)
+            .await?;
+        Ok(if on_paper {
+            Muster::Printed { people: count }
+        } else {
+            Muster::Saved { people: count }
+        })
+    }
+
+    /// The kiosk's health for reception: the cloud, the outbox, the printer.
+    pub async fn health(&self) -> Result<Health, KioskError> {
+        self.receptionist(false).await?;
+        let status = self.status().await?;
+        let printer = match self.config.printer.clone() {
+            None => PrinterHealth::NotSet,
+            Some(name) => {
+                tokio::task::spawn_blocking(move || match Cups::from_env().printer(&name) {
+                    Ok(printer)
+                        if printer.accepting
+                            && printer.state != gatehouse_devices::print::PrinterState::Paused =>
+                    {
+                        PrinterHealth::Ready { name }
+                    }
+                    Ok(printer) => PrinterHealth::Problem {
+                        problem: printer
+                            .message
+                            .unwrap_or_else(|| "paused or not accepting jobs".to_owned()),
+                        name,
+                    },
+                    Err(error) => PrinterHealth::Problem {
+                        name,
+                        problem: error.to_string(),
+                    },
+                })
+                .await
+                .map_err(|error| KioskError::Device(error.to_string()))?
+            }
+        };
+        Ok(Health {
+            cloud: status.cloud,
+            waiting: self.store.backlog().await?,
+            printer,
+        })
+    }
+
     /// Prints a visitor's badge again, as often as reception decides.
     pub async fn staff_reprint(
         &self,
@@ -204,6 +351,7 @@ mod tests {
             token: String::new(),
             email_proof: String::new(),
             awaiting_host,
+            checked_in_at: None,
         }
     }
 

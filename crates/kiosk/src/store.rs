@@ -413,6 +413,9 @@ impl LocalStore {
             VisitEvent::BadgePrinted => VisitStatus::CheckedIn,
         };
         invitation.visit = next;
+        if event == VisitEvent::CheckIn {
+            invitation.checked_in_at = Some(now);
+        }
         let report = KioskEventReport {
             id: Uuid::now_v7(),
             invitation: id,

@@ -300,6 +300,7 @@ mod tests {
             token: "GH1.x.y".into(),
             email_proof: String::new(),
             awaiting_host: false,
+            checked_in_at: None,
         }
     }
 

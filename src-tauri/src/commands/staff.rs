@@ -7,12 +7,32 @@ use gatehouse_kiosk::{
     Kiosk,
     admin::{Decision, Review, ReviewStep},
     checkin::ReprintOutcome,
-    reception::{Admission, LobbyVisitor},
+    reception::{Admission, Health, LobbyVisitor, Muster},
     staff::OnDuty,
 };
+use serde::Serialize;
 use tauri::State;
 
-use crate::CommandError;
+use crate::{CommandError, scanning::Camera};
+
+/// The kiosk's health as reception sees it: cloud, outbox, printer, camera.
+#[derive(Debug, Serialize)]
+pub struct KioskHealth {
+    #[serde(flatten)]
+    health: Health,
+    camera_lost: bool,
+}
+
+#[tauri::command]
+pub async fn kiosk_health(
+    kiosk: State<'_, Kiosk>,
+    camera: State<'_, Camera>,
+) -> Result<KioskHealth, CommandError> {
+    Ok(KioskHealth {
+        health: kiosk.health().await?,
+        camera_lost: camera.lost(),
+    })
+}
 
 #[tauri::command]
 pub async fn staff_sign_in(
@@ -71,6 +91,15 @@ pub async fn staff_reprint(
     language: Language,
 ) -> Result<ReprintOutcome, CommandError> {
     Ok(kiosk.staff_reprint(invitation, language).await?)
+}
+
+/// Everyone on site now, printed (or kept as a PDF without a printer).
+#[tauri::command]
+pub async fn print_muster_list(
+    kiosk: State<'_, Kiosk>,
+    language: Language,
+) -> Result<Muster, CommandError> {
+    Ok(kiosk.print_muster_list(language).await?)
 }
 
 #[tauri::command]

@@ -11,7 +11,7 @@ use gatehouse_kiosk::{
     KioskError,
     admin::Decision,
     checkin::{CheckInOutcome, CheckInRequest, NdaSignature},
-    reception::{Admission, LobbyTab},
+    reception::{Admission, LobbyTab, MUSTER_FILE, Muster},
 };
 
 const RECEPTION: &str = "reception@harbourpoint.example";
@@ -218,8 +218,28 @@ async fn reception_admits_an_expected_guest_at_the_kiosk_and_checks_everyone_out
         "{history}"
     );
 
-    // At the end of the day everyone still on site is checked out in one go.
+    // The muster list names exactly who is inside, with their host.
     kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
+    let muster = kiosk.print_muster_list(Language::En).await?;
+    assert_eq!(
+        muster,
+        Muster::Saved { people: 1 },
+        "no printer here: kept as a PDF"
+    );
+    let text = std::process::Command::new("pdftotext")
+        .arg(data.path().join(MUSTER_FILE))
+        .arg("-")
+        .output()?;
+    let text = String::from_utf8(text.stdout)?;
+    assert!(
+        text.contains("Jonas Weber") && text.contains("Ada Lindqvist"),
+        "{text}"
+    );
+    for absent in ["Sofia Rossi", "Dmitri Volkov", "Frank Müller"] {
+        assert!(!text.contains(absent), "{absent} is not inside: {text}");
+    }
+
+    // At the end of the day everyone still on site is checked out in one go.
     assert_eq!(kiosk.check_out_everyone().await?, 1);
     assert_eq!(kiosk.check_out_everyone().await?, 0, "nobody is left");
     kiosk.sync_once().await?;

@@ -51,6 +51,14 @@ async fn reception_signs_in_with_a_pin_sees_today_s_visitors_and_lock_hands_the_
                 .await?
                 .is_empty()
         );
+        // The kiosk's own health: the cloud, the outbox, the printer, the camera.
+        let health = kiosk.text("#kiosk-health").await?;
+        assert!(
+            health.contains("Cloud connected")
+                && health.contains("No printer")
+                && health.contains("Camera working"),
+            "{health}"
+        );
         kiosk.click("#tab-awaiting_approval").await?;
         kiosk.expect_text(".visitor-name", "Dmitri Volkov").await?;
         kiosk.screenshot("reception-real").await?;

@@ -178,3 +178,32 @@ async fn staff_enroll_a_new_kiosk_on_its_screen_with_a_code_from_the_portal() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_code_held_up_on_the_welcome_screen_is_read_without_a_tap() {
+    Kiosk::run(async |kiosk| {
+        kiosk.expect_text("#welcome-title", "Welcome").await?;
+        kiosk.hold_up(&kiosk.cloud.invitation_code("Sofia Rossi"))?;
+        kiosk.expect_text("#visitor-name", "Sofia Rossi").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_code_already_in_view_when_a_screen_starts_listening_is_read() {
+    Kiosk::run(async |kiosk| {
+        kiosk.expect_text("#welcome-title", "Welcome").await?;
+        // Held up while the search screen (which does not listen) is open, and kept there
+        // longer than a fresh code lasts …
+        kiosk.click("#action-find").await?;
+        kiosk.element("#find-title").await?;
+        kiosk.hold_up(&kiosk.cloud.invitation_code("Sofia Rossi"))?;
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        // … it is read as soon as a listening screen opens, without lowering it first.
+        kiosk.click("#back").await?;
+        kiosk.expect_text("#visitor-name", "Sofia Rossi").await?;
+        Ok(())
+    })
+    .await;
+}

@@ -39,6 +39,8 @@ export const commands = [
   'staff_check_out',
   'check_out_everyone',
   'staff_reprint',
+  'print_muster_list',
+  'kiosk_health',
   'reviews',
   'review_history',
   'decide',
@@ -118,6 +120,8 @@ export interface Answers {
   staff_check_out: boolean;
   check_out_everyone: number;
   staff_reprint: ReprintOutcome;
+  print_muster_list: Muster;
+  kiosk_health: KioskHealth;
   reviews: Review[];
   review_history: ReviewStep[];
   decide: Review;
@@ -379,6 +383,30 @@ export function checkOutEveryone(): Promise<number> {
 
 export function staffReprint(invitation: string, language: Language): Promise<ReprintOutcome> {
   return call('staff_reprint', { invitation, language });
+}
+
+/** The muster list went to the kiosk's printer, or (without one) was kept as a PDF on the kiosk. */
+export type Muster = { outcome: 'printed'; people: number } | { outcome: 'saved'; people: number };
+
+export function printMusterList(language: Language): Promise<Muster> {
+  return call('print_muster_list', { language });
+}
+
+export type PrinterHealth =
+  | { state: 'not_set' }
+  | { state: 'ready'; name: string }
+  | { state: 'problem'; name: string; problem: string };
+
+/** What reception sees of the kiosk itself. */
+export interface KioskHealth {
+  cloud: CloudConnection;
+  waiting: number;
+  printer: PrinterHealth;
+  camera_lost: boolean;
+}
+
+export function kioskHealth(): Promise<KioskHealth> {
+  return call('kiosk_health');
 }
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'cancelled';

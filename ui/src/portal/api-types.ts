@@ -1103,6 +1103,11 @@ export interface components {
             /** @description A walk-in waiting for the host (or reception) to say whether they are expected. */
             awaiting_host: boolean;
             category: components["schemas"]["CategoryKind"];
+            /**
+             * Format: date-time
+             * @description When the visitor last checked in, if they have.
+             */
+            checked_in_at?: string | null;
             /** Format: date-time */
             created_at: string;
             created_by: components["schemas"]["UserId"];
@@ -1241,6 +1246,11 @@ export interface components {
             /** @description A walk-in waiting for their host (or reception) to say they are expected. */
             awaiting_host?: boolean;
             category: components["schemas"]["CategoryKind"];
+            /**
+             * Format: date-time
+             * @description When the visitor last checked in, if they have: the muster list says since when.
+             */
+            checked_in_at?: string | null;
             /** @description What the visitor must provide at check-in (from the category's access profile). */
             documents?: components["schemas"]["RequiredDocument"][];
             /**

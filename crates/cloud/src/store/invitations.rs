@@ -37,6 +37,8 @@ pub struct InvitationRecord {
     pub visit_status: VisitStatus,
     /// A walk-in waiting for the host (or reception) to say whether they are expected.
     pub awaiting_host: bool,
+    /// When the visitor last checked in, if they have.
+    pub checked_in_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -102,6 +104,7 @@ pub(super) struct InvitationRow {
     approval_status: String,
     visit_status: String,
     awaiting_host: bool,
+    checked_in_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -130,6 +133,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
             visitor_email: row.visitor_email,
             visitor_company: row.visitor_company,
             awaiting_host: row.awaiting_host,
+            checked_in_at: row.checked_in_at,
             starts_at: row.starts_at,
             ends_at: row.ends_at,
             created_at: row.created_at,
@@ -141,7 +145,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
 pub(super) const SELECT_INVITATION: &str = "SELECT i.id, i.facility_id, i.occupancy_id, i.host_id, \
      h.display_name AS host_name, h.email AS host_email, h.language AS host_language, i.created_by, i.category, i.visitor_name, i.visitor_email, \
      i.visitor_company, i.starts_at, i.ends_at, i.approval_status, i.visit_status, i.awaiting_host, \
-     i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";
+     i.checked_in_at, i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";
 
 /// A change to an invitation's approval status, for the audit history.
 #[derive(Debug, Clone)]
@@ -285,7 +289,7 @@ impl Database {
                     }
                     InvitationWrite::Admission { id, change, outbox } => {
                         let admitted = sqlx::query(
-                            "UPDATE invitations SET visit_status = 'checked_in', updated_at = $1 \
+                            "UPDATE invitations SET visit_status = 'checked_in', updated_at = $1, checked_in_at = $1 \
                              WHERE id = $2 AND approval_status = 'approved' \
                                AND visit_status = 'expected'",
                         )

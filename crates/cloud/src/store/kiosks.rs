@@ -276,10 +276,15 @@ impl Database {
                 let (outcome, effects, reason) = judge(state, report, zone)?;
                 let changed = effects.visit;
                 if let (Some(status), Some(approval)) = (effects.visit, approval) {
-                    sqlx::query("UPDATE invitations SET visit_status = $1, updated_at = $2 WHERE id = $3")
+                    sqlx::query(
+                        "UPDATE invitations SET visit_status = $1, updated_at = $2, \
+                           checked_in_at = CASE WHEN $1 = 'checked_in' THEN $4 ELSE checked_in_at END \
+                         WHERE id = $3",
+                    )
                         .bind(status.as_str())
                         .bind(now)
                         .bind(report.invitation.0)
+                        .bind(report.at)
                         .execute(&mut *tx)
                         .await?;
                     let change = Change {

@@ -15,6 +15,7 @@ fn create(site: &Site, facility: FacilityId, visitor: &str) -> (InvitationId, In
     let write = InvitationWrite::Create {
         invitation: Box::new(InvitationRecord {
             awaiting_host: false,
+            checked_in_at: None,
             id,
             facility_id: facility,
             occupancy_id: site.north,

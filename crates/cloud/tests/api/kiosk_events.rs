@@ -339,6 +339,10 @@ on_both_databases! {
         assert_eq!(status, 200, "{answer}");
         for (id, action, actor) in [(&admitted["id"], "admitted", json!(site.reception.id)), (&claimed["id"], "checked_in", Value::Null)] {
             assert_eq!(visit_status(&app, &site, id).await, "checked_in");
+            // Since when they are inside: the muster list says so.
+            let (_, record) = app.call(Method::GET, &format!("/api/v1/invitations/{}", id.as_str().unwrap()), Some(&site.manager.token), None).await;
+            let since: chrono::DateTime<chrono::Utc> = serde_json::from_value(record["checked_in_at"].clone()).unwrap();
+            assert_eq!(since, crate::support::at(10, 30));
             let (_, history) = app.call(Method::GET, &format!("/api/v1/invitations/{}/history", id.as_str().unwrap()), Some(&site.manager.token), None).await;
             let last = history.as_array().unwrap().last().unwrap();
             assert_eq!((last["action"].clone(), last["actor_id"].clone()), (json!(action), actor), "{history}");
