@@ -209,7 +209,10 @@ async fn confirm_to_badge(
             .map_err(|refused| anyhow::anyhow!("{refused}"))?;
         check_in.push(ms(started));
         let nda_started = Instant::now();
-        let template = store.nda().await?.expect("synced");
+        let template = store
+            .nda(gatehouse_core::Language::En)
+            .await?
+            .expect("synced");
         nda::render(&nda::SignedNda {
             text: template.text,
             version: template.version,
@@ -302,6 +305,7 @@ async fn seed(database: &Database) -> anyhow::Result<Seeded> {
     database
         .publish_nda(
             facility.id,
+            gatehouse_core::Language::En,
             &"Everything you see here is confidential. ".repeat(60),
             now,
         )

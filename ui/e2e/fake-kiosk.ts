@@ -12,6 +12,7 @@ import type { Answers, Command, KioskBackend, LobbyVisitor, OnDuty, Review, Visi
 
 const setupNeeded = new URLSearchParams(location.search).has('setup');
 const revoked = new URLSearchParams(location.search).has('revoked');
+const printer = !new URLSearchParams(location.search).has('noprinter');
 
 const sofia: VisitorView = {
   invitation: 'inv-sofia',
@@ -108,6 +109,7 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
     idle_seconds: 45,
     revoked,
     time_zone: 'Europe/Berlin',
+    printer,
   }),
   enroll: () => 'Lobby',
   identify: ({ code }) =>
@@ -117,7 +119,17 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
         ? { kind: 'visitor', visitor: { ...sofia, state: 'awaiting_approval' } }
         : code === 'GH1.revoked'
           ? { kind: 'visitor', visitor: { ...sofia, state: 'badge_revoked' } }
-          : { kind: 'not_an_invitation' },
+          : code === 'GH1.long'
+            ? {
+                kind: 'visitor',
+                visitor: {
+                  ...sofia,
+                  name: 'Hubert Blaine Wolfeschlegelsteinhausenbergerdorff Senior von Hohenstein-Wittgenstein',
+                  company: 'Internationale Gesellschaft für Rechtsberatung, Steuerberatung und Wirtschaftsprüfung mbH',
+                  host: 'Maximiliane Alexandra von Oberkirchenrath-Schwarzenberg',
+                },
+              }
+            : { kind: 'not_an_invitation' },
   find_invitation: ({ typed }) =>
     String(typed).trim().includes(' ') ? { kind: 'proof_needed' } : { kind: 'full_name_needed' },
   prove_invitation: ({ name, answer }) =>
@@ -125,11 +137,20 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
       ? { kind: 'visitor', visitor: sofia }
       : { kind: 'not_found' },
   visitor: () => sofia,
-  nda: () => ({
-    version: 1,
-    text: 'Non-disclosure agreement\n\n1. Everything you see here is confidential.\n\n2. You will not take photographs.',
-    sha256: '0'.repeat(64),
-  }),
+  nda: ({ language }) =>
+    language === 'de'
+      ? {
+          version: 2,
+          language: 'de',
+          text: 'Geheimhaltungsvereinbarung\n\n1. Alles, was Sie hier sehen, ist vertraulich.\n\n2. Sie machen keine Fotos.',
+          sha256: '1'.repeat(64),
+        }
+      : {
+          version: 1,
+          language: 'en',
+          text: 'Non-disclosure agreement\n\n1. Everything you see here is confidential.\n\n2. You will not take photographs.',
+          sha256: '0'.repeat(64),
+        },
   take_photo: () => photo,
   camera_view: () => {
     const code = heldUp;
@@ -137,7 +158,7 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
     return { view: photo, code, lost: false };
   },
   ask_reception: () => null,
-  check_in: () => ({ outcome: 'checked_in', host: 'Tomás Ortega', badge: 'printed' }),
+  check_in: () => ({ outcome: 'checked_in', host: 'Tomás Ortega', badge: printer ? 'printed' : 'not_printed' }),
   reprint_badge: () => 'printed',
   check_out: () => ({ outcome: 'checked_out', name: 'Sofia' }),
   find_hosts: () => [{ id: 'host-miriam', name: 'Miriam Okafor', organisation: 'Blue Harbor Legal' }],
@@ -218,7 +239,11 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
 let heldUp: string | null = null;
 
 const fake: KioskBackend = {
-  invoke: async (command, args) => answers[command](args ?? {}),
+  invoke: async (command, args) => {
+    // Without a printer a check-in takes a moment here, so the test sees the screen meanwhile.
+    if (command === 'check_in' && !printer) await new Promise((done) => setTimeout(done, 1500));
+    return answers[command](args ?? {});
+  },
 };
 
 declare global {

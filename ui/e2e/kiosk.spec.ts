@@ -13,7 +13,7 @@ const build = join(import.meta.dirname, '..', 'dist-e2e');
 // The kiosk under test has an origin of its own, served from the e2e build alone.
 const origin = 'http://kiosk.test';
 
-async function openKiosk(page: Page, setupNeeded = false) {
+async function openKiosk(page: Page, setupNeeded = false, query = '') {
   if (!existsSync(join(build, 'e2e', 'kiosk.html'))) {
     throw new Error(`${build} has no kiosk: run \`npm run e2e\` (it builds with --mode e2e first)`);
   }
@@ -22,7 +22,7 @@ async function openKiosk(page: Page, setupNeeded = false) {
     const file = pathname === '/' ? join('e2e', 'kiosk.html') : normalize(pathname).replace(/^[/\\]+/, '');
     return existsSync(join(build, file)) ? route.fulfill({ path: join(build, file) }) : route.fulfill({ status: 404 });
   });
-  await page.goto(setupNeeded ? `${origin}/?setup` : `${origin}/`);
+  await page.goto(setupNeeded ? `${origin}/?setup` : `${origin}/?${query}`);
   await expect(page.locator(setupNeeded ? '#setup-title' : '#welcome-title')).toBeVisible();
 }
 
@@ -58,7 +58,8 @@ for (const language of ['en', 'de'] as const) {
     await checkScreen(page, 'confirm');
 
     await page.click('#confirm-yes');
-    await expect(page.locator('#nda-text')).toContainText('confidential');
+    // In the visitor's language: they sign what they read.
+    await expect(page.locator('#nda-text')).toContainText(language === 'de' ? 'vertraulich' : 'confidential');
     await checkScreen(page, 'nda');
     await page.fill('#nda-name', 'Sofia Rossi');
     await page.focus('#signature-pad');
@@ -291,6 +292,7 @@ test('three wrong PINs make the person wait, and the sign-in screen keeps nothin
   }
   await signIn(page, 'reception@harbourpoint.example', '135790');
   await expect(page.locator('.failure')).toHaveText('Too many wrong tries. Please wait 30 seconds.');
+  await allInView(page, ['#staff-title', '#staff-email', '#staff-secret', '#staff-sign-in', '.failure', '#back']);
   await expect(page.locator('#staff-secret')).toHaveValue('');
   await page.click('#back');
   await holdLogo(page, 1700);
@@ -318,4 +320,56 @@ test('a visitor who holds their code up on the welcome screen is found without a
   await openKiosk(page);
   await holdUp(page, 'GH1.sofia');
   await expect(page.locator('#visitor-name')).toHaveText('Sofia Rossi');
+});
+
+/** Every element of `selectors` lies wholly inside the window: nothing cut off, nothing to scroll to. */
+async function allInView(page: Page, selectors: string[]) {
+  const height = page.viewportSize()?.height ?? 0;
+  for (const selector of selectors) {
+    const box = await page.locator(selector).boundingBox();
+    expect(box, selector).not.toBeNull();
+    expect(box?.y ?? -1, `${selector} starts on the screen`).toBeGreaterThanOrEqual(0);
+    expect((box?.y ?? 0) + (box?.height ?? 0), `${selector} ends on the screen`).toBeLessThanOrEqual(height);
+  }
+}
+
+for (const language of ['en', 'de'] as const) {
+  test(`a long name and company leave "Is this you?" and both buttons on the screen (${language})`, async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await openKiosk(page);
+    if (language === 'de') await page.click('#language-de');
+    await page.click('#action-scan');
+    await holdUp(page, 'GH1.long');
+    await expect(page.locator('#visitor-name')).toContainText('Wolfeschlegelsteinhausen');
+    await allInView(page, ['#confirm-title', '#visitor-name', '#confirm-yes', '#confirm-no']);
+    await page.screenshot({ path: join(screens, `kiosk-confirm-long-name-${language}.png`) });
+  });
+
+  test(`the walk-in form with an error shown still fits the screen (${language})`, async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await openKiosk(page);
+    if (language === 'de') await page.click('#language-de');
+    await page.click('#action-walk_in');
+    await page.fill('#host-query', 'Miriam');
+    await page.click('.host');
+    await page.click('#category-contractor');
+    await page.click('#walk-in-register');
+    await expect(page.getByRole('alert')).toBeVisible();
+    await allInView(page, ['#walk-in-title', '#walk-in-name', '#walk-in-email', '#walk-in-register', '[role="alert"]', '#back']);
+    await page.screenshot({ path: join(screens, `kiosk-walk-in-error-${language}.png`) });
+  });
+}
+
+test('"Your badge is being printed" is said only when the kiosk has a printer', async ({ page }) => {
+  await openKiosk(page, false, 'noprinter');
+  await page.click('#action-scan');
+  await holdUp(page, 'GH1.sofia');
+  await page.click('#confirm-yes');
+  await page.fill('#nda-name', 'Sofia Rossi');
+  await page.locator('#signature-pad').press('Enter');
+  await page.click('#nda-agree');
+  await page.click('#photo-take');
+  await page.click('#photo-use');
+  await expect(page.locator('#printing-title')).toBeVisible();
+  await expect(page.locator('.lead')).toHaveText('This takes a moment.');
 });

@@ -33,8 +33,8 @@ pub struct DemoData {
     password: String,
     facility_staff: Vec<DemoPerson>,
     categories: Vec<DemoCategory>,
-    /// The NDA visitors sign at the kiosk.
-    nda: String,
+    /// The NDA visitors sign at the kiosk, in each language it is offered in.
+    ndas: std::collections::BTreeMap<Language, String>,
     occupancies: Vec<DemoOccupancy>,
     invitations: Vec<DemoInvitation>,
 }
@@ -214,7 +214,11 @@ async fn seed_facility(
             )
             .await?;
     }
-    database.publish_nda(facility.id, &data.nda, now).await?;
+    for (language, text) in &data.ndas {
+        database
+            .publish_nda(facility.id, *language, text, now)
+            .await?;
+    }
     // Today's demo visits are there to be tried at any hour: they close a day after their window
     // (a real site keeps the default hour, or sets its own).
     database

@@ -127,12 +127,15 @@ pub struct KioskInvitation {
     pub checked_in_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The facility's current non-disclosure agreement, as visitors sign it.
+/// The facility's current non-disclosure agreement in one language, as visitors sign it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NdaTemplate {
-    /// Counts up from 1 each time the facility publishes a new text.
+    /// Counts up from 1 each time the facility publishes a new text, in any language.
     pub version: u32,
+    /// The language of the text; visitors sign the one in theirs.
+    #[serde(default)]
+    pub language: crate::Language,
     pub text: String,
     /// SHA-256 of `text` as UTF-8, in hex: the signed PDF names the exact text signed.
     pub sha256: String,
@@ -228,8 +231,8 @@ pub struct KioskWalkIn {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KioskChanges {
     pub invitations: Vec<KioskInvitation>,
-    /// The NDA visitors sign here now, if the facility has one.
-    pub nda: Option<NdaTemplate>,
+    /// The NDA visitors sign here now, one per language the facility has published it in.
+    pub ndas: Vec<NdaTemplate>,
     /// Opaque: send it back as `after`.
     pub cursor: String,
     pub more: bool,

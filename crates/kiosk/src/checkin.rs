@@ -223,10 +223,11 @@ impl Kiosk {
         signature: &NdaSignature,
         language: Language,
     ) -> Result<Vec<u8>, KioskError> {
-        let template =
-            self.store.nda().await?.ok_or_else(|| {
-                KioskError::Invalid("no NDA text has reached this kiosk yet".into())
-            })?;
+        let template = self
+            .store
+            .nda(core_language(language))
+            .await?
+            .ok_or_else(|| KioskError::Invalid("no NDA text has reached this kiosk yet".into()))?;
         let (identity, zone) = self.identity().await?;
         let encoded = signature
             .signature
@@ -350,12 +351,17 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), KioskErr
     std::fs::rename(&temporary, path).map_err(failed)
 }
 
-/// The category's name on the badge: the same words the screen showed (`core`'s table).
-pub(crate) fn category_label(kind: CategoryKind, language: Language) -> &'static str {
-    kind.name(match language {
+/// The badge's and NDA's language as the rest of Gatehouse names it.
+pub(crate) fn core_language(language: Language) -> gatehouse_core::Language {
+    match language {
         Language::En => gatehouse_core::Language::En,
         Language::De => gatehouse_core::Language::De,
-    })
+    }
+}
+
+/// The category's name on the badge: the same words the screen showed (`core`'s table).
+pub(crate) fn category_label(kind: CategoryKind, language: Language) -> &'static str {
+    kind.name(core_language(language))
 }
 
 /// The category's colour across the top of the badge: told apart at a glance by the guard.

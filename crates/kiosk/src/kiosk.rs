@@ -53,6 +53,8 @@ pub struct KioskStatus {
     pub revoked: bool,
     /// The facility's IANA time zone, in which staff screens show times.
     pub time_zone: String,
+    /// A badge printer is configured (`GATEHOUSE_PRINTER`); without one, badges go to reception.
+    pub printer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -138,6 +140,7 @@ impl Kiosk {
             idle_seconds: self.config.idle.as_secs(),
             revoked: self.store.revoked().await?,
             time_zone: self.time_zone().await?.name().to_owned(),
+            printer: self.config.printer.is_some(),
         })
     }
 

@@ -6,7 +6,7 @@ use std::{path::Path, str::FromStr as _, time::Duration};
 
 use chrono::{DateTime, Utc};
 use gatehouse_core::{
-    InvitationId, UserId, VisitStatus,
+    InvitationId, Language, UserId, VisitStatus,
     invitation::{AdmissionRefused, may_admit},
     visit::VisitEvent,
     wire::{
@@ -198,15 +198,16 @@ impl LocalStore {
             }
             upsert(&mut tx, &taken).await?;
         }
-        if let Some(nda) = &page.nda {
+        for nda in &page.ndas {
             sqlx::query(
-                "INSERT INTO nda (only, version, text, sha256) VALUES (1, $1, $2, $3) \
-                 ON CONFLICT (only) DO UPDATE SET version = excluded.version, \
+                "INSERT INTO nda (language, version, text, sha256) VALUES ($4, $1, $2, $3) \
+                 ON CONFLICT (language) DO UPDATE SET version = excluded.version, \
                  text = excluded.text, sha256 = excluded.sha256",
             )
             .bind(i64::from(nda.version))
             .bind(&nda.text)
             .bind(&nda.sha256)
+            .bind(nda.language.code())
             .execute(&mut *tx)
             .await?;
         }
@@ -303,16 +304,22 @@ impl LocalStore {
         Ok(())
     }
 
-    /// The NDA visitors sign here now, as last synced.
-    pub async fn nda(&self) -> Result<Option<NdaTemplate>, KioskError> {
-        let row: Option<(i64, String, String)> =
-            sqlx::query_as("SELECT version, text, sha256 FROM nda")
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|(version, text, sha256)| {
+    /// The NDA visitors sign here now in `language` — or, if the facility has none in it, in
+    /// English — as last synced.
+    pub async fn nda(&self, language: Language) -> Result<Option<NdaTemplate>, KioskError> {
+        let row: Option<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT version, text, sha256, language FROM nda WHERE language IN ($1, 'en') \
+             ORDER BY language = $1 DESC LIMIT 1",
+        )
+        .bind(language.code())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(version, text, sha256, language)| {
             Ok(NdaTemplate {
                 version: u32::try_from(version)
                     .map_err(|_| KioskError::Corrupt("NDA version".into()))?,
+                language: Language::from_code(&language)
+                    .ok_or_else(|| KioskError::Corrupt(format!("NDA language {language}")))?,
                 text,
                 sha256,
             })

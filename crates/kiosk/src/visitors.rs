@@ -236,10 +236,11 @@ impl Kiosk {
         self.cloud.ask_reception(&token, invitation).await
     }
 
-    /// The NDA to show, as last synced.
-    pub async fn nda(&self) -> Result<NdaTemplate, KioskError> {
+    /// The NDA to show in the visitor's `language` (English where the facility has none in it),
+    /// as last synced.
+    pub async fn nda(&self, language: gatehouse_core::Language) -> Result<NdaTemplate, KioskError> {
         self.store
-            .nda()
+            .nda(language)
             .await?
             .ok_or_else(|| KioskError::Invalid("no NDA text has reached this kiosk yet".into()))
     }

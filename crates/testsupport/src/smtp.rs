@@ -148,7 +148,8 @@ async fn session(
         let upper = command.to_ascii_uppercase();
         if upper.starts_with("EHLO") || upper.starts_with("HELO") {
             write
-                .write_all(b"250-sink.test\r\n250 8BITMIME\r\n")
+                // As Postfix, Exim and the big providers do: internationalised addresses too.
+                .write_all(b"250-sink.test\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
                 .await?;
         } else if upper.starts_with("MAIL FROM:") {
             from = address(&command[10..]);

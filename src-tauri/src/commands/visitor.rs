@@ -65,9 +65,13 @@ pub async fn ask_reception(
     Ok(kiosk.ask_reception(invitation).await?)
 }
 
+/// The NDA in the visitor's language.
 #[tauri::command]
-pub async fn nda(kiosk: State<'_, Kiosk>) -> Result<NdaTemplate, CommandError> {
-    Ok(kiosk.nda().await?)
+pub async fn nda(
+    kiosk: State<'_, Kiosk>,
+    language: gatehouse_core::Language,
+) -> Result<NdaTemplate, CommandError> {
+    Ok(kiosk.nda(language).await?)
 }
 
 #[tauri::command]

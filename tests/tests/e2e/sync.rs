@@ -276,7 +276,7 @@ async fn a_failing_pull_does_not_keep_a_check_in_from_reaching_the_cloud() -> an
         .store
         .apply(&gatehouse_core::wire::KioskChanges {
             invitations: Vec::new(),
-            nda: None,
+            ndas: Vec::new(),
             cursor: "not-a-cursor".into(),
             more: false,
         })

@@ -557,3 +557,54 @@ async fn kiosk_killed_in_the_middle_of_a_check_in_loses_nothing_and_doubles_noth
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visitor_reads_signs_and_keeps_the_nda_in_their_own_language() {
+    Kiosk::run(async |kiosk| {
+        kiosk
+            .expect_text("#cloud-status", "Connected · 0 to send · v0.1.0")
+            .await?;
+        kiosk.click("#language-de").await?;
+        kiosk.click("#action-scan").await?;
+        kiosk.hold_up(&kiosk.cloud.invitation_code("Jonas Weber"))?;
+        kiosk.expect_text("#visitor-name", "Jonas Weber").await?;
+        kiosk.lower()?;
+        kiosk.click("#confirm-yes").await?;
+        kiosk.element("#nda-text p").await?;
+        let shown = kiosk.text("#nda-text").await?;
+        assert!(
+            shown.contains("Geheimhaltungsvereinbarung für Besucher von Harbour Point"),
+            "{shown}"
+        );
+        sign_nda(kiosk, "Jonas Weber").await?;
+        kiosk.click("#nda-agree").await?;
+        kiosk
+            .expect_text("#done-title", "Sie sind angemeldet")
+            .await?;
+
+        // The signed PDF holds the German text, and names the German text's own hash.
+        let demo: Value = serde_json::from_str(&std::fs::read_to_string(
+            gatehouse_e2e::repo_root().join("assets/demo/demo.json"),
+        )?)?;
+        let german = demo["ndas"]["de"].as_str().context("a German NDA")?;
+        let english = demo["ndas"]["en"].as_str().context("an English NDA")?;
+        let id = kiosk.cloud.invitation_named("Jonas Weber").await?["id"]
+            .as_str()
+            .context("an id")?
+            .to_owned();
+        let pdf = kiosk.data.path().join("signed-nda-de.pdf");
+        std::fs::write(&pdf, document(&kiosk.cloud, &id, "signed_nda").await?)?;
+        let signed = pdf_text(&pdf)?
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(signed.contains("Geheimhaltungsvereinbarung"), "{signed}");
+        assert!(!signed.contains("Non-disclosure agreement"), "{signed}");
+        let german_hash = gatehouse_core::digest::sha256_hex(german.as_bytes());
+        let english_hash = gatehouse_core::digest::sha256_hex(english.as_bytes());
+        assert!(signed.contains(&german_hash[..16]), "{signed}");
+        assert!(!signed.contains(&english_hash[..16]), "{signed}");
+        Ok(())
+    })
+    .await;
+}

@@ -157,6 +157,8 @@ export interface KioskStatus {
   revoked: boolean;
   /** The facility's IANA time zone: staff screens show times in it. */
   time_zone: string;
+  /** A badge printer is configured (else badges go to reception). */
+  printer: boolean;
 }
 
 /** Staff enroll the kiosk with a code from the portal; answers the kiosk's name. */
@@ -250,12 +252,15 @@ export async function askReception(invitation: string): Promise<void> {
 
 export interface NdaTemplate {
   version: number;
+  /** The text's language; English where the facility has none in the visitor's. */
+  language: Language;
   text: string;
   sha256: string;
 }
 
-export function nda(): Promise<NdaTemplate> {
-  return call('nda');
+/** The NDA in `language`, the visitor's. */
+export function nda(language: Language): Promise<NdaTemplate> {
+  return call('nda', { language });
 }
 
 /** The photo as a `data:` URL to show the visitor. */

@@ -42,6 +42,9 @@ export const step = writable<Step>({ name: 'welcome' });
 /** The facility's time zone, as the kiosk's status last said (staff screens show times in it). */
 export const siteZone = writable<string>('UTC');
 
+/** Whether the kiosk has a badge printer, as its status last said. */
+export const hasPrinter = writable<boolean>(true);
+
 export function go(next: Step): void {
   step.set(next);
 }

@@ -62,7 +62,7 @@ pub async fn page(
                 kiosk_invitation(i, documents, signing)
             })
             .collect(),
-        nda: cloud.database.current_nda(facility).await?,
+        ndas: cloud.database.current_ndas(facility).await?,
         cursor: page.cursor.encode(),
         more: page.more,
     })

@@ -320,3 +320,16 @@ on_both_databases! {
         assert_eq!(app.database.outbox_backlog().await.unwrap(), 0);
     }
 }
+
+on_both_databases! {
+    async fn a_visitor_with_an_internationalised_address_is_invited_and_their_email_arrives(backend: Backend) {
+        let Some((app, site)) = site(backend).await else { return };
+        let mut body = invitation("guest", "Jürgen Größe", None);
+        body["visitor"]["email"] = serde_json::json!("jürgen@größe.example");
+        let created = app.invite(&site.north_host, body).await;
+        assert_eq!(created["visitor_email"], "jürgen@größe.example");
+        let mail = app.mail.wait_for("jürgen@größe.example", 1).await;
+        assert_eq!(mail.len(), 1, "the invitation reached the mail server");
+        assert_eq!(mail[0].subject(), "Your visit to Test Tower on Monday, 3 June 2030");
+    }
+}

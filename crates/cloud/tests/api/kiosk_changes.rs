@@ -166,3 +166,29 @@ async fn a_change_committed_late_is_not_skipped_on_postgres() {
         .unwrap();
     assert_eq!(early["visitor_company"], "Slow Co");
 }
+
+on_both_databases! {
+    async fn a_kiosk_gets_the_newest_nda_in_each_language_each_with_its_own_version_and_hash(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let now = app.clock.now();
+        let (en, de) = (gatehouse_core::Language::En, gatehouse_core::Language::De);
+        app.database.publish_nda(site.facility, en, "Confidential.", now).await.unwrap();
+        app.database.publish_nda(site.facility, de, "Vertraulich.", now).await.unwrap();
+        app.database.publish_nda(site.facility, en, "Everything here is confidential.", now).await.unwrap();
+        let page = pull(&app, &device, "").await;
+        let ndas: Vec<(Value, Value, Value)> = page["ndas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|nda| (nda["language"].clone(), nda["version"].clone(), nda["text"].clone()))
+            .collect();
+        assert_eq!(
+            ndas,
+            [
+                (serde_json::json!("de"), serde_json::json!(2), serde_json::json!("Vertraulich.")),
+                (serde_json::json!("en"), serde_json::json!(3), serde_json::json!("Everything here is confidential.")),
+            ]
+        );
+        assert_eq!(page["ndas"][0]["sha256"], gatehouse_core::digest::sha256_hex("Vertraulich.".as_bytes()));
+    }
+}

@@ -322,3 +322,18 @@ on_both_databases! {
         assert!(body["message"].as_str().unwrap().contains("closed for today"), "{body}");
     }
 }
+
+on_both_databases! {
+    async fn a_walk_in_with_an_internationalised_address_registers_and_gets_their_invitation(backend: Backend) {
+        let Some((app, site, device)) = kiosk(backend).await else { return };
+        let mut body = walk_in(&site.north_assistant.id, "guest");
+        body["visitor_name"] = json!("Jürgen Größe");
+        body["visitor_email"] = json!("jürgen@größe.example");
+        let (status, created) = app.call(Method::POST, "/api/v1/kiosk/walk-ins", Some(&device), Some(body)).await;
+        assert_eq!(status, 201, "{created}");
+        let (status, _) = answer(&app, &site.north_assistant.token, &created["id"], "my_visitor").await;
+        assert_eq!(status, 200);
+        let mail = app.mail.wait_for("jürgen@größe.example", 1).await;
+        assert_eq!(mail.len(), 1, "the invitation reached the mail server");
+    }
+}
