@@ -1143,7 +1143,8 @@ export interface components {
             cursor: string;
             invitations: components["schemas"]["KioskInvitation"][];
             more: boolean;
-            nda?: null | components["schemas"]["NdaTemplate"];
+            /** @description The NDA visitors sign here now, one per language the facility has published it in. */
+            ndas: components["schemas"]["NdaTemplate"][];
         };
         /** @description An enrollment code as issued: good once, until it expires. */
         KioskCode: {
@@ -1321,14 +1322,16 @@ export interface components {
             permissions: components["schemas"]["Grant"][];
             user: components["schemas"]["User"];
         };
-        /** @description The facility's current non-disclosure agreement, as visitors sign it. */
+        /** @description The facility's current non-disclosure agreement in one language, as visitors sign it. */
         NdaTemplate: {
+            /** @description The language of the text; visitors sign the one in theirs. */
+            language?: components["schemas"]["Language"];
             /** @description SHA-256 of `text` as UTF-8, in hex: the signed PDF names the exact text signed. */
             sha256: string;
             text: string;
             /**
              * Format: int32
-             * @description Counts up from 1 each time the facility publishes a new text.
+             * @description Counts up from 1 each time the facility publishes a new text, in any language.
              */
             version: number;
         };
