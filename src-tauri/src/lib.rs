@@ -7,6 +7,7 @@
 
 mod commands;
 mod error;
+mod lockdown;
 mod navigation;
 mod scanning;
 
@@ -44,8 +45,10 @@ pub fn run() {
 
     let result = tauri::Builder::default()
         .plugin(navigation::only_the_kiosk_itself())
+        .on_window_event(lockdown::on_window_event)
         .manage(kiosk.clone())
         .setup(move |app| {
+            lockdown::lock(app);
             app.manage(scanning::Camera::start(kiosk.config.camera.clone()));
             tauri::async_runtime::spawn(kiosk.clone().listen_for_changes());
             tauri::async_runtime::spawn(kiosk.keep_in_sync());

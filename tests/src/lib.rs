@@ -64,7 +64,24 @@ fn workspace_binary(name: &str) -> anyhow::Result<PathBuf> {
 
 /// Sends SIGKILL to every process running `binary`; returns how many.
 fn kill_processes_of(binary: &Path) -> anyhow::Result<usize> {
-    let mut killed = 0;
+    let pids = pids_of(|exe| exe == binary)?;
+    for pid in &pids {
+        kill(*pid)?;
+    }
+    Ok(pids.len())
+}
+
+fn kill(pid: i32) -> anyhow::Result<()> {
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGKILL,
+    )?;
+    Ok(())
+}
+
+/// The processes whose executable `matches`.
+fn pids_of(matches: impl Fn(&Path) -> bool) -> anyhow::Result<Vec<i32>> {
+    let mut pids = Vec::new();
     for entry in std::fs::read_dir("/proc")?.flatten() {
         let Some(pid) = entry
             .file_name()
@@ -73,15 +90,23 @@ fn kill_processes_of(binary: &Path) -> anyhow::Result<usize> {
         else {
             continue;
         };
-        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == binary) {
-            nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid),
-                nix::sys::signal::Signal::SIGKILL,
-            )?;
-            killed += 1;
+        if std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| matches(&exe)) {
+            pids.push(pid);
         }
     }
-    Ok(killed)
+    Ok(pids)
+}
+
+/// The parent of process `pid`, from `/proc/<pid>/stat`.
+fn parent_of(pid: i32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // "pid (comm) state ppid …": the name may hold spaces, so read after its closing bracket.
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 fn path_text(path: &Path) -> anyhow::Result<String> {
@@ -494,6 +519,31 @@ impl Kiosk {
         self.client = client;
         self.driver = driver;
         Ok(())
+    }
+
+    /// The running kiosk app's process ids.
+    pub fn app_pids(&self) -> anyhow::Result<Vec<i32>> {
+        pids_of(|exe| exe == self.app)
+    }
+
+    /// Kills the web view's own process (`WebKitWebProcess`), as a crash of it would end it;
+    /// returns how many were killed.
+    pub fn crash_web_view(&self) -> anyhow::Result<usize> {
+        let apps = self.app_pids()?;
+        let web = pids_of(|exe| exe.ends_with("WebKitWebProcess"))?;
+        let mut killed = 0;
+        for pid in web {
+            if parent_of(pid).is_some_and(|parent| apps.contains(&parent)) {
+                kill(pid)?;
+                killed += 1;
+            }
+        }
+        Ok(killed)
+    }
+
+    /// Stops every process of the kiosk app, also one that started itself again.
+    pub fn stop_app(&self) -> anyhow::Result<usize> {
+        kill_processes_of(&self.app)
     }
 
     /// Holds the image at `png` up to the kiosk's camera, until [`Kiosk::lower`].

@@ -373,3 +373,23 @@ test('"Your badge is being printed" is said only when the kiosk has a printer', 
   await expect(page.locator('#printing-title')).toBeVisible();
   await expect(page.locator('.lead')).toHaveText('This takes a moment.');
 });
+
+test('a visitor opens no menu, zooms nothing and goes back nowhere', async ({ page }) => {
+  await openKiosk(page);
+  const prevented = await page.evaluate(() => {
+    const fire = (event: Event) => {
+      document.body.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    return {
+      menu: fire(new MouseEvent('contextmenu', { bubbles: true, cancelable: true })),
+      zoom: fire(new WheelEvent('wheel', { bubbles: true, cancelable: true, ctrlKey: true, deltaY: -100 })),
+      back: fire(new KeyboardEvent('keydown', { bubbles: true, cancelable: true, altKey: true, key: 'ArrowLeft' })),
+      backspace: fire(new KeyboardEvent('keydown', { bubbles: true, cancelable: true, key: 'Backspace' })),
+    };
+  });
+  expect(prevented).toEqual({ menu: true, zoom: true, back: true, backspace: true });
+  // A key for staff (F2) opens their sign-in; it grants nothing by itself.
+  await page.keyboard.press('F2');
+  await expect(page.locator('#staff-title')).toBeVisible();
+});

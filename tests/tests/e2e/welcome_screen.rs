@@ -207,3 +207,33 @@ async fn a_code_already_in_view_when_a_screen_starts_listening_is_read() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_web_view_that_dies_starts_the_kiosk_again() {
+    Kiosk::run(async |kiosk| {
+        kiosk.expect_text("#welcome-title", "Welcome").await?;
+        let before = kiosk.app_pids()?;
+        assert!(!before.is_empty(), "the kiosk runs");
+        assert_eq!(kiosk.crash_web_view()?, 1, "one web process, the kiosk's");
+        // The kiosk starts itself again (a new process; the welcome screen is its first).
+        let mut again = Vec::new();
+        for _ in 0..100 {
+            again = kiosk
+                .app_pids()?
+                .into_iter()
+                .filter(|pid| !before.contains(pid))
+                .collect();
+            if !again.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        kiosk.stop_app()?;
+        assert!(
+            !again.is_empty(),
+            "the kiosk did not start again after its web view died"
+        );
+        Ok(())
+    })
+    .await;
+}
