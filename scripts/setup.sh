@@ -22,8 +22,11 @@ APT_PACKAGES=(
   wrk
   # Talking to PostgreSQL in tests.
   postgresql-client curl ca-certificates
+  # The kiosk's session on an installed tablet (its package depends on it), for the package test.
+  cage
 )
 TAURI_DRIVER_VERSION=2.1.0
+CARGO_DEB_VERSION=3.8.0
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -68,6 +71,13 @@ install_ui_packages() {
   fi
 }
 
+install_cargo_deb() {
+  if ! cargo deb --version 2>/dev/null | grep -q "$CARGO_DEB_VERSION"; then
+    say "Installing cargo-deb $CARGO_DEB_VERSION (cargo install)"
+    cargo install cargo-deb --version "$CARGO_DEB_VERSION" --locked --quiet
+  fi
+}
+
 install_tauri_driver() {
   if ! tauri-driver --help >/dev/null 2>&1; then
     say "Installing tauri-driver $TAURI_DRIVER_VERSION (cargo install)"
@@ -85,4 +95,5 @@ setup() {
   check_toolchains
   install_ui_packages
   install_tauri_driver
+  install_cargo_deb
 }

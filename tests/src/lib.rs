@@ -443,13 +443,18 @@ pub struct Settings {
     pub printer: bool,
     /// Start without an enrollment code: staff enroll the kiosk on its screen.
     pub enroll_on_screen: bool,
+    /// Run this kiosk binary (an installed one) instead of the workspace's.
+    pub app: Option<PathBuf>,
 }
 
 impl Kiosk {
     async fn launch(settings: &Settings) -> anyhow::Result<Self> {
         let display = Display::start().await?;
         let cloud = Cloud::start_with_demo().await?;
-        let app = workspace_binary("gatehouse-kiosk")?;
+        let app = match &settings.app {
+            Some(app) => app.clone(),
+            None => workspace_binary("gatehouse-kiosk")?,
+        };
         let data = tempfile::tempdir()?;
         let camera = tempfile::tempdir()?;
         std::fs::copy(

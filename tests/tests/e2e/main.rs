@@ -2,6 +2,7 @@
 //! WebDriver in Xvfb, a private CUPS — started and reaped by `gatehouse_e2e`.
 
 mod kiosk_killed;
+mod packages;
 mod possession;
 mod staff;
 mod staff_screens;
