@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "check_out_everyone",
     "staff_reprint",
     "print_muster_list",
+    "answer_walk_in",
     "kiosk_health",
     "reviews",
     "review_history",

@@ -80,6 +80,7 @@ pub fn run() {
             commands::staff::check_out_everyone,
             commands::staff::staff_reprint,
             commands::staff::print_muster_list,
+            commands::staff::answer_walk_in,
             commands::staff::kiosk_health,
             commands::staff::reviews,
             commands::staff::review_history,

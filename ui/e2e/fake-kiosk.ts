@@ -65,6 +65,7 @@ const lobbyVisitor = (name: string, tab: LobbyVisitor['tab'], hour: number): Lob
 let visitorsToday: LobbyVisitor[] = [
   lobbyVisitor('Sofia Rossi', 'expected', 13),
   { ...lobbyVisitor('Dmitri Volkov', 'awaiting_approval', 8), category: 'contractor', company: 'FixIt Facility Services' },
+  { ...lobbyVisitor('Walter Walk-In', 'awaiting_host', 11), company: 'Nordlicht Elektrotechnik' },
   lobbyVisitor('Jonas Weber', 'on_site', 9),
   { ...lobbyVisitor('Maximilian Alexander von Hohenstein-Wittgenstein', 'on_site', 10), company: 'Hohenstein & Söhne Rechtsanwälte' },
 ];
@@ -204,6 +205,13 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
   staff_reprint: () => {
     signedIn();
     return 'printed';
+  },
+  answer_walk_in: ({ invitation, expected }) => {
+    signedIn();
+    visitorsToday = expected
+      ? visitorsToday.map((v) => (v.invitation === invitation ? { ...v, tab: 'expected' } : v))
+      : visitorsToday.filter((v) => v.invitation !== invitation);
+    return null;
   },
   kiosk_health: () => ({
     cloud: { state: 'online', version: '0.1.0' },

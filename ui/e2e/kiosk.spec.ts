@@ -393,3 +393,15 @@ test('a visitor opens no menu, zooms nothing and goes back nowhere', async ({ pa
   await page.keyboard.press('F2');
   await expect(page.locator('#staff-title')).toBeVisible();
 });
+
+test('reception says a walk-in is expected, and registers one for a visitor', async ({ page }) => {
+  await openKiosk(page);
+  await signIn(page, 'reception@harbourpoint.example', '246810');
+  await page.click('#tab-awaiting_host');
+  await page.locator('.visitor', { hasText: 'Walter Walk-In' }).locator('.expected').click();
+  await expect(page.locator('.said')).toHaveText('Walter Walk-In is expected: they may check in now.');
+  await expect(page.locator('#tab-awaiting_host .count')).toHaveText('0');
+  await page.click('#register-walk-in');
+  await expect(page.locator('#host-query')).toBeVisible();
+  await expect(page.locator('#staff-lock')).toHaveCount(0);
+});

@@ -183,13 +183,15 @@ pub enum StaffEvent {
     CheckedOut,
     Reprinted,
     MusterPrinted,
+    /// Said whether a walk-in is expected.
+    AnsweredWalkIn,
     Approved,
     Rejected,
     ReturnedToPending,
 }
 
 impl StaffEvent {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::SignedIn,
         Self::SignedInOffline,
         Self::WrongSecret,
@@ -199,6 +201,7 @@ impl StaffEvent {
         Self::CheckedOut,
         Self::Reprinted,
         Self::MusterPrinted,
+        Self::AnsweredWalkIn,
         Self::Approved,
         Self::Rejected,
         Self::ReturnedToPending,
@@ -215,6 +218,7 @@ impl StaffEvent {
             Self::CheckedOut => "checked_out",
             Self::Reprinted => "reprinted",
             Self::MusterPrinted => "muster_printed",
+            Self::AnsweredWalkIn => "answered_walk_in",
             Self::Approved => "approved",
             Self::Rejected => "rejected",
             Self::ReturnedToPending => "returned_to_pending",

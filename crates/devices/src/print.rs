@@ -20,8 +20,10 @@ use ipp::{operation::IppOperation, prelude::*};
 /// The longest any single request to the scheduler may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
 const POLL: Duration = Duration::from_millis(200);
-/// Who the queue shows as the job's owner.
-const USER_NAME: &str = "gatehouse";
+/// Who the queue shows as the job's owner: the kiosk's printing, not a local account (the
+/// packages' users `gatehouse` and `gatehouse-kiosk` are accounts, and cups-pdf, for one, files
+/// a job under its owner's home).
+const USER_NAME: &str = "gatehouse-print";
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrintError {

@@ -312,6 +312,30 @@ impl Kiosk {
         })
     }
 
+    /// Reception says whether a walk-in waiting for their host is expected (`expected`) or not,
+    /// as the host would; the cloud decides, so this needs it.
+    pub async fn answer_walk_in(&self, id: InvitationId, expected: bool) -> Result<(), KioskError> {
+        let (person, token) = self.receptionist_online().await?;
+        let answer = if expected { "my_visitor" } else { "unknown" };
+        let _: serde_json::Value = self
+            .cloud
+            .as_staff(
+                &token,
+                reqwest::Method::POST,
+                &format!("api/v1/invitations/{id}/walk-in-answer"),
+                Some(&serde_json::json!({ "answer": answer })),
+            )
+            .await
+            .map_err(|error| match error {
+                KioskError::CloudUnreachable(_) => KioskError::NeedsCloud,
+                other => other,
+            })?;
+        self.staff_did(&person, StaffEvent::AnsweredWalkIn, Some(id))
+            .await?;
+        self.sync_soon();
+        Ok(())
+    }
+
     /// Prints a visitor's badge again, as often as reception decides.
     pub async fn staff_reprint(
         &self,

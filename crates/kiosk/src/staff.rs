@@ -256,6 +256,19 @@ impl Kiosk {
         Ok((duty.person, token))
     }
 
+    /// The signed-in receptionist's cloud session, for what only the cloud decides (a walk-in's
+    /// answer); offline, [`KioskError::NeedsCloud`].
+    pub(crate) async fn receptionist_online(&self) -> Result<(StaffMember, String), KioskError> {
+        let person = self.receptionist(true).await?;
+        let token = self
+            .desk
+            .lock()
+            .as_ref()
+            .and_then(|duty| duty.token.clone())
+            .ok_or(KioskError::NeedsCloud)?;
+        Ok((person, token))
+    }
+
     /// Ends the staff session (Lock, or a visitor's turn); nothing of it stays.
     pub async fn staff_lock(&self) -> Result<(), KioskError> {
         let duty = self.desk.lock().take();

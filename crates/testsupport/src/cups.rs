@@ -1,7 +1,7 @@
 //! A private CUPS scheduler for one test: Debian's `cupsd` with its own configuration, spool and
 //! port, a `cups-pdf` queue called `PDF`, stopped (with its whole process group) when dropped.
 //!
-//! Jobs come from the user "gatehouse", which is not a local account, so cups-pdf writes them to
+//! Jobs come from the user "gatehouse-print", which is not a local account, so cups-pdf writes them to
 //! its anonymous folder (Debian's `/etc/cups/cups-pdf.conf`); tests find their output there by
 //! the job's unique title.
 

@@ -93,6 +93,16 @@ pub async fn staff_reprint(
     Ok(kiosk.staff_reprint(invitation, language).await?)
 }
 
+/// Reception says whether a walk-in is expected.
+#[tauri::command]
+pub async fn answer_walk_in(
+    kiosk: State<'_, Kiosk>,
+    invitation: InvitationId,
+    expected: bool,
+) -> Result<(), CommandError> {
+    Ok(kiosk.answer_walk_in(invitation, expected).await?)
+}
+
 /// Everyone on site now, printed (or kept as a PDF without a printer).
 #[tauri::command]
 pub async fn print_muster_list(

@@ -3,6 +3,7 @@
 //! reception admitting a guest (recorded as admitted by them) and checking everyone out, and an
 //! admin deciding invitations — refused, not queued, when the cloud cannot be reached.
 
+use anyhow::Context as _;
 use chrono::TimeDelta;
 use gatehouse_core::{Clock, InvitationId, staff::StaffSecret};
 use gatehouse_devices::badge::Language;
@@ -323,6 +324,52 @@ async fn an_admin_decides_on_the_kiosk_as_themselves_and_a_receptionist_cannot()
     assert_eq!(
         cloud.as_manager(&format!("/invitations/{dmitri}")).await?["approval_status"],
         "pending"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn reception_says_a_walk_in_is_expected_from_the_kiosk_and_offline_it_waits_for_the_cloud()
+-> anyhow::Result<()> {
+    let mut cloud = Cloud::start_with_demo().await?;
+    let data = tempfile::tempdir()?;
+    let kiosk = cloud.enrolled_kiosk(data.path()).await?;
+    let host = kiosk
+        .find_hosts("Ortega")
+        .await?
+        .into_iter()
+        .next()
+        .context("Tomás Ortega is in the directory")?;
+    let walter = kiosk
+        .register_walk_in(&gatehouse_core::wire::KioskWalkIn {
+            host: host.id,
+            category: gatehouse_core::CategoryKind::Guest,
+            visitor_name: "Walter Walk-In".into(),
+            visitor_company: None,
+            visitor_email: "walter@nordlicht.example".into(),
+        })
+        .await?;
+    kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
+    let tab = |lobby: &[gatehouse_kiosk::reception::LobbyVisitor]| {
+        lobby
+            .iter()
+            .find(|visitor| visitor.invitation == walter.invitation)
+            .map(|visitor| visitor.tab)
+    };
+    assert_eq!(tab(&kiosk.lobby().await?), Some(LobbyTab::AwaitingHost));
+    kiosk.answer_walk_in(walter.invitation, true).await?;
+    kiosk.sync_once().await?;
+    assert_eq!(tab(&kiosk.lobby().await?), Some(LobbyTab::Expected));
+
+    // Offline the answer is the cloud's to give: refused, not queued.
+    kiosk.staff_lock().await?;
+    kiosk.sync_once().await?;
+    cloud.stop();
+    kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
+    let offline = kiosk.answer_walk_in(walter.invitation, false).await;
+    assert!(
+        matches!(offline, Err(KioskError::NeedsCloud)),
+        "{offline:?}"
     );
     Ok(())
 }

@@ -40,6 +40,7 @@ export const commands = [
   'check_out_everyone',
   'staff_reprint',
   'print_muster_list',
+  'answer_walk_in',
   'kiosk_health',
   'reviews',
   'review_history',
@@ -121,6 +122,7 @@ export interface Answers {
   check_out_everyone: number;
   staff_reprint: ReprintOutcome;
   print_muster_list: Muster;
+  answer_walk_in: null;
   kiosk_health: KioskHealth;
   reviews: Review[];
   review_history: ReviewStep[];
@@ -392,6 +394,11 @@ export function staffReprint(invitation: string, language: Language): Promise<Re
 
 /** The muster list went to the kiosk's printer, or (without one) was kept as a PDF on the kiosk. */
 export type Muster = { outcome: 'printed'; people: number } | { outcome: 'saved'; people: number };
+
+/** Reception says whether a walk-in waiting for their host is expected; needs the cloud. */
+export async function answerWalkIn(invitation: string, expected: boolean): Promise<void> {
+  await call('answer_walk_in', { invitation, expected });
+}
 
 export function printMusterList(language: Language): Promise<Muster> {
   return call('print_muster_list', { language });
