@@ -8,7 +8,16 @@
 // `window.kioskFake.holdUp(code)` for a code held up to the camera.
 
 import { start } from '../src/kiosk/start';
-import type { Answers, Command, KioskBackend, LobbyVisitor, OnDuty, Review, VisitorView } from '../src/kiosk/kiosk-api';
+import type {
+  Answers,
+  Command,
+  KioskBackend,
+  KioskSettings,
+  LobbyVisitor,
+  OnDuty,
+  Review,
+  VisitorView,
+} from '../src/kiosk/kiosk-api';
 
 const setupNeeded = new URLSearchParams(location.search).has('setup');
 const revoked = new URLSearchParams(location.search).has('revoked');
@@ -92,6 +101,14 @@ let pendingReviews: Review[] = [
   },
 ];
 
+let kioskSettingsNow: KioskSettings = {
+  language: 'en',
+  idle_seconds: 45,
+  staff_idle_seconds: 120,
+  printer: 'Badges',
+  printers: ['Badges', 'Office'],
+};
+
 function signedIn(): OnDuty {
   if (!onDuty) throw { code: 'staff_signed_out', message: 'no one from staff is signed in' };
   return onDuty;
@@ -111,6 +128,7 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
     revoked,
     time_zone: 'Europe/Berlin',
     printer,
+    language: 'en',
   }),
   enroll: () => 'Lobby',
   identify: ({ code }) =>
@@ -205,6 +223,24 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
   staff_reprint: () => {
     signedIn();
     return 'printed';
+  },
+  kiosk_settings: () => {
+    if (!signedIn().approves) throw { code: 'not_staff', message: 'approving needs the approve_invitations permission' };
+    return kioskSettingsNow;
+  },
+  change_kiosk_settings: ({ change }) => {
+    signedIn();
+    const wanted = change as { idle_seconds?: number };
+    if (wanted.idle_seconds !== undefined && (wanted.idle_seconds < 5 || wanted.idle_seconds > 3600)) {
+      throw { code: 'invalid', message: "a visitor screen's timeout is 5 to 3600 seconds" };
+    }
+    kioskSettingsNow = { ...kioskSettingsNow, ...(change as object) };
+    return kioskSettingsNow;
+  },
+  unenroll: () => {
+    signedIn();
+    onDuty = null;
+    return null;
   },
   answer_walk_in: ({ invitation, expected }) => {
     signedIn();

@@ -405,3 +405,27 @@ test('reception says a walk-in is expected, and registers one for a visitor', as
   await expect(page.locator('#host-query')).toBeVisible();
   await expect(page.locator('#staff-lock')).toHaveCount(0);
 });
+
+for (const language of ['en', 'de'] as const) {
+  test(`an admin changes the kiosk's settings, and a bad value is refused in plain words (${language})`, async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await openKiosk(page);
+    if (language === 'de') await page.click('#language-de');
+    await signIn(page, 'fiona.brandt@harbourpoint.example', 'gatehouse-demo', 'password');
+    await page.click('#mode-settings');
+    await expect(page.locator('#settings-idle')).toHaveValue('45');
+    await checkScreen(page, 'kiosk settings');
+    await page.fill('#settings-idle', '2');
+    await page.click('#settings-save');
+    await expect(page.getByRole('alert')).toContainText('5 to 3600 seconds');
+    await page.fill('#settings-idle', '60');
+    await page.selectOption('#settings-printer', 'Office');
+    await page.click('#settings-save');
+    await expect(page.getByRole('status')).toBeVisible();
+    await page.click('#unenroll');
+    await expect(page.locator('.warning')).toBeVisible();
+    await checkScreen(page, 'unenroll');
+    await allInView(page, ['#staff-mode-title', '#settings-save', '#unenroll-confirm', '.warning']);
+    await page.screenshot({ path: join(screens, `kiosk-settings-${language}.png`) });
+  });
+}

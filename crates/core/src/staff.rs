@@ -185,13 +185,15 @@ pub enum StaffEvent {
     MusterPrinted,
     /// Said whether a walk-in is expected.
     AnsweredWalkIn,
+    ChangedSettings,
+    Unenrolled,
     Approved,
     Rejected,
     ReturnedToPending,
 }
 
 impl StaffEvent {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 15] = [
         Self::SignedIn,
         Self::SignedInOffline,
         Self::WrongSecret,
@@ -202,6 +204,8 @@ impl StaffEvent {
         Self::Reprinted,
         Self::MusterPrinted,
         Self::AnsweredWalkIn,
+        Self::ChangedSettings,
+        Self::Unenrolled,
         Self::Approved,
         Self::Rejected,
         Self::ReturnedToPending,
@@ -219,6 +223,8 @@ impl StaffEvent {
             Self::Reprinted => "reprinted",
             Self::MusterPrinted => "muster_printed",
             Self::AnsweredWalkIn => "answered_walk_in",
+            Self::ChangedSettings => "changed_settings",
+            Self::Unenrolled => "unenrolled",
             Self::Approved => "approved",
             Self::Rejected => "rejected",
             Self::ReturnedToPending => "returned_to_pending",

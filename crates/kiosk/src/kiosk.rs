@@ -55,6 +55,8 @@ pub struct KioskStatus {
     pub time_zone: String,
     /// A badge printer is configured (`GATEHOUSE_PRINTER`); without one, badges go to reception.
     pub printer: bool,
+    /// The language each visitor starts in.
+    pub language: gatehouse_core::Language,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -137,10 +139,11 @@ impl Kiosk {
             cloud,
             setup_needed: self.setup_needed().await?,
             sync: self.sync_status(),
-            idle_seconds: self.config.idle.as_secs(),
+            idle_seconds: self.idle().await?.as_secs(),
             revoked: self.store.revoked().await?,
             time_zone: self.time_zone().await?.name().to_owned(),
-            printer: self.config.printer.is_some(),
+            printer: self.printer().await?.is_some(),
+            language: self.site_language().await?,
         })
     }
 

@@ -8,7 +8,7 @@
 //! - [`walk_ins`]: visitors without an invitation — finding their host in the directory the
 //!   kiosk keeps, and registering them with the cloud;
 //! - [`staff`]: staff signing in at the kiosk, their lockout and history; [`admin`]: approving
-//!   from the kiosk; [`reception`]: what
+//!   from the kiosk, [`settings`]: an admin's changes to the kiosk's own settings; [`reception`]: what
 //!   reception does here (today's visitors, admitting, checking out, the muster list);
 //! - [`store`]: the local SQLite store with its outbox; [`sync`] and [`cloud`]: the cloud's side.
 
@@ -20,6 +20,7 @@ pub mod error;
 pub mod kiosk;
 pub mod possession;
 pub mod reception;
+pub mod settings;
 pub mod staff;
 pub mod store;
 pub mod sync;

@@ -211,7 +211,7 @@ impl Kiosk {
     async fn duty(&self, touch: bool) -> Result<Duty, KioskError> {
         let now = self.clock.now();
         let idle =
-            chrono::TimeDelta::from_std(self.config.staff_idle).unwrap_or(chrono::TimeDelta::MAX);
+            chrono::TimeDelta::from_std(self.staff_idle().await?).unwrap_or(chrono::TimeDelta::MAX);
         let expired = {
             let mut desk = self.desk.lock();
             match desk.as_mut() {

@@ -95,6 +95,31 @@ impl LocalStore {
         Ok(())
     }
 
+    /// Forgets everything this kiosk was given when it enrolled, and what it kept since: it is
+    /// a new kiosk, waiting to be enrolled.
+    pub async fn unenroll(&self) -> Result<(), KioskError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for table in [
+            "invitations",
+            "directory",
+            "nda",
+            "reprints",
+            "feed",
+            "staff",
+            "staff_tries",
+            "staff_history",
+            "settings",
+            "revoked",
+            "enrollment",
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Whether the cloud revoked this kiosk.
     pub async fn revoked(&self) -> Result<bool, KioskError> {
         let revoked: Option<i64> = sqlx::query_scalar("SELECT 1 FROM revoked")

@@ -8,6 +8,7 @@ use gatehouse_kiosk::{
     admin::{Decision, Review, ReviewStep},
     checkin::ReprintOutcome,
     reception::{Admission, Health, LobbyVisitor, Muster},
+    settings::{Settings, SettingsChange},
     staff::OnDuty,
 };
 use serde::Serialize;
@@ -91,6 +92,26 @@ pub async fn staff_reprint(
     language: Language,
 ) -> Result<ReprintOutcome, CommandError> {
     Ok(kiosk.staff_reprint(invitation, language).await?)
+}
+
+/// The kiosk's settings, for an admin.
+#[tauri::command]
+pub async fn kiosk_settings(kiosk: State<'_, Kiosk>) -> Result<Settings, CommandError> {
+    Ok(kiosk.settings().await?)
+}
+
+#[tauri::command]
+pub async fn change_kiosk_settings(
+    kiosk: State<'_, Kiosk>,
+    change: SettingsChange,
+) -> Result<Settings, CommandError> {
+    Ok(kiosk.change_settings(change).await?)
+}
+
+/// An admin unenrolls this kiosk: it forgets everything and shows the set-up screen.
+#[tauri::command]
+pub async fn unenroll(kiosk: State<'_, Kiosk>) -> Result<(), CommandError> {
+    Ok(kiosk.unenroll().await?)
 }
 
 /// Reception says whether a walk-in is expected.

@@ -13,6 +13,7 @@ use gatehouse_kiosk::{
     admin::Decision,
     checkin::{CheckInOutcome, CheckInRequest, NdaSignature},
     reception::{Admission, LobbyTab, MUSTER_FILE, Muster},
+    settings::SettingsChange,
 };
 
 const RECEPTION: &str = "reception@harbourpoint.example";
@@ -335,11 +336,11 @@ async fn reception_says_a_walk_in_is_expected_from_the_kiosk_and_offline_it_wait
     let data = tempfile::tempdir()?;
     let kiosk = cloud.enrolled_kiosk(data.path()).await?;
     let host = kiosk
-        .find_hosts("Ortega")
+        .find_hosts("Okafor")
         .await?
         .into_iter()
         .next()
-        .context("Tomás Ortega is in the directory")?;
+        .context("Miriam Okafor is in the directory")?;
     let walter = kiosk
         .register_walk_in(&gatehouse_core::wire::KioskWalkIn {
             host: host.id,
@@ -371,5 +372,89 @@ async fn reception_says_a_walk_in_is_expected_from_the_kiosk_and_offline_it_wait
         matches!(offline, Err(KioskError::NeedsCloud)),
         "{offline:?}"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_admin_changes_the_kiosk_s_settings_and_unenrolls_it_and_reception_may_do_neither()
+-> anyhow::Result<()> {
+    let cloud = Cloud::start_with_demo().await?;
+    let data = tempfile::tempdir()?;
+    let clock = Clock::fixed(chrono::Utc::now());
+    let kiosk = cloud.enrolled_kiosk_at(data.path(), clock.clone()).await?;
+
+    kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
+    assert!(matches!(
+        kiosk.settings().await,
+        Err(KioskError::NotStaff(_))
+    ));
+    assert!(matches!(
+        kiosk.unenroll().await,
+        Err(KioskError::NotStaff(_))
+    ));
+
+    kiosk
+        .staff_sign_in(MANAGER, StaffSecret::Password("gatehouse-demo".into()))
+        .await?;
+    // A bad value changes nothing.
+    let refused = kiosk
+        .change_settings(SettingsChange {
+            idle_seconds: Some(2),
+            language: Some(gatehouse_core::Language::De),
+            ..SettingsChange::default()
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(KioskError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(kiosk.status().await?.language, gatehouse_core::Language::En);
+    let changed = kiosk
+        .change_settings(SettingsChange {
+            language: Some(gatehouse_core::Language::De),
+            idle_seconds: Some(60),
+            staff_idle_seconds: Some(30),
+            printer: Some(String::new()),
+        })
+        .await?;
+    assert_eq!(
+        (
+            changed.idle_seconds,
+            changed.staff_idle_seconds,
+            changed.printer
+        ),
+        (60, 30, None)
+    );
+    let status = kiosk.status().await?;
+    assert_eq!(
+        (status.language, status.idle_seconds, status.printer),
+        (gatehouse_core::Language::De, 60, false)
+    );
+    // The staff session now ends after 30 s without a touch.
+    clock.advance(TimeDelta::seconds(31));
+    assert_eq!(kiosk.on_duty(false).await?, None);
+
+    // Unenrolled: nothing of the building stays, and the kiosk asks to be set up.
+    kiosk
+        .staff_sign_in(MANAGER, StaffSecret::Password("gatehouse-demo".into()))
+        .await?;
+    kiosk.unenroll().await?;
+    assert!(kiosk.store.enrollment().await?.is_none());
+    assert!(
+        kiosk
+            .store
+            .invitations_between(
+                chrono::DateTime::<chrono::Utc>::MIN_UTC,
+                chrono::DateTime::<chrono::Utc>::MAX_UTC
+            )
+            .await?
+            .is_empty()
+    );
+    assert_eq!(
+        kiosk.status().await?.language,
+        gatehouse_core::Language::En,
+        "its settings went too"
+    );
+    assert!(kiosk.setup_needed().await?);
     Ok(())
 }

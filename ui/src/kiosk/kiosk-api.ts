@@ -41,6 +41,9 @@ export const commands = [
   'staff_reprint',
   'print_muster_list',
   'answer_walk_in',
+  'kiosk_settings',
+  'change_kiosk_settings',
+  'unenroll',
   'kiosk_health',
   'reviews',
   'review_history',
@@ -123,6 +126,9 @@ export interface Answers {
   staff_reprint: ReprintOutcome;
   print_muster_list: Muster;
   answer_walk_in: null;
+  kiosk_settings: KioskSettings;
+  change_kiosk_settings: KioskSettings;
+  unenroll: null;
   kiosk_health: KioskHealth;
   reviews: Review[];
   review_history: ReviewStep[];
@@ -161,6 +167,8 @@ export interface KioskStatus {
   time_zone: string;
   /** A badge printer is configured (else badges go to reception). */
   printer: boolean;
+  /** The language each visitor starts in. */
+  language: Language;
 }
 
 /** Staff enroll the kiosk with a code from the portal; answers the kiosk's name. */
@@ -394,6 +402,35 @@ export function staffReprint(invitation: string, language: Language): Promise<Re
 
 /** The muster list went to the kiosk's printer, or (without one) was kept as a PDF on the kiosk. */
 export type Muster = { outcome: 'printed'; people: number } | { outcome: 'saved'; people: number };
+
+/** The kiosk's settings in force, and the printers to choose from (admins). */
+export interface KioskSettings {
+  language: Language;
+  idle_seconds: number;
+  staff_idle_seconds: number;
+  printer: string | null;
+  printers: string[];
+}
+
+/** What an admin changes; a field left out keeps the kiosk's configuration. `printer: ''` prints no badges. */
+export interface SettingsChange {
+  language?: Language;
+  idle_seconds?: number;
+  staff_idle_seconds?: number;
+  printer?: string;
+}
+
+export function kioskSettings(): Promise<KioskSettings> {
+  return call('kiosk_settings');
+}
+
+export function changeKioskSettings(change: SettingsChange): Promise<KioskSettings> {
+  return call('change_kiosk_settings', { change });
+}
+
+export async function unenroll(): Promise<void> {
+  await call('unenroll');
+}
 
 /** Reception says whether a walk-in waiting for their host is expected; needs the cloud. */
 export async function answerWalkIn(invitation: string, expected: boolean): Promise<void> {

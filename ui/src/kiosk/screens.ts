@@ -1,7 +1,7 @@
 // The visitor flow: which step the kiosk shows now, and what that step knows about the visitor.
 // Everything a visitor told the kiosk lives in the step; going back to `welcome` forgets it.
 
-import { writable } from 'svelte/store';
+import { get, writable } from 'svelte/store';
 import { locale, type Language } from '../lib/i18n';
 import {
   checkOut,
@@ -49,13 +49,13 @@ export function go(next: Step): void {
   step.set(next);
 }
 
-/** The language every visitor starts in. */
-export const SITE_LANGUAGE: Language = 'en';
+/** The language every visitor starts in: the kiosk's setting, as its status last said. */
+export const siteLanguage = writable<Language>('en');
 
 /** Back to the welcome screen for the next visitor, in the site's language whatever this one chose. */
 export function restart(): void {
   step.set({ name: 'welcome' });
-  locale.set(SITE_LANGUAGE);
+  locale.set(get(siteLanguage));
 }
 
 /**

@@ -1459,7 +1459,7 @@ export interface components {
          * @description Something staff did at a kiosk, or tried to.
          * @enum {string}
          */
-        StaffEvent: "signed_in" | "signed_in_offline" | "wrong_secret" | "locked_out" | "signed_out" | "admitted" | "checked_out" | "reprinted" | "muster_printed" | "approved" | "rejected" | "returned_to_pending";
+        StaffEvent: "signed_in" | "signed_in_offline" | "wrong_secret" | "locked_out" | "signed_out" | "admitted" | "checked_out" | "reprinted" | "muster_printed" | "answered_walk_in" | "changed_settings" | "unenrolled" | "approved" | "rejected" | "returned_to_pending";
         /** @description A batch of a kiosk's staff history, oldest first; at most 200. */
         StaffHistory: {
             entries: components["schemas"]["StaffEntry"][];
