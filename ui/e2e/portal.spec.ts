@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -300,6 +301,8 @@ test('reception sets a kiosk PIN the cloud keeps hashed; a weak one is refused i
   await expect(page.getByRole('status')).toHaveText('Your kiosk PIN is saved. The kiosks know it within a minute.');
   await expect(page.locator('#kiosk-pin')).toHaveValue('');
   await page.screenshot({ path: join(screens, 'portal-kiosk-pin.png') });
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
 });
 
 test("a kiosk's staff history shows who signed in there and what they did", async ({ page, request }) => {
@@ -333,4 +336,6 @@ test("a kiosk's staff history shows who signed in there and what they did", asyn
   await expect(page.locator('#staff-history')).toContainText('Fiona Brandt');
   await expect(page.locator('#staff-history')).toContainText('wrong PIN or password');
   await page.screenshot({ path: join(screens, 'portal-kiosk-history.png'), fullPage: true });
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
 });
