@@ -278,7 +278,7 @@ impl Kiosk {
             language,
         };
         let layout = self.config.badge_layout;
-        let printer = self.printer().await?;
+        let printer = self.in_force().await?.printer;
         // A badge that cannot be printed waits in the visit's folder; the sync sends it to the
         // cloud, where reception prints it from the Lobby page.
         let unprinted = self.visit_folder(invitation.id).join(sync::UNPRINTED_BADGE);

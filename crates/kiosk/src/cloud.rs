@@ -135,13 +135,8 @@ impl CloudClient {
             .bearer_auth(token)
             .json(&KioskReceptionRequest { invitation })
             .send()
-            .await
-            .map_err(KioskError::CloudUnreachable)?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(refusal(response).await)
-        }
+            .await;
+        accepted(response).await
     }
 
     /// Sends a visit's signed NDA or photo.
@@ -163,11 +158,7 @@ impl CloudClient {
             // Up to 2 MiB over a lobby's Wi-Fi: longer than a request of the sync.
             .timeout(UPLOAD_TIMEOUT)
             .body(content);
-        let response = request.send().await.map_err(KioskError::CloudUnreachable)?;
-        if response.status().is_success() {
-            return Ok(());
-        }
-        Err(refusal(response).await)
+        accepted(request.send().await).await
     }
 
     /// Signs a person in at this kiosk: a session as them.
@@ -222,13 +213,8 @@ impl CloudClient {
             .bearer_auth(token)
             .json(history)
             .send()
-            .await
-            .map_err(KioskError::CloudUnreachable)?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(refusal(response).await)
-        }
+            .await;
+        accepted(response).await
     }
 
     /// A staff task as the signed-in person (`staff_token`): `method path` with an optional
@@ -304,6 +290,16 @@ async fn answer_also<T: serde::de::DeserializeOwned>(
         return response.json().await.map_err(KioskError::CloudUnreachable);
     }
     Err(refusal(response).await)
+}
+
+/// `Ok` for an answer without a body the kiosk needs, or the cloud's refusal.
+async fn accepted(sent: Result<reqwest::Response, reqwest::Error>) -> Result<(), KioskError> {
+    let response = sent.map_err(KioskError::CloudUnreachable)?;
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(refusal(response).await)
+    }
 }
 
 /// The cloud's `{code, message}` of a refused request, as an error.

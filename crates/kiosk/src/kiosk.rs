@@ -134,16 +134,17 @@ impl Kiosk {
             Err(KioskError::CloudUnreachable(_)) => CloudConnection::Offline,
             Err(other) => return Err(other),
         };
+        let settings = self.in_force().await?;
         Ok(KioskStatus {
             version: env!("CARGO_PKG_VERSION"),
             cloud,
             setup_needed: self.setup_needed().await?,
             sync: self.sync_status(),
-            idle_seconds: self.idle().await?.as_secs(),
+            idle_seconds: settings.idle.as_secs(),
             revoked: self.store.revoked().await?,
             time_zone: self.time_zone().await?.name().to_owned(),
-            printer: self.printer().await?.is_some(),
-            language: self.site_language().await?,
+            printer: settings.printer.is_some(),
+            language: settings.language,
         })
     }
 

@@ -240,7 +240,7 @@ impl Kiosk {
             language,
             people,
         };
-        let printer = self.printer().await?;
+        let printer = self.in_force().await?.printer;
         let file = self.config.data_dir.join(MUSTER_FILE);
         let on_paper = tokio::task::spawn_blocking(move || -> Result<bool, KioskError> {
             let pdf =
@@ -280,7 +280,7 @@ impl Kiosk {
     pub async fn health(&self) -> Result<Health, KioskError> {
         self.receptionist(false).await?;
         let status = self.status().await?;
-        let printer = match self.printer().await? {
+        let printer = match self.in_force().await?.printer {
             None => PrinterHealth::NotSet,
             Some(name) => {
                 tokio::task::spawn_blocking(move || match Cups::from_env().printer(&name) {

@@ -35,40 +35,36 @@ pub struct Settings {
 
 const TIMEOUTS: std::ops::RangeInclusive<u64> = 5..=3600;
 
-impl Kiosk {
-    async fn change(&self) -> Result<SettingsChange, KioskError> {
-        self.store.settings().await
-    }
-
+/// The settings in force: an admin's changes over the kiosk's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InForce {
     /// The language each visitor starts in.
-    pub async fn site_language(&self) -> Result<Language, KioskError> {
-        Ok(self.change().await?.language.unwrap_or_default())
-    }
-
+    pub language: Language,
     /// How long a visitor's screen waits for a touch.
-    pub async fn idle(&self) -> Result<Duration, KioskError> {
-        Ok(self
-            .change()
-            .await?
-            .idle_seconds
-            .map_or(self.config.idle, Duration::from_secs))
-    }
-
+    pub idle: Duration,
     /// How long a staff session waits for a touch.
-    pub async fn staff_idle(&self) -> Result<Duration, KioskError> {
-        Ok(self
-            .change()
-            .await?
-            .staff_idle_seconds
-            .map_or(self.config.staff_idle, Duration::from_secs))
-    }
-
+    pub staff_idle: Duration,
     /// The badge printer's queue, if badges print here.
-    pub async fn printer(&self) -> Result<Option<String>, KioskError> {
-        Ok(match self.change().await?.printer {
-            Some(chosen) if chosen.is_empty() => None,
-            Some(chosen) => Some(chosen),
-            None => self.config.printer.clone(),
+    pub printer: Option<String>,
+}
+
+impl Kiosk {
+    /// The settings in force, read once.
+    pub async fn in_force(&self) -> Result<InForce, KioskError> {
+        let change = self.store.settings().await?;
+        Ok(InForce {
+            language: change.language.unwrap_or_default(),
+            idle: change
+                .idle_seconds
+                .map_or(self.config.idle, Duration::from_secs),
+            staff_idle: change
+                .staff_idle_seconds
+                .map_or(self.config.staff_idle, Duration::from_secs),
+            printer: match change.printer {
+                Some(chosen) if chosen.is_empty() => None,
+                Some(chosen) => Some(chosen),
+                None => self.config.printer.clone(),
+            },
         })
     }
 
@@ -80,11 +76,12 @@ impl Kiosk {
             .map_err(|error| KioskError::Device(error.to_string()))?
             .map(|printers| printers.into_iter().map(|printer| printer.name).collect())
             .unwrap_or_default();
+        let now = self.in_force().await?;
         Ok(Settings {
-            language: self.site_language().await?,
-            idle_seconds: self.idle().await?.as_secs(),
-            staff_idle_seconds: self.staff_idle().await?.as_secs(),
-            printer: self.printer().await?,
+            language: now.language,
+            idle_seconds: now.idle.as_secs(),
+            staff_idle_seconds: now.staff_idle.as_secs(),
+            printer: now.printer,
             printers,
         })
     }

@@ -210,8 +210,8 @@ impl Kiosk {
     /// person's own touches and actions keep it going.
     async fn duty(&self, touch: bool) -> Result<Duty, KioskError> {
         let now = self.clock.now();
-        let idle =
-            chrono::TimeDelta::from_std(self.staff_idle().await?).unwrap_or(chrono::TimeDelta::MAX);
+        let idle = chrono::TimeDelta::from_std(self.in_force().await?.staff_idle)
+            .unwrap_or(chrono::TimeDelta::MAX);
         let expired = {
             let mut desk = self.desk.lock();
             match desk.as_mut() {

@@ -75,18 +75,18 @@ impl LocalStore {
     /// directory of hosts and the NDA text go, and the kiosk stays locked.
     pub async fn lock_as_revoked(&self, now: DateTime<Utc>) -> Result<(), KioskError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        for table in [
-            "invitations",
-            "directory",
-            "nda",
-            "reprints",
-            "feed",
-            "staff",
-        ] {
-            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
-                .execute(&mut *tx)
-                .await?;
-        }
+        empty(
+            &mut tx,
+            &[
+                "invitations",
+                "directory",
+                "nda",
+                "reprints",
+                "feed",
+                "staff",
+            ],
+        )
+        .await?;
         sqlx::query("INSERT INTO revoked (only, at) VALUES (1, $1) ON CONFLICT (only) DO NOTHING")
             .bind(now)
             .execute(&mut *tx)
@@ -99,23 +99,23 @@ impl LocalStore {
     /// a new kiosk, waiting to be enrolled.
     pub async fn unenroll(&self) -> Result<(), KioskError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        for table in [
-            "invitations",
-            "directory",
-            "nda",
-            "reprints",
-            "feed",
-            "staff",
-            "staff_tries",
-            "staff_history",
-            "settings",
-            "revoked",
-            "enrollment",
-        ] {
-            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
-                .execute(&mut *tx)
-                .await?;
-        }
+        empty(
+            &mut tx,
+            &[
+                "invitations",
+                "directory",
+                "nda",
+                "reprints",
+                "feed",
+                "staff",
+                "staff_tries",
+                "staff_history",
+                "settings",
+                "revoked",
+                "enrollment",
+            ],
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -578,5 +578,18 @@ async fn upsert(
     .bind(serde_json::to_string(invitation)?)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Deletes every row of `tables` in `tx`.
+async fn empty(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tables: &[&str],
+) -> Result<(), KioskError> {
+    for table in tables {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
