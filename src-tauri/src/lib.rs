@@ -49,7 +49,10 @@ pub fn run() {
         .manage(kiosk.clone())
         .setup(move |app| {
             lockdown::lock(app);
-            app.manage(scanning::Camera::start(kiosk.config.camera.clone()));
+            // The camera an admin chose on the kiosk, else the configured one.
+            let camera = tauri::async_runtime::block_on(kiosk.in_force())
+                .map_or_else(|_| kiosk.config.camera.clone(), |settings| settings.camera);
+            app.manage(scanning::Camera::start(camera));
             tauri::async_runtime::spawn(kiosk.clone().listen_for_changes());
             tauri::async_runtime::spawn(kiosk.keep_in_sync());
             Ok(())

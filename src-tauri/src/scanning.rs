@@ -4,7 +4,11 @@
 //! Nothing is pushed to the webview, so it needs no permission to listen to events.
 
 use std::{
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+        mpsc::RecvTimeoutError,
+    },
     time::{Duration, Instant},
 };
 
@@ -35,8 +39,48 @@ pub struct CameraView {
 /// The running camera: what it sees, and what it has seen since the screen last asked.
 #[derive(Debug, Clone)]
 pub struct Camera {
-    preview: Preview,
+    running: Arc<Mutex<Running>>,
     news: Arc<Mutex<News>>,
+}
+
+/// One camera's scanner, until another camera is chosen.
+#[derive(Debug)]
+struct Running {
+    source: Source,
+    preview: Preview,
+    retired: Arc<AtomicBool>,
+}
+
+impl Running {
+    fn start(source: Source, news: Arc<Mutex<News>>) -> Self {
+        let scanner = match source.clone() {
+            Source::Files(path) => Scanner::start(move || FileCamera::open(&path, FRAME_RATE)),
+            Source::Device(id) => Scanner::start(move || DeviceCamera::open(&id, 1280, 720, 30)),
+        };
+        let retired = Arc::new(AtomicBool::new(false));
+        let running = Self {
+            source,
+            preview: scanner.preview.clone(),
+            retired: retired.clone(),
+        };
+        std::thread::Builder::new()
+            .name("scan-events".into())
+            .spawn(move || {
+                // The scanner lives as long as this thread: retiring it stops its camera.
+                while !retired.load(Ordering::Relaxed) {
+                    match scanner.events.recv_timeout(Duration::from_millis(250)) {
+                        Ok(event) => news
+                            .lock()
+                            .expect("camera lock")
+                            .hear(event, Instant::now()),
+                        Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    }
+                }
+            })
+            .expect("a thread can be started");
+        running
+    }
 }
 
 #[derive(Debug, Default)]
@@ -79,26 +123,22 @@ impl News {
 impl Camera {
     /// Starts scanning from `source` for as long as the app runs.
     pub fn start(source: Source) -> Self {
-        let scanner = match source {
-            Source::Files(path) => Scanner::start(move || FileCamera::open(&path, FRAME_RATE)),
-            Source::Device(id) => Scanner::start(move || DeviceCamera::open(&id, 1280, 720, 30)),
-        };
-        let camera = Self {
-            preview: scanner.preview.clone(),
-            news: Arc::default(),
-        };
-        let news = camera.news.clone();
-        std::thread::Builder::new()
-            .name("scan-events".into())
-            .spawn(move || {
-                for event in &scanner.events {
-                    news.lock()
-                        .expect("camera lock")
-                        .hear(event, Instant::now());
-                }
-            })
-            .expect("a thread can be started");
-        camera
+        let news = Arc::<Mutex<News>>::default();
+        Self {
+            running: Arc::new(Mutex::new(Running::start(source, news.clone()))),
+            news,
+        }
+    }
+
+    /// Scans from `source` from now on, if that is another camera than the one scanning.
+    pub fn switch_to(&self, source: Source) {
+        let mut running = self.running.lock().expect("camera lock");
+        if running.source == source {
+            return;
+        }
+        tracing::info!(camera = %source, "the scanning camera changed");
+        running.retired.store(true, Ordering::Relaxed);
+        *running = Running::start(source, self.news.clone());
     }
 
     /// What the scan screen shows now, and the code that came into view since it last asked.
@@ -109,8 +149,9 @@ impl Camera {
 
     pub fn view(&self) -> CameraView {
         let (code, lost) = self.news.lock().expect("camera lock").take(Instant::now());
+        let preview = self.running.lock().expect("camera lock").preview.clone();
         CameraView {
-            view: small_jpeg(&self.preview),
+            view: small_jpeg(&preview),
             code,
             lost,
         }

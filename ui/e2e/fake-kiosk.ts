@@ -107,6 +107,14 @@ let kioskSettingsNow: KioskSettings = {
   staff_idle_seconds: 120,
   printer: 'Badges',
   printers: ['Badges', 'Office'],
+  badge_layout: 'cr80',
+  layouts: ['cr80', 'dk62x100', 'dymo30857'],
+  camera: '0',
+  photo_camera: '0',
+  cameras: [
+    { id: '0', name: 'Logitech BRIO' },
+    { id: '1', name: 'Integrated Camera' },
+  ],
 };
 
 function signedIn(): OnDuty {
@@ -233,6 +241,11 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
     const wanted = change as { idle_seconds?: number };
     if (wanted.idle_seconds !== undefined && (wanted.idle_seconds < 5 || wanted.idle_seconds > 3600)) {
       throw { code: 'invalid', message: "a visitor screen's timeout is 5 to 3600 seconds" };
+    }
+    for (const camera of [(change as { camera?: string }).camera, (change as { photo_camera?: string }).photo_camera]) {
+      if (camera !== undefined && !kioskSettingsNow.cameras.some((connected) => connected.id === camera)) {
+        throw { code: 'invalid', message: `no camera “${camera}” is connected to this kiosk` };
+      }
     }
     kioskSettingsNow = { ...kioskSettingsNow, ...(change as object) };
     return kioskSettingsNow;

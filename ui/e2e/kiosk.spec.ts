@@ -420,8 +420,16 @@ for (const language of ['en', 'de'] as const) {
     await expect(page.getByRole('alert')).toContainText('5 to 3600 seconds');
     await page.fill('#settings-idle', '60');
     await page.selectOption('#settings-printer', 'Office');
+    await page.selectOption('#settings-media', 'dymo30857');
+    await page.selectOption('#settings-camera', { label: 'Integrated Camera' });
     await page.click('#settings-save');
     await expect(page.getByRole('status')).toBeVisible();
+    // What was saved is what the kiosk now reports.
+    await page.click('#mode-reception');
+    await page.click('#mode-settings');
+    await expect(page.locator('#settings-media')).toHaveValue('dymo30857');
+    await expect(page.locator('#settings-camera')).toHaveValue('1');
+    await expect(page.locator('#settings-photo-camera')).toHaveValue('0');
     await page.click('#unenroll');
     await expect(page.locator('.warning')).toBeVisible();
     await checkScreen(page, 'unenroll');

@@ -71,7 +71,8 @@ pub enum Language {
 }
 
 /// The media a badge is printed on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Layout {
     /// An ID-1 card, 85.6 × 54 mm, landscape.
     Cr80,
@@ -156,7 +157,7 @@ pub fn render(badge: &Badge, layout: Layout) -> Result<Vec<u8>, BadgeError> {
         .as_ref()
         .map(|photo: &RgbImage| sheet.add_image(photo));
     let (width, height) = layout.size();
-    let mut page = Page::new(&sheet, width, height);
+    let mut page = Page::new(width, height);
     match layout {
         Layout::Cr80 => card(&mut page, &checked, photo.as_ref()),
         Layout::Dk62x100 | Layout::Dymo30857 => label(&mut page, &checked, photo.as_ref()),

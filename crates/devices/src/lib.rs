@@ -1,7 +1,7 @@
 //! The kiosk's hardware: frames from a camera or image files (`camera`), QR codes read from them
-//! (`scan`) by a scanner that reports each code once (`scanner`, `debounce`); visitor badges and
-//! the muster list as PDF (`badge`, `muster`, drawn with `pdf`), and printing them through CUPS
-//! (`print`).
+//! (`scan`) by a scanner that reports each code once (`scanner`, `debounce`); visitor badges,
+//! signed NDAs and the muster list as PDF (`badge`, `nda`, `muster`, drawn with `pdf`, their
+//! text in any script set by `typeset`), and printing them through CUPS (`print`).
 //!
 //! The kiosk depends on this crate, never the reverse, and nothing here knows about the cloud.
 
@@ -16,3 +16,4 @@ pub mod picture;
 pub mod print;
 pub mod scan;
 pub mod scanner;
+pub mod typeset;

@@ -97,7 +97,7 @@ pub fn render(list: &MusterList) -> Result<Vec<u8>, MusterError> {
     let count = chunks.len().max(1);
     let mut pages = Vec::with_capacity(count);
     for number in 1..=count {
-        let mut page = Page::new(&sheet, width, height);
+        let mut page = Page::new(width, height);
         header(&mut page, list, words, (number, count));
         let mut y = first_row;
         let mut previous: Option<&str> = None;

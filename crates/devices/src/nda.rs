@@ -65,7 +65,7 @@ pub fn render(nda: &SignedNda) -> Result<Vec<u8>, NdaError> {
     let (width, height) = A4;
     let column = width - 2.0 * MARGIN;
     let step = line_step(TEXT);
-    let mut pages = vec![Page::new(&sheet, width, height)];
+    let mut pages = vec![Page::new(width, height)];
     let mut y = height - MARGIN;
     for text in nda.text.split('\n') {
         let lines = if text.trim().is_empty() {
@@ -75,7 +75,7 @@ pub fn render(nda: &SignedNda) -> Result<Vec<u8>, NdaError> {
         };
         for line in lines {
             if y < MARGIN + step {
-                pages.push(Page::new(&sheet, width, height));
+                pages.push(Page::new(width, height));
                 y = height - MARGIN;
             }
             y -= step;
@@ -93,7 +93,7 @@ pub fn render(nda: &SignedNda) -> Result<Vec<u8>, NdaError> {
     // The signature block stays on one page with nothing of it split.
     let block = SIGNATURE_BOX.1 + 8.0 * step;
     if y - block < MARGIN {
-        pages.push(Page::new(&sheet, width, height));
+        pages.push(Page::new(width, height));
         y = height - MARGIN;
     }
     let page = pages.last_mut().expect("one page at least");

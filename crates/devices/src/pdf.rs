@@ -1,87 +1,23 @@
 //! What badges and muster lists share: the embedded fonts, text measured and fitted to a width,
 //! and a page drawn in millimetres from the bottom-left corner.
 
-use std::{collections::BTreeSet, sync::OnceLock};
+use std::collections::{BTreeMap, BTreeSet};
 
 use printpdf::{
-    Color, FontId, Greyscale, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem,
-    WindingOrder, XObjectId, XObjectTransform,
+    Codepoint, Color, DictItem, FontId, Greyscale, LinePoint, Mm, Op, PaintMode, ParsedFont,
+    PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt,
+    Rect, Rgb, TextItem, WindingOrder, XObjectId, XObjectTransform,
 };
+use unicode_segmentation::UnicodeSegmentation as _;
 
-const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Regular.ttf");
-const BOLD: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Bold.ttf");
+pub use crate::typeset::Weight;
+use crate::typeset::{FONTS, Font, Glyph, Line, shape};
+
 const MM_PER_PT: f32 = 25.4 / 72.0;
-
-/// The two weights of Noto Sans (Latin, Greek, Cyrillic), parsed once per process.
-fn parsed() -> &'static [ParsedFont; 2] {
-    static FONTS: OnceLock<[ParsedFont; 2]> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let parse = |bytes: &[u8]| {
-            ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the bundled font parses")
-        };
-        [parse(REGULAR), parse(BOLD)]
-    })
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Weight {
-    Regular,
-    Bold,
-}
-
-impl Weight {
-    fn font(self) -> &'static ParsedFont {
-        &parsed()[self as usize]
-    }
-
-    /// The font cut down to the glyphs of `chars` (a badge uses a few dozen of its 3,000), so
-    /// the PDF carries kilobytes of font instead of half a megabyte.
-    fn subset(self, chars: &BTreeSet<char>) -> ParsedFont {
-        use allsorts::{binary::read::ReadScope, font_data::FontData, subset};
-        let bytes = match self {
-            Self::Regular => REGULAR,
-            Self::Bold => BOLD,
-        };
-        let full = self.font();
-        let mut glyphs: Vec<u16> = chars
-            .iter()
-            .filter_map(|&c| full.lookup_glyph_index(u32::from(c)))
-            .collect();
-        glyphs.push(0);
-        glyphs.sort_unstable();
-        glyphs.dedup();
-        ReadScope::new(bytes)
-            .read::<FontData<'_>>()
-            .ok()
-            .and_then(|data| data.table_provider(0).ok())
-            .and_then(|provider| {
-                subset::subset(
-                    &provider,
-                    &glyphs,
-                    &subset::SubsetProfile::Pdf,
-                    subset::CmapTarget::Unicode,
-                )
-                .ok()
-            })
-            .and_then(|subset| ParsedFont::from_bytes(&subset, 0, &mut Vec::new()))
-            .unwrap_or_else(|| full.clone())
-    }
-}
 
 /// The width of `text` in millimetres at `size` points.
 pub fn width(text: &str, weight: Weight, size: f32) -> f32 {
-    let font = weight.font();
-    let units: u32 = text
-        .chars()
-        .map(|c| {
-            let glyph = font.lookup_glyph_index(u32::from(c)).unwrap_or(0);
-            u32::from(font.get_glyph_width(glyph).unwrap_or(0))
-        })
-        .sum();
-    #[expect(clippy::cast_precision_loss, reason = "widths of short lines")]
-    let em = units as f32 / f32::from(font.pdf_font_metrics.units_per_em);
-    em * size * MM_PER_PT
+    shape(text, weight).width / 1000.0 * size * MM_PER_PT
 }
 
 /// Text set in as few lines as fit, as large as fits.
@@ -127,7 +63,7 @@ pub fn fit(
     lines.truncate(max_lines.max(1));
     if let (true, Some(last)) = (cut, lines.last_mut()) {
         while !last.is_empty() && width(&format!("{last}…"), weight, smallest) > max_width {
-            last.pop();
+            pop_grapheme(last);
         }
         *last = format!("{}…", last.trim_end());
     }
@@ -171,11 +107,11 @@ fn wrap_greedy(text: &str, weight: Weight, size: f32, max_width: f32) -> Vec<Str
             lines.push(line.trim_end().to_owned());
         }
         line = String::new();
-        for c in piece.chars() {
-            if !line.is_empty() && width(&format!("{line}{c}"), weight, size) > max_width {
+        for grapheme in piece.graphemes(true) {
+            if !line.is_empty() && width(&format!("{line}{grapheme}"), weight, size) > max_width {
                 lines.push(std::mem::take(&mut line));
             }
-            line.push(c);
+            line.push_str(grapheme);
         }
     }
     if !line.trim().is_empty() {
@@ -213,9 +149,18 @@ fn ellipsize(text: &str, weight: Weight, size: f32, max_width: f32) -> String {
     }
     let mut cut = text.to_owned();
     while !cut.is_empty() && width(&format!("{cut}…"), weight, size) > max_width {
-        cut.pop();
+        pop_grapheme(&mut cut);
     }
     format!("{}…", cut.trim_end())
+}
+
+/// Takes the last character as a reader sees it (a letter with its marks) off `text`.
+fn pop_grapheme(text: &mut String) {
+    let keep = text
+        .grapheme_indices(true)
+        .next_back()
+        .map_or(0, |(at, _)| at);
+    text.truncate(keep);
 }
 
 /// A colour from `#RRGGBB`.
@@ -288,38 +233,51 @@ pub enum Align {
 pub struct Page {
     pub width: f32,
     pub height: f32,
-    ops: Vec<Op>,
-    fonts: [FontId; 2],
-    used: [BTreeSet<char>; 2],
+    marks: Vec<Mark>,
+}
+
+/// What is drawn on a page: PDF operations as they are, and lines of text whose glyph numbers
+/// change when the document's fonts are cut down to what it uses.
+#[derive(Debug)]
+enum Mark {
+    Op(Op),
+    Text {
+        line: Line,
+        size: f32,
+        colour: Colour,
+        at: (f32, f32),
+    },
 }
 
 impl Page {
-    pub fn new(sheet: &Sheet, width: f32, height: f32) -> Self {
+    pub fn new(width: f32, height: f32) -> Self {
         Self {
             width,
             height,
-            ops: Vec::new(),
-            fonts: sheet.fonts.clone(),
-            used: Default::default(),
+            marks: Vec::new(),
         }
     }
 
+    fn op(&mut self, op: Op) {
+        self.marks.push(Mark::Op(op));
+    }
+
     pub fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, colour: Colour) {
-        self.ops.push(Op::SetFillColor { col: colour.pdf() });
+        self.op(Op::SetFillColor { col: colour.pdf() });
         let mut rect = Rect::from_xywh(Mm(x).into(), Mm(y).into(), Mm(w).into(), Mm(h).into());
         rect.mode = Some(PaintMode::Fill);
-        self.ops.push(Op::DrawRectangle { rectangle: rect });
+        self.op(Op::DrawRectangle { rectangle: rect });
     }
 
     /// A rectangle's outline, `thickness` points wide.
     pub fn frame(&mut self, x: f32, y: f32, w: f32, h: f32, thickness: f32) {
-        self.ops.push(Op::SetOutlineColor {
+        self.op(Op::SetOutlineColor {
             col: Colour::BLACK.pdf(),
         });
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        self.op(Op::SetOutlineThickness { pt: Pt(thickness) });
         let mut rect = Rect::from_xywh(Mm(x).into(), Mm(y).into(), Mm(w).into(), Mm(h).into());
         rect.mode = Some(PaintMode::Stroke);
-        self.ops.push(Op::DrawRectangle { rectangle: rect });
+        self.op(Op::DrawRectangle { rectangle: rect });
     }
 
     /// One line of text with its baseline at `y`, aligned within `x .. x + w` and cut with "…"
@@ -334,32 +292,23 @@ impl Page {
         align: Align,
     ) {
         let (x, y, w) = at;
-        let text = if w > 0.0 {
-            ellipsize(text, weight, size, w)
-        } else {
-            text.to_owned()
-        };
-        self.used[weight as usize].extend(text.chars());
+        let mut line = shape(text, weight);
+        let mut drawn = line.width / 1000.0 * size * MM_PER_PT;
+        if w > 0.0 && drawn > w {
+            line = shape(&ellipsize(text, weight, size, w), weight);
+            drawn = line.width / 1000.0 * size * MM_PER_PT;
+        }
         let x = match align {
             Align::Left => x,
-            Align::Centre => x + (w - width(&text, weight, size)) / 2.0,
-            Align::Right => x + w - width(&text, weight, size),
+            Align::Centre => x + (w - drawn) / 2.0,
+            Align::Right => x + w - drawn,
         };
-        self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFillColor { col: colour.pdf() },
-            Op::SetFont {
-                font: PdfFontHandle::External(self.fonts[weight as usize].clone()),
-                size: Pt(size),
-            },
-            Op::SetTextCursor {
-                pos: Point::new(Mm(x), Mm(y)),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text)],
-            },
-            Op::EndTextSection,
-        ]);
+        self.marks.push(Mark::Text {
+            line,
+            size,
+            colour,
+            at: (x, y),
+        });
     }
 
     /// Fitted lines from `top` down, `leading` × size apart; returns the baseline of the last.
@@ -420,10 +369,10 @@ impl Page {
                 });
             }
         }
-        self.ops.push(Op::SetFillColor {
+        self.op(Op::SetFillColor {
             col: Colour::BLACK.pdf(),
         });
-        self.ops.push(Op::DrawPolygon {
+        self.op(Op::DrawPolygon {
             polygon: Polygon {
                 rings,
                 mode: PaintMode::Fill,
@@ -437,7 +386,7 @@ impl Page {
         #[expect(clippy::cast_precision_loss, reason = "images of a few hundred pixels")]
         let (pixels_wide, dpi) = (image.width as f32, 300.0);
         let natural = pixels_wide / dpi * 25.4;
-        self.ops.push(Op::UseXobject {
+        self.op(Op::UseXobject {
             id: image.id.clone(),
             transform: XObjectTransform {
                 translate_x: Some(Mm(x).into()),
@@ -463,13 +412,13 @@ pub struct Placed {
 #[derive(Debug)]
 pub struct Sheet {
     document: PdfDocument,
-    fonts: [FontId; 2],
+    fonts: [FontId; FONTS],
 }
 
 impl Sheet {
     pub fn new(title: &str, created: chrono::DateTime<chrono::Utc>) -> Self {
         let mut document = PdfDocument::new(title);
-        let fonts = [FontId::new(), FontId::new()];
+        let fonts = std::array::from_fn(|_| FontId::new());
         if let Ok(date) = printpdf::OffsetDateTime::from_unix_timestamp(created.timestamp()) {
             document.metadata.info.creation_date = date;
             document.metadata.info.modification_date = date;
@@ -496,31 +445,217 @@ impl Sheet {
         }
     }
 
-    /// The finished PDF: fonts subset to the glyphs used, images JPEG-compressed.
+    /// The finished PDF: each font cut down to the glyphs it draws, images JPEG-compressed.
     pub fn finish(mut self, pages: Vec<Page>) -> Vec<u8> {
-        let mut used: [BTreeSet<char>; 2] = Default::default();
+        // What each glyph stands for, the same wherever it is drawn (a PDF maps a glyph to one
+        // text): the first cluster that names it.
+        let mut used: BTreeMap<Font, BTreeMap<u16, String>> = BTreeMap::new();
         for page in &pages {
-            for (all, on_page) in used.iter_mut().zip(&page.used) {
-                all.extend(on_page);
+            for mark in &page.marks {
+                let Mark::Text { line, .. } = mark else {
+                    continue;
+                };
+                for run in &line.runs {
+                    let glyphs = used.entry(run.font).or_default();
+                    for glyph in &run.glyphs {
+                        let text = glyphs.entry(glyph.id).or_default();
+                        if text.is_empty() {
+                            text.clone_from(&glyph.text);
+                        }
+                    }
+                }
             }
         }
-        for (weight, chars) in [Weight::Regular, Weight::Bold].into_iter().zip(&used) {
-            if !chars.is_empty() {
-                let font = PdfFont::new(weight.subset(chars));
-                self.document
-                    .resources
-                    .fonts
-                    .map
-                    .insert(self.fonts[weight as usize].clone(), font);
-            }
+        let mut renumbered = BTreeMap::new();
+        for (font, glyphs) in &used {
+            let (parsed, numbers) = subset(*font, glyphs.keys().copied());
+            self.document
+                .resources
+                .fonts
+                .map
+                .insert(self.fonts[font.index()].clone(), PdfFont::new(parsed));
+            renumbered.insert(*font, numbers);
         }
         let pages = pages
             .into_iter()
-            .map(|page| PdfPage::new(Mm(page.width), Mm(page.height), page.ops))
+            .map(|page| {
+                let mut ops = Vec::with_capacity(page.marks.len());
+                for mark in page.marks {
+                    match mark {
+                        Mark::Op(op) => ops.push(op),
+                        Mark::Text {
+                            line,
+                            size,
+                            colour,
+                            at,
+                        } => {
+                            let fonts = Fonts {
+                                ids: &self.fonts,
+                                used: &used,
+                                renumbered: &renumbered,
+                            };
+                            fonts.draw(&line, size, colour, at, &mut ops);
+                        }
+                    }
+                }
+                PdfPage::new(Mm(page.width), Mm(page.height), ops)
+            })
             .collect();
         self.document.with_pages(pages);
         self.document
             .save(&PdfSaveOptions::default(), &mut Vec::new())
+    }
+}
+
+/// `font` cut down to `glyphs` (a badge draws a few dozen of a font's thousands, so the PDF
+/// carries kilobytes of font instead of megabytes), with each old glyph number's new one.
+fn subset(font: Font, glyphs: impl Iterator<Item = u16>) -> (ParsedFont, BTreeMap<u16, u16>) {
+    use allsorts::{binary::read::ReadScope, font_data::FontData, subset};
+    // Glyph 0 first, as a font needs; the subset numbers its glyphs in this order.
+    let kept: Vec<u16> = std::iter::once(0)
+        .chain(glyphs.filter(|&glyph| glyph != 0))
+        .collect::<BTreeSet<u16>>()
+        .into_iter()
+        .collect();
+    let cut = ReadScope::new(font.bytes())
+        .read::<FontData<'_>>()
+        .ok()
+        .and_then(|data| data.table_provider(0).ok())
+        .and_then(|provider| {
+            subset::subset(
+                &provider,
+                &kept,
+                &subset::SubsetProfile::Pdf,
+                subset::CmapTarget::Unicode,
+            )
+            .ok()
+        })
+        .and_then(|bytes| ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()));
+    match cut {
+        Some(parsed) => {
+            let numbers = kept
+                .iter()
+                .zip(0_u16..)
+                .map(|(&old, new)| (old, new))
+                .collect();
+            (parsed, numbers)
+        }
+        // A font that cannot be cut is embedded whole, its glyphs keeping their numbers.
+        None => (
+            ParsedFont::from_bytes(font.bytes(), 0, &mut Vec::new())
+                .expect("a bundled font parses"),
+            kept.iter().map(|&glyph| (glyph, glyph)).collect(),
+        ),
+    }
+}
+
+/// A marked-content property list whose `ActualText` is `text` (UTF-16BE with its byte-order
+/// mark, as PDF text strings are).
+fn actual_text(text: &str) -> DictItem {
+    let data = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    DictItem::Dict {
+        map: BTreeMap::from([(
+            "ActualText".to_owned(),
+            DictItem::String {
+                data,
+                literal: false,
+            },
+        )]),
+    }
+}
+
+/// The document's fonts as drawing needs them: their resource ids, what each glyph stands for
+/// and its number in the subset.
+struct Fonts<'a> {
+    ids: &'a [FontId; FONTS],
+    used: &'a BTreeMap<Font, BTreeMap<u16, String>>,
+    renumbered: &'a BTreeMap<Font, BTreeMap<u16, u16>>,
+}
+
+impl Fonts<'_> {
+    /// A shaped line with its start at `at` (mm): each run a text object in its font, glyphs
+    /// placed where shaping put them, raised or lowered ones (stacked marks) by the text rise.
+    fn draw(&self, line: &Line, size: f32, colour: Colour, at: (f32, f32), ops: &mut Vec<Op>) {
+        let em_to_mm = size * MM_PER_PT / 1000.0;
+        for run in &line.runs {
+            let (Some(used), Some(numbers), Some(first)) = (
+                self.used.get(&run.font),
+                self.renumbered.get(&run.font),
+                run.glyphs.first(),
+            ) else {
+                continue;
+            };
+            // Where the glyphs do not spell the text in order (a vowel drawn before its
+            // consonant) or are drawn over each other (marks stacked on a letter), the text is
+            // given as it reads. Readers
+            // reverse right-to-left runs themselves, so those are left to the glyphs' own text.
+            let spelled: String = run
+                .glyphs
+                .iter()
+                .filter_map(|glyph| used.get(&glyph.id).map(String::as_str))
+                .collect();
+            let stacked = run
+                .glyphs
+                .iter()
+                .any(|glyph| glyph.y != 0.0 || glyph.advance == 0.0);
+            let reads_otherwise = !run.rtl && (spelled != run.text || stacked);
+            if reads_otherwise {
+                ops.push(Op::BeginMarkedContentWithProperties {
+                    tag: "Span".into(),
+                    properties: actual_text(&run.text),
+                });
+            }
+            ops.extend([
+                Op::StartTextSection,
+                Op::SetFillColor { col: colour.pdf() },
+                Op::SetFont {
+                    font: PdfFontHandle::External(self.ids[run.font.index()].clone()),
+                    size: Pt(size),
+                },
+                Op::SetTextCursor {
+                    pos: Point::new(Mm(at.0 + first.x * em_to_mm), Mm(at.1)),
+                },
+            ]);
+            let (mut drawn, mut rise) = (0, 0.0);
+            for same_height in run.glyphs.chunk_by(|a, b| (a.y - b.y).abs() < f32::EPSILON) {
+                let items = same_height
+                    .iter()
+                    .enumerate()
+                    .map(|(i, glyph)| {
+                        // TJ moves on by the glyph's own advance less this, in thousandths of
+                        // an em: what takes the pen to where shaping put the next glyph.
+                        let offset = run.glyphs.get(drawn + i + 1).map_or(0.0, |next: &Glyph| {
+                            glyph.x + run.font.advance(glyph.id) - next.x
+                        });
+                        Codepoint {
+                            gid: numbers.get(&glyph.id).copied().unwrap_or(0),
+                            offset,
+                            cid: used.get(&glyph.id).cloned(),
+                        }
+                    })
+                    .collect();
+                drawn += same_height.len();
+                let height = same_height[0].y / 1000.0 * size;
+                if (height - rise).abs() > f32::EPSILON {
+                    rise = height;
+                    ops.push(Op::SetLineOffset { multiplier: rise });
+                }
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(items)],
+                });
+            }
+            // The rise outlives the text object: set it back for whatever comes next.
+            if rise != 0.0 {
+                ops.push(Op::SetLineOffset { multiplier: 0.0 });
+            }
+            ops.push(Op::EndTextSection);
+            if reads_otherwise {
+                ops.push(Op::EndMarkedContentWithProperties);
+            }
+        }
     }
 }
 

@@ -21,6 +21,7 @@ use crate::{
     KioskError,
     config::Source,
     kiosk::Kiosk,
+    settings::InForce,
     store::Refusal,
     sync,
     visitors::{VisitorState, VisitorView},
@@ -101,7 +102,7 @@ impl Kiosk {
     /// Takes the visitor's photo for their badge; returns it as a `data:` URL to show them.
     pub async fn take_photo(&self, id: InvitationId) -> Result<String, KioskError> {
         self.shown(id).await?;
-        let source = self.config.photo_camera.clone();
+        let source = self.in_force().await?.photo_camera;
         let folder = self.visit_folder(id);
         tokio::task::spawn_blocking(move || {
             let portrait = match &source {
@@ -277,8 +278,11 @@ impl Kiosk {
             facility: identity.facility_name,
             language,
         };
-        let layout = self.config.badge_layout;
-        let printer = self.in_force().await?.printer;
+        let InForce {
+            badge_layout: layout,
+            printer,
+            ..
+        } = self.in_force().await?;
         // A badge that cannot be printed waits in the visit's folder; the sync sends it to the
         // cloud, where reception prints it from the Lobby page.
         let unprinted = self.visit_folder(invitation.id).join(sync::UNPRINTED_BADGE);

@@ -69,6 +69,15 @@ pub enum Source {
     Files(PathBuf),
 }
 
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Device(id) => f.write_str(id),
+            Self::Files(path) => write!(f, "file:{}", path.display()),
+        }
+    }
+}
+
 impl Source {
     fn parse(raw: &str) -> Self {
         raw.strip_prefix("file:").map_or_else(

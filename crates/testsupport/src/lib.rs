@@ -2,11 +2,13 @@
 //! files: a fresh database per test on SQLite and PostgreSQL ([`TestDatabase`],
 //! [`on_both_databases!`]), a real SMTP server on loopback ([`SmtpSink`]), a private CUPS
 //! scheduler with a PDF queue ([`cups`]), what a PDF looks like to poppler and zbar
-//! ([`poppler`]), and the generated QR test set of the scanner ([`qr_testset`]).
+//! ([`poppler`]), and the scanner's generated QR test set ([`qr_testset`]) and photo corpus
+//! ([`qr_photos`]).
 
 pub mod cups;
 mod database;
 pub mod poppler;
+
 pub mod qr_testset;
 mod smtp;
 

@@ -117,7 +117,7 @@ pub fn warped(image: &GrayImage, corners: [(f64, f64); 4], size: (u32, u32)) -> 
 
 /// The 8 parameters of the homography mapping `from[i]` to `to[i]` (Gaussian elimination on the
 /// standard 8 × 8 system).
-fn homography(from: [(f64, f64); 4], to: [(f64, f64); 4]) -> [f64; 8] {
+pub(crate) fn homography(from: [(f64, f64); 4], to: [(f64, f64); 4]) -> [f64; 8] {
     let mut a = [[0.0_f64; 9]; 8];
     for i in 0..4 {
         let ((x, y), (u, v)) = (from[i], to[i]);

@@ -103,9 +103,12 @@ pub async fn kiosk_settings(kiosk: State<'_, Kiosk>) -> Result<Settings, Command
 #[tauri::command]
 pub async fn change_kiosk_settings(
     kiosk: State<'_, Kiosk>,
+    camera: State<'_, Camera>,
     change: SettingsChange,
 ) -> Result<Settings, CommandError> {
-    Ok(kiosk.change_settings(change).await?)
+    let settings = kiosk.change_settings(change).await?;
+    camera.switch_to(kiosk.in_force().await?.camera);
+    Ok(settings)
 }
 
 /// An admin unenrolls this kiosk: it forgets everything and shows the set-up screen.

@@ -6,7 +6,7 @@
 use anyhow::Context as _;
 use chrono::TimeDelta;
 use gatehouse_core::{Clock, InvitationId, staff::StaffSecret};
-use gatehouse_devices::badge::Language;
+use gatehouse_devices::badge::{Language, Layout};
 use gatehouse_e2e::Cloud;
 use gatehouse_kiosk::{
     KioskError,
@@ -15,6 +15,7 @@ use gatehouse_kiosk::{
     reception::{Admission, LobbyTab, MUSTER_FILE, Muster},
     settings::SettingsChange,
 };
+use gatehouse_testsupport::poppler;
 
 const RECEPTION: &str = "reception@harbourpoint.example";
 const RECEPTION_PIN: &str = "246810";
@@ -415,6 +416,7 @@ async fn an_admin_changes_the_kiosk_s_settings_and_unenrolls_it_and_reception_ma
             idle_seconds: Some(60),
             staff_idle_seconds: Some(30),
             printer: Some(String::new()),
+            ..SettingsChange::default()
         })
         .await?;
     assert_eq!(
@@ -456,5 +458,63 @@ async fn an_admin_changes_the_kiosk_s_settings_and_unenrolls_it_and_reception_ma
         "its settings went too"
     );
     assert!(kiosk.setup_needed().await?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_badge_media_an_admin_chooses_is_what_the_next_badge_prints_on_and_only_a_connected_camera_can_be_chosen()
+-> anyhow::Result<()> {
+    let cloud = Cloud::start_with_demo().await?;
+    let data = tempfile::tempdir()?;
+    let kiosk = cloud.enrolled_kiosk(data.path()).await?;
+    kiosk
+        .staff_sign_in(MANAGER, StaffSecret::Password("gatehouse-demo".into()))
+        .await?;
+    // Only a camera connected to the kiosk can be chosen (this machine has none).
+    let refused = kiosk
+        .change_settings(SettingsChange {
+            camera: Some("/dev/video7".into()),
+            badge_layout: Some(Layout::Dymo30857),
+            ..SettingsChange::default()
+        })
+        .await;
+    assert!(
+        matches!(&refused, Err(KioskError::Invalid(message)) if message.contains("/dev/video7")),
+        "{refused:?}"
+    );
+    assert_eq!(kiosk.settings().await?.badge_layout, Layout::Cr80);
+    let changed = kiosk
+        .change_settings(SettingsChange {
+            printer: Some(String::new()),
+            badge_layout: Some(Layout::Dymo30857),
+            ..SettingsChange::default()
+        })
+        .await?;
+    assert_eq!(changed.badge_layout, Layout::Dymo30857);
+    // The next badge comes out on the media chosen: a DYMO 30857 label, 2¼ × 4 in.
+    let jonas = invitation_of(&cloud, "Jonas Weber").await?;
+    let Admission::Admitted { .. } = kiosk.admit(jonas).await? else {
+        panic!("Jonas is expected");
+    };
+    kiosk
+        .check_in(CheckInRequest {
+            invitation: jonas,
+            nda: Some(NdaSignature {
+                name: "Jonas Weber".into(),
+                signature: SIGNATURE.into(),
+            }),
+            language: Language::En,
+        })
+        .await?;
+    let badge = data
+        .path()
+        .join("visits")
+        .join(jonas.to_string())
+        .join("badge.pdf");
+    let sizes = poppler::page_sizes(&badge);
+    assert!(
+        (sizes[0].0 - 162.0).abs() < 0.5 && (sizes[0].1 - 288.0).abs() < 0.5,
+        "{sizes:?}"
+    );
     Ok(())
 }

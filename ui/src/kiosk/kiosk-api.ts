@@ -403,13 +403,28 @@ export function staffReprint(invitation: string, language: Language): Promise<Re
 /** The muster list went to the kiosk's printer, or (without one) was kept as a PDF on the kiosk. */
 export type Muster = { outcome: 'printed'; people: number } | { outcome: 'saved'; people: number };
 
-/** The kiosk's settings in force, and the printers to choose from (admins). */
+/** The media a badge is printed on: an ID-1 card, a Brother 62 × 100 mm label, a DYMO 30857 label. */
+export type BadgeLayout = 'cr80' | 'dk62x100' | 'dymo30857';
+
+/** A camera connected to the kiosk. */
+export interface CameraChoice {
+  id: string;
+  name: string;
+}
+
+/** The kiosk's settings in force, and the printers, media and cameras to choose from (admins). */
 export interface KioskSettings {
   language: Language;
   idle_seconds: number;
   staff_idle_seconds: number;
   printer: string | null;
   printers: string[];
+  badge_layout: BadgeLayout;
+  layouts: BadgeLayout[];
+  /** A camera's id, or `file:PATH` for pictures standing in for one. */
+  camera: string;
+  photo_camera: string;
+  cameras: CameraChoice[];
 }
 
 /** What an admin changes; a field left out keeps the kiosk's configuration. `printer: ''` prints no badges. */
@@ -418,6 +433,9 @@ export interface SettingsChange {
   idle_seconds?: number;
   staff_idle_seconds?: number;
   printer?: string;
+  badge_layout?: BadgeLayout;
+  camera?: string;
+  photo_camera?: string;
 }
 
 export function kioskSettings(): Promise<KioskSettings> {

@@ -29,11 +29,81 @@ fn write(dir: &Path, name: &str, badge: &Badge, layout: Layout) -> PathBuf {
 }
 
 /// Text compared without line breaks, spaces and hyphens (pdftotext joins a name broken after
-/// its hyphen).
+/// its hyphen), and without the direction marks pdftotext puts around right-to-left words.
 fn squashed(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
+        .filter(|c| !c.is_whitespace() && *c != '-' && !('\u{202A}'..='\u{202E}').contains(c))
         .collect()
+}
+
+/// A visitor's name, company and host in each script a lobby sees, the host in another script
+/// than the visitor where that happens in life.
+const SCRIPTS: [(&str, &str, &str, &str); 9] = [
+    (
+        "Arabic",
+        "محمد عبد الرحمن الهاشمي",
+        "شركة الخليج للاستشارات",
+        "فاطمة الزهراء",
+    ),
+    (
+        "Hebrew",
+        "שרה בן־דוד",
+        "מעבדות ירושלים בע״מ",
+        "Fiona Brandt",
+    ),
+    (
+        "Devanagari",
+        "प्रियंका श्रीवास्तव",
+        "टाटा कंसल्टेंसी सर्विसेज़",
+        "Fiona Brandt",
+    ),
+    ("Thai", "สมชาย ใจดีมีสุข", "บริษัท ไทยพัฒนา จำกัด", "Fiona Brandt"),
+    ("Chinese", "王小明", "北京科技有限公司", "Fiona Brandt"),
+    ("Japanese", "山田 太郎", "株式会社トヨタ", "Fiona Brandt"),
+    ("Korean", "김민준", "삼성전자 주식회사", "Fiona Brandt"),
+    (
+        "Greek and Cyrillic",
+        "Ελένη Дмитриевна",
+        "Οδησσός ООО",
+        "Fiona Brandt",
+    ),
+    (
+        "mixed",
+        "Omar Khaled عمر خالد",
+        "Müller & Söhne 東京",
+        "Jürgen Größe",
+    ),
+];
+
+#[test]
+fn names_in_every_script_print_as_their_own_letters_with_fonts_cut_to_what_the_badge_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    for (script, name, company, host) in SCRIPTS {
+        let badge = Badge {
+            name: name.into(),
+            company: Some(company.into()),
+            host: host.into(),
+            ..demo()
+        };
+        let path = write(dir.path(), "script", &badge, Layout::Cr80);
+        // Read back in reading order: joined Arabic letters, Devanagari conjuncts and Thai
+        // marks each as the characters they are.
+        let text = squashed(&poppler::text(&path, None));
+        for field in [name, company, &format!("Host: {host}")] {
+            assert!(
+                text.contains(&squashed(field)),
+                "{script}: {field:?} missing from {text}"
+            );
+        }
+        let fonts = poppler::fonts(&path);
+        assert!(
+            fonts.iter().all(|(_, embedded)| *embedded),
+            "{script}: {fonts:?}"
+        );
+        // The fonts are cut to the glyphs drawn: the Chinese/Japanese face alone is 4 MB.
+        let size = std::fs::metadata(&path).unwrap().len();
+        assert!(size < 120_000, "{script}: {size} bytes");
+    }
 }
 
 #[test]

@@ -121,6 +121,31 @@ fn everyone_is_listed_once_under_their_zone_with_the_unknown_zone_last() {
 }
 
 #[test]
+fn names_in_every_script_are_listed_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        "محمد عبد الرحمن",
+        "שרה בן־דוד",
+        "प्रियंका श्रीवास्तव",
+        "สมชาย ใจดีมีสุข",
+        "王小明",
+        "김민준",
+        "Ελένη Дмитриевна",
+    ];
+    let people = names
+        .iter()
+        .map(|name| person(name, Some("Lobby")))
+        .collect();
+    let text: String = poppler::text(&write(dir.path(), &list(people, Paper::A4)), None)
+        .chars()
+        .filter(|c| !('\u{202A}'..='\u{202E}').contains(c))
+        .collect();
+    for name in names {
+        assert_eq!(text.matches(name).count(), 1, "{name:?} in:\n{text}");
+    }
+}
+
+#[test]
 fn the_list_needs_no_colour_to_be_read() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = write(dir.path(), &list(crowd(), Paper::A4));

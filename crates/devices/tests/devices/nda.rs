@@ -82,6 +82,29 @@ fn signed_nda_holds_the_text_name_time_place_and_text_hash() {
 }
 
 #[test]
+fn a_name_in_any_script_is_signed_in_its_own_letters_and_kept_in_the_text() {
+    for name in [
+        "محمد عبد الرحمن",
+        "שרה בן־דוד",
+        "प्रियंका श्रीवास्तव",
+        "สมชาย ใจดีมีสุข",
+        "王小明",
+        "김민준",
+    ] {
+        let nda = SignedNda {
+            name: name.into(),
+            ..signed("Non-disclosure agreement\n\nEverything you see here is confidential.")
+        };
+        let (_dir, pdf) = written(&nda);
+        let shown: String = poppler::text(&pdf, None)
+            .chars()
+            .filter(|c| !('\u{202A}'..='\u{202E}').contains(c))
+            .collect();
+        assert!(shown.contains(name), "{name:?} missing from:\n{shown}");
+    }
+}
+
+#[test]
 fn signature_ink_is_on_the_page() {
     let (dir, pdf) = written(&signed("A short agreement."));
     let png = dir.path().join("page.png");
