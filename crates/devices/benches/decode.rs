@@ -3,15 +3,22 @@
 //! 1280 × 720 camera frames. Machines of this kind differ by up to 2×, so the pipeline's times
 //! are also given as a ratio to rxing alone's, which carries from one machine to another.
 //!
-//! `cargo bench -p gatehouse-devices --bench decode` (needs `zbarimg` from Debian's zbar-tools).
+//! Then the photo corpus (`gatehouse_testsupport::qr_photos`, 240 camera frames): the pipeline
+//! as each video frame gets it and with every stage, beside zxing-cpp, the best peer, run by
+//! `benches/zxing_peer.py` on the same frames in the same run — codes read, and the median time
+//! of 5 rounds per frame, p50 / p95 / mean over frames.
+//!
+//! `cargo bench -p gatehouse-devices --bench decode [-- --save DIR]` (needs `zbarimg` from
+//! Debian's zbar-tools; for the peer `pip install zxing-cpp==3.1.1 numpy pillow`, or the Python
+//! named by `GATEHOUSE_ZXING_PYTHON`). `--save DIR` also keeps the corpus's frames as PNG.
 
-use std::{process::Command, time::Instant};
+use std::{path::Path, process::Command, time::Instant};
 
 use gatehouse_devices::{
     frame::{self, PixelFormat},
     scan::{self, Search},
 };
-use gatehouse_testsupport::qr_testset;
+use gatehouse_testsupport::{qr_photos, qr_testset};
 use image::{GrayImage, Luma, imageops};
 
 /// rxing as an integrator would call it: every QR code in the frame, trying harder.
@@ -79,6 +86,15 @@ fn percentile(samples: &mut [f64], percent: usize) -> f64 {
 }
 
 fn main() -> anyhow::Result<()> {
+    let save = std::env::args()
+        .skip_while(|arg| arg != "--save")
+        .nth(1)
+        .map(std::path::PathBuf::from);
+    generated_set()?;
+    photo_corpus(save.as_deref())
+}
+
+fn generated_set() -> anyhow::Result<()> {
     let mut set: Vec<(String, GrayImage)> = Vec::new();
     let mut names = Vec::new();
     for payload in qr_testset::PAYLOADS {
@@ -133,7 +149,9 @@ fn main() -> anyhow::Result<()> {
     );
     println!("\n| decoder | read (of {n}) | ms per image p50 / p95 |");
     println!("|---|---|---|");
-    println!("| Gatehouse pipeline | {pipeline_read} | {pipeline_p50:.2} / {pipeline_p95:.2} |");
+    println!(
+        "| Gatehouse pipeline, every stage | {pipeline_read} | {pipeline_p50:.2} / {pipeline_p95:.2} |"
+    );
     println!("| rxing alone (try harder) | {rxing_read} | {rxing_p50:.2} / {rxing_p95:.2} |");
     println!(
         "| rqrr alone | {rqrr_read} | {:.2} / {:.2} |",
@@ -220,4 +238,160 @@ fn camera_frames() -> anyhow::Result<[Vec<f64>; 4]> {
         }
     }
     Ok(frame_ms)
+}
+
+/// How many rounds each corpus frame is decoded; its time is the median.
+const PHOTO_ROUNDS: usize = 5;
+
+/// The photo corpus: the pipeline beside zxing-cpp on the same 240 frames.
+fn photo_corpus(save: Option<&Path>) -> anyhow::Result<()> {
+    use std::fmt::Write as _;
+    let started = Instant::now();
+    let corpus = qr_photos::corpus();
+    println!(
+        "\nPhoto corpus: {} frames made in {:.1} s",
+        corpus.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let measure = |search: Search| -> anyhow::Result<Vec<(bool, f64)>> {
+        let mut results = Vec::new();
+        for photo in &corpus {
+            let mut times = Vec::new();
+            let mut read = false;
+            for _ in 0..PHOTO_ROUNDS {
+                let started = Instant::now();
+                let codes = scan::search(&photo.frame, search)?;
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+                read |= codes.iter().any(|code| code.text == photo.payload);
+            }
+            results.push((read, percentile(&mut times, 50)));
+        }
+        Ok(results)
+    };
+    let ours = measure(Search::Thorough)?;
+    let exhaustive = measure(Search::Exhaustive)?;
+    let dir = tempfile::tempdir()?;
+    let folder = save.unwrap_or(dir.path());
+    std::fs::create_dir_all(folder)?;
+    let mut manifest = String::new();
+    for photo in &corpus {
+        let file = folder.join(format!("{}.png", photo.name));
+        photo.frame.save(&file)?;
+        writeln!(manifest, "{}\t{}", file.display(), photo.payload)?;
+    }
+    let peer = zxing_cpp(&manifest)?;
+
+    println!(
+        "\n| decoder | read (of {}) | ms per frame p50 / p95 / mean |",
+        corpus.len()
+    );
+    println!("|---|---|---|");
+    let row = |name: &str, results: &[(bool, f64)]| {
+        let mut times: Vec<f64> = results.iter().map(|(_, ms)| *ms).collect();
+        let mean = times.iter().sum::<f64>() / f64::from(u32::try_from(times.len()).unwrap_or(1));
+        println!(
+            "| {name} | {} | {:.2} / {:.2} / {:.2} |",
+            results.iter().filter(|(read, _)| *read).count(),
+            percentile(&mut times, 50),
+            percentile(&mut times, 95),
+            mean
+        );
+    };
+    row(
+        "Gatehouse pipeline, a video frame (`Search::Thorough`)",
+        &ours,
+    );
+    let mut slowest: Vec<(f64, &str, bool)> = ours
+        .iter()
+        .zip(&corpus)
+        .map(|((read, ms), photo)| (*ms, photo.name.as_str(), *read))
+        .collect();
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    row(
+        "Gatehouse pipeline, every stage (`Search::Exhaustive`: stills, every 3rd frame)",
+        &exhaustive,
+    );
+    let tail: Vec<String> = slowest
+        .iter()
+        .take(12)
+        .map(|(ms, name, read)| {
+            format!("{name} {ms:.1} ms{}", if *read { "" } else { " (unread)" })
+        })
+        .collect();
+    match &peer {
+        Some(peer) => {
+            row("zxing-cpp (read_barcodes, QR codes only)", peer);
+            let either = ours
+                .iter()
+                .zip(peer)
+                .filter(|((a, _), (b, _))| *a || *b)
+                .count();
+            println!(
+                "\nSlowest frames, one video frame each: {}",
+                tail.join(", ")
+            );
+            println!("\nRead by either: {either}. Missed, by kind:");
+            missed_by_kind(&corpus, &ours, peer);
+        }
+        None => println!(
+            "\nzxing-cpp is not installed: `pip install zxing-cpp==3.1.1 numpy pillow` (or set \
+             GATEHOUSE_ZXING_PYTHON to a Python that has it) for the peer"
+        ),
+    }
+    Ok(())
+}
+
+/// How many of each kind of frame each decoder missed.
+fn missed_by_kind(corpus: &[qr_photos::Photo], ours: &[(bool, f64)], peer: &[(bool, f64)]) {
+    let mut kinds: Vec<(String, usize, usize, usize)> = Vec::new();
+    for ((photo, (a, _)), (b, _)) in corpus.iter().zip(ours).zip(peer) {
+        let kind = format!("{:?}", photo.kind);
+        if !kinds.iter().any(|(k, ..)| *k == kind) {
+            kinds.push((kind.clone(), 0, 0, 0));
+        }
+        let entry = kinds.iter_mut().find(|(k, ..)| *k == kind).expect("added");
+        entry.1 += 1;
+        entry.2 += usize::from(!a);
+        entry.3 += usize::from(!b);
+    }
+    for (kind, frames, missed_ours, missed_peer) in kinds {
+        println!("- {kind} ({frames}): pipeline {missed_ours}, zxing-cpp {missed_peer}");
+    }
+}
+
+/// zxing-cpp's answer for each frame of the manifest, in order; `None` if it is not installed.
+fn zxing_cpp(manifest: &str) -> anyhow::Result<Option<Vec<(bool, f64)>>> {
+    use std::io::Write as _;
+    let python = std::env::var("GATEHOUSE_ZXING_PYTHON").unwrap_or_else(|_| "python3".into());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/zxing_peer.py");
+    let mut child = Command::new(python)
+        .arg(script)
+        .arg(PHOTO_ROUNDS.to_string())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(manifest.as_bytes())?;
+    let output = child.wait_with_output()?;
+    let mut answers = Vec::new();
+    for line in String::from_utf8(output.stdout)?.lines() {
+        let answer: serde_json::Value = serde_json::from_str(line)?;
+        if answer.get("missing").is_some() {
+            return Ok(None);
+        }
+        answers.push((
+            answer["read"].as_bool().unwrap_or(false),
+            answer["ms"].as_f64().unwrap_or(f64::NAN),
+        ));
+    }
+    anyhow::ensure!(
+        answers.len() == manifest.lines().count(),
+        "zxing-cpp answered {} of {} frames",
+        answers.len(),
+        manifest.lines().count()
+    );
+    Ok(Some(answers))
 }

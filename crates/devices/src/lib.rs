@@ -16,4 +16,5 @@ pub mod picture;
 pub mod print;
 pub mod scan;
 pub mod scanner;
+mod threshold;
 pub mod typeset;

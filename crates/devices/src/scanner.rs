@@ -156,10 +156,11 @@ fn capture<S: FrameSource, F: FnMut() -> Result<S, CameraError>>(
     }
 }
 
-/// Every this many frames the search is thorough; the others get the quick pass, so an empty
-/// scene costs a few milliseconds a frame instead of twenty. A code only the thorough search
-/// reads is still seen several times a second, well within the debouncer's patience.
-const THOROUGH_EVERY: u32 = 3;
+/// Every this many frames the search is exhaustive; the others get the thorough one, so an
+/// empty scene costs a millisecond or two a frame instead of twenty. A code only the
+/// exhaustive search reads is still seen several times a second, well within the debouncer's
+/// patience.
+const EXHAUSTIVE_EVERY: u32 = 3;
 
 fn decode(
     frames: &Receiver<GrayImage>,
@@ -178,10 +179,10 @@ fn decode(
         };
         preview.show(frame.clone());
         count = count.wrapping_add(1);
-        let search = if count % THOROUGH_EVERY == 1 {
-            Search::Thorough
+        let search = if count % EXHAUSTIVE_EVERY == 1 {
+            Search::Exhaustive
         } else {
-            Search::Quick
+            Search::Thorough
         };
         let seen: Vec<String> = scan::search(&frame, search)
             .map(|codes| codes.into_iter().map(|c| c.text).collect())

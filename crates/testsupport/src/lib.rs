@@ -8,6 +8,7 @@
 pub mod cups;
 mod database;
 pub mod poppler;
+pub mod qr_photos;
 
 pub mod qr_testset;
 mod smtp;

@@ -97,7 +97,7 @@ pub fn corpus() -> Vec<Photo> {
     photos
 }
 
-/// A small deterministic generator (SplitMix64).
+/// A small deterministic generator (`SplitMix64`).
 struct Dice(u64);
 
 impl Dice {
@@ -140,7 +140,7 @@ struct Surface {
 
 /// One frame: the code drawn on its surface, placed in a room, seen through a camera.
 pub fn photo(payload: &str, kind: Kind, seed: u64) -> GrayImage {
-    let mut dice = Dice(seed ^ 0x5eed_0f_ca11);
+    let mut dice = Dice(seed ^ 0x5eed_f00d_ca11);
     let code = qrcode::QrCode::new(payload.as_bytes()).expect("the payload fits a QR code");
     let modules = code.width();
     let dark_at = |x: i64, y: i64| {
@@ -159,38 +159,7 @@ pub fn photo(payload: &str, kind: Kind, seed: u64) -> GrayImage {
     let phone = matches!(kind, Kind::Phone | Kind::DarkModePhone | Kind::PhoneGlare)
         || (kind == Kind::Tilted || kind == Kind::Small || kind == Kind::Shaken)
             && dice.range(0.0, 1.0) < 0.5;
-    // Module size in camera pixels, and how the code is turned and tilted.
-    let module_px = match kind {
-        Kind::Small => dice.range(1.5, 2.4),
-        _ => dice.range(2.6, 7.0) * h / 720.0 + 0.6,
-    };
-    let side = (modules as f64 + 8.0) * module_px;
-    let side = side.min(h * 0.9);
-    let turn = dice.normal() * 0.35
-        + if dice.range(0.0, 1.0) < 0.1 {
-            1.57
-        } else {
-            0.0
-        };
-    let (tilt_x, tilt_y) = match kind {
-        Kind::Tilted => (dice.range(0.3, 0.55), dice.range(-0.3, 0.3)),
-        _ => (dice.normal() * 0.08, dice.normal() * 0.08),
-    };
-    let (cx, cy) = (
-        w / 2.0 + dice.range(-0.25, 0.25) * (w - side),
-        h / 2.0 + dice.range(-0.25, 0.25) * (h - side).max(0.0),
-    );
-    // The quiet zone's corners (4 modules around the code) in the frame: a square whose far
-    // edge is shortened by the tilt (top away from the camera by `tilt_x`, right by `tilt_y`)
-    // and foreshortened across it, then turned by `turn`.
-    let half = side / 2.0;
-    let (sin, cos) = turn.sin_cos();
-    let corners: [(f64, f64); 4] =
-        [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)].map(|(sx, sy): (f64, f64)| {
-            let x = sx * half * (1.0 + tilt_x * sy * 0.5) * (1.0 - tilt_y.abs() * 0.3);
-            let y = sy * half * (1.0 - tilt_y * sx * 0.5) * (1.0 - tilt_x.abs() * 0.3);
-            (cx + x * cos - y * sin, cy + x * sin + y * cos)
-        });
+    let corners = placement(kind, &mut dice, modules as f64, (w, h));
     let span = modules as f64 + 8.0;
     // From frame pixels to module units (0,0 at the quiet zone's corner).
     let to_code = homography(
@@ -198,21 +167,7 @@ pub fn photo(payload: &str, kind: Kind, seed: u64) -> GrayImage {
         [(0.0, 0.0), (span, 0.0), (span, span), (0.0, span)],
     );
     let surface = surface(kind, &mut dice, modules as f64);
-    // The room behind: a wall in a gradient, a counter's edge, a few shapes.
-    let wall = dice.range(70.0, 170.0);
-    let slope = dice.range(-40.0, 40.0);
-    let counter = dice.range(0.6, 0.95) * h;
-    let shapes: Vec<(f64, f64, f64, f64, f64)> = (0..5)
-        .map(|_| {
-            (
-                dice.range(0.0, w),
-                dice.range(0.0, h),
-                dice.range(20.0, 200.0),
-                dice.range(20.0, 200.0),
-                dice.range(20.0, 230.0),
-            )
-        })
-        .collect();
+    let room = Room::new(&mut dice, w, h);
     // A phone's body around its screen, in module units beyond the quiet zone.
     let bezel = if phone { dice.range(1.5, 4.0) } else { 0.0 };
     let glare = match kind {
@@ -233,27 +188,15 @@ pub fn photo(payload: &str, kind: Kind, seed: u64) -> GrayImage {
         let d = to_code[6] * x + to_code[7] * y + 1.0;
         let u = (to_code[0] * x + to_code[1] * y + to_code[2]) / d;
         let v = (to_code[3] * x + to_code[4] * y + to_code[5]) / d;
-        let room = || {
-            let mut level = wall + slope * (x / w - 0.5);
-            if y > counter {
-                level = wall * 0.6;
-            }
-            for &(sx, sy, sw, sh, shade) in &shapes {
-                if x > sx && x < sx + sw && y > sy && y < sy + sh {
-                    level = shade;
-                }
-            }
-            level
-        };
         let inside =
             |margin: f64| u > -margin && v > -margin && u < span + margin && v < span + margin;
         let mut level = if !inside(bezel) {
-            room()
+            room.level(x, y, w)
         } else if !inside(0.0) {
             // The phone's dark body.
             22.0
         } else if surface.torn.is_some_and(|torn| (span - u) + v < torn) {
-            room()
+            room.level(x, y, w)
         } else {
             let (mx, my) = (u - 4.0, v - 4.0);
             let dark = dark_at(mx.floor() as i64, my.floor() as i64);
@@ -291,36 +234,82 @@ pub fn photo(payload: &str, kind: Kind, seed: u64) -> GrayImage {
             }
             level
         };
-        if let Some((gx, gy, radius, strength)) = glare {
-            if inside(bezel) {
-                let r2 = ((u - gx).powi(2) + (v - gy).powi(2)) / (radius * radius);
-                level += strength * (-r2).exp();
-            }
+        if let Some((gx, gy, radius, strength)) = glare.filter(|_| inside(bezel)) {
+            let r2 = ((u - gx).powi(2) + (v - gy).powi(2)) / (radius * radius);
+            level += strength * (-r2).exp();
         }
         let (gain, left_right, top_bottom) = lighting;
         level * (gain + left_right * (x / w - 0.5) + top_bottom * (y / h - 0.5))
     };
-    // Each camera pixel averages 3 × 3 points of the scene within it: the sensor's area, which
-    // beats against a screen's pixel grid as a real sensor does.
-    let mut frame = GrayImage::new(width, height);
+    let frame = exposed(width, height, sample);
+    through_the_lens(&frame, kind, &mut dice)
+}
+
+/// Where the code's quiet zone (4 modules around it) lands in a `w × h` frame, clockwise from
+/// the top left: its size in camera pixels, how it is turned, tilted and placed.
+fn placement(kind: Kind, dice: &mut Dice, modules: f64, (w, h): (f64, f64)) -> [(f64, f64); 4] {
+    // Module size in camera pixels, and how the code is turned and tilted.
+    let module_px = match kind {
+        Kind::Small => dice.range(1.5, 2.4),
+        _ => dice.range(2.6, 7.0) * h / 720.0 + 0.6,
+    };
+    let side = (modules + 8.0) * module_px;
+    let side = side.min(h * 0.9);
+    let turn = dice.normal() * 0.35
+        + if dice.range(0.0, 1.0) < 0.1 {
+            1.57
+        } else {
+            0.0
+        };
+    let (tilt_x, tilt_y) = match kind {
+        Kind::Tilted => (dice.range(0.3, 0.55), dice.range(-0.3, 0.3)),
+        _ => (dice.normal() * 0.08, dice.normal() * 0.08),
+    };
+    let (cx, cy) = (
+        w / 2.0 + dice.range(-0.25, 0.25) * (w - side),
+        h / 2.0 + dice.range(-0.25, 0.25) * (h - side).max(0.0),
+    );
+    // The quiet zone's corners (4 modules around the code) in the frame: a square whose far
+    // edge is shortened by the tilt (top away from the camera by `tilt_x`, right by `tilt_y`)
+    // and foreshortened across it, then turned by `turn`.
+    let half = side / 2.0;
+    let (sin, cos) = turn.sin_cos();
+    [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)].map(|(sx, sy): (f64, f64)| {
+        let x = sx * half * (1.0 + tilt_x * sy * 0.5) * (1.0 - tilt_y.abs() * 0.3);
+        let y = sy * half * (1.0 - tilt_y * sx * 0.5) * (1.0 - tilt_x.abs() * 0.3);
+        (cx + x * cos - y * sin, cy + x * sin + y * cos)
+    })
+}
+
+/// The sensor's picture of a scene: each pixel averages 3 × 3 points of the scene within it,
+/// its area, which beats against a screen's pixel grid as a real sensor does.
+fn exposed(width: u32, height: u32, scene: impl Fn(f64, f64) -> f64) -> GrayImage {
     let offsets = [1.0 / 6.0, 0.5, 5.0 / 6.0];
-    for (px, py, pixel) in frame.enumerate_pixels_mut() {
+    GrayImage::from_fn(width, height, |px, py| {
         let (x, y) = (f64::from(px), f64::from(py));
         let mut sum = 0.0;
         for oy in offsets {
             for ox in offsets {
-                sum += sample(x + ox, y + oy);
+                sum += scene(x + ox, y + oy);
             }
         }
-        *pixel = Luma([(sum / 9.0).clamp(0.0, 255.0) as u8]);
-    }
+        Luma([(sum / 9.0).clamp(0.0, 255.0) as u8])
+    })
+}
+
+/// What the lens, the sensor and the camera's JPEG make of the scene.
+fn through_the_lens(frame: &GrayImage, kind: Kind, dice: &mut Dice) -> GrayImage {
     let defocus = match kind {
         Kind::Small => dice.range(0.3, 0.7),
         _ => dice.range(0.4, 1.4),
     };
-    let mut frame = imageops::blur(&frame, defocus as f32);
+    let mut frame = imageops::blur(frame, defocus as f32);
     if kind == Kind::Shaken {
-        frame = shaken(&frame, dice.range(3.0, 7.0) as usize, dice.range(0.0, 3.14));
+        frame = shaken(
+            &frame,
+            dice.range(3.0, 7.0) as usize,
+            dice.range(0.0, std::f64::consts::PI),
+        );
     }
     let noise = match kind {
         Kind::Faded => dice.range(6.0, 10.0),
@@ -330,6 +319,49 @@ pub fn photo(payload: &str, kind: Kind, seed: u64) -> GrayImage {
         *pixel = (f64::from(*pixel) + dice.normal() * noise).clamp(0.0, 255.0) as u8;
     }
     jpeg(&frame, dice.range(55.0, 90.0) as u8)
+}
+
+/// The room behind the code: a wall in a gradient, a counter's edge, a few shapes.
+struct Room {
+    wall: f64,
+    slope: f64,
+    counter: f64,
+    shapes: Vec<(f64, f64, f64, f64, f64)>,
+}
+
+impl Room {
+    fn new(dice: &mut Dice, w: f64, h: f64) -> Self {
+        Self {
+            wall: dice.range(70.0, 170.0),
+            slope: dice.range(-40.0, 40.0),
+            counter: dice.range(0.6, 0.95) * h,
+            shapes: (0..5)
+                .map(|_| {
+                    (
+                        dice.range(0.0, w),
+                        dice.range(0.0, h),
+                        dice.range(20.0, 200.0),
+                        dice.range(20.0, 200.0),
+                        dice.range(20.0, 230.0),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn level(&self, x: f64, y: f64, w: f64) -> f64 {
+        let mut level = if y > self.counter {
+            self.wall * 0.6
+        } else {
+            self.wall + self.slope * (x / w - 0.5)
+        };
+        for &(sx, sy, sw, sh, shade) in &self.shapes {
+            if x > sx && x < sx + sw && y > sy && y < sy + sh {
+                level = shade;
+            }
+        }
+        level
+    }
 }
 
 fn surface(kind: Kind, dice: &mut Dice, modules: f64) -> Surface {
@@ -389,7 +421,7 @@ fn distance_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
 /// `frame` smeared over `length` pixels in direction `angle`: the camera moved.
 fn shaken(frame: &GrayImage, length: usize, angle: f64) -> GrayImage {
     let (sin, cos) = angle.sin_cos();
-    let (width, height) = (frame.width() as i64, frame.height() as i64);
+    let (width, height) = (i64::from(frame.width()), i64::from(frame.height()));
     GrayImage::from_fn(frame.width(), frame.height(), |x, y| {
         let mut sum = 0_u32;
         for step in 0..length {
@@ -411,4 +443,26 @@ fn jpeg(frame: &GrayImage, quality: u8) -> GrayImage {
     image::load_from_memory(&bytes)
         .expect("the JPEG decodes")
         .to_luma8()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_comes_out_the_same_from_the_same_seed_and_differs_with_another() {
+        let once = photo(PAYLOADS[0], Kind::PhoneGlare, 7);
+        assert_eq!(once, photo(PAYLOADS[0], Kind::PhoneGlare, 7));
+        assert_ne!(once, photo(PAYLOADS[0], Kind::PhoneGlare, 8));
+        assert!(matches!(
+            (once.width(), once.height()),
+            (1280, 720) | (640, 480)
+        ));
+    }
+
+    #[test]
+    fn the_corpus_has_every_kind_for_every_payload() {
+        let per_payload: usize = KINDS.iter().map(|(_, count)| count).sum();
+        assert_eq!(per_payload, PER_PAYLOAD);
+    }
 }

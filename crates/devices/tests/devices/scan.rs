@@ -116,3 +116,17 @@ fn utf8_payload_comes_back_as_the_right_text() {
     let codes = scan::decode(&render(PAYLOADS[2].as_bytes(), 6)).unwrap();
     assert_eq!(codes[0].text, PAYLOADS[2]);
 }
+
+#[test]
+fn a_phone_screen_in_either_mode_and_a_glossy_print_are_read_from_a_video_frame() {
+    use gatehouse_devices::scan::Search;
+    use gatehouse_testsupport::qr_photos::{Kind, photo};
+    for kind in [Kind::DarkModePhone, Kind::Phone, Kind::PrintGlare] {
+        let frame = photo(PAYLOADS[0], kind, 3);
+        let codes = scan::search(&frame, Search::Thorough).unwrap();
+        assert!(
+            codes.iter().any(|code| code.text == PAYLOADS[0]),
+            "{kind:?}: {codes:?}"
+        );
+    }
+}
