@@ -193,3 +193,45 @@ impl<'a> Binarizer for Thresholded<'a> {
         self.source.get_height()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rxing::common::HybridBinarizer;
+
+    use super::*;
+
+    fn zxing_s(frame: &GrayImage) -> BitMatrix {
+        let source =
+            Luma8Source::new_with_slice(frame.as_raw(), frame.width(), frame.height()).unwrap();
+        HybridBinarizer::new(source)
+            .get_black_matrix()
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn the_matrix_is_the_one_zxing_s_hybrid_binariser_makes() {
+        use gatehouse_testsupport::qr_photos::{Kind, photo};
+        for kind in [Kind::Phone, Kind::Faded, Kind::PrintGlare] {
+            let frame = photo(gatehouse_testsupport::qr_testset::PAYLOADS[1], kind, 11);
+            let ours = Thresholded::new(&frame).unwrap();
+            assert!(
+                ours.get_black_matrix().unwrap() == &zxing_s(&frame),
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_frame_too_small_for_five_blocks_is_not_thresholded() {
+        assert!(Thresholded::new(&GrayImage::new(39, 480)).is_none());
+        assert!(Thresholded::new(&GrayImage::new(40, 40)).is_some());
+    }
+
+    #[test]
+    fn eight_bytes_pack_into_one_with_the_first_lowest() {
+        assert_eq!(packed(&[1, 0, 0, 0, 0, 0, 0, 0]), 0b0000_0001);
+        assert_eq!(packed(&[0, 0, 0, 0, 0, 0, 0, 1]), 0b1000_0000);
+        assert_eq!(packed(&[1, 1, 0, 1, 0, 0, 1, 1]), 0b1100_1011);
+    }
+}
