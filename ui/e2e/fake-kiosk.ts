@@ -156,7 +156,17 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
                   host: 'Maximiliane Alexandra von Oberkirchenrath-Schwarzenberg',
                 },
               }
-            : { kind: 'not_an_invitation' },
+            : code === 'GH1.scripts'
+              ? {
+                  kind: 'visitor',
+                  visitor: {
+                    ...sofia,
+                    name: 'محمد عبد الرحمن · 王小明 · 김민준',
+                    company: 'שרה בן־דוד · प्रियंका श्रीवास्तव · สมชาย ใจดี',
+                    host: 'Ελένη Παπαδοπούλου',
+                  },
+                }
+              : { kind: 'not_an_invitation' },
   find_invitation: ({ typed }) =>
     String(typed).trim().includes(' ') ? { kind: 'proof_needed' } : { kind: 'full_name_needed' },
   prove_invitation: ({ name, answer }) =>

@@ -345,6 +345,37 @@ for (const language of ['en', 'de'] as const) {
     await page.screenshot({ path: join(screens, `kiosk-confirm-long-name-${language}.png`) });
   });
 
+  test(`names in other scripts are shown in the badge's own fonts (${language})`, async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await openKiosk(page);
+    if (language === 'de') await page.click('#language-de');
+    await page.click('#action-scan');
+    await holdUp(page, 'GH1.scripts');
+    await expect(page.locator('#visitor-name')).toContainText('王小明');
+    await allInView(page, ['#confirm-title', '#visitor-name', '#confirm-yes', '#confirm-no']);
+    // The page itself fetched each script's bundled font, at the weight it shows it in: the name
+    // is bold, the company regular (a face spanning both weights once kept regular text from
+    // Noto Sans and bold Chinese from its font: boxes on the screen).
+    const shown = [
+      '700 U+600-6FF',
+      '700 U+2E80-2FFF',
+      '700 U+1100-11FF',
+      '400 U+590-5FF',
+      '400 U+900-97F',
+      '400 U+E00-E7F',
+      '400 U+0-10FFFF',
+    ];
+    await expect
+      .poll(async () => {
+        const loaded = await page.evaluate(() =>
+          [...document.fonts].filter((face) => face.status === 'loaded').map((face) => `${face.weight} ${face.unicodeRange}`),
+        );
+        return shown.filter((wanted) => !loaded.some((face) => face.toUpperCase().startsWith(wanted)));
+      })
+      .toEqual([]);
+    await page.screenshot({ path: join(screens, `kiosk-confirm-scripts-${language}.png`) });
+  });
+
   test(`the walk-in form with an error shown still fits the screen (${language})`, async ({ page }) => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await openKiosk(page);
