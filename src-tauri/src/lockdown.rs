@@ -1,7 +1,8 @@
 //! The kiosk's window is the whole tablet. In release builds it stays on top of everything, and
 //! closing it (the window's close, Alt+F4) asks for a staff sign-in instead; in every build a web
 //! process that dies — a crash, the system taking its memory — starts the kiosk again at the
-//! welcome screen, so a visitor never meets a blank or frozen screen.
+//! welcome screen, so a visitor never meets a blank or frozen screen, and the page is never
+//! zoomed.
 
 use tauri::{App, Manager as _, Window, WindowEvent};
 
@@ -23,15 +24,21 @@ pub fn lock(app: &mut App) {
         let handle = app.handle().clone();
         let watched = window.with_webview(move |webview| {
             use webkit2gtk::WebViewExt as _;
-            webview
-                .inner()
-                .connect_web_process_terminated(move |_, reason| {
-                    tracing::error!(
-                        ?reason,
-                        "the web view's process died; starting the kiosk again"
-                    );
-                    handle.restart();
-                });
+            let view = webview.inner();
+            view.connect_web_process_terminated(move |_, reason| {
+                tracing::error!(
+                    ?reason,
+                    "the web view's process died; starting the kiosk again"
+                );
+                handle.restart();
+            });
+            // The page blocks pinch and Ctrl+wheel zoom itself; whatever zoom still reaches
+            // WebKit (a gesture it handles, a shortcut) is undone at once.
+            view.connect_zoom_level_notify(|view| {
+                if (view.zoom_level() - 1.0).abs() > f64::EPSILON {
+                    view.set_zoom_level(1.0);
+                }
+            });
         });
         if let Err(error) = watched {
             tracing::warn!(%error, "the web view cannot be watched for crashes");

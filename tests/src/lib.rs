@@ -187,15 +187,25 @@ pub struct Cloud {
     port: u16,
     server: Option<Reaped>,
     data: tempfile::TempDir,
+    /// The SMTP server on loopback the cloud sends its emails to, if it was given one; without
+    /// one it writes them to its mail folder ([`Cloud::emails`]).
+    pub mail_server: Option<gatehouse_testsupport::SmtpSink>,
 }
 
 impl Cloud {
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_mailing(None).await
+    }
+
+    async fn start_mailing(
+        mail_server: Option<gatehouse_testsupport::SmtpSink>,
+    ) -> anyhow::Result<Self> {
         let mut cloud = Self {
             url: String::new(),
             port: free_port(),
             server: None,
             data: tempfile::tempdir()?,
+            mail_server,
         };
         cloud.url = format!("http://127.0.0.1:{}", cloud.port);
         cloud.restart().await?;
@@ -205,7 +215,14 @@ impl Cloud {
     /// A cloud with the demo facility (Harbour Point), its people and today's invitations.
     /// Each invitation's QR code is at [`Cloud::invitation_code`].
     pub async fn start_with_demo() -> anyhow::Result<Self> {
-        let mut cloud = Self::start().await?;
+        Self::start_with_demo_mailing(None).await
+    }
+
+    /// [`Cloud::start_with_demo`], sending its emails to `mail_server` if given.
+    pub async fn start_with_demo_mailing(
+        mail_server: Option<gatehouse_testsupport::SmtpSink>,
+    ) -> anyhow::Result<Self> {
+        let mut cloud = Self::start_mailing(mail_server).await?;
         cloud.stop();
         let demo = repo_root().join("assets/demo/demo.json");
         let codes = cloud.data.path().join("codes");
@@ -408,6 +425,11 @@ impl Cloud {
             .arg("--mail-dir")
             .arg(self.data.path().join("mail"))
             .env("RUST_LOG", "warn");
+        if let Some(mail_server) = &self.mail_server {
+            serve
+                .arg("--smtp-url")
+                .arg(format!("smtp://{}", mail_server.address));
+        }
         self.server = Some(Reaped::spawn("gatehouse-cloud", serve)?);
         let health = format!("{}/health", self.url);
         wait_until("the cloud", async || answers_http(&health).await).await
@@ -445,12 +467,19 @@ pub struct Settings {
     pub enroll_on_screen: bool,
     /// Run this kiosk binary (an installed one) instead of the workspace's.
     pub app: Option<PathBuf>,
+    /// The cloud sends its emails to a real SMTP server on loopback (`kiosk.cloud.mail_server`).
+    pub mail_server: bool,
 }
 
 impl Kiosk {
     async fn launch(settings: &Settings) -> anyhow::Result<Self> {
         let display = Display::start().await?;
-        let cloud = Cloud::start_with_demo().await?;
+        let mail_server = if settings.mail_server {
+            Some(gatehouse_testsupport::SmtpSink::start().await)
+        } else {
+            None
+        };
+        let cloud = Cloud::start_with_demo_mailing(mail_server).await?;
         let app = match &settings.app {
             Some(app) => app.clone(),
             None => workspace_binary("gatehouse-kiosk")?,

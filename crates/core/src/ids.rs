@@ -46,4 +46,8 @@ ids! {
     InvitationId,
     /// A reception kiosk enrolled in a facility.
     KioskId,
+    /// A part of a facility with one security level: the lobby, a floor, a lab.
+    ZoneId,
+    /// One visit's door credential.
+    CredentialId,
 }

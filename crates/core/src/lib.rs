@@ -15,12 +15,14 @@
 pub mod access;
 pub mod category;
 pub mod clock;
+pub mod credential;
 pub mod digest;
 pub mod email;
 pub mod ids;
 pub mod invitation;
 pub mod language;
 pub mod permission;
+pub mod policy;
 pub mod proof;
 pub mod role;
 pub mod staff;
@@ -34,7 +36,9 @@ pub use access::{Action, Actor, Denied, Grant, authorize};
 pub use category::{Category, CategoryKind};
 pub use clock::Clock;
 pub use email::Email;
-pub use ids::{FacilityId, InvitationId, KioskId, OccupancyId, RoleId, UserId};
+pub use ids::{
+    CredentialId, FacilityId, InvitationId, KioskId, OccupancyId, RoleId, UserId, ZoneId,
+};
 pub use invitation::{ApprovalStatus, Decision, VisitStatus};
 pub use language::Language;
 pub use permission::{Permission, PermissionSet};

@@ -143,7 +143,11 @@ async fn reception_admits_an_expected_guest_who_signs_and_is_recorded_as_admitte
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_admin_approves_a_pending_invitation_on_the_kiosk() {
-    Kiosk::run(async |kiosk| {
+    let settings = Settings {
+        mail_server: true,
+        ..Settings::default()
+    };
+    Kiosk::run_with(&settings, async |kiosk| {
         kiosk.expect_text("#welcome-title", "Welcome").await?;
         let id = kiosk
             .cloud
@@ -171,21 +175,17 @@ async fn an_admin_approves_a_pending_invitation_on_the_kiosk() {
                 "Olga Petrenko is approved; the guest gets their invitation.",
             )
             .await?;
-        // The guest's invitation goes out, from the cloud, as for an approval in the portal.
-        let mut sent = false;
-        for _ in 0..100 {
-            if kiosk
-                .cloud
-                .emails()?
-                .iter()
-                .any(|email| email.contains("olga.petrenko@fixit.example"))
-            {
-                sent = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        assert!(sent, "no invitation email to the guest");
+        // The guest's invitation reaches the mail server, from the cloud, as for an approval in
+        // the portal.
+        let mail_server = kiosk.cloud.mail_server.as_ref().context("a mail server")?;
+        let sent = tokio::time::timeout(
+            Duration::from_secs(10),
+            mail_server.wait_for("olga.petrenko@fixit.example", 1),
+        )
+        .await
+        .context("no invitation email reached the mail server")?;
+        let text = sent[0].text();
+        assert!(text.contains("Olga Petrenko"), "{text}");
         let record = kiosk
             .cloud
             .as_manager(&format!("/invitations/{id}"))
