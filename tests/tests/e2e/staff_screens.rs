@@ -2,7 +2,9 @@
 //! press on the logo on a tablet), signing in with a kiosk PIN or a password, Lock and the idle
 //! timeout handing the screen back to visitors, reception admitting an expected guest who then
 //! signs and gets their badge, reprinting it, printing the muster list and checking everyone out,
-//! and an admin approving on the kiosk with the guest's email reaching the mail server.
+//! registering a walk-in and saying they are expected, wrong PINs locking a person out, and an
+//! admin approving, moving back to pending and rejecting on the kiosk, the emails reaching the
+//! mail server.
 
 use std::time::Duration;
 
@@ -366,6 +368,54 @@ async fn wrong_pins_lock_that_person_out_for_30_seconds_and_the_right_pin_then_w
                 .is_empty(),
             "signed in while locked out"
         );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reception_registers_a_walk_in_and_says_they_are_expected() {
+    Kiosk::run(async |kiosk| {
+        kiosk.expect_text("#welcome-title", "Welcome").await?;
+        sign_in(kiosk, "reception@harbourpoint.example", "246810", false).await?;
+        // The walk-in form is the visitor's own: reception's session ends before it opens.
+        kiosk.click("#register-walk-in").await?;
+        kiosk
+            .element("#host-query")
+            .await?
+            .send_keys("miriam")
+            .await?;
+        kiosk.expect_text(".host .name", "Miriam Okafor").await?;
+        kiosk.click(".host").await?;
+        kiosk.click("#category-contractor").await?;
+        kiosk
+            .element("#walk-in-name")
+            .await?
+            .send_keys("Walter Walk-In")
+            .await?;
+        kiosk
+            .element("#walk-in-email")
+            .await?
+            .send_keys("walter@nordlicht.example")
+            .await?;
+        kiosk.click("#walk-in-register").await?;
+        kiosk
+            .expect_text("#waiting-title", "Please wait a moment")
+            .await?;
+
+        // Reception knows Walter is expected and says so from the Walk-ins tab.
+        sign_in(kiosk, "reception@harbourpoint.example", "246810", false).await?;
+        kiosk.click("#tab-awaiting_host").await?;
+        kiosk.expect_text(".visitor-name", "Walter Walk-In").await?;
+        kiosk.click(".visitor .expected").await?;
+        kiosk
+            .expect_text(
+                ".said",
+                "Walter Walk-In is expected: they may check in now.",
+            )
+            .await?;
+        let walter = kiosk.cloud.invitation_named("Walter Walk-In").await?;
+        assert_eq!(walter["awaiting_host"], false, "{walter}");
         Ok(())
     })
     .await;
