@@ -1,14 +1,18 @@
 //! Which doors a visit opens, and when (seed "access control integration": visitor types as
 //! executable policy). One pure function, [`credential_for`], decides from a visitor type's
-//! access profile, the visit and the documents the visitor has handed in what credential the
-//! visit gets; the cloud, the kiosk and the badge only carry its answer out.
+//! policy (its category's access profile and the zones it may reach), the visit and the
+//! documents the visitor has handed in what credential the visit gets; the cloud, the kiosk and
+//! the badge only carry its answer out.
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ZoneId;
+use crate::{
+    ZoneId,
+    category::{AccessProfile, RequiredDocument},
+};
 
 /// How closely a zone is guarded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -22,54 +26,66 @@ pub enum SecurityLevel {
     Secure,
 }
 
-/// What a visitor hands in before their credential opens anything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Document {
-    /// The signed non-disclosure agreement.
-    Nda,
-    /// A vendor's certificate of insurance.
-    CertificateOfInsurance,
-    /// A photo of an identity document.
-    Id,
-}
-
-/// A visitor type's access: where it may go, for how long at most, where only with an escort,
-/// what it must hand in first, and how early before the visit the doors open.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccessProfile {
+/// Where a visitor type may go: its zones, those of them it enters only with its escort, and
+/// how long before the visit its doors already open.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZoneAccess {
     pub zones: BTreeSet<ZoneId>,
-    /// Of `zones`, those a visitor of this type enters only with their escort.
     pub escorted: BTreeSet<ZoneId>,
-    /// The longest a credential of this type is valid, however long the visit.
-    pub longest: TimeDelta,
-    pub documents: BTreeSet<Document>,
-    /// How long before the visit's start the credential already opens doors.
     pub early: TimeDelta,
 }
 
-impl AccessProfile {
-    /// This profile narrowed by an occupancy's own: fewer zones, more escorted zones, a shorter
-    /// window, more documents, less early access. An occupancy never widens the facility's
-    /// policy.
+/// A visitor type's whole policy: its category's access profile (the longest visit, the
+/// documents first) and where it may go.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policy {
+    pub profile: AccessProfile,
+    pub access: ZoneAccess,
+}
+
+impl Policy {
+    /// The facility's policy narrowed by an occupancy's: fewer zones, more of them escorted, a
+    /// shorter longest visit, more documents, less early access. An occupancy never widens it.
     #[must_use]
     pub fn narrowed_by(&self, occupancy: &Self) -> Self {
-        let zones: BTreeSet<ZoneId> = self.zones.intersection(&occupancy.zones).copied().collect();
+        let zones: BTreeSet<ZoneId> = self
+            .access
+            .zones
+            .intersection(&occupancy.access.zones)
+            .copied()
+            .collect();
+        let escorted = self
+            .access
+            .escorted
+            .union(&occupancy.access.escorted)
+            .filter(|zone| zones.contains(zone))
+            .copied()
+            .collect();
+        let longest = match (
+            self.profile.longest_visit_minutes,
+            occupancy.profile.longest_visit_minutes,
+        ) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let mut documents = self.profile.documents.clone();
+        for document in &occupancy.profile.documents {
+            if !documents.contains(document) {
+                documents.push(*document);
+            }
+        }
         Self {
-            escorted: self
-                .escorted
-                .union(&occupancy.escorted)
-                .filter(|zone| zones.contains(zone))
-                .copied()
-                .collect(),
-            zones,
-            longest: self.longest.min(occupancy.longest),
-            documents: self
-                .documents
-                .union(&occupancy.documents)
-                .copied()
-                .collect(),
-            early: self.early.min(occupancy.early),
+            profile: AccessProfile {
+                longest_visit_minutes: longest,
+                documents,
+                walk_ins_unconfirmed: self.profile.walk_ins_unconfirmed
+                    && occupancy.profile.walk_ins_unconfirmed,
+            },
+            access: ZoneAccess {
+                zones,
+                escorted,
+                early: self.access.early.min(occupancy.access.early),
+            },
         }
     }
 }
@@ -104,38 +120,50 @@ pub enum Credential {
     /// The credential exists but opens nothing until these documents are in.
     Waiting {
         grant: Grant,
-        missing: BTreeSet<Document>,
+        missing: BTreeSet<RequiredDocument>,
     },
 }
 
-/// The credential `visit` gets under `profile` with the documents in `handed_in`: its window
-/// the visit's, opening `early` before it and never longer than `longest` from then; its zones
-/// those asked for that the profile allows, escorted ones only for an escorted visit; active once
-/// every required document is in.
+/// The credential `visit` gets under `policy` with the documents in `handed_in`: its window
+/// the visit's, opening `early` before it and never longer than the longest visit from then; its
+/// zones those asked for that the policy allows, escorted ones only for an escorted visit;
+/// active once every required document is in.
 pub fn credential_for(
-    profile: &AccessProfile,
+    policy: &Policy,
     visit: &Visit,
-    handed_in: &BTreeSet<Document>,
+    handed_in: &BTreeSet<RequiredDocument>,
 ) -> Credential {
-    let not_before = visit.starts_at - profile.early.max(TimeDelta::zero());
-    let not_after = visit
-        .ends_at
-        .min(not_before + profile.longest.max(TimeDelta::zero()));
-    let asked = visit.zones.as_ref().unwrap_or(&profile.zones);
+    let access = &policy.access;
+    let not_before = visit.starts_at - access.early.max(TimeDelta::zero());
+    let not_after = policy
+        .profile
+        .longest_visit_minutes
+        .map_or(visit.ends_at, |minutes| {
+            visit
+                .ends_at
+                .min(not_before + TimeDelta::minutes(i64::from(minutes)))
+        });
+    let asked = visit.zones.as_ref().unwrap_or(&access.zones);
     let zones: BTreeSet<ZoneId> = asked
         .iter()
-        .filter(|zone| profile.zones.contains(zone))
-        .filter(|zone| visit.escorted || !profile.escorted.contains(zone))
+        .filter(|zone| access.zones.contains(zone))
+        .filter(|zone| visit.escorted || !access.escorted.contains(zone))
         .copied()
         .collect();
-    let escort = zones.iter().any(|zone| profile.escorted.contains(zone));
+    let escort = zones.iter().any(|zone| access.escorted.contains(zone));
     let grant = Grant {
         not_before,
         not_after: not_after.max(not_before),
         zones,
         escort,
     };
-    let missing: BTreeSet<Document> = profile.documents.difference(handed_in).copied().collect();
+    let missing: BTreeSet<RequiredDocument> = policy
+        .profile
+        .documents
+        .iter()
+        .filter(|document| !handed_in.contains(document))
+        .copied()
+        .collect();
     if missing.is_empty() {
         Credential::Active(grant)
     } else {
@@ -170,14 +198,32 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 12, 2, hour, minute, 0).unwrap()
     }
 
-    fn profile(allowed: &[u128], hours: i64) -> AccessProfile {
-        AccessProfile {
-            zones: zones(allowed),
-            escorted: BTreeSet::new(),
-            longest: TimeDelta::hours(hours),
-            documents: BTreeSet::new(),
-            early: TimeDelta::zero(),
+    fn policy(allowed: &[u128], hours: u32) -> Policy {
+        Policy {
+            profile: AccessProfile {
+                longest_visit_minutes: Some(hours * 60),
+                ..AccessProfile::default()
+            },
+            access: ZoneAccess {
+                zones: zones(allowed),
+                ..ZoneAccess::default()
+            },
         }
+    }
+
+    fn early(mut policy: Policy, minutes: i64) -> Policy {
+        policy.access.early = TimeDelta::minutes(minutes);
+        policy
+    }
+
+    fn escorted(mut policy: Policy, ids: &[u128]) -> Policy {
+        policy.access.escorted = zones(ids);
+        policy
+    }
+
+    fn documents(mut policy: Policy, documents: &[RequiredDocument]) -> Policy {
+        policy.profile.documents = documents.to_vec();
+        policy
     }
 
     fn visit(from: DateTime<Utc>, until: DateTime<Utc>) -> Visit {
@@ -197,10 +243,7 @@ mod tests {
 
     #[test]
     fn contractor_window_capped_at_8h() {
-        let contractor = AccessProfile {
-            early: TimeDelta::minutes(15),
-            ..profile(&[LOBBY, SERVICE_CORRIDOR, FREIGHT_ELEVATOR], 8)
-        };
+        let contractor = early(policy(&[LOBBY, SERVICE_CORRIDOR, FREIGHT_ELEVATOR], 8), 15);
         // Invited from 7:00 to 18:00: the doors open at 6:45 and close 8 hours later.
         let credential = credential_for(&contractor, &visit(at(7, 0), at(18, 0)), &BTreeSet::new());
         let Credential::Active(grant) = credential else {
@@ -218,44 +261,51 @@ mod tests {
 
     #[test]
     fn interview_candidate_gets_lobby_and_hr_floor_only() {
-        let candidate = profile(&[LOBBY, HR_FLOOR], 3);
+        let candidate = policy(&[LOBBY, HR_FLOOR], 3);
         let asking_for_more = Visit {
             zones: Some(zones(&[LOBBY, HR_FLOOR, OPEN_OFFICE, SERVER_ROOM])),
             ..visit(at(10, 0), at(11, 30))
         };
         let credential = credential_for(&candidate, &asking_for_more, &BTreeSet::new());
         assert_eq!(granted(&credential).zones, zones(&[LOBBY, HR_FLOOR]));
-        let client = profile(&[LOBBY, GUEST_DESK], 8);
+        let client = policy(&[LOBBY, GUEST_DESK], 8);
         let credential = credential_for(&client, &visit(at(10, 0), at(12, 0)), &BTreeSet::new());
         assert_eq!(granted(&credential).zones, zones(&[LOBBY, GUEST_DESK]));
     }
 
     #[test]
     fn vendor_needs_coi_before_credential_activates() {
-        let vendor = AccessProfile {
-            documents: [Document::Nda, Document::CertificateOfInsurance].into(),
-            ..profile(&[LOBBY, SERVICE_CORRIDOR], 8)
-        };
+        let vendor = documents(
+            policy(&[LOBBY, SERVICE_CORRIDOR], 8),
+            &[
+                RequiredDocument::Nda,
+                RequiredDocument::CertificateOfInsurance,
+            ],
+        );
         let the_visit = visit(at(9, 0), at(12, 0));
-        let only_nda = credential_for(&vendor, &the_visit, &[Document::Nda].into());
+        let only_nda = credential_for(&vendor, &the_visit, &[RequiredDocument::Nda].into());
         assert!(
-            matches!(&only_nda, Credential::Waiting { missing, .. } if *missing == [Document::CertificateOfInsurance].into()),
+            matches!(&only_nda, Credential::Waiting { missing, .. } if *missing == [RequiredDocument::CertificateOfInsurance].into()),
             "{only_nda:?}"
         );
         let both = credential_for(
             &vendor,
             &the_visit,
-            &[Document::Nda, Document::CertificateOfInsurance].into(),
+            &[
+                RequiredDocument::Nda,
+                RequiredDocument::CertificateOfInsurance,
+            ]
+            .into(),
         );
         assert!(matches!(both, Credential::Active(_)), "{both:?}");
     }
 
     #[test]
     fn escort_zone_not_on_unescorted_credential() {
-        let auditor = AccessProfile {
-            escorted: zones(&[SERVER_ROOM]),
-            ..profile(&[LOBBY, OPEN_OFFICE, SERVER_ROOM], 8)
-        };
+        let auditor = escorted(
+            policy(&[LOBBY, OPEN_OFFICE, SERVER_ROOM], 8),
+            &[SERVER_ROOM],
+        );
         let alone = credential_for(&auditor, &visit(at(9, 0), at(12, 0)), &BTreeSet::new());
         assert_eq!(granted(&alone).zones, zones(&[LOBBY, OPEN_OFFICE]));
         assert!(!granted(&alone).escort);
@@ -273,29 +323,32 @@ mod tests {
 
     #[test]
     fn an_occupancy_narrows_the_facility_s_policy_and_never_widens_it() {
-        let facility = AccessProfile {
-            escorted: zones(&[SERVER_ROOM]),
-            early: TimeDelta::minutes(15),
-            ..profile(&[LOBBY, OPEN_OFFICE, SERVER_ROOM], 8)
-        };
-        let tenant = AccessProfile {
-            documents: [Document::Id].into(),
-            escorted: zones(&[OPEN_OFFICE]),
-            early: TimeDelta::minutes(30),
-            ..profile(&[LOBBY, OPEN_OFFICE, HR_FLOOR], 4)
-        };
+        let facility = early(
+            escorted(
+                policy(&[LOBBY, OPEN_OFFICE, SERVER_ROOM], 8),
+                &[SERVER_ROOM],
+            ),
+            15,
+        );
+        let tenant = documents(
+            early(
+                escorted(policy(&[LOBBY, OPEN_OFFICE, HR_FLOOR], 4), &[OPEN_OFFICE]),
+                30,
+            ),
+            &[RequiredDocument::PhotoId],
+        );
         let narrowed = facility.narrowed_by(&tenant);
-        assert_eq!(narrowed.zones, zones(&[LOBBY, OPEN_OFFICE]));
-        assert_eq!(narrowed.escorted, zones(&[OPEN_OFFICE]));
-        assert_eq!(narrowed.longest, TimeDelta::hours(4));
-        assert_eq!(narrowed.early, TimeDelta::minutes(15));
-        assert_eq!(narrowed.documents, [Document::Id].into());
+        assert_eq!(narrowed.access.zones, zones(&[LOBBY, OPEN_OFFICE]));
+        assert_eq!(narrowed.access.escorted, zones(&[OPEN_OFFICE]));
+        assert_eq!(narrowed.profile.longest_visit_minutes, Some(240));
+        assert_eq!(narrowed.access.early, TimeDelta::minutes(15));
+        assert_eq!(narrowed.profile.documents, [RequiredDocument::PhotoId]);
     }
 
     #[test]
     fn a_visit_that_ends_before_it_starts_opens_nothing_for_no_time() {
         let credential = credential_for(
-            &profile(&[LOBBY], 8),
+            &policy(&[LOBBY], 8),
             &visit(at(12, 0), at(9, 0)),
             &BTreeSet::new(),
         );
