@@ -28,6 +28,7 @@ pub mod sync;
 pub mod throttle;
 pub mod visits;
 pub mod walk_ins;
+pub mod zones;
 
 pub use caller::Caller;
 pub use context::Cloud;

@@ -31,6 +31,7 @@ pub mod token;
 pub mod visit;
 pub mod window;
 pub mod wire;
+pub mod zones;
 
 pub use access::{Action, Actor, Denied, Grant, authorize};
 pub use category::{Category, CategoryKind};

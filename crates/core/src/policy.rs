@@ -14,18 +14,6 @@ use crate::{
     category::{AccessProfile, RequiredDocument},
 };
 
-/// How closely a zone is guarded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SecurityLevel {
-    /// The lobby, the café, reception.
-    Public,
-    /// Open offices, standard meeting rooms.
-    General,
-    /// Server rooms, executive offices, labs.
-    Secure,
-}
-
 /// Where a visitor type may go: its zones, those of them it enters only with its escort, and
 /// how long before the visit its doors already open.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

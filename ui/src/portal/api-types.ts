@@ -934,6 +934,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/zone-map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The facility's zones with their security level, doors and rooms, and the map's version. */
+        get: operations["zone_map"];
+        /**
+         * Replace the facility's zone map (`visitor_vendor_configuration` for the whole facility),
+         *     made from the version read: 409 if it changed since, 422 naming what is wrong.
+         */
+        put: operations["change_zone_map"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zone-map/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who changed the zone map and when, newest first. */
+        get: operations["zone_map_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1033,6 +1071,11 @@ export interface components {
         };
         /** @enum {string} */
         DatabaseKind: "sqlite" | "postgres";
+        Door: {
+            /** @description The door's id in the building's access-control system, if it has one there. */
+            external_id?: string | null;
+            name: string;
+        };
         /** Format: email */
         Email: string;
         /**
@@ -1423,6 +1466,11 @@ export interface components {
             /** @enum {string} */
             kind: "occupancy";
         };
+        Room: {
+            /** @description For the building's own people: no visitor is invited to it. */
+            internal_only?: boolean;
+            name: string;
+        };
         SecurityEmail: {
             email?: null | components["schemas"]["Email"];
         };
@@ -1433,6 +1481,11 @@ export interface components {
              */
             emails: components["schemas"]["Email"][];
         };
+        /**
+         * @description How closely a zone is guarded.
+         * @enum {string}
+         */
+        SecurityLevel: "public" | "general" | "secure";
         SignIn: {
             /** Format: email */
             email: string;
@@ -1573,6 +1626,40 @@ export interface components {
         WalkInAnswer: "my_visitor" | "unknown";
         WalkInAnswerBody: {
             answer: components["schemas"]["WalkInAnswer"];
+        };
+        Zone: {
+            doors?: components["schemas"]["Door"][];
+            id: components["schemas"]["ZoneId"];
+            level: components["schemas"]["SecurityLevel"];
+            name: string;
+            rooms?: components["schemas"]["Room"][];
+        };
+        /**
+         * Format: uuid
+         * @description A part of a facility with one security level: the lobby, a floor, a lab.
+         */
+        ZoneId: string;
+        /** @description A new zone map, made from `version`: refused with 409 if the map changed since. */
+        ZoneMapChange: {
+            /** Format: int32 */
+            version: number;
+            zones: components["schemas"]["Zone"][];
+        };
+        /** @description One change of a zone map, for its history. */
+        ZoneMapVersion: {
+            /** Format: date-time */
+            changed_at: string;
+            /** @description Who changed it (none once they are deleted). */
+            changed_by?: string | null;
+            /** Format: int32 */
+            version: number;
+            zones: number;
+        };
+        /** @description The zone map as it stands, and its version (0 before anyone drew one). */
+        ZoneMapView: {
+            /** Format: int32 */
+            version: number;
+            zones: components["schemas"]["Zone"][];
         };
     };
     responses: never;
@@ -5699,6 +5786,189 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    zone_map: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZoneMapView"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    change_zone_map: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ZoneMapChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZoneMapView"];
+                };
+            };
+            /** @description a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description an id in the body that is not there, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    zone_map_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZoneMapVersion"][];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,6 +22,7 @@ mod session;
 mod sessions;
 mod settings;
 mod walk_ins;
+mod zones;
 
 pub use device::Device;
 pub use error::ApiError;
@@ -142,6 +143,11 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/invitations/{id}/admit", post(lobby::admit))
         .route("/kiosk/reception", post(lobby::ask_reception))
         .route("/lobby/attention/{event}/handled", post(lobby::handled))
+        .route(
+            "/zone-map",
+            get(zones::zone_map).put(zones::change_zone_map),
+        )
+        .route("/zone-map/history", get(zones::zone_map_history))
         .route("/openapi.json", get(openapi::openapi_json))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -8,7 +8,7 @@ use utoipa::{
 
 use super::{
     documents, enrollment, health, invitations, kiosk_staff, kiosk_sync, lobby, people, sessions,
-    settings, walk_ins,
+    settings, walk_ins, zones,
 };
 
 #[derive(Debug, OpenApi)]
@@ -36,6 +36,7 @@ use super::{
         lobby::lobby, lobby::admit, lobby::handled, lobby::ask_reception,
         kiosk_staff::set_pin, kiosk_staff::clear_pin, kiosk_staff::staff_sign_in, kiosk_staff::kiosk_staff,
         kiosk_staff::record_history, kiosk_staff::staff_history,
+        zones::zone_map, zones::change_zone_map, zones::zone_map_history,
     ),
     components(schemas(
         gatehouse_core::wire::ErrorBody,
@@ -47,7 +48,7 @@ use super::{
         (name = "health", description = "Is the cloud up?"),
         (name = "sessions", description = "Signing in, tokens, who am I"),
         (name = "people", description = "Occupancies, people, roles and permissions"),
-        (name = "settings", description = "Visitor categories, each organisation's choice of them, and the security emails"),
+        (name = "settings", description = "Visitor categories, each organisation's choice of them, the security emails, and the building's zone map"),
         (name = "invitations", description = "Inviting visitors"),
         (name = "approval", description = "Approving and rejecting invitations"),
         (name = "kiosks", description = "Enrolling reception kiosks; a kiosk's device token"),

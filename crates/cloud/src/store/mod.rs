@@ -14,6 +14,7 @@ mod outbox;
 mod people;
 mod staff;
 mod writer;
+mod zones;
 
 pub use changes::{ChangeCursor, ChangePage};
 pub use documents::Stored;
@@ -28,6 +29,7 @@ pub use outbox::{Claimed, OutboxItem};
 pub use people::{NewUser, StoredApiToken, StoredSession, User};
 pub use staff::StaffHistoryLine;
 pub use writer::InvitationWriter;
+pub use zones::ZoneMapVersion;
 
 /// Runs `$body` with `$pool` bound to the database's pool, whichever kind it is. The body is
 /// compiled once per database, so the same SQL text serves both.

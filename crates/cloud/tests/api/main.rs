@@ -25,3 +25,4 @@ mod roles_and_permissions;
 mod safe_retries;
 mod serve;
 mod visits_end;
+mod zone_map;

@@ -159,6 +159,11 @@ pub enum Action<'a> {
     ConfigureFacility {
         facility: FacilityId,
     },
+    /// The building's zones, doors and rooms: who holds `visitor_vendor_configuration` for the
+    /// whole facility.
+    ChangeZoneMap {
+        facility: FacilityId,
+    },
     /// An organisation's own settings: the categories its people invite in, who of it is told.
     /// Its occupancy manager's (a role administrator there), or the facility manager's.
     ConfigureOccupancy {
@@ -204,6 +209,25 @@ fn sign_in_at_kiosk(actor: &Actor, facility: FacilityId) -> Result<(), Denied> {
         Ok(())
     } else {
         Err(Denied::NotKioskStaff)
+    }
+}
+
+/// Whether `actor` holds `permission` for the whole of their own `facility`; `otherwise` if not.
+fn facility_wide(
+    actor: &Actor,
+    facility: FacilityId,
+    permission: Permission,
+    otherwise: Denied,
+) -> Result<(), Denied> {
+    if facility != actor.facility {
+        Err(Denied::OtherFacility)
+    } else if actor
+        .permissions_in(RoleScope::Facility(facility))
+        .contains(permission)
+    {
+        Ok(())
+    } else {
+        Err(otherwise)
     }
 }
 
@@ -352,18 +376,18 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
             facility,
             occupancy,
         } => administer(actor, facility, RoleScope::Occupancy(occupancy)),
-        Action::ConfigureFacility { facility } => {
-            if facility != actor.facility {
-                Err(Denied::OtherFacility)
-            } else if actor
-                .permissions_in(RoleScope::Facility(facility))
-                .contains(Permission::RoleAdministrator)
-            {
-                Ok(())
-            } else {
-                Err(Denied::FacilityManagersOnly)
-            }
-        }
+        Action::ChangeZoneMap { facility } => facility_wide(
+            actor,
+            facility,
+            Permission::VisitorVendorConfiguration,
+            Denied::Missing(Permission::VisitorVendorConfiguration),
+        ),
+        Action::ConfigureFacility { facility } => facility_wide(
+            actor,
+            facility,
+            Permission::RoleAdministrator,
+            Denied::FacilityManagersOnly,
+        ),
     }
 }
 
