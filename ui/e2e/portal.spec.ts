@@ -339,3 +339,40 @@ test("a kiosk's staff history shows who signed in there and what they did", asyn
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
 });
+
+test('a facility manager draws the zone map, a bad one is refused in plain words, and every change is in its history', async ({ page }) => {
+  await signIn(page, tomas);
+  await expect(page.locator('#nav-zones')).toHaveCount(0);
+  await page.click('#sign-out');
+  await signIn(page, fiona);
+  await page.click('#nav-zones');
+  await page.click('#add-zone');
+  await page.click('#add-zone');
+  const zones = page.locator('fieldset.zone');
+  await zones.nth(0).locator('.zone-name').fill('Lobby');
+  await zones.nth(0).locator('.zone-level').selectOption('public');
+  await zones.nth(0).locator('.add-door').click();
+  await zones.nth(0).locator('.door-name').fill('Main entrance');
+  await zones.nth(0).locator('.door-external-id').fill('unifi-door-1');
+  await zones.nth(1).locator('.zone-name').fill('Lab B');
+  await zones.nth(1).locator('.zone-level').selectOption('secure');
+  await zones.nth(1).locator('.add-room').click();
+  await zones.nth(1).locator('.room-name').fill('Clean room');
+  await zones.nth(1).locator('.room-internal').check();
+  await page.click('#save-zone-map');
+  await expect(page.getByRole('status')).toHaveText('Saved as version 1.');
+  await expect(page.locator('#zone-map-history tbody tr')).toHaveCount(1);
+  await expect(page.locator('#zone-map-history')).toContainText('Fiona Brandt');
+  // Read back as stored.
+  await page.reload();
+  await expect(page.locator('fieldset.zone').nth(1).locator('.room-internal')).toBeChecked();
+  // Two zones of one name: refused, named, nothing saved.
+  await page.click('#add-zone');
+  await page.locator('fieldset.zone').nth(2).locator('.zone-name').fill('lobby');
+  await page.click('#save-zone-map');
+  await expect(page.getByRole('alert')).toContainText('two zones are called "lobby"');
+  await expect(page.locator('#zone-map-history tbody tr')).toHaveCount(1);
+  await page.screenshot({ path: join(screens, 'portal-zones.png'), fullPage: true });
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
+});

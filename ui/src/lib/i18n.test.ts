@@ -9,7 +9,7 @@ import { fill, languages, locale, type Catalogues } from './i18n';
 // Words that are the same in both languages, on purpose.
 const sameInGerman: Record<string, readonly string[]> = {
   kiosk: ['app.name'],
-  portal: ['list.status', 'lobby.attention.kiosk'],
+  portal: ['list.status', 'lobby.attention.kiosk', 'zones.name', 'zones.history.version'],
 };
 
 const apps: [string, Catalogues<string>][] = [

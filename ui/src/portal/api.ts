@@ -31,6 +31,12 @@ export type VisitDocument = Schemas['VisitDocument'];
 export type StaffHistoryLine = Schemas['StaffHistoryLine'];
 /** The host's (or reception's) answer about a walk-in waiting for them. */
 export type WalkInAnswer = Schemas['WalkInAnswer'];
+export type ZoneMap = Schemas['ZoneMapView'];
+export type Zone = Schemas['Zone'];
+export type Door = Schemas['Door'];
+export type Room = Schemas['Room'];
+export type SecurityLevel = Schemas['SecurityLevel'];
+export type ZoneMapVersion = Schemas['ZoneMapVersion'];
 
 /**
  * What happened to an invitation, as its history records it. The cloud sends it as a string;
@@ -158,6 +164,10 @@ export const api = {
   /** The signed-in person's own kiosk PIN; `null` removes it. */
   setKioskPin: (pin: string | null) =>
     pin === null ? request<undefined>('DELETE', '/me/kiosk-pin') : request<undefined>('PUT', '/me/kiosk-pin', { pin }),
+  zoneMap: () => request<ZoneMap>('GET', '/zone-map'),
+  /** Replaces the building's zone map, made from `version` (409 if it changed since). */
+  changeZoneMap: (version: number, zones: Zone[]) => request<ZoneMap>('PUT', '/zone-map', { version, zones }),
+  zoneMapHistory: () => request<ZoneMapVersion[]>('GET', '/zone-map/history'),
   handled: (event: string) =>
     request<undefined>('POST', `/lobby/attention/${encodeURIComponent(event)}/handled`),
   answerWalkIn: (id: string, answer: WalkInAnswer) =>
@@ -173,6 +183,11 @@ export const api = {
 /** Whether any of the person's roles holds `permission`. */
 export function holds(me: Me, permission: Permission): boolean {
   return me.permissions.some((grant) => grant.permissions.includes(permission));
+}
+
+/** Whether the person holds `permission` for the whole facility (not only for an organisation). */
+export function configuresFacility(me: Me, permission: Permission): boolean {
+  return me.permissions.some((grant) => grant.scope.kind === 'facility' && grant.permissions.includes(permission));
 }
 
 /** Whether the person manages the facility itself (role administrator for the whole site). */

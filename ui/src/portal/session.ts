@@ -12,6 +12,7 @@ export type Route =
   | { page: 'lobby' }
   | { page: 'kiosks' }
   | { page: 'pin' }
+  | { page: 'zones' }
   | { page: 'invitation'; id: string };
 
 /** Reads a route from a path under /portal. */
@@ -24,6 +25,7 @@ export function parseRoute(pathname: string): Route {
   if (rest === 'lobby') return { page: 'lobby' };
   if (rest === 'kiosks') return { page: 'kiosks' };
   if (rest === 'pin') return { page: 'pin' };
+  if (rest === 'zones') return { page: 'zones' };
   return { page: 'mine' };
 }
 
