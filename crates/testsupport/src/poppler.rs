@@ -70,6 +70,15 @@ pub fn text(pdf: &Path, pages: Option<(usize, usize)>) -> String {
     }
 }
 
+/// All pages' text as a person reads it: without the direction marks pdftotext puts around
+/// right-to-left words.
+pub fn read(pdf: &Path) -> String {
+    text(pdf, None)
+        .chars()
+        .filter(|c| !('\u{202A}'..='\u{202E}').contains(c))
+        .collect()
+}
+
 /// All pages' text with each printed row kept on one line (`pdftotext -layout`), for tables.
 pub fn rows(pdf: &Path) -> String {
     run("pdftotext", &["-layout", path(pdf), "-"])

@@ -33,6 +33,18 @@ async fn invitation_of(cloud: &Cloud, name: &str) -> anyhow::Result<InvitationId
     )?)
 }
 
+/// Jonas Weber, admitted, checks in: he signs the NDA in English.
+fn jonas_signs(jonas: InvitationId) -> CheckInRequest {
+    CheckInRequest {
+        invitation: jonas,
+        nda: Some(NdaSignature {
+            name: "Jonas Weber".into(),
+            signature: SIGNATURE.into(),
+        }),
+        language: Language::En,
+    }
+}
+
 #[tokio::test]
 async fn staff_sign_in_with_a_pin_or_password_and_wrong_pins_wait_longer_each_time()
 -> anyhow::Result<()> {
@@ -192,16 +204,7 @@ async fn reception_admits_an_expected_guest_at_the_kiosk_and_checks_everyone_out
         None,
         "the screen is the visitor's now"
     );
-    let outcome = kiosk
-        .check_in(CheckInRequest {
-            invitation: jonas,
-            nda: Some(NdaSignature {
-                name: "Jonas Weber".into(),
-                signature: SIGNATURE.into(),
-            }),
-            language: Language::En,
-        })
-        .await?;
+    let outcome = kiosk.check_in(jonas_signs(jonas)).await?;
     assert!(
         matches!(outcome, CheckInOutcome::CheckedIn { .. }),
         "{outcome:?}"
@@ -496,16 +499,7 @@ async fn the_badge_media_an_admin_chooses_is_what_the_next_badge_prints_on_and_o
     let Admission::Admitted { .. } = kiosk.admit(jonas).await? else {
         panic!("Jonas is expected");
     };
-    kiosk
-        .check_in(CheckInRequest {
-            invitation: jonas,
-            nda: Some(NdaSignature {
-                name: "Jonas Weber".into(),
-                signature: SIGNATURE.into(),
-            }),
-            language: Language::En,
-        })
-        .await?;
+    kiosk.check_in(jonas_signs(jonas)).await?;
     let badge = data
         .path()
         .join("visits")

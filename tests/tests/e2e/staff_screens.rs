@@ -60,6 +60,28 @@ async fn admit_jonas(kiosk: &Kiosk) -> anyhow::Result<()> {
     kiosk.expect_text("#done-host", "Ada Lindqvist").await
 }
 
+/// Olga Petrenko, a contractor invited for tomorrow, waits for approval, and Fiona Brandt (who
+/// approves) signs in with her password and opens Approvals: Olga's invitation and its row.
+async fn olga_waits_for_fiona(kiosk: &Kiosk) -> anyhow::Result<(String, String)> {
+    kiosk.expect_text("#welcome-title", "Welcome").await?;
+    let id = kiosk
+        .cloud
+        .pending_contractor_tomorrow("Olga Petrenko")
+        .await?;
+    sign_in(
+        kiosk,
+        "fiona.brandt@harbourpoint.example",
+        "gatehouse-demo",
+        true,
+    )
+    .await?;
+    kiosk.expect_text("#staff-mode-title", "Reception").await?;
+    kiosk.click("#mode-admin").await?;
+    kiosk.expect_text("#staff-mode-title", "Approvals").await?;
+    let row = format!(".review[data-invitation='{id}']");
+    Ok((id, row))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn reception_signs_in_with_a_pin_sees_today_s_visitors_and_lock_hands_the_screen_back() {
     Kiosk::run(async |kiosk| {
@@ -203,22 +225,7 @@ async fn an_admin_approves_a_pending_invitation_on_the_kiosk() {
         ..Settings::default()
     };
     Kiosk::run_with(&settings, async |kiosk| {
-        kiosk.expect_text("#welcome-title", "Welcome").await?;
-        let id = kiosk
-            .cloud
-            .pending_contractor_tomorrow("Olga Petrenko")
-            .await?;
-        sign_in(
-            kiosk,
-            "fiona.brandt@harbourpoint.example",
-            "gatehouse-demo",
-            true,
-        )
-        .await?;
-        kiosk.expect_text("#staff-mode-title", "Reception").await?;
-        kiosk.click("#mode-admin").await?;
-        kiosk.expect_text("#staff-mode-title", "Approvals").await?;
-        let row = format!(".review[data-invitation='{id}']");
+        let (id, row) = olga_waits_for_fiona(kiosk).await?;
         kiosk
             .expect_text(&format!("{row} .visitor-name"), "Olga Petrenko")
             .await?;
@@ -261,20 +268,7 @@ async fn an_admin_moves_an_approved_invitation_back_to_pending_then_rejects_it_w
         ..Settings::default()
     };
     Kiosk::run_with(&settings, async |kiosk| {
-        kiosk.expect_text("#welcome-title", "Welcome").await?;
-        let id = kiosk
-            .cloud
-            .pending_contractor_tomorrow("Olga Petrenko")
-            .await?;
-        sign_in(
-            kiosk,
-            "fiona.brandt@harbourpoint.example",
-            "gatehouse-demo",
-            true,
-        )
-        .await?;
-        kiosk.click("#mode-admin").await?;
-        let row = format!(".review[data-invitation='{id}']");
+        let (id, row) = olga_waits_for_fiona(kiosk).await?;
         kiosk.click(&format!("{row} .approve")).await?;
         kiosk
             .expect_text(
