@@ -6,17 +6,15 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, TimeDelta, Utc};
-use serde::{Deserialize, Serialize};
-
 use crate::{
     ZoneId,
     category::{AccessProfile, RequiredDocument},
 };
+use chrono::{DateTime, TimeDelta, Utc};
 
 /// Where a visitor type may go: its zones, those of them it enters only with its escort, and
 /// how long before the visit its doors already open.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ZoneAccess {
     pub zones: BTreeSet<ZoneId>,
     pub escorted: BTreeSet<ZoneId>,

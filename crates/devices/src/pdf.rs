@@ -40,16 +40,20 @@ pub fn fit(
 ) -> Fitted {
     let (largest, smallest) = sizes;
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A line's width grows with its size: measured once, at 1 pt.
+    let one_line = width(&text, weight, 1.0);
     let mut size = largest;
     while size >= smallest {
+        if one_line * size <= max_width {
+            return Fitted {
+                size,
+                lines: vec![text],
+            };
+        }
         // One line until it has shrunk by a quarter; below that, a second line reads better.
-        let most = if size > largest * 0.75 {
-            1
-        } else {
-            max_lines.max(1)
-        };
-        for lines in 1..=most {
-            if let Some(broken) = wrap(&text, weight, size, max_width, lines) {
+        if size <= largest * 0.75 && max_lines > 1 {
+            let broken = wrap_greedy(&text, weight, size, max_width);
+            if broken.len() <= max_lines {
                 return Fitted {
                     size,
                     lines: broken,
@@ -73,23 +77,8 @@ pub fn fit(
     }
 }
 
-/// `text` in at most `lines` lines of `max_width`, balanced, or `None`.
-fn wrap(
-    text: &str,
-    weight: Weight,
-    size: f32,
-    max_width: f32,
-    lines: usize,
-) -> Option<Vec<String>> {
-    if lines == 1 {
-        return (width(text, weight, size) <= max_width).then(|| vec![text.to_owned()]);
-    }
-    let broken = wrap_greedy(text, weight, size, max_width);
-    (broken.len() <= lines).then_some(broken)
-}
-
-/// Breaks after spaces and hyphens, filling each line; a word wider than a line is cut.
-/// Breaks `text` into as many lines of at most `max_width` mm as it needs, at `size`.
+/// Breaks `text` into as many lines of at most `max_width` mm as it needs, at `size`: after
+/// spaces and hyphens, filling each line; a word wider than a line is cut.
 pub fn paragraph(text: &str, weight: Weight, size: f32, max_width: f32) -> Vec<String> {
     wrap_greedy(text, weight, size, max_width)
 }
@@ -476,6 +465,11 @@ impl Sheet {
                 .insert(self.fonts[font.index()].clone(), PdfFont::new(parsed));
             renumbered.insert(*font, numbers);
         }
+        let fonts = Fonts {
+            ids: &self.fonts,
+            used: &used,
+            renumbered: &renumbered,
+        };
         let pages = pages
             .into_iter()
             .map(|page| {
@@ -488,14 +482,7 @@ impl Sheet {
                             size,
                             colour,
                             at,
-                        } => {
-                            let fonts = Fonts {
-                                ids: &self.fonts,
-                                used: &used,
-                                renumbered: &renumbered,
-                            };
-                            fonts.draw(&line, size, colour, at, &mut ops);
-                        }
+                        } => fonts.draw(&line, size, colour, at, &mut ops),
                     }
                 }
                 PdfPage::new(Mm(page.width), Mm(page.height), ops)

@@ -75,18 +75,7 @@ impl LocalStore {
     /// directory of hosts and the NDA text go, and the kiosk stays locked.
     pub async fn lock_as_revoked(&self, now: DateTime<Utc>) -> Result<(), KioskError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        empty(
-            &mut tx,
-            &[
-                "invitations",
-                "directory",
-                "nda",
-                "reprints",
-                "feed",
-                "staff",
-            ],
-        )
-        .await?;
+        empty(&mut tx, &THE_BUILDING_S).await?;
         sqlx::query("INSERT INTO revoked (only, at) VALUES (1, $1) ON CONFLICT (only) DO NOTHING")
             .bind(now)
             .execute(&mut *tx)
@@ -99,23 +88,8 @@ impl LocalStore {
     /// a new kiosk, waiting to be enrolled.
     pub async fn unenroll(&self) -> Result<(), KioskError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        empty(
-            &mut tx,
-            &[
-                "invitations",
-                "directory",
-                "nda",
-                "reprints",
-                "feed",
-                "staff",
-                "staff_tries",
-                "staff_history",
-                "settings",
-                "revoked",
-                "enrollment",
-            ],
-        )
-        .await?;
+        empty(&mut tx, &THE_BUILDING_S).await?;
+        empty(&mut tx, &THE_KIOSK_S_OWN).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -582,6 +556,28 @@ async fn upsert(
 }
 
 /// Deletes every row of `tables` in `tx`.
+/// What the kiosk holds of its building: invitations with their signed codes, the host
+/// directory, the NDA, reprints counted, its place in the change feed, staff and their PIN
+/// hashes; all gone when the kiosk is revoked.
+const THE_BUILDING_S: [&str; 6] = [
+    "invitations",
+    "directory",
+    "nda",
+    "reprints",
+    "feed",
+    "staff",
+];
+
+/// What the kiosk keeps of its own: wrong staff tries, staff history, settings, being revoked,
+/// its enrollment; gone too when it is unenrolled.
+const THE_KIOSK_S_OWN: [&str; 5] = [
+    "staff_tries",
+    "staff_history",
+    "settings",
+    "revoked",
+    "enrollment",
+];
+
 async fn empty(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     tables: &[&str],

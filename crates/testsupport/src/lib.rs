@@ -15,3 +15,15 @@ mod smtp;
 
 pub use database::{Backend, DEFAULT_TEST_POSTGRES, TestDatabase};
 pub use smtp::{ReceivedMail, SmtpSink};
+
+/// A visitor's name in each script a lobby sees (Arabic, Hebrew, Devanagari, Thai, Chinese,
+/// Korean, Greek and Cyrillic), for what prints names: badges, signed NDAs, muster lists.
+pub const NAMES_IN_EVERY_SCRIPT: [&str; 7] = [
+    "محمد عبد الرحمن",
+    "שרה בן־דוד",
+    "प्रियंका श्रीवास्तव",
+    "สมชาย ใจดีมีสุข",
+    "王小明",
+    "김민준",
+    "Ελένη Дмитриевна",
+];

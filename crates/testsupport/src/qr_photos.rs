@@ -461,7 +461,11 @@ mod tests {
     }
 
     #[test]
-    fn the_corpus_has_every_kind_for_every_payload() {
+    fn each_kind_comes_up_and_the_kinds_fill_each_payload_s_frames() {
+        let kinds: std::collections::HashSet<String> =
+            KINDS.iter().map(|(kind, _)| format!("{kind:?}")).collect();
+        assert_eq!(kinds.len(), KINDS.len(), "a kind is listed twice");
+        assert!(KINDS.iter().all(|(_, count)| *count > 0));
         let per_payload: usize = KINDS.iter().map(|(_, count)| count).sum();
         assert_eq!(per_payload, PER_PAYLOAD);
     }

@@ -786,3 +786,40 @@ fn only_people_who_admit_or_approve_sign_in_at_a_kiosk_of_their_own_facility() {
     };
     assert_eq!(authorize(&desk, elsewhere), Err(Denied::OtherFacility));
 }
+
+#[test]
+fn only_visitor_vendor_configuration_for_the_whole_facility_changes_the_zone_map() {
+    let site = site();
+    let change = Action::ChangeZoneMap {
+        facility: site.facility,
+    };
+    let facility_wide = actor(
+        1,
+        None,
+        &[(
+            RoleScope::Facility(site.facility),
+            &[VisitorVendorConfiguration],
+        )],
+    );
+    assert_eq!(authorize(&facility_wide, change), Ok(()));
+    // An organisation's own grant configures its vendors, not the building's doors.
+    let tenant = actor(
+        2,
+        Some(site.north),
+        &[(
+            occ(site.north),
+            &[VisitorVendorConfiguration, RoleAdministrator],
+        )],
+    );
+    assert_eq!(
+        authorize(&tenant, change),
+        Err(Denied::Missing(VisitorVendorConfiguration))
+    );
+    let elsewhere = Action::ChangeZoneMap {
+        facility: FacilityId(Uuid::from_u128(2)),
+    };
+    assert_eq!(
+        authorize(&facility_wide, elsewhere),
+        Err(Denied::OtherFacility)
+    );
+}

@@ -123,15 +123,7 @@ fn everyone_is_listed_once_under_their_zone_with_the_unknown_zone_last() {
 #[test]
 fn names_in_every_script_are_listed_as_written() {
     let dir = tempfile::tempdir().unwrap();
-    let names = [
-        "محمد عبد الرحمن",
-        "שרה בן־דוד",
-        "प्रियंका श्रीवास्तव",
-        "สมชาย ใจดีมีสุข",
-        "王小明",
-        "김민준",
-        "Ελένη Дмитриевна",
-    ];
+    let names = gatehouse_testsupport::NAMES_IN_EVERY_SCRIPT;
     let people = names
         .iter()
         .map(|name| person(name, Some("Lobby")))

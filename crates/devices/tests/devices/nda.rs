@@ -83,14 +83,7 @@ fn signed_nda_holds_the_text_name_time_place_and_text_hash() {
 
 #[test]
 fn a_name_in_any_script_is_signed_in_its_own_letters_and_kept_in_the_text() {
-    for name in [
-        "محمد عبد الرحمن",
-        "שרה בן־דוד",
-        "प्रियंका श्रीवास्तव",
-        "สมชาย ใจดีมีสุข",
-        "王小明",
-        "김민준",
-    ] {
+    for name in gatehouse_testsupport::NAMES_IN_EVERY_SCRIPT {
         let nda = SignedNda {
             name: name.into(),
             ..signed("Non-disclosure agreement\n\nEverything you see here is confidential.")
