@@ -58,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
             from: "Gatehouse <bench@localhost>".parse()?,
         },
         ui_dir: dir.path().to_path_buf(),
+        key_secret: gatehouse_cloud::keys::KeySecret::generate(),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(gatehouse_cloud::serve(
@@ -298,6 +299,7 @@ async fn seed(database: &Database) -> anyhow::Result<Seeded> {
                     longest_visit_minutes: None,
                     documents: vec![RequiredDocument::Nda, RequiredDocument::Photo],
                     walk_ins_unconfirmed: false,
+                    ..AccessProfile::default()
                 },
             },
         )

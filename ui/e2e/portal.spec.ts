@@ -112,6 +112,25 @@ test("the email's Review invitation link opens the invitation, and an admin appr
   await expect(page.locator('.history li').first()).toContainText('Invited');
 });
 
+test("an approved visit shows its door credential: the contractor's zones, its window, waiting for check-in", async ({
+  page,
+}) => {
+  // Dmitri Volkov was approved in the test before.
+  await signIn(page, fiona, new URL(reviewLink('Dmitri Volkov')).pathname);
+  await expect(page.locator('#invitation-visitor')).toHaveText('Dmitri Volkov');
+  await expect(page.locator('#credential-state')).toHaveAttribute('data-state', 'prepared');
+  await expect(page.locator('#credential-state')).toHaveText('Ready: opens doors once the visitor checks in');
+  await expect(page.locator('#credential-zones')).toHaveText('Lobby · Service corridor · Freight elevator');
+  // Nothing to revoke before the visitor holds it.
+  await expect(page.locator('#credential-revoke')).toHaveCount(0);
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await page.screenshot({ path: join(screens, 'portal-credential.png'), fullPage: true });
+  await page.selectOption('select[aria-label="Language"]', 'de');
+  await expect(page.locator('#credential-title')).toHaveText('Türberechtigung');
+  await expect(page.locator('#credential-state')).toHaveText('Bereit: öffnet Türen, sobald sich der Besuch anmeldet');
+  await page.selectOption('select[aria-label="Language"]', 'en');
+});
+
 test('an admin rejects with a reason from the list of visitor invitations', async ({ page }) => {
   await signIn(page, ada);
   await invite(page, 'Rudi Rejected', 'contractor');

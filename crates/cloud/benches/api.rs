@@ -120,6 +120,7 @@ async fn run(url: DatabaseUrl) -> anyhow::Result<Results> {
             from: "Gatehouse <bench@localhost>".parse()?,
         },
         ui_dir: ui_dir.path().to_path_buf(),
+        key_secret: gatehouse_cloud::keys::KeySecret::generate(),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(gatehouse_cloud::serve(

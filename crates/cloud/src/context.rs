@@ -5,11 +5,12 @@
 use std::sync::Arc;
 
 use gatehouse_core::{FacilityId, KioskId};
-use tokio::sync::{Notify, OnceCell};
+use tokio::sync::Notify;
 
 use crate::{
     Clock, Database,
     error::ServiceError,
+    keys::{KeySecret, Keyring},
     signal::ChangeSignal,
     site::{Site, SiteCache},
     store::{InvitationWriter, StoreError},
@@ -39,7 +40,8 @@ pub struct Cloud {
     pub sign_ins: SignInGuard,
     /// The change streams each kiosk holds open.
     pub streams: Arc<OpenStreams>,
-    signing_key: OnceCell<SigningKey>,
+    /// The keys that sign invitation codes and credentials.
+    pub keys: Keyring,
 }
 
 /// What guards sign-in: failures per account and per client address, and how many password
@@ -65,7 +67,7 @@ impl Default for SignInGuard {
     }
 }
 
-/// The newest invitation-signing key and its id.
+/// The newest signing key and its id.
 #[derive(Clone)]
 pub struct SigningKey {
     pub kid: u32,
@@ -79,8 +81,14 @@ impl std::fmt::Debug for SigningKey {
 }
 
 impl Cloud {
-    /// A context over `database`; starts the invitation writer's tasks.
-    pub fn new(database: Database, clock: Clock, public_url: String) -> Self {
+    /// A context over `database`, its signing keys sealed under `key_secret`; starts the
+    /// invitation writer's tasks.
+    pub fn new(
+        database: Database,
+        clock: Clock,
+        public_url: String,
+        key_secret: KeySecret,
+    ) -> Self {
         Self {
             invitations: InvitationWriter::start(&database),
             database,
@@ -92,7 +100,7 @@ impl Cloud {
             walk_ins: Throttle::new(walk_ins::MOST_PER_KIOSK, walk_ins::COUNTED_OVER),
             sign_ins: SignInGuard::default(),
             streams: Arc::default(),
-            signing_key: OnceCell::new(),
+            keys: Keyring::new(key_secret),
         }
     }
 
@@ -104,13 +112,8 @@ impl Cloud {
             .ok_or_else(|| ServiceError::Corrupt(format!("facility {facility} is not stored")))
     }
 
-    /// The key that signs invitation codes (made on first use, then kept in memory).
-    pub async fn signing_key(&self) -> Result<&SigningKey, StoreError> {
-        self.signing_key
-            .get_or_try_init(|| async {
-                let (kid, key) = self.database.signing_key(self.clock.now()).await?;
-                Ok(SigningKey { kid, key })
-            })
-            .await
+    /// The key that signs invitation codes and credentials now.
+    pub async fn signing_key(&self) -> Result<SigningKey, StoreError> {
+        self.keys.signing_key(&self.database).await
     }
 }

@@ -7,14 +7,16 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use chrono_tz::Tz;
 use gatehouse_core::{
     Category, CategoryKind, Decision, Email, Language, OccupancyId, Permission, PermissionSet,
-    RolePreset, RoleScope, VisitWindow,
+    RolePreset, RoleScope, VisitWindow, ZoneId,
     category::{AccessProfile, CategoryChoice, RequiredDocument},
     invitation::Reason,
     role::RoleName,
     text::Text,
     window::{local_day, site_day},
+    zones::{Door, Room, SecurityLevel, Zone, ZoneMap},
 };
 use serde::Deserialize;
+use uuid::Uuid;
 
 use crate::{
     Clock, Database,
@@ -32,6 +34,9 @@ pub struct DemoData {
     /// Everyone's demo password.
     password: String,
     facility_staff: Vec<DemoPerson>,
+    /// The building's zones, doors and rooms; categories name the zones they may enter.
+    #[serde(default)]
+    zones: Vec<DemoZone>,
     categories: Vec<DemoCategory>,
     /// The NDA visitors sign at the kiosk, in each language it is offered in.
     ndas: std::collections::BTreeMap<Language, String>,
@@ -82,6 +87,22 @@ struct DemoCategory {
     longest_visit_minutes: Option<u32>,
     #[serde(default)]
     documents: Vec<RequiredDocument>,
+    /// The names of the zones its visitors may enter.
+    #[serde(default)]
+    zones: Vec<String>,
+    #[serde(default)]
+    early_access_minutes: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoZone {
+    name: String,
+    level: SecurityLevel,
+    #[serde(default)]
+    doors: Vec<Door>,
+    #[serde(default)]
+    rooms: Vec<Room>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -165,6 +186,7 @@ pub async fn seed(
         cloud.database.clone(),
         Clock::fixed(morning),
         cloud.public_url.clone(),
+        cloud.keys.secret().clone(),
     );
     let people = seed_people(&cloud.database, data, &cloud.clock).await?;
     seed_invitations(cloud, data, day, &people).await?;
@@ -180,7 +202,7 @@ async fn seed_facility(
     database: &Database,
     data: &DemoData,
     now: DateTime<Utc>,
-) -> Result<crate::store::Facility, DemoError> {
+) -> Result<(crate::store::Facility, ZoneMap), DemoError> {
     if let Some(old) = database.facility_by_name(&data.facility.name).await? {
         database.delete_facility(old.id).await?;
     }
@@ -196,7 +218,38 @@ async fn seed_facility(
     database
         .set_security_email(facility.id, data.facility.security_email.as_ref())
         .await?;
+    let zone_map = ZoneMap {
+        zones: data
+            .zones
+            .iter()
+            .map(|zone| Zone {
+                id: ZoneId(Uuid::now_v7()),
+                name: zone.name.clone(),
+                level: zone.level,
+                doors: zone.doors.clone(),
+                rooms: zone.rooms.clone(),
+            })
+            .collect(),
+    };
+    if let Err(problem) = zone_map.check() {
+        return Err(DemoError::Invalid(format!(
+            "the demo's zone map: {problem}"
+        )));
+    }
+    let zone_named = |name: &String| {
+        zone_map
+            .zones
+            .iter()
+            .find(|zone| zone.name == *name)
+            .map(|zone| zone.id)
+            .ok_or_else(|| DemoError::Invalid(format!("the demo has no zone {name:?}")))
+    };
     for category in &data.categories {
+        let zones = category
+            .zones
+            .iter()
+            .map(zone_named)
+            .collect::<Result<Vec<_>, _>>()?;
         database
             .save_category(
                 facility.id,
@@ -209,6 +262,9 @@ async fn seed_facility(
                         longest_visit_minutes: category.longest_visit_minutes,
                         documents: category.documents.clone(),
                         walk_ins_unconfirmed: false,
+                        zones,
+                        escorted_zones: Vec::new(),
+                        early_access_minutes: category.early_access_minutes,
                     },
                 },
             )
@@ -224,7 +280,7 @@ async fn seed_facility(
     database
         .set_visit_grace(facility.id, crate::settings::LONGEST_VISIT_GRACE_MINUTES)
         .await?;
-    Ok(facility)
+    Ok((facility, zone_map))
 }
 
 /// What an organisation chose for itself over the facility's defaults.
@@ -250,7 +306,7 @@ async fn seed_people(
 ) -> Result<Vec<User>, DemoError> {
     let invalid = |what: String| DemoError::Invalid(what);
     let now = clock.now();
-    let facility = seed_facility(database, data, now).await?;
+    let (facility, zone_map) = seed_facility(database, data, now).await?;
     let password_hash = hash_password(&data.password).map_err(|e| invalid(e.to_string()))?;
     let role = async |name: &RoleName, scope, permissions| {
         database
@@ -335,6 +391,14 @@ async fn seed_people(
             add(person, Some(occupancy.id), role).await?;
         }
     }
+    // Drawn by the facility manager, as in the portal.
+    if let Some(manager) = people.first()
+        && !zone_map.zones.is_empty()
+    {
+        database
+            .save_zone_map(facility.id, 0, &zone_map, manager.id, now)
+            .await?;
+    }
     Ok(people)
 }
 
@@ -386,6 +450,7 @@ async fn seed_invitations(
             },
             window: VisitWindow::new(local(invitation.from)?, local(invitation.until)?)
                 .map_err(|e| invalid(format!("invitation for {}: {e}", invitation.visitor)))?,
+            room: None,
         };
         let host_actor = database.actor(host).await?;
         let created = invitations::create(cloud, &host_actor, host, request)
@@ -435,7 +500,7 @@ pub async fn write_codes(
         )
         .await?;
     for invitation in &page.invitations {
-        let png = qr_png(&guest_token(invitation, signing)).map_err(|e| invalid(e.to_string()))?;
+        let png = qr_png(&guest_token(invitation, &signing)).map_err(|e| invalid(e.to_string()))?;
         let name: String = invitation
             .visitor_name
             .to_lowercase()

@@ -32,6 +32,9 @@ pub enum ServiceError {
     /// Stored data breaks an invariant the code relies on.
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// The invitation is to a room for the building's own people only.
+    #[error("{0} is for the building's own people only: visitors cannot be invited to it")]
+    InternalOnlyRoom(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use gatehouse_core::{
-    Action, Actor, ApprovalStatus, CategoryKind, Decision, Email, InvitationId, OccupancyId,
-    UserId, VisitWindow, access, authorize,
+    Action, Actor, ApprovalStatus, CategoryKind, Decision, Email, FacilityId, InvitationId,
+    OccupancyId, UserId, VisitWindow, access, authorize,
     invitation::{self, Message, Notice, Reason, Recipient, WalkInAnswer},
     role::Place,
     text::Text,
@@ -45,6 +45,11 @@ pub struct InvitationRequest {
     pub category: CategoryKind,
     pub visitor: Visitor,
     pub window: VisitWindow,
+    /// The room of the building's zone map the visit is to (a meeting room); one for the
+    /// building's own people only is refused.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "Harbour room")]
+    pub room: Option<Text<100>>,
 }
 
 /// An invitation that passed every check and may be stored.
@@ -125,6 +130,9 @@ pub async fn prepare(
             vendor: category.kind.is_vendor(),
         },
     )?;
+    if let Some(room) = &request.room {
+        visitors_may_enter(cloud, facility.id, room.as_str()).await?;
+    }
     Ok(Prepared {
         occupancy: occupancy_id,
         site,
@@ -213,6 +221,7 @@ async fn creation(
             .map_or("", Text::as_str)
             .to_owned(),
         checked_in_at: None,
+        room: request.room.as_ref().map(|room| room.as_str().to_owned()),
         starts_at: request.window.starts_at(),
         ends_at: request.window.ends_at(),
         approval_status: approval,
@@ -231,7 +240,7 @@ async fn creation(
         category,
         public_url: &cloud.public_url,
     };
-    let outbox = messages(&notices, &record, &letterhead, None, signing, now);
+    let outbox = messages(&notices, &record, &letterhead, None, &signing, now);
     let write = InvitationWrite::Create {
         invitation: Box::new(record.clone()),
         change: Change {
@@ -249,6 +258,29 @@ async fn creation(
         outbox,
     };
     Ok((record, write))
+}
+
+/// `Ok` if `room` is a room of the facility's zone map that visitors may be invited to.
+async fn visitors_may_enter(
+    cloud: &Cloud,
+    facility: FacilityId,
+    room: &str,
+) -> Result<(), ServiceError> {
+    let (_, map) = cloud.database.zone_map(facility).await?;
+    match map
+        .zones
+        .iter()
+        .flat_map(|zone| &zone.rooms)
+        .find(|known| known.name == room)
+    {
+        None => Err(ServiceError::invalid(format!(
+            "this building has no room {room:?} in its zone map"
+        ))),
+        Some(known) if known.internal_only => {
+            Err(ServiceError::InternalOnlyRoom(known.name.clone()))
+        }
+        Some(_) => Ok(()),
+    }
 }
 
 /// Applies a decision (approve, reject, back to pending, cancel) for `actor`.
@@ -271,7 +303,14 @@ pub async fn decide(
     let signing = cloud.signing_key().await?;
     let letterhead = letterhead(cloud, &site, &record)?;
     let reason = decision.reason().map(Reason::as_str);
-    let items = messages(&outcome.notices, &record, &letterhead, reason, signing, now);
+    let items = messages(
+        &outcome.notices,
+        &record,
+        &letterhead,
+        reason,
+        &signing,
+        now,
+    );
     let write = InvitationWrite::Approval {
         id,
         awaiting_host: record.awaiting_host,
@@ -284,6 +323,7 @@ pub async fn decide(
             at: now,
         },
         outbox: items,
+        revoke_credentials: outcome.revoke_credentials,
     };
     if !cloud.invitations.write(write).await? {
         return Err(ServiceError::Conflict(
@@ -318,7 +358,7 @@ pub async fn answer_walk_in(
     let now = cloud.clock.now();
     let signing = cloud.signing_key().await?;
     let letterhead = letterhead(cloud, &site, &record)?;
-    let items = messages(&outcome.notices, &record, &letterhead, None, signing, now);
+    let items = messages(&outcome.notices, &record, &letterhead, None, &signing, now);
     let write = InvitationWrite::Approval {
         id,
         awaiting_host: true,
@@ -331,6 +371,7 @@ pub async fn answer_walk_in(
             at: now,
         },
         outbox: items,
+        revoke_credentials: outcome.revoke_credentials,
     };
     if !cloud.invitations.write(write).await? {
         return Err(ServiceError::Conflict(
@@ -659,6 +700,7 @@ async fn prepare_row(
                 .map_err(|e| ServiceError::invalid(format!("visitor_company {e}")))?,
         },
         window: VisitWindow::new(row.starts_at, row.ends_at).map_err(ServiceError::invalid)?,
+        room: None,
     };
     prepare(cloud, actor, me, request).await
 }

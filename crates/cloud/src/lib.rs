@@ -10,11 +10,13 @@
 pub mod auth;
 pub mod caller;
 pub mod context;
+pub mod credentials;
 pub mod database;
 pub mod demo;
 pub mod error;
 pub mod http;
 pub mod invitations;
+pub mod keys;
 pub mod kiosk_staff;
 pub mod lobby;
 pub mod notify;
@@ -48,6 +50,8 @@ pub struct Settings {
     pub mail: notify::MailSettings,
     /// The built web front end (`ui/dist`), whose portal the cloud serves at `/portal`.
     pub ui_dir: std::path::PathBuf,
+    /// What the signing keys are sealed under in the database.
+    pub key_secret: keys::KeySecret,
 }
 
 /// Serves the HTTP API on `listener`, and sends the outbox in the background, until `shutdown`
@@ -70,7 +74,9 @@ pub async fn serve(
         database.clone(),
         clock.clone(),
         settings.public_url,
+        settings.key_secret,
     ));
+
     let worker = tokio::spawn(notify::worker::run(
         database.clone(),
         cloud.invitations.clone(),

@@ -2,9 +2,13 @@
 //! the visit grace (facility manager); each organisation's own categories and security
 //! addresses (its occupancy manager, or the facility manager).
 
+use std::collections::HashSet;
+
 use gatehouse_core::{
-    Action, Actor, Category, CategoryKind, Email, OccupancyId, authorize,
+    Action, Actor, Category, CategoryKind, Email, OccupancyId, ZoneId, authorize,
     category::{AccessProfile, CategoryChoice},
+    policy::MOST_EARLY_ACCESS_MINUTES,
+    zones::ZoneMap,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -212,6 +216,9 @@ pub async fn update_category(
             "the longest visit is 1 to {LONGEST_VISIT_MINUTES} minutes (30 days)"
         )));
     }
+    let (_, zone_map) = cloud.database.zone_map(facility).await?;
+    door_policy_problem(&settings.access_profile, &zone_map)
+        .map_or(Ok(()), |problem| Err(ServiceError::invalid(problem)))?;
     let category = Category {
         kind,
         enabled: settings.enabled,
@@ -222,6 +229,30 @@ pub async fn update_category(
     cloud.database.save_category(facility, &category).await?;
     cloud.sites.forget(facility);
     Ok(category)
+}
+
+/// What is wrong with a category's door policy on `zone_map`, if anything: zones the map does
+/// not have, or named twice; escorted zones the category does not enter; too early a start.
+fn door_policy_problem(profile: &AccessProfile, zone_map: &ZoneMap) -> Option<String> {
+    let known: HashSet<ZoneId> = zone_map.zones.iter().map(|zone| zone.id).collect();
+    let mut seen = HashSet::new();
+    if let Some(zone) = profile.zones.iter().find(|zone| !seen.insert(**zone)) {
+        return Some(format!("zone {zone} is named twice"));
+    }
+    if let Some(zone) = profile.zones.iter().find(|zone| !known.contains(zone)) {
+        return Some(format!("zone {zone} is not in the facility's zone map"));
+    }
+    if let Some(zone) = profile
+        .escorted_zones
+        .iter()
+        .find(|zone| !profile.zones.contains(zone))
+    {
+        return Some(format!(
+            "zone {zone} is escorted but not among the category's zones"
+        ));
+    }
+    (profile.early_access_minutes > MOST_EARLY_ACCESS_MINUTES)
+        .then(|| format!("doors open at most {MOST_EARLY_ACCESS_MINUTES} minutes before a visit"))
 }
 
 /// The longest a category's visits may be set to last: 30 days.

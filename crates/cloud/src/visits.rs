@@ -2,7 +2,8 @@
 //! closed by a job — checked in → `expired` — so the muster list holds only people who may be
 //! inside, and no old visit is reprinted or shown as on site. A visitor who never came is welcome
 //! all day of their visit (the kiosk's rule), so theirs closes as `no_show` once that day is over
-//! too. Kiosks hear of it through their change feed like any change.
+//! too. Kiosks hear of it through their change feed like any change. A credential whose window
+//! ended is revoked by the same job, with an entry in its visit's history.
 
 use std::{sync::Arc, time::Duration};
 
@@ -14,9 +15,14 @@ use crate::{context::Cloud, error::ServiceError};
 /// How often the job looks.
 pub const CLOSE_EVERY: Duration = Duration::from_secs(60);
 
-/// Closes every facility's ended visits now; answers how many.
+/// Closes every facility's ended visits now and revokes the credentials whose window ended;
+/// answers how many visits it closed.
 pub async fn close_ended(cloud: &Cloud) -> Result<usize, ServiceError> {
     let now = cloud.clock.now();
+    let revoked = cloud.database.revoke_ended_credentials(now).await?;
+    if revoked > 0 {
+        tracing::info!(revoked, "revoked credentials whose window ended");
+    }
     let mut closed = 0;
     for facility in cloud.database.facilities().await? {
         let inside_until = now - TimeDelta::minutes(i64::from(facility.visit_grace_minutes));

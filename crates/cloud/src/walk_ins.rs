@@ -113,16 +113,13 @@ pub async fn register(
         category: walk_in.category,
         visitor,
         window,
+        room: None,
     };
     // Counted once the request is whole, so a mistyped form does not use up the kiosk's tries.
     cloud.walk_ins.take(&kiosk.id, cloud.clock.now())?;
     let prepared = invitations::prepare(cloud, &actor, &host, request).await?;
     let record = invitations::commit_as(cloud, prepared, Arrival::WalkIn).await?;
     let signing = cloud.signing_key().await?;
-    let documents = site
-        .default_category(record.category)
-        .access_profile
-        .documents
-        .clone();
-    Ok(kiosk_invitation(record, documents, signing))
+    let (_, zone_map) = cloud.database.zone_map(facility.id).await?;
+    kiosk_invitation(cloud, &site, &zone_map, record, &signing).await
 }

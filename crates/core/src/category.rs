@@ -84,8 +84,8 @@ pub enum RequiredDocument {
     PhotoId,
 }
 
-/// What a visitor of the category may reach, and for how long. Zones arrive with access
-/// control; the longest visit and the documents apply already.
+/// What a visitor of the category may reach, and for how long: the category's door policy,
+/// which [`crate::policy::credential_for`] turns into a visit's credential.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessProfile {
@@ -98,6 +98,16 @@ pub struct AccessProfile {
     /// are expected. Off unless a building chooses it for a category (a delivery, say).
     #[serde(default)]
     pub walk_ins_unconfirmed: bool,
+    /// The zones a visitor of the category may enter.
+    #[serde(default)]
+    pub zones: Vec<crate::ZoneId>,
+    /// Of those, the zones entered only with the host as escort.
+    #[serde(default)]
+    pub escorted_zones: Vec<crate::ZoneId>,
+    /// How many minutes before the visit its doors already open: 0 to 120.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 120))]
+    pub early_access_minutes: u32,
 }
 
 /// A category as one organisation has enabled it.

@@ -110,13 +110,20 @@ pub fn sign(claims: &CredentialClaims, key: &SigningKey) -> Option<String> {
     ))
 }
 
-/// Checks `token`: signed by the key its `kid` names, not revoked, and valid at `now`. The one
-/// check every door, the cloud and the kiosk make.
-pub fn verify(
+/// The id of the key `token` says it was signed with, if it looks like a credential at all:
+/// what a verifier looks up before [`verify`].
+pub fn key_id(token: &str) -> Option<u32> {
+    let payload = token.trim().strip_prefix(PREFIX)?.strip_prefix('.')?;
+    let kid = payload.get(..8)?;
+    let bytes = URL_SAFE_NO_PAD.decode(format!("{kid}AA")).ok()?;
+    bytes.get(..4)?.try_into().ok().map(u32::from_be_bytes)
+}
+
+/// Opens `token`: its claims, if it is a credential signed by the key its `kid` names — whether
+/// or not it is valid now (the kiosk finds a badge's visitor by it, to check them out).
+pub fn open(
     token: &str,
-    now: DateTime<Utc>,
     key_for: impl Fn(u32) -> Option<VerifyingKey>,
-    revoked: impl Fn(CredentialId) -> bool,
 ) -> Result<CredentialClaims, CredentialError> {
     if token.len() > PREFIX.len() + 2 + (FIXED + 16 * MAX_ZONES).div_ceil(3) * 4 + 88 {
         return Err(CredentialError::Malformed);
@@ -140,6 +147,15 @@ pub fn verify(
     let key = key_for(claims.kid).ok_or(CredentialError::UnknownKey)?;
     key.verify_strict(format!("{PREFIX}.{payload}").as_bytes(), &signature)
         .map_err(|_| CredentialError::BadSignature)?;
+    Ok(claims)
+}
+
+/// Whether `claims` hold at `now`: not revoked, and inside their window.
+pub fn valid_at(
+    claims: &CredentialClaims,
+    now: DateTime<Utc>,
+    revoked: impl Fn(CredentialId) -> bool,
+) -> Result<(), CredentialError> {
     if revoked(claims.credential) {
         return Err(CredentialError::Revoked);
     }
@@ -149,6 +165,19 @@ pub fn verify(
     if now > claims.grant.not_after {
         return Err(CredentialError::Expired);
     }
+    Ok(())
+}
+
+/// Checks `token`: signed by the key its `kid` names ([`open`]), not revoked and valid at `now`
+/// ([`valid_at`]). The one check every door, the cloud and the kiosk make.
+pub fn verify(
+    token: &str,
+    now: DateTime<Utc>,
+    key_for: impl Fn(u32) -> Option<VerifyingKey>,
+    revoked: impl Fn(CredentialId) -> bool,
+) -> Result<CredentialClaims, CredentialError> {
+    let claims = open(token, key_for)?;
+    valid_at(&claims, now, revoked)?;
     Ok(claims)
 }
 
@@ -189,6 +218,8 @@ mod tests {
         let token = sign(&claims(3), &key).unwrap();
         assert!(token.starts_with("GHC2."));
         assert_eq!(token.len(), 216, "{token}");
+        assert_eq!(key_id(&token), Some(3));
+        assert_eq!(key_id("GHC2.AAAA"), None);
         let checked = verify(
             &token,
             at(12),

@@ -12,66 +12,47 @@ use crate::{
 };
 use chrono::{DateTime, TimeDelta, Utc};
 
-/// Where a visitor type may go: its zones, those of them it enters only with its escort, and
-/// how long before the visit its doors already open.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ZoneAccess {
-    pub zones: BTreeSet<ZoneId>,
-    pub escorted: BTreeSet<ZoneId>,
-    pub early: TimeDelta,
-}
+/// The most minutes before a visit its doors may open.
+pub const MOST_EARLY_ACCESS_MINUTES: u32 = 120;
 
-/// A visitor type's whole policy: its category's access profile (the longest visit, the
-/// documents first) and where it may go.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Policy {
-    pub profile: AccessProfile,
-    pub access: ZoneAccess,
-}
-
-impl Policy {
-    /// The facility's policy narrowed by an occupancy's: fewer zones, more of them escorted, a
+impl AccessProfile {
+    /// The facility's profile narrowed by an occupancy's: fewer zones, more of them escorted, a
     /// shorter longest visit, more documents, less early access. An occupancy never widens it.
     #[must_use]
     pub fn narrowed_by(&self, occupancy: &Self) -> Self {
-        let zones: BTreeSet<ZoneId> = self
-            .access
+        let zones: Vec<ZoneId> = self
             .zones
-            .intersection(&occupancy.access.zones)
+            .iter()
+            .filter(|zone| occupancy.zones.contains(zone))
             .copied()
             .collect();
-        let escorted = self
-            .access
-            .escorted
-            .union(&occupancy.access.escorted)
-            .filter(|zone| zones.contains(zone))
+        let escorted_zones = zones
+            .iter()
+            .filter(|zone| {
+                self.escorted_zones.contains(zone) || occupancy.escorted_zones.contains(zone)
+            })
             .copied()
             .collect();
-        let longest = match (
-            self.profile.longest_visit_minutes,
-            occupancy.profile.longest_visit_minutes,
-        ) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        let mut documents = self.profile.documents.clone();
-        for document in &occupancy.profile.documents {
+        let longest_visit_minutes =
+            match (self.longest_visit_minutes, occupancy.longest_visit_minutes) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        let mut documents = self.documents.clone();
+        for document in &occupancy.documents {
             if !documents.contains(document) {
                 documents.push(*document);
             }
         }
         Self {
-            profile: AccessProfile {
-                longest_visit_minutes: longest,
-                documents,
-                walk_ins_unconfirmed: self.profile.walk_ins_unconfirmed
-                    && occupancy.profile.walk_ins_unconfirmed,
-            },
-            access: ZoneAccess {
-                zones,
-                escorted,
-                early: self.access.early.min(occupancy.access.early),
-            },
+            longest_visit_minutes,
+            documents,
+            walk_ins_unconfirmed: self.walk_ins_unconfirmed && occupancy.walk_ins_unconfirmed,
+            zones,
+            escorted_zones,
+            early_access_minutes: self
+                .early_access_minutes
+                .min(occupancy.early_access_minutes),
         }
     }
 }
@@ -110,41 +91,47 @@ pub enum Credential {
     },
 }
 
-/// The credential `visit` gets under `policy` with the documents in `handed_in`: its window
-/// the visit's, opening `early` before it and never longer than the longest visit from then; its
-/// zones those asked for that the policy allows, escorted ones only for an escorted visit;
-/// active once every required document is in.
+/// The credential `visit` gets under `profile` with the documents in `handed_in`: its window
+/// the visit's, opening the profile's early access before it (at most
+/// [`MOST_EARLY_ACCESS_MINUTES`]) and never longer than the longest visit from then; its zones
+/// those asked for that the profile allows, escorted ones only for an escorted visit; active
+/// once every required document is in.
 pub fn credential_for(
-    policy: &Policy,
+    profile: &AccessProfile,
     visit: &Visit,
     handed_in: &BTreeSet<RequiredDocument>,
 ) -> Credential {
-    let access = &policy.access;
-    let not_before = visit.starts_at - access.early.max(TimeDelta::zero());
-    let not_after = policy
-        .profile
+    let early = profile.early_access_minutes.min(MOST_EARLY_ACCESS_MINUTES);
+    let not_before = visit.starts_at - TimeDelta::minutes(i64::from(early));
+    let not_after = profile
         .longest_visit_minutes
         .map_or(visit.ends_at, |minutes| {
             visit
                 .ends_at
                 .min(not_before + TimeDelta::minutes(i64::from(minutes)))
         });
-    let asked = visit.zones.as_ref().unwrap_or(&access.zones);
+    let asked: BTreeSet<ZoneId> = match &visit.zones {
+        Some(asked) => asked
+            .iter()
+            .filter(|zone| profile.zones.contains(zone))
+            .copied()
+            .collect(),
+        None => profile.zones.iter().copied().collect(),
+    };
     let zones: BTreeSet<ZoneId> = asked
-        .iter()
-        .filter(|zone| access.zones.contains(zone))
-        .filter(|zone| visit.escorted || !access.escorted.contains(zone))
-        .copied()
+        .into_iter()
+        .filter(|zone| visit.escorted || !profile.escorted_zones.contains(zone))
         .collect();
-    let escort = zones.iter().any(|zone| access.escorted.contains(zone));
+    let escort = zones
+        .iter()
+        .any(|zone| profile.escorted_zones.contains(zone));
     let grant = Grant {
         not_before,
         not_after: not_after.max(not_before),
         zones,
         escort,
     };
-    let missing: BTreeSet<RequiredDocument> = policy
-        .profile
+    let missing: BTreeSet<RequiredDocument> = profile
         .documents
         .iter()
         .filter(|document| !handed_in.contains(document))
@@ -184,31 +171,30 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 12, 2, hour, minute, 0).unwrap()
     }
 
-    fn policy(allowed: &[u128], hours: u32) -> Policy {
-        Policy {
-            profile: AccessProfile {
-                longest_visit_minutes: Some(hours * 60),
-                ..AccessProfile::default()
-            },
-            access: ZoneAccess {
-                zones: zones(allowed),
-                ..ZoneAccess::default()
-            },
+    fn list(ids: &[u128]) -> Vec<ZoneId> {
+        ids.iter().map(|&n| zone(n)).collect()
+    }
+
+    fn policy(allowed: &[u128], hours: u32) -> AccessProfile {
+        AccessProfile {
+            longest_visit_minutes: Some(hours * 60),
+            zones: list(allowed),
+            ..AccessProfile::default()
         }
     }
 
-    fn early(mut policy: Policy, minutes: i64) -> Policy {
-        policy.access.early = TimeDelta::minutes(minutes);
+    fn early(mut policy: AccessProfile, minutes: u32) -> AccessProfile {
+        policy.early_access_minutes = minutes;
         policy
     }
 
-    fn escorted(mut policy: Policy, ids: &[u128]) -> Policy {
-        policy.access.escorted = zones(ids);
+    fn escorted(mut policy: AccessProfile, ids: &[u128]) -> AccessProfile {
+        policy.escorted_zones = list(ids);
         policy
     }
 
-    fn documents(mut policy: Policy, documents: &[RequiredDocument]) -> Policy {
-        policy.profile.documents = documents.to_vec();
+    fn documents(mut policy: AccessProfile, documents: &[RequiredDocument]) -> AccessProfile {
+        policy.documents = documents.to_vec();
         policy
     }
 
@@ -324,11 +310,11 @@ mod tests {
             &[RequiredDocument::PhotoId],
         );
         let narrowed = facility.narrowed_by(&tenant);
-        assert_eq!(narrowed.access.zones, zones(&[LOBBY, OPEN_OFFICE]));
-        assert_eq!(narrowed.access.escorted, zones(&[OPEN_OFFICE]));
-        assert_eq!(narrowed.profile.longest_visit_minutes, Some(240));
-        assert_eq!(narrowed.access.early, TimeDelta::minutes(15));
-        assert_eq!(narrowed.profile.documents, [RequiredDocument::PhotoId]);
+        assert_eq!(narrowed.zones, list(&[LOBBY, OPEN_OFFICE]));
+        assert_eq!(narrowed.escorted_zones, list(&[OPEN_OFFICE]));
+        assert_eq!(narrowed.longest_visit_minutes, Some(240));
+        assert_eq!(narrowed.early_access_minutes, 15);
+        assert_eq!(narrowed.documents, [RequiredDocument::PhotoId]);
     }
 
     #[test]

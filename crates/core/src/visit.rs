@@ -43,6 +43,9 @@ pub enum VisitorState {
     NotToday,
     /// The visit was on an earlier day.
     Expired,
+    /// Today, but a document the kiosk cannot take (a certificate of insurance, an ID) is still
+    /// missing: reception sees which.
+    DocumentsMissing,
 }
 
 /// The visitor's state at `now`, judged by the site's calendar day. A visitor late for their
@@ -73,6 +76,12 @@ pub fn at_kiosk(invitation: &KioskInvitation, now: DateTime<Utc>, zone: Tz) -> V
         VisitorState::Expired
     } else if site_day(invitation.starts_at, zone) > today {
         VisitorState::NotToday
+    } else if invitation
+        .credential
+        .as_ref()
+        .is_some_and(|credential| !credential.missing.is_empty())
+    {
+        VisitorState::DocumentsMissing
     } else {
         VisitorState::Ready
     }
@@ -286,6 +295,7 @@ mod tests {
             approval,
             visit,
             documents: Vec::new(),
+            credential: None,
         }
     }
 
@@ -317,6 +327,31 @@ mod tests {
             at_kiosk(&visit, at("2026-12-02T23:10:00Z"), Berlin),
             VisitorState::Expired
         );
+    }
+
+    #[test]
+    fn a_visitor_still_owing_a_document_the_kiosk_cannot_take_is_sent_to_reception() {
+        let mut visit = invitation(
+            "2026-12-02T09:00:00Z",
+            "2026-12-02T10:00:00Z",
+            Approved,
+            Expected,
+        );
+        visit.credential = Some(crate::wire::KioskCredential {
+            id: crate::CredentialId(uuid::Uuid::from_u128(1)),
+            token: "GHC2.x.y".into(),
+            zones: vec!["Lobby".into()],
+            escort: false,
+            missing: vec![crate::category::RequiredDocument::CertificateOfInsurance],
+            revoked: false,
+        });
+        let morning = at("2026-12-02T08:30:00Z");
+        assert_eq!(
+            at_kiosk(&visit, morning, Berlin),
+            VisitorState::DocumentsMissing
+        );
+        visit.credential.as_mut().unwrap().missing.clear();
+        assert_eq!(at_kiosk(&visit, morning, Berlin), VisitorState::Ready);
     }
 
     #[test]

@@ -125,6 +125,38 @@ pub struct KioskInvitation {
     /// When the visitor last checked in, if they have: the muster list says since when.
     #[serde(default)]
     pub checked_in_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The visit's door credential, for the badge's QR code: absent while the invitation is not
+    /// approved.
+    #[serde(default)]
+    pub credential: Option<KioskCredential>,
+}
+
+/// A visit's door credential as a kiosk holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskCredential {
+    pub id: crate::CredentialId,
+    /// The signed credential (`GHC2.…`), as the badge's QR code carries it.
+    pub token: String,
+    /// The names of the zones it opens, for the badge.
+    pub zones: Vec<String>,
+    /// It holds zones entered only with the host as escort.
+    pub escort: bool,
+    /// Documents the visitor must hand in before it opens anything; the kiosk cannot take
+    /// them, so the visitor sees reception.
+    #[serde(default)]
+    pub missing: Vec<crate::category::RequiredDocument>,
+    #[serde(default)]
+    pub revoked: bool,
+}
+
+/// A public key credentials are verified with, offline at the kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerifyingKey {
+    pub kid: u32,
+    /// The Ed25519 public key, 32 bytes in unpadded base64url.
+    pub key: String,
 }
 
 /// The facility's current non-disclosure agreement in one language, as visitors sign it.
@@ -233,6 +265,9 @@ pub struct KioskChanges {
     pub invitations: Vec<KioskInvitation>,
     /// The NDA visitors sign here now, one per language the facility has published it in.
     pub ndas: Vec<NdaTemplate>,
+    /// Every key the cloud's credentials may be signed with.
+    #[serde(default)]
+    pub keys: Vec<VerifyingKey>,
     /// Opaque: send it back as `after`.
     pub cursor: String,
     pub more: bool,

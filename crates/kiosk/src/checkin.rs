@@ -27,6 +27,20 @@ use crate::{
     visitors::{VisitorState, VisitorView},
 };
 
+/// The zones the badge says its door credential opens.
+fn door_zones(invitation: &KioskInvitation) -> Vec<badge::Zone> {
+    invitation
+        .credential
+        .iter()
+        .filter(|credential| !credential.revoked)
+        .flat_map(|credential| &credential.zones)
+        .map(|name| badge::Zone {
+            name: name.clone(),
+            escort_required: false,
+        })
+        .collect()
+}
+
 /// How long a badge may take to come out of the printer before reception gets it instead.
 pub(crate) const PRINT_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -272,9 +286,13 @@ impl Kiosk {
             },
             valid_from: invitation.starts_at.with_timezone(&zone).fixed_offset(),
             valid_until: invitation.ends_at.with_timezone(&zone).fixed_offset(),
-            zones: Vec::new(),
+            zones: door_zones(invitation),
             photo,
-            credential: invitation.token.clone(),
+            credential: invitation
+                .credential
+                .as_ref()
+                .filter(|credential| !credential.revoked)
+                .map_or_else(|| invitation.token.clone(), |c| c.token.clone()),
             facility: identity.facility_name,
             language,
         };

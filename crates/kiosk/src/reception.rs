@@ -376,6 +376,7 @@ mod tests {
             email_proof: String::new(),
             awaiting_host,
             checked_in_at: None,
+            credential: None,
         }
     }
 

@@ -4,7 +4,9 @@
 
 use std::{path::Path, str::FromStr as _, time::Duration};
 
+use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
+use ed25519_dalek::VerifyingKey;
 use gatehouse_core::{
     InvitationId, Language, UserId, VisitStatus,
     invitation::{AdmissionRefused, may_admit},
@@ -197,6 +199,26 @@ impl LocalStore {
             }
             upsert(&mut tx, &taken).await?;
         }
+        for key in &page.keys {
+            let Some(public) = URL_SAFE_NO_PAD
+                .decode(&key.key)
+                .ok()
+                .filter(|bytes| bytes.len() == 32)
+            else {
+                return Err(KioskError::Invalid(format!(
+                    "the cloud sent a verifying key {} that is not 32 bytes of base64url",
+                    key.kid
+                )));
+            };
+            sqlx::query(
+                "INSERT INTO credential_keys (kid, key) VALUES ($1, $2) \
+                 ON CONFLICT (kid) DO UPDATE SET key = excluded.key",
+            )
+            .bind(i64::from(key.kid))
+            .bind(public)
+            .execute(&mut *tx)
+            .await?;
+        }
         for nda in &page.ndas {
             sqlx::query(
                 "INSERT INTO nda (language, version, text, sha256) VALUES ($4, $1, $2, $3) \
@@ -254,6 +276,32 @@ impl LocalStore {
                 .await?;
         body.map(|body| serde_json::from_str(&body).map_err(KioskError::from))
             .transpose()
+    }
+
+    /// The invitation whose door credential is exactly `token`.
+    pub async fn invitation_by_credential(
+        &self,
+        token: &str,
+    ) -> Result<Option<KioskInvitation>, KioskError> {
+        let body: Option<String> =
+            sqlx::query_scalar("SELECT body FROM invitations WHERE credential = $1")
+                .bind(token)
+                .fetch_optional(&self.pool)
+                .await?;
+        body.map(|body| serde_json::from_str(&body).map_err(KioskError::from))
+            .transpose()
+    }
+
+    /// The cloud's public key `kid`, as last synced.
+    pub async fn credential_key(&self, kid: u32) -> Result<Option<VerifyingKey>, KioskError> {
+        let key: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT key FROM credential_keys WHERE kid = $1")
+                .bind(i64::from(kid))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(key
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+            .and_then(|bytes| VerifyingKey::from_bytes(&bytes).ok()))
     }
 
     /// Every invitation whose visit overlaps `from .. until`.
@@ -558,9 +606,10 @@ async fn upsert(
 /// Deletes every row of `tables` in `tx`.
 /// What the kiosk holds of its building: invitations with their signed codes, the host
 /// directory, the NDA, reprints counted, its place in the change feed, staff and their PIN
-/// hashes; all gone when the kiosk is revoked.
-const THE_BUILDING_S: [&str; 6] = [
+/// hashes, the keys credentials are verified with; all gone when the kiosk is revoked.
+const THE_BUILDING_S: [&str; 7] = [
     "invitations",
+    "credential_keys",
     "directory",
     "nda",
     "reprints",

@@ -9,6 +9,7 @@ pub use gatehouse_core::visit::VisitorState;
 use gatehouse_core::{
     CategoryKind, InvitationId,
     category::RequiredDocument,
+    credential,
     visit::{at_kiosk, continues_after},
     wire::KioskInvitation,
 };
@@ -104,10 +105,17 @@ impl Kiosk {
     /// The visitor a scanned or typed code belongs to.
     pub async fn identify(&self, code: &str) -> Result<Identified, KioskError> {
         let code = code.trim();
-        if code.len() > LONGEST_CODE || !code.starts_with("GH1.") {
+        if code.len() > LONGEST_CODE {
             return Ok(Identified::NotAnInvitation);
         }
-        let Some(invitation) = self.store.invitation_by_token(code).await? else {
+        let found = if code.starts_with("GH1.") {
+            self.store.invitation_by_token(code).await?
+        } else if credential::key_id(code).is_some() {
+            self.badge_holder(code).await?
+        } else {
+            return Ok(Identified::NotAnInvitation);
+        };
+        let Some(invitation) = found else {
             return Ok(Identified::UnknownInvitation);
         };
         let zone = self.time_zone().await?;
@@ -116,6 +124,22 @@ impl Kiosk {
         Ok(Identified::Visitor {
             visitor: VisitorView::of(&invitation, now, zone),
         })
+    }
+
+    /// The visitor whose badge carries the door credential `code`, checked offline with the
+    /// cloud's keys: signed by the cloud and this kiosk's record of that visit's credential. A
+    /// credential out of its window or revoked still names its visitor (who may check out); a
+    /// forged or altered one names nobody.
+    async fn badge_holder(&self, code: &str) -> Result<Option<KioskInvitation>, KioskError> {
+        let key = match credential::key_id(code) {
+            Some(kid) => self.store.credential_key(kid).await?,
+            None => None,
+        };
+        if let Err(error) = credential::open(code, |_| key) {
+            tracing::warn!(%error, "a badge's credential was refused");
+            return Ok(None);
+        }
+        self.store.invitation_by_credential(code).await
     }
 
     /// A visitor without their QR code types the code from their email (and is found) or their
@@ -302,6 +326,7 @@ mod tests {
             email_proof: String::new(),
             awaiting_host: false,
             checked_in_at: None,
+            credential: None,
         }
     }
 

@@ -43,6 +43,7 @@ fn invitation(n: usize) -> KioskInvitation {
         email_proof: String::new(),
         awaiting_host: false,
         checked_in_at: None,
+        credential: None,
     }
 }
 

@@ -209,7 +209,7 @@ async fn the_directory_of_hosts_and_a_printed_badge_travel_with_the_sync() -> an
         .filter_map(|entry| entry["action"].as_str())
         .collect();
     assert!(
-        actions.ends_with(&["checked_in", "badge_printed"]),
+        actions.ends_with(&["checked_in", "credential_issued", "badge_printed"]),
         "{actions:?}"
     );
     Ok(())
@@ -277,6 +277,7 @@ async fn a_failing_pull_does_not_keep_a_check_in_from_reaching_the_cloud() -> an
         .apply(&gatehouse_core::wire::KioskChanges {
             invitations: Vec::new(),
             ndas: Vec::new(),
+            keys: Vec::new(),
             cursor: "not-a-cursor".into(),
             more: false,
         })

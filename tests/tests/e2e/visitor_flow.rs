@@ -84,6 +84,35 @@ async fn sign_nda(kiosk: &Kiosk, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A door reader of the demo building: a device enrolled like a kiosk; its token.
+async fn door_reader(cloud: &Cloud) -> anyhow::Result<String> {
+    let enrolled: Value = reqwest::Client::new()
+        .post(format!("{}/api/v1/kiosks/enroll", cloud.url))
+        .json(&serde_json::json!({"code": cloud.kiosk_code()?}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(enrolled["token"]
+        .as_str()
+        .context("a device token")?
+        .to_owned())
+}
+
+/// What the cloud tells the door reader `reader` of the credential `token` at the main entrance.
+async fn at_the_door(cloud: &Cloud, reader: &str, token: &str) -> anyhow::Result<Value> {
+    Ok(reqwest::Client::new()
+        .post(format!("{}/api/v1/credentials/verify", cloud.url))
+        .bearer_auth(reader)
+        .json(&serde_json::json!({"token": token, "door": "door-main-entrance"}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?)
+}
+
 /// What zbar reads in the image at `png`.
 fn zbar(png: &Path) -> anyhow::Result<Vec<String>> {
     let output = Command::new("zbarimg")
@@ -120,6 +149,33 @@ fn qr_codes_on(pdf: &Path) -> anyhow::Result<Vec<String>> {
         bail!("pdftoppm {} failed", pdf.display());
     }
     zbar(&prefix.with_extension("png"))
+}
+
+/// Sofia's signed NDA and photo reach the cloud, and then leave the kiosk's disk.
+async fn documents_reach_the_cloud_and_leave_the_kiosk(
+    kiosk: &Kiosk,
+    id: &str,
+) -> anyhow::Result<()> {
+    let nda_pdf = kiosk.data.path().join("signed-nda.pdf");
+    std::fs::write(&nda_pdf, document(&kiosk.cloud, id, "signed_nda").await?)?;
+    let nda = pdf_text(&nda_pdf)?;
+    assert!(nda.contains("Sofia Rossi"), "{nda}");
+    assert!(nda.contains("Harbour Point · Lobby"), "{nda}");
+    assert!(nda.contains("SHA-256"), "{nda}");
+    assert!(
+        document(&kiosk.cloud, id, "photo")
+            .await?
+            .starts_with(&[0xFF, 0xD8])
+    );
+    let visit = kiosk.data.path().join("visits").join(id);
+    for _ in 0..50 {
+        if !visit.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!visit.exists(), "the visit's files are still on the kiosk");
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -180,33 +236,20 @@ async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out
             .as_str()
             .context("an id")?
             .to_owned();
-        let nda_pdf = kiosk.data.path().join("signed-nda.pdf");
-        std::fs::write(&nda_pdf, document(&kiosk.cloud, &id, "signed_nda").await?)?;
-        let nda = pdf_text(&nda_pdf)?;
-        assert!(nda.contains("Sofia Rossi"), "{nda}");
-        assert!(nda.contains("Harbour Point · Lobby"), "{nda}");
-        assert!(nda.contains("SHA-256"), "{nda}");
-        assert!(
-            document(&kiosk.cloud, &id, "photo")
-                .await?
-                .starts_with(&[0xFF, 0xD8])
-        );
-        let visit = kiosk.data.path().join("visits").join(&id);
-        for _ in 0..50 {
-            if !visit.exists() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        assert!(!visit.exists(), "the visit's files are still on the kiosk");
+        documents_reach_the_cloud_and_leave_the_kiosk(kiosk, &id).await?;
 
         // The badge as printed (cups-pdf's output, text turned to outlines by Ghostscript): its
-        // QR code is the code from her invitation, which checks her out later.
+        // QR code is her door credential, which opens the main entrance once the cloud knows
+        // she is in (in her window: the demo's visits keep their hours) and checks her out.
         let printed = cups::printed(&format!("badge-{id}"), Duration::from_secs(20))
             .context("no badge came out of the printer")?;
         let badge = kiosk.data.path().join("printed-badge.pdf");
         std::fs::write(&badge, printed)?;
-        assert_eq!(qr_codes_on(&badge)?, zbar(&sofia)?);
+        let codes = qr_codes_on(&badge)?;
+        let credential = codes.first().context("a QR code on the badge")?.clone();
+        assert!(credential.starts_with("GHC2."), "{codes:?}");
+        assert_ne!(codes, zbar(&sofia)?, "not her invitation code");
+        let reader = door_reader(&kiosk.cloud).await?;
 
         // The check-in reaches the cloud.
         synced(kiosk).await?;
@@ -221,8 +264,19 @@ async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out
         assert_eq!(status, "checked_in");
         let history = history_of(&kiosk.cloud, "Sofia Rossi").await?;
         assert!(
-            history.ends_with(&["checked_in".into(), "badge_printed".into()]),
+            history.ends_with(&[
+                "checked_in".into(),
+                "credential_issued".into(),
+                "badge_printed".into()
+            ]),
             "{history:?}"
+        );
+        let door = at_the_door(&kiosk.cloud, &reader, &credential).await?;
+        assert_eq!(door["visit"], id.as_str(), "{door}");
+        assert!(
+            door["granted"] == true
+                || ["not_yet_valid", "expired"].contains(&door["refusal"].as_str().unwrap_or("")),
+            "issued: only the hour of the test may keep the door shut: {door}"
         );
 
         // Holding her badge up to check out checks her out at once: no second tap.
@@ -233,6 +287,17 @@ async fn pre_registered_guest_checks_in_with_nda_photo_and_badge_then_checks_out
         kiosk.expect_text("#goodbye-name", "Sofia").await?;
         kiosk.lower()?;
         kiosk.screenshot("goodbye").await?;
+        // Checked out, the same QR code opens nothing.
+        let mut door = Value::Null;
+        for _ in 0..50 {
+            door = at_the_door(&kiosk.cloud, &reader, &credential).await?;
+            if door["refusal"] == "revoked" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        assert_eq!(door["refusal"], "revoked", "{door}");
+        assert_eq!(door["granted"], false);
         Ok(())
     })
     .await;

@@ -190,7 +190,8 @@ export type VisitorState =
   | 'badge_revoked'
   | 'visit_over'
   | 'not_today'
-  | 'expired';
+  | 'expired'
+  | 'documents_missing';
 
 /** An invitation as the visitor holding it may see it. */
 export interface VisitorView {

@@ -79,6 +79,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/credentials/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * May this credential open this door now? For door readers and kiosks of the building,
+         *     with their device token. Every "no" is a 200 with `granted: false` and the reason; an
+         *     unknown door is a 422.
+         */
+        post: operations["verify_credential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations": {
         parameters: {
             query?: never;
@@ -185,6 +206,43 @@ export interface paths {
         put?: never;
         /** Cancel an invitation (its host or creator, or `all_visitor_requests`). */
         post: operations["cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The visit's credentials, newest first: what each opens, when, and what became of it. */
+        get: operations["visit_credentials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}/credentials/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reception revokes the visit's credential in use: no door opens for it again. 409 if it
+         *     has none.
+         */
+        post: operations["revoke_credential"];
         delete?: never;
         options?: never;
         head?: never;
@@ -994,11 +1052,18 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description What a visitor of the category may reach, and for how long. Zones arrive with access
-         *     control; the longest visit and the documents apply already.
+         * @description What a visitor of the category may reach, and for how long: the category's door policy,
+         *     which [`crate::policy::credential_for`] turns into a visit's credential.
          */
         AccessProfile: {
             documents?: components["schemas"]["RequiredDocument"][];
+            /**
+             * Format: int32
+             * @description How many minutes before the visit its doors already open: 0 to 120.
+             */
+            early_access_minutes?: number;
+            /** @description Of those, the zones entered only with the host as escort. */
+            escorted_zones?: components["schemas"]["ZoneId"][];
             /**
              * Format: int32
              * @description The longest visit window, in minutes (a contractor: 480): 1 to 43,200 (30 days).
@@ -1009,6 +1074,8 @@ export interface components {
              *     are expected. Off unless a building chooses it for a category (a delivery, say).
              */
             walk_ins_unconfirmed?: boolean;
+            /** @description The zones a visitor of the category may enter. */
+            zones?: components["schemas"]["ZoneId"][];
         };
         ApiToken: components["schemas"]["ApiTokenInfo"] & {
             /** @description The secret, shown this once. */
@@ -1068,6 +1135,34 @@ export interface components {
             email?: null | components["schemas"]["Email"];
             enabled: boolean;
             needs_approval: boolean;
+        };
+        /**
+         * Format: uuid
+         * @description One visit's door credential.
+         */
+        CredentialId: string;
+        /**
+         * @description Where a credential is in its life.
+         * @enum {string}
+         */
+        CredentialState: "prepared" | "issued" | "revoked";
+        /** @description A visit's credentials as the portal shows them: the newest first. */
+        CredentialView: {
+            escort: boolean;
+            id: components["schemas"]["CredentialId"];
+            /** Format: date-time */
+            issued_at?: string | null;
+            /** @description Documents the credential waits for. */
+            missing: components["schemas"]["RequiredDocument"][];
+            /** Format: date-time */
+            not_after: string;
+            /** Format: date-time */
+            not_before: string;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            revoked_reason?: string | null;
+            state: components["schemas"]["CredentialState"];
+            zones: string[];
         };
         /** @enum {string} */
         DatabaseKind: "sqlite" | "postgres";
@@ -1185,6 +1280,8 @@ export interface components {
             /** @description Opaque: send it back as `after`. */
             cursor: string;
             invitations: components["schemas"]["KioskInvitation"][];
+            /** @description Every key the cloud's credentials may be signed with. */
+            keys?: components["schemas"]["VerifyingKey"][];
             more: boolean;
             /** @description The NDA visitors sign here now, one per language the facility has published it in. */
             ndas: components["schemas"]["NdaTemplate"][];
@@ -1196,6 +1293,22 @@ export interface components {
             expires_at: string;
             /** @description The name the kiosk will have. */
             name: string;
+        };
+        /** @description A visit's door credential as a kiosk holds it. */
+        KioskCredential: {
+            /** @description It holds zones entered only with the host as escort. */
+            escort: boolean;
+            id: components["schemas"]["CredentialId"];
+            /**
+             * @description Documents the visitor must hand in before it opens anything; the kiosk cannot take
+             *     them, so the visitor sees reception.
+             */
+            missing?: components["schemas"]["RequiredDocument"][];
+            revoked?: boolean;
+            /** @description The signed credential (`GHC2.…`), as the badge's QR code carries it. */
+            token: string;
+            /** @description The names of the zones it opens, for the badge. */
+            zones: string[];
         };
         /**
          * @description What a kiosk keeps so that a visitor without an invitation can register: the people they may
@@ -1295,6 +1408,7 @@ export interface components {
              * @description When the visitor last checked in, if they have: the muster list says since when.
              */
             checked_in_at?: string | null;
+            credential?: null | components["schemas"]["KioskCredential"];
             /** @description What the visitor must provide at check-in (from the category's access profile). */
             documents?: components["schemas"]["RequiredDocument"][];
             /**
@@ -1434,10 +1548,19 @@ export interface components {
             reason?: null | components["schemas"]["Text1000"];
         };
         /**
+         * @description Why a credential opens nothing.
+         * @enum {string}
+         */
+        Refusal: "malformed" | "unknown_key" | "bad_signature" | "not_yet_valid" | "expired" | "revoked" | "not_a_visit_credential" | "other_facility" | "not_issued" | "not_this_door";
+        /**
          * @description A document a visitor must provide before their credential works.
          * @enum {string}
          */
         RequiredDocument: "nda" | "photo" | "certificate_of_insurance" | "photo_id";
+        RevokeBody: {
+            /** @description Why (a lost badge, a visitor asked to leave); in the visit's history. */
+            reason: string;
+        };
         Role: {
             id: components["schemas"]["RoleId"];
             name: components["schemas"]["Text80"];
@@ -1587,6 +1710,38 @@ export interface components {
          * @description A person who signs in: a host, an assistant, a receptionist, a manager.
          */
         UserId: string;
+        /** @description The answer to a door: open or not, and why not. */
+        Verification: {
+            credential?: null | components["schemas"]["CredentialId"];
+            /** @description It holds zones entered only with the host as escort. */
+            escort: boolean;
+            granted: boolean;
+            /** @description In plain words. */
+            message: string;
+            refusal?: null | components["schemas"]["Refusal"];
+            /** Format: date-time */
+            valid_until?: string | null;
+            visit?: null | components["schemas"]["InvitationId"];
+            /** @description The zones it opens. */
+            zones?: components["schemas"]["ZoneId"][];
+        };
+        /** @description What a door reader asks: may this credential open this door now? */
+        VerifyRequest: {
+            /**
+             * @description The door, by its id in the building's access-control system or its name in the zone
+             *     map; leave out to ask only whether the credential is valid.
+             */
+            door?: string | null;
+            /** @description The QR code's text: a credential, `GHC2.…`. */
+            token: string;
+        };
+        /** @description A public key credentials are verified with, offline at the kiosk. */
+        VerifyingKey: {
+            /** @description The Ed25519 public key, 32 bytes in unpadded base64url. */
+            key: string;
+            /** Format: int32 */
+            kid: number;
+        };
         /**
          * @description A document of a visit, sent by the kiosk that took it.
          * @enum {string}
@@ -2022,6 +2177,90 @@ export interface operations {
                 };
             };
             /** @description the body breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verify_credential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            /** @description a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description an id in the body that is not there, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the first request with this Idempotency-Key is still being answered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2583,6 +2822,162 @@ export interface operations {
                 };
             };
             /** @description this Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    visit_credentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialView"][];
+                };
+            };
+            /** @description a malformed path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_credential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeBody"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a malformed path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -37,6 +37,8 @@ export type Door = Schemas['Door'];
 export type Room = Schemas['Room'];
 export type SecurityLevel = Schemas['SecurityLevel'];
 export type ZoneMapVersion = Schemas['ZoneMapVersion'];
+/** One of a visit's door credentials: what it opens, when, and what became of it. */
+export type VisitCredential = Schemas['CredentialView'];
 
 /**
  * What happened to an invitation, as its history records it. The cloud sends it as a string;
@@ -51,6 +53,7 @@ export const historyActions = [
   'checked_in',
   'checked_out',
   'badge_printed',
+  'credential_issued',
   'credential_revoked',
   'walk_in',
   'walk_in_confirmed',
@@ -71,6 +74,7 @@ export const failureCodes = {
   known: [
     'bad_request',
     'invalid',
+    'internal_only_room',
     'unauthenticated',
     'wrong_credentials',
     'forbidden',
@@ -151,6 +155,10 @@ export const api = {
     request<Invitation[]>('GET', `/invitations?${new URLSearchParams(query).toString()}`),
   invitation: (id: string) => request<Invitation>('GET', `/invitations/${encodeURIComponent(id)}`),
   history: (id: string) => request<HistoryEntry[]>('GET', `/invitations/${encodeURIComponent(id)}/history`),
+  credentials: (id: string) =>
+    request<VisitCredential[]>('GET', `/invitations/${encodeURIComponent(id)}/credentials`),
+  revokeCredential: (id: string, reason: string) =>
+    request<undefined>('POST', `/invitations/${encodeURIComponent(id)}/credentials/revoke`, { reason }),
   invite: (body: InvitationRequest) => request<Invitation>('POST', '/invitations', body),
   lobby: () => request<Lobby>('GET', '/lobby'),
   /** A visit's document as a file, for the browser to open or save. */

@@ -20,6 +20,8 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("{0} is for the building's own people only: visitors cannot be invited to it")]
+    InternalOnlyRoom(String),
     #[error("sign in first: this needs a valid bearer token")]
     Unauthenticated,
     #[error("the email or password is not right")]
@@ -46,7 +48,7 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Invalid(_) | Self::InternalOnlyRoom(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated | Self::WrongCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
@@ -62,6 +64,7 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => "bad_request",
             Self::Invalid(_) => "invalid",
+            Self::InternalOnlyRoom(_) => "internal_only_room",
             Self::Unauthenticated => "unauthenticated",
             Self::WrongCredentials => "wrong_credentials",
             Self::Forbidden(_) => "forbidden",
@@ -121,6 +124,7 @@ impl From<ServiceError> for ApiError {
         match error {
             ServiceError::Malformed(what) => Self::BadRequest(what),
             ServiceError::Invalid(what) => Self::Invalid(what),
+            ServiceError::InternalOnlyRoom(room) => Self::InternalOnlyRoom(room),
             ServiceError::NotFound(what) => Self::NotFound(what),
             ServiceError::Forbidden(denied) => Self::Forbidden(denied),
             ServiceError::WalkIn(refused) => Self::Invalid(refused.to_string()),

@@ -3,6 +3,7 @@
 //! calls one service with the caller (a [`Session`] or a [`Device`]) and answers; every service
 //! error becomes a status in `error.rs`. No rule lives here.
 
+mod credentials;
 mod device;
 mod documents;
 mod enrollment;
@@ -59,6 +60,25 @@ impl AppState {
             sessions: Arc::default(),
         }
     }
+}
+
+/// Access control: the zone map, and door credentials.
+fn access() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/zone-map",
+            get(zones::zone_map).put(zones::change_zone_map),
+        )
+        .route("/zone-map/history", get(zones::zone_map_history))
+        .route("/credentials/verify", post(credentials::verify_credential))
+        .route(
+            "/invitations/{id}/credentials",
+            get(credentials::visit_credentials),
+        )
+        .route(
+            "/invitations/{id}/credentials/revoke",
+            post(credentials::revoke_credential),
+        )
 }
 
 pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
@@ -143,11 +163,7 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/invitations/{id}/admit", post(lobby::admit))
         .route("/kiosk/reception", post(lobby::ask_reception))
         .route("/lobby/attention/{event}/handled", post(lobby::handled))
-        .route(
-            "/zone-map",
-            get(zones::zone_map).put(zones::change_zone_map),
-        )
-        .route("/zone-map/history", get(zones::zone_map_history))
+        .merge(access())
         .route("/openapi.json", get(openapi::openapi_json))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

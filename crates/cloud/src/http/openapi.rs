@@ -7,8 +7,8 @@ use utoipa::{
 };
 
 use super::{
-    documents, enrollment, health, invitations, kiosk_staff, kiosk_sync, lobby, people, sessions,
-    settings, walk_ins, zones,
+    credentials, documents, enrollment, health, invitations, kiosk_staff, kiosk_sync, lobby,
+    people, sessions, settings, walk_ins, zones,
 };
 
 #[derive(Debug, OpenApi)]
@@ -37,6 +37,7 @@ use super::{
         kiosk_staff::set_pin, kiosk_staff::clear_pin, kiosk_staff::staff_sign_in, kiosk_staff::kiosk_staff,
         kiosk_staff::record_history, kiosk_staff::staff_history,
         zones::zone_map, zones::change_zone_map, zones::zone_map_history,
+        credentials::verify_credential, credentials::visit_credentials, credentials::revoke_credential,
     ),
     components(schemas(
         gatehouse_core::wire::ErrorBody,
@@ -53,6 +54,7 @@ use super::{
         (name = "approval", description = "Approving and rejecting invitations"),
         (name = "kiosks", description = "Enrolling reception kiosks; a kiosk's device token"),
         (name = "lobby", description = "Reception: who is on site, and check-ins the kiosks flagged"),
+        (name = "access", description = "Door credentials: checking them at a door, a visit's credentials, revoking one"),
     )
 )]
 pub struct ApiDoc;

@@ -88,6 +88,9 @@ struct CategoryRow {
     longest_visit_minutes: Option<i64>,
     documents: String,
     walk_ins_unconfirmed: bool,
+    zones: String,
+    escorted_zones: String,
+    early_access_minutes: i64,
 }
 
 impl TryFrom<CategoryRow> for Category {
@@ -114,6 +117,11 @@ impl TryFrom<CategoryRow> for Category {
                 documents: serde_json::from_str(&row.documents)
                     .map_err(|_| corrupt("documents"))?,
                 walk_ins_unconfirmed: row.walk_ins_unconfirmed,
+                zones: serde_json::from_str(&row.zones).map_err(|_| corrupt("zones"))?,
+                escorted_zones: serde_json::from_str(&row.escorted_zones)
+                    .map_err(|_| corrupt("escorted zones"))?,
+                early_access_minutes: u32::try_from(row.early_access_minutes)
+                    .map_err(|_| corrupt("early access"))?,
             },
         })
     }
@@ -268,7 +276,8 @@ impl Database {
     /// Every predefined category, with this facility's settings (disabled where never set).
     pub async fn categories(&self, facility: FacilityId) -> Result<Vec<Category>, StoreError> {
         let rows: Vec<CategoryRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT kind, enabled, needs_approval, email, longest_visit_minutes, documents, walk_ins_unconfirmed \
+            "SELECT kind, enabled, needs_approval, email, longest_visit_minutes, documents, walk_ins_unconfirmed, \
+               zones, escorted_zones, early_access_minutes \
              FROM categories WHERE facility_id = $1",
         )
         .bind(facility.0)
@@ -301,26 +310,33 @@ impl Database {
         facility: FacilityId,
         category: &Category,
     ) -> Result<(), StoreError> {
-        let documents =
-            serde_json::to_string(&category.access_profile.documents).expect("documents serialize");
+        let profile = &category.access_profile;
+        let documents = serde_json::to_string(&profile.documents).expect("documents serialize");
+        let zones = serde_json::to_string(&profile.zones).expect("zones serialize");
+        let escorted = serde_json::to_string(&profile.escorted_zones).expect("zones serialize");
         on_pool!(self, pool => sqlx::query(
             "INSERT INTO categories \
                (facility_id, kind, enabled, needs_approval, email, longest_visit_minutes, documents, \
-                walk_ins_unconfirmed) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                walk_ins_unconfirmed, zones, escorted_zones, early_access_minutes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
              ON CONFLICT (facility_id, kind) DO UPDATE SET enabled = excluded.enabled, \
                needs_approval = excluded.needs_approval, email = excluded.email, \
                longest_visit_minutes = excluded.longest_visit_minutes, documents = excluded.documents, \
-               walk_ins_unconfirmed = excluded.walk_ins_unconfirmed",
+               walk_ins_unconfirmed = excluded.walk_ins_unconfirmed, zones = excluded.zones, \
+               escorted_zones = excluded.escorted_zones, \
+               early_access_minutes = excluded.early_access_minutes",
         )
         .bind(facility.0)
         .bind(category.kind.as_str())
         .bind(category.enabled)
         .bind(category.needs_approval)
         .bind(category.email.as_ref().map(Email::as_str))
-        .bind(category.access_profile.longest_visit_minutes.map(i64::from))
+        .bind(profile.longest_visit_minutes.map(i64::from))
         .bind(documents)
-        .bind(category.access_profile.walk_ins_unconfirmed)
+        .bind(profile.walk_ins_unconfirmed)
+        .bind(zones)
+        .bind(escorted)
+        .bind(i64::from(profile.early_access_minutes))
         .execute(pool)
         .await?.rows_affected());
         Ok(())

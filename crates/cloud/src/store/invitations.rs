@@ -39,6 +39,8 @@ pub struct InvitationRecord {
     pub awaiting_host: bool,
     /// When the visitor last checked in, if they have.
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// The room of the zone map the visit is to, if the host named one.
+    pub room: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -105,6 +107,7 @@ pub(super) struct InvitationRow {
     visit_status: String,
     awaiting_host: bool,
     checked_in_at: Option<DateTime<Utc>>,
+    room: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -134,6 +137,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
             visitor_company: row.visitor_company,
             awaiting_host: row.awaiting_host,
             checked_in_at: row.checked_in_at,
+            room: row.room,
             starts_at: row.starts_at,
             ends_at: row.ends_at,
             created_at: row.created_at,
@@ -145,7 +149,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
 pub(super) const SELECT_INVITATION: &str = "SELECT i.id, i.facility_id, i.occupancy_id, i.host_id, \
      h.display_name AS host_name, h.email AS host_email, h.language AS host_language, i.created_by, i.category, i.visitor_name, i.visitor_email, \
      i.visitor_company, i.starts_at, i.ends_at, i.approval_status, i.visit_status, i.awaiting_host, \
-     i.checked_in_at, i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";
+     i.checked_in_at, i.room, i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";
 
 /// A change to an invitation's approval status, for the audit history.
 #[derive(Debug, Clone)]
@@ -221,6 +225,8 @@ pub enum InvitationWrite {
         awaiting_host: bool,
         change: Change,
         outbox: Vec<OutboxItem>,
+        /// The move withdraws the invitation: its credential is revoked with it.
+        revoke_credentials: bool,
     },
     /// A person of reception checks the visitor in, if the invitation is still approved and
     /// the visitor still expected.
@@ -229,6 +235,16 @@ pub enum InvitationWrite {
         change: Change,
         outbox: Vec<OutboxItem>,
     },
+}
+
+/// Why a withdrawn invitation's credential was revoked, in its history.
+fn withdrawn_reason(now: ApprovalStatus) -> &'static str {
+    match now {
+        ApprovalStatus::Pending => "the invitation was moved back to pending",
+        ApprovalStatus::Rejected => "the invitation was rejected",
+        ApprovalStatus::Cancelled => "the invitation was cancelled",
+        ApprovalStatus::Approved => "the invitation changed",
+    }
 }
 
 impl Database {
@@ -244,8 +260,8 @@ impl Database {
                         sqlx::query(
                             "INSERT INTO invitations (id, facility_id, occupancy_id, host_id, created_by, \
                                category, visitor_name, visitor_email, visitor_company, starts_at, ends_at, \
-                               approval_status, visit_status, awaiting_host, created_at, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                               approval_status, visit_status, awaiting_host, created_at, updated_at, room) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
                         )
                         .bind(invitation.id.0)
                         .bind(invitation.facility_id.0)
@@ -263,12 +279,13 @@ impl Database {
                         .bind(invitation.awaiting_host)
                         .bind(invitation.created_at)
                         .bind(invitation.updated_at)
+                        .bind(invitation.room.as_deref())
                         .execute(&mut *tx)
                         .await?;
                         record_change!(tx, invitation.id.0, change, outbox);
                         true
                     }
-                    InvitationWrite::Approval { id, awaiting_host, change, outbox } => {
+                    InvitationWrite::Approval { id, awaiting_host, change, outbox, revoke_credentials } => {
                         let moved = sqlx::query(
                             "UPDATE invitations SET approval_status = $1, updated_at = $2, \
                                awaiting_host = FALSE \
@@ -284,6 +301,10 @@ impl Database {
                         .rows_affected();
                         if moved == 1 {
                             record_change!(tx, id.0, change, outbox);
+                            if *revoke_credentials {
+                                let reason = withdrawn_reason(change.to);
+                                let _ = super::credentials::revoke_live_credential!(tx, id.0, change.actor, reason, change.at);
+                            }
                         }
                         moved == 1
                     }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use gatehouse_core::{
     ApprovalStatus, FacilityId, KioskId, UserId, VisitStatus,
-    visit::{self, Effects, VisitOutcome},
+    visit::{self, Effects, VisitEvent, VisitOutcome},
     wire::{EventOutcome, KioskEventReport, KioskEventResult},
 };
 use uuid::Uuid;
@@ -68,6 +68,9 @@ pub struct NewKioskCode<'a> {
     pub created_by: Option<UserId>,
     pub expires_at: DateTime<Utc>,
 }
+
+/// Why a credential ended at check-out, in the invitation's history.
+const CHECKED_OUT: &str = "the visitor checked out";
 
 /// Why a flagged visitor's badge was revoked, in the invitation's history.
 const CREDENTIAL_REVOKED: &str =
@@ -297,9 +300,18 @@ impl Database {
                     };
                     let arrival: Vec<OutboxItem> = if effects.tell_host_arrived { arrival().into_iter().collect() } else { Vec::new() };
                     record_change!(tx, report.invitation.0, &change, arrival.iter(), now);
+                    let invitation = report.invitation.0;
                     if effects.revoke_credential {
-                        let revoked = Change { action: "credential_revoked", reason: Some(CREDENTIAL_REVOKED.to_owned()), ..change };
-                        record_change!(tx, report.invitation.0, &revoked, std::iter::empty::<&OutboxItem>());
+                        // Flagged: whatever credential the kiosk printed opens nothing.
+                        let revoked = super::credentials::revoke_live_credential!(tx, invitation, None, CREDENTIAL_REVOKED, report.at);
+                        if !revoked {
+                            let revoked = Change { action: "credential_revoked", reason: Some(CREDENTIAL_REVOKED.to_owned()), ..change };
+                            record_change!(tx, invitation, &revoked, std::iter::empty::<&OutboxItem>());
+                        }
+                    } else if report.kind == VisitEvent::CheckIn {
+                        let _ = super::credentials::issue_prepared_credential!(tx, invitation, report.by, report.at);
+                    } else if report.kind == VisitEvent::CheckOut {
+                        let _ = super::credentials::revoke_live_credential!(tx, invitation, report.by, CHECKED_OUT, report.at);
                     }
                 }
                 if let (true, Some(approval)) = (effects.withdraw_unprinted_badge, approval) {

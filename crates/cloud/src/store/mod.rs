@@ -2,6 +2,7 @@
 //! whichever the cloud was started with. Rows are checked into domain types on the way out.
 
 mod changes;
+pub(crate) mod credentials;
 mod documents;
 mod facilities;
 mod idempotency;
@@ -17,6 +18,7 @@ mod writer;
 mod zones;
 
 pub use changes::{ChangeCursor, ChangePage};
+pub use credentials::{CredentialRecord, CredentialState, NewCredential, WINDOW_ENDED};
 pub use documents::Stored;
 pub use facilities::{Facility, Occupancy, Organisation};
 pub use idempotency::KeyClaim;

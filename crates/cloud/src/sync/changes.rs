@@ -1,16 +1,20 @@
 //! The change feed a kiosk pulls: its facility's invitations in the order they last changed,
-//! after a cursor, each with its signed code and the documents its category asks for.
+//! after a cursor, each with its signed code, the documents its category asks for and its door
+//! credential; and the keys credentials are verified with.
 
+use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::TimeDelta;
 use gatehouse_core::{
-    category::RequiredDocument,
-    wire::{KioskChanges, KioskInvitation},
+    wire::{KioskChanges, KioskInvitation, VerifyingKey},
+    zones::ZoneMap,
 };
 
 use crate::{
     context::{Cloud, SigningKey},
+    credentials,
     error::ServiceError,
     invitations::guest_token,
+    site::Site,
     store::{ChangeCursor, InvitationRecord, Kiosk},
 };
 
@@ -44,38 +48,50 @@ pub async fn page(
         .database
         .invitation_changes(facility, after, ends_after, limit)
         .await?;
-    let categories = cloud.database.categories(facility).await?;
-    let documents = |kind| {
-        categories
-            .iter()
-            .find(|category| category.kind == kind)
-            .map(|category| category.access_profile.documents.clone())
-            .unwrap_or_default()
-    };
+    let site = cloud.site(facility).await?;
+    let (_, zone_map) = cloud.database.zone_map(facility).await?;
     let signing = cloud.signing_key().await?;
+    let mut invitations = Vec::with_capacity(page.invitations.len());
+    for record in page.invitations {
+        invitations.push(kiosk_invitation(cloud, &site, &zone_map, record, &signing).await?);
+    }
     Ok(KioskChanges {
-        invitations: page
-            .invitations
+        invitations,
+        ndas: cloud.database.current_ndas(facility).await?,
+        keys: cloud
+            .keys
+            .verifying_keys(&cloud.database)
+            .await?
             .into_iter()
-            .map(|i| {
-                let documents = documents(i.category);
-                kiosk_invitation(i, documents, signing)
+            .map(|(kid, key)| VerifyingKey {
+                kid,
+                key: URL_SAFE_NO_PAD.encode(key.as_bytes()),
             })
             .collect(),
-        ndas: cloud.database.current_ndas(facility).await?,
         cursor: page.cursor.encode(),
         more: page.more,
     })
 }
 
-/// An invitation as a kiosk holds it, with its signed code.
-pub fn kiosk_invitation(
+/// An invitation as a kiosk holds it, with its signed code, the documents its category asks
+/// for and its door credential (prepared now if it has none).
+pub async fn kiosk_invitation(
+    cloud: &Cloud,
+    site: &Site,
+    zone_map: &ZoneMap,
     record: InvitationRecord,
-    documents: Vec<RequiredDocument>,
     signing: &SigningKey,
-) -> KioskInvitation {
-    KioskInvitation {
+) -> Result<KioskInvitation, ServiceError> {
+    let credential = credentials::prepared(cloud, site, &record, signing)
+        .await?
+        .map(|credential| credentials::for_kiosk(&credential, zone_map));
+    let documents = site
+        .category(record.occupancy_id, record.category)
+        .access_profile
+        .documents;
+    Ok(KioskInvitation {
         documents,
+        credential,
         token: guest_token(&record, signing),
         email_proof: gatehouse_core::proof::email_proof(record.id, &record.visitor_email),
         awaiting_host: record.awaiting_host,
@@ -90,5 +106,5 @@ pub fn kiosk_invitation(
         ends_at: record.ends_at,
         approval: record.approval_status,
         visit: record.visit_status,
-    }
+    })
 }

@@ -81,8 +81,9 @@ on_both_databases! {
         let mut prepared = rqrr::PreparedImage::prepare(image);
         let grids = prepared.detect_grids();
         let (_, token) = grids[0].decode().expect("the QR code decodes");
-        let (kid, key) = app.database.signing_key(app.clock.now()).await.unwrap();
-        let claims = gatehouse_core::token::verify(&token, 0, |k| (k == kid).then(|| key.verifying_key())).expect("a valid signed token");
+        let cloud = app.cloud();
+        let key = cloud.signing_key().await.unwrap();
+        let claims = gatehouse_core::token::verify(&token, 0, |k| (k == key.kid).then(|| key.key.verifying_key())).expect("a valid signed token");
         assert_eq!(claims.invitation.to_string(), created["id"].as_str().unwrap());
         let (_, _, ics) = attachments.iter().find(|(name, kind, _)| name == "visit.ics" && kind == "text/calendar").expect("a calendar file");
         let ics = String::from_utf8(ics.clone()).unwrap();

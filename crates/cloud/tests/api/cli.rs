@@ -370,6 +370,7 @@ fn admin_kiosk_code_prints_a_code_that_enrolls_one_kiosk() {
             database,
             gatehouse_cloud::Clock::System,
             "https://gatehouse.test".into(),
+            gatehouse_cloud::keys::KeySecret::from_file(&db.with_extension("key")).unwrap(),
         );
         let enrolled = gatehouse_cloud::sync::enrollment::enroll(&cloud, &code)
             .await

@@ -13,12 +13,16 @@ async fn count(database: &Database, table: &'static str) -> i64 {
     }
 }
 
-/// The context the demo command builds: the cloud's services over `database`.
+/// The context the demo command builds: the cloud's services over `database`, its keys sealed
+/// under the same secret each run (as the command's key file).
 fn demo_cloud(database: &Database) -> Cloud {
+    static SECRET: std::sync::LazyLock<gatehouse_cloud::keys::KeySecret> =
+        std::sync::LazyLock::new(gatehouse_cloud::keys::KeySecret::generate);
     Cloud::new(
         database.clone(),
         Clock::System,
         "https://gatehouse.test".into(),
+        SECRET.clone(),
     )
 }
 

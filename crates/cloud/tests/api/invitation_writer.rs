@@ -16,6 +16,7 @@ fn create(site: &Site, facility: FacilityId, visitor: &str) -> (InvitationId, In
         invitation: Box::new(InvitationRecord {
             awaiting_host: false,
             checked_in_at: None,
+            room: None,
             id,
             facility_id: facility,
             occupancy_id: site.north,
@@ -66,6 +67,7 @@ fn decide(
             at: Utc::now(),
         },
         outbox: Vec::new(),
+        revoke_credentials: false,
     }
 }
 

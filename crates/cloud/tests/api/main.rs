@@ -9,6 +9,7 @@ mod admission;
 mod approval_process;
 mod bad_input;
 mod cli;
+mod credentials;
 mod database;
 mod invitation_writer;
 mod kiosk_changes;

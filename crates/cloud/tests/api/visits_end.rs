@@ -3,7 +3,7 @@
 //! (never left "on site" for ever), and a visit of several days may be entered each day.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use gatehouse_cloud::{Clock, context::Cloud, visits};
+use gatehouse_cloud::{Clock, visits};
 use gatehouse_testsupport::on_both_databases;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -48,11 +48,7 @@ async fn get(app: &TestApp, site: &Site, path: &str) -> Value {
 
 /// The cloud's job, run now on the app's database and clock.
 async fn close_ended(app: &TestApp) -> usize {
-    let cloud = Cloud::new(
-        app.database.clone(),
-        app.clock.clone(),
-        "https://gatehouse.test".into(),
-    );
+    let cloud = app.cloud();
     visits::close_ended(&cloud).await.expect("the job runs")
 }
 

@@ -125,3 +125,35 @@ on_both_databases! {
         assert_eq!(map["version"], 1);
     }
 }
+
+on_both_databases! {
+    async fn internal_only_room_blocks_invite(backend: Backend) {
+        let Some((app, site)) = site(backend).await else { return };
+        let (status, _) = app
+            .call(Method::PUT, "/api/v1/zone-map", Some(&site.manager.token), Some(harbour_point(0)))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let to_room = |room: &str| {
+            let mut body = crate::support::invitation("guest", "Gina Guest", None);
+            body["room"] = json!(room);
+            body
+        };
+        let (status, refused) = app
+            .call(Method::POST, "/api/v1/invitations", Some(&site.north_host.token), Some(to_room("Clean room")))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert_eq!(refused["code"], "internal_only_room", "the portal words it in the person's language");
+        assert_eq!(refused["message"], "Clean room is for the building's own people only: visitors cannot be invited to it");
+        let (status, unknown) = app
+            .call(Method::POST, "/api/v1/invitations", Some(&site.north_host.token), Some(to_room("Ballroom")))
+            .await;
+        assert_eq!((status, unknown["code"].clone()), (StatusCode::UNPROCESSABLE_ENTITY, json!("invalid")), "{unknown}");
+        assert_eq!(app.rows_in("invitations").await, 0, "nothing was stored");
+
+        let (status, invited) = app
+            .call(Method::POST, "/api/v1/invitations", Some(&site.north_host.token), Some(to_room("Meeting room 1")))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{invited}");
+        assert_eq!(invited["room"], "Meeting room 1");
+    }
+}

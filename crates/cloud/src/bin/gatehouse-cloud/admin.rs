@@ -94,6 +94,14 @@ pub(crate) async fn admin(cloud: &Cloud, command: AdminCommand) -> anyhow::Resul
             let role = people::create_role(cloud, Caller::Operator(facility.id), request).await?;
             println!("{}", role.id);
         }
+        AdminCommand::RotateKey => {
+            let kid = cloud.keys.rotate(db).await?;
+            println!("{kid}");
+            tracing::info!(
+                kid,
+                "new signing key: older credentials verify until they expire"
+            );
+        }
         AdminCommand::AssignRole { email, role } => {
             let person = db
                 .user_by_email(&email)

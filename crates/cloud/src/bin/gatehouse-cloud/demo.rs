@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use gatehouse_cloud::{Clock, Cloud, demo};
+use gatehouse_cloud::demo;
 
 use crate::DatabaseArg;
 
@@ -17,8 +17,8 @@ pub(crate) async fn demo(
     let json = std::fs::read_to_string(data)
         .with_context(|| format!("cannot read demo data {}", data.display()))?;
     let demo_data = demo::DemoData::parse(&json)?;
-    let db = database.open().await?;
-    let cloud = Cloud::new(db.clone(), Clock::System, public_url);
+    let cloud = database.cloud(public_url).await?;
+    let db = cloud.database.clone();
     let today = demo_data.day_at(cloud.clock.now());
     let summary = demo::seed(&cloud, &demo_data, today).await?;
     if let Some(folder) = codes {

@@ -2,6 +2,7 @@
 //! print the OpenAPI document. This file is the command line; each command lives beside it.
 
 mod admin;
+mod credential;
 mod demo;
 mod serve;
 
@@ -10,7 +11,9 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 use chrono::NaiveTime;
 use chrono_tz::Tz;
 use clap::{Args, Parser, Subcommand};
-use gatehouse_cloud::{Clock, Database, DatabaseUrl, sync::enrollment::KioskName};
+use gatehouse_cloud::{
+    Clock, Cloud, Database, DatabaseUrl, keys::KeySecret, sync::enrollment::KioskName,
+};
 use gatehouse_core::{Email, PermissionSet, RoleId, RolePreset};
 use tracing_subscriber::EnvFilter;
 
@@ -69,6 +72,13 @@ pub(crate) enum Command {
     },
     /// Print the OpenAPI document of the HTTP API (what `/api/v1/openapi.json` serves).
     Openapi,
+    /// Check a door credential (a badge's or phone's QR code) as a door would.
+    Credential {
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[command(subcommand)]
+        command: credential::CredentialCommand,
+    },
     /// Set up a site: facilities, occupancies, people, roles.
     Admin {
         #[command(flatten)]
@@ -141,6 +151,9 @@ pub(crate) enum AdminCommand {
         #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u16).range(1..=168))]
         valid_hours: u16,
     },
+    /// Make a new signing key: new invitation codes and credentials use it; those signed with
+    /// older keys still verify until they expire.
+    RotateKey,
     /// Give a person a role.
     AssignRole {
         #[arg(long)]
@@ -160,6 +173,19 @@ pub(crate) struct DatabaseArg {
         hide_env_values = true
     )]
     pub(crate) url: DatabaseUrl,
+    /// The file holding the secret the signing keys are sealed under (made, readable by its
+    /// owner only, if missing) [default: beside a SQLite database, `gatehouse.key` for
+    /// `gatehouse.db`].
+    #[arg(long, env = "GATEHOUSE_KEY_FILE")]
+    pub(crate) key_file: Option<PathBuf>,
+    /// The key secret itself (32 bytes, unpadded base64url), instead of a key file.
+    #[arg(
+        long,
+        env = "GATEHOUSE_KEY_SECRET",
+        hide_env_values = true,
+        conflicts_with = "key_file"
+    )]
+    pub(crate) key_secret: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +210,28 @@ impl DatabaseArg {
         let database = Database::connect(&self.url).await?;
         database.migrate().await?;
         Ok(database)
+    }
+
+    /// The secret the database's signing keys are sealed under.
+    pub(crate) fn key_secret(&self) -> anyhow::Result<KeySecret> {
+        if let Some(text) = &self.key_secret {
+            return Ok(KeySecret::parse(text)?);
+        }
+        let file = match (&self.key_file, &self.url) {
+            (Some(file), _) => file.clone(),
+            (None, DatabaseUrl::Sqlite(path)) => path.with_extension("key"),
+            (None, DatabaseUrl::Postgres(_)) => anyhow::bail!(
+                "with PostgreSQL, say where the key secret is: --key-file PATH or GATEHOUSE_KEY_SECRET"
+            ),
+        };
+        Ok(KeySecret::from_file(&file)?)
+    }
+
+    /// The cloud's context over this database, for a command.
+    pub(crate) async fn cloud(&self, public_url: String) -> anyhow::Result<Cloud> {
+        let secret = self.key_secret()?;
+        let database = self.open().await?;
+        Ok(Cloud::new(database, Clock::System, public_url, secret))
     }
 }
 
@@ -256,10 +304,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { database, command } => {
-            let db = database.open().await?;
-            let cloud = gatehouse_cloud::Cloud::new(db.clone(), Clock::System, String::new());
+            let cloud = database.cloud(String::new()).await?;
             let result = admin::admin(&cloud, command).await;
-            db.close().await;
+            cloud.database.close().await;
+            result
+        }
+        Command::Credential { database, command } => {
+            let cloud = database.cloud(String::new()).await?;
+            let result = credential::credential(&cloud, command).await;
+            cloud.database.close().await;
             result
         }
     }

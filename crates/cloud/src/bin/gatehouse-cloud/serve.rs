@@ -22,6 +22,7 @@ pub(crate) async fn serve(
             from: mail.mail_from,
         },
         ui_dir,
+        key_secret: database.key_secret()?,
     };
     let db = database.open().await?;
     let listener = tokio::net::TcpListener::bind(bind)

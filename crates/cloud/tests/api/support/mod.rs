@@ -1,7 +1,7 @@
 //! The cloud's test support: the real cloud on a random loopback port against a fresh database
 //! (`gatehouse_testsupport::TestDatabase`), sending its mail to a real SMTP server on loopback.
 
-use gatehouse_cloud::{Clock, Database, Settings, notify::MailSettings};
+use gatehouse_cloud::{Clock, Database, Settings, keys::KeySecret, notify::MailSettings};
 pub use gatehouse_testsupport::{Backend, SmtpSink, TestDatabase};
 use tokio::{net::TcpListener, sync::oneshot};
 
@@ -16,14 +16,17 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub mail: SmtpSink,
     pub clock: Clock,
+    /// What the server seals its signing keys under.
+    pub key_secret: KeySecret,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     // Last, so the database outlives the server.
     database_files: TestDatabase,
 }
 
-fn settings(mail: &SmtpSink) -> Settings {
+fn settings(mail: &SmtpSink, key_secret: &KeySecret) -> Settings {
     Settings {
+        key_secret: key_secret.clone(),
         public_url: "https://gatehouse.test".into(),
         mail: MailSettings {
             smtp_url: Some(format!("smtp://{}", mail.address)),
@@ -55,7 +58,7 @@ impl TestApp {
         tokio::spawn(gatehouse_cloud::serve(
             listener,
             database,
-            settings(&self.mail),
+            settings(&self.mail, &self.key_secret),
             Clock::System,
             async {
                 let _ = stop.await;
@@ -81,7 +84,8 @@ impl TestApp {
             .expect("a loopback port");
         let address = format!("http://{}", listener.local_addr().unwrap());
         let mail = SmtpSink::start().await;
-        let settings = settings(&mail);
+        let key_secret = KeySecret::generate();
+        let settings = settings(&mail, &key_secret);
         let (shutdown, stop) = oneshot::channel::<()>();
         let server = tokio::spawn(gatehouse_cloud::serve(
             listener,
@@ -99,9 +103,21 @@ impl TestApp {
             http: reqwest::Client::new(),
             mail,
             clock,
+            key_secret,
             shutdown: Some(shutdown),
             database_files: test_database,
         })
+    }
+
+    /// The cloud's services over this app's database, clock and keys, as a CLI command or a job
+    /// uses them.
+    pub fn cloud(&self) -> gatehouse_cloud::Cloud {
+        gatehouse_cloud::Cloud::new(
+            self.database.clone(),
+            self.clock.clone(),
+            "https://gatehouse.test".into(),
+            self.key_secret.clone(),
+        )
     }
 
     pub fn url(&self, path: &str) -> String {

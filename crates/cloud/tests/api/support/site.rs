@@ -88,6 +88,7 @@ impl Site {
                     longest_visit_minutes: longest,
                     documents: vec![],
                     walk_ins_unconfirmed: false,
+                    ..AccessProfile::default()
                 },
             };
             db.save_category(facility, &category).await.unwrap();
