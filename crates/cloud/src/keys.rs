@@ -251,8 +251,12 @@ impl Keyring {
         }
     }
 
-    /// Makes a new newest key; answers its id. Old keys still verify.
+    /// Makes a new newest key; answers its id. Old keys still verify. Refused under a secret
+    /// that does not open the keys stored.
     pub async fn rotate(&self, database: &Database) -> Result<u32, StoreError> {
+        // Only the secret the keys are sealed under may add one: another would seal the newest
+        // key where no cloud can open it.
+        self.load(database).await?;
         let kid = database
             .add_signing_key(&self.secret, chrono::Utc::now())
             .await?;

@@ -1257,6 +1257,8 @@ export interface components {
             host_name: string;
             id: components["schemas"]["InvitationId"];
             occupancy_id: components["schemas"]["OccupancyId"];
+            /** @description The room of the zone map the visit is to, if the host named one. */
+            room?: string | null;
             /** Format: date-time */
             starts_at: string;
             /** Format: date-time */
@@ -1269,6 +1271,12 @@ export interface components {
         InvitationRequest: {
             category: components["schemas"]["CategoryKind"];
             host_id?: null | components["schemas"]["UserId"];
+            /**
+             * @description The room of the building's zone map the visit is to (a meeting room); one for the
+             *     building's own people only is refused.
+             * @example Harbour room
+             */
+            room?: string | null;
             visitor: components["schemas"]["Visitor"];
             window: components["schemas"]["VisitWindow"];
         };

@@ -412,3 +412,71 @@ fn admin_kiosk_code_prints_a_code_that_enrolls_one_kiosk() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn keys_live_in_an_owner_only_key_file_rotate_and_garbage_is_no_credential() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("site.db");
+    harbour_point(&db);
+    // The first key is made on first use, sealed under the key file beside the database; the
+    // rotation makes the second.
+    assert_eq!(ok(admin(&db, &["rotate-key"], None)), "2");
+    let key_file = dir.path().join("site.key");
+    let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "made readable by its owner only");
+    assert_eq!(ok(admin(&db, &["rotate-key"], None)), "3");
+
+    let verify = |token: &str| {
+        cloud()
+            .args(["credential", "--database"])
+            .arg(&db)
+            .args(["verify", token])
+            .output()
+            .unwrap()
+    };
+    let garbage = verify("GHC2.not.a-credential");
+    assert!(!garbage.status.success());
+    let printed = String::from_utf8_lossy(&garbage.stdout);
+    assert!(printed.contains("\"refusal\": \"malformed\""), "{printed}");
+    let said = String::from_utf8_lossy(&garbage.stderr);
+    assert!(
+        said.contains("refused: this is not a Gatehouse credential"),
+        "{said}"
+    );
+
+    // A key file others may read is refused, and nothing is done.
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let refused = admin(&db, &["rotate-key"], None);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("chmod 600"), "{said}");
+    std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(
+        ok(admin(&db, &["rotate-key"], None)),
+        "4",
+        "the refused run made no key"
+    );
+    // Another secret cannot open the keys.
+    let stranger = cloud()
+        .args(["admin", "--database"])
+        .arg(&db)
+        .arg("rotate-key")
+        .env(
+            "GATEHOUSE_KEY_SECRET",
+            "b3V0Ym94LWtpbGxlZC10ZXN0LXNlY3JldC0zMmJ5dGU",
+        )
+        .output()
+        .unwrap();
+    assert!(!stranger.status.success());
+    let said = String::from_utf8_lossy(&stranger.stderr);
+    assert!(
+        said.contains("does not open with this key secret"),
+        "{said}"
+    );
+    assert_eq!(
+        ok(admin(&db, &["rotate-key"], None)),
+        "5",
+        "the stranger added none"
+    );
+}
