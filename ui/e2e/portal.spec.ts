@@ -365,33 +365,65 @@ test('a facility manager draws the zone map, a bad one is refused in plain words
   await page.click('#sign-out');
   await signIn(page, fiona);
   await page.click('#nav-zones');
-  await page.click('#add-zone');
-  await page.click('#add-zone');
+  // The demo's building, drawn by Fiona: six zones from the lobby to the server room.
   const zones = page.locator('fieldset.zone');
-  await zones.nth(0).locator('.zone-name').fill('Lobby');
-  await zones.nth(0).locator('.zone-level').selectOption('public');
-  await zones.nth(0).locator('.add-door').click();
-  await zones.nth(0).locator('.door-name').fill('Main entrance');
-  await zones.nth(0).locator('.door-external-id').fill('unifi-door-1');
-  await zones.nth(1).locator('.zone-name').fill('Lab B');
-  await zones.nth(1).locator('.zone-level').selectOption('secure');
-  await zones.nth(1).locator('.add-room').click();
-  await zones.nth(1).locator('.room-name').fill('Clean room');
-  await zones.nth(1).locator('.room-internal').check();
-  await page.click('#save-zone-map');
-  await expect(page.getByRole('status')).toHaveText('Saved as version 1.');
+  await expect(zones).toHaveCount(6);
+  await expect(zones.nth(0).locator('.zone-name')).toHaveValue('Lobby');
   await expect(page.locator('#zone-map-history tbody tr')).toHaveCount(1);
+  // A lab with its door in the access-control system and a clean room for the staff only.
+  await page.click('#add-zone');
+  const lab = zones.nth(6);
+  await lab.locator('.zone-name').fill('Lab B');
+  await lab.locator('.zone-level').selectOption('secure');
+  await lab.locator('.add-door').click();
+  await lab.locator('.door-name').fill('Lab B door');
+  await lab.locator('.door-external-id').fill('unifi-door-7');
+  await lab.locator('.add-room').click();
+  await lab.locator('.room-name').fill('Clean room');
+  await lab.locator('.room-internal').check();
+  await page.click('#save-zone-map');
+  await expect(page.getByRole('status')).toHaveText('Saved as version 2.');
+  await expect(page.locator('#zone-map-history tbody tr')).toHaveCount(2);
   await expect(page.locator('#zone-map-history')).toContainText('Fiona Brandt');
   // Read back as stored.
   await page.reload();
-  await expect(page.locator('fieldset.zone').nth(1).locator('.room-internal')).toBeChecked();
+  await expect(page.locator('fieldset.zone').nth(6).locator('.room-internal')).toBeChecked();
   // Two zones of one name: refused, named, nothing saved.
   await page.click('#add-zone');
-  await page.locator('fieldset.zone').nth(2).locator('.zone-name').fill('lobby');
+  await page.locator('fieldset.zone').nth(7).locator('.zone-name').fill('lobby');
   await page.click('#save-zone-map');
   await expect(page.getByRole('alert')).toContainText('two zones are called "lobby"');
-  await expect(page.locator('#zone-map-history tbody tr')).toHaveCount(1);
+  await expect(page.locator('#zone-map-history tbody tr')).toHaveCount(2);
   await page.screenshot({ path: join(screens, 'portal-zones.png'), fullPage: true });
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
+});
+
+test("a facility manager sets a visitor type's door policy from the zone map, kept when the page is opened again", async ({
+  page,
+}) => {
+  await signIn(page, fiona);
+  await page.click('#nav-policy');
+  const vendor = page.locator('#policy-vendor');
+  await expect(vendor.getByRole('checkbox', { name: 'Enters: Lobby' })).toBeChecked();
+  await expect(vendor.getByRole('checkbox', { name: 'Enters: Service corridor' })).toBeChecked();
+  await expect(vendor.getByRole('checkbox', { name: 'Enters: Server room' })).not.toBeChecked();
+  // Into the server room only with their host: that zone is entered, escorted.
+  await vendor.getByRole('checkbox', { name: 'Only with host: Server room' }).check();
+  await expect(vendor.getByRole('checkbox', { name: 'Enters: Server room' })).toBeChecked();
+  await vendor.locator('input[name="early"]').fill('10');
+  await vendor.getByRole('button', { name: 'Save' }).click();
+  await expect(vendor.getByRole('status')).toHaveText('Saved.');
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await page.screenshot({ path: join(screens, 'portal-door-policy.png'), fullPage: true });
+
+  await page.reload();
+  await page.click('#nav-policy');
+  await expect(vendor.getByRole('checkbox', { name: 'Only with host: Server room' })).toBeChecked();
+  await expect(vendor.locator('input[name="early"]')).toHaveValue('10');
+  // Taking the zone away takes its escort away too.
+  await vendor.getByRole('checkbox', { name: 'Enters: Server room' }).uncheck();
+  await expect(vendor.getByRole('checkbox', { name: 'Only with host: Server room' })).not.toBeChecked();
+  await vendor.getByRole('button', { name: 'Save' }).click();
+  await expect(vendor.getByRole('status')).toHaveText('Saved.');
 });

@@ -151,6 +151,13 @@ export const api = {
   setLanguage: (language: 'en' | 'de') => request<undefined>('PUT', '/me/language', { language }),
   users: () => request<User[]>('GET', '/users'),
   categories: () => request<Category[]>('GET', '/categories'),
+  updateCategory: (category: Category) =>
+    request<Category>('PUT', `/categories/${category.kind}`, {
+      enabled: category.enabled,
+      needs_approval: category.needs_approval,
+      email: category.email ?? null,
+      access_profile: category.access_profile,
+    }),
   invitations: (query: Record<string, string>) =>
     request<Invitation[]>('GET', `/invitations?${new URLSearchParams(query).toString()}`),
   invitation: (id: string) => request<Invitation>('GET', `/invitations/${encodeURIComponent(id)}`),

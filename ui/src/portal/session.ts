@@ -13,6 +13,7 @@ export type Route =
   | { page: 'kiosks' }
   | { page: 'pin' }
   | { page: 'zones' }
+  | { page: 'policy' }
   | { page: 'invitation'; id: string };
 
 /** Reads a route from a path under /portal. */
@@ -26,6 +27,7 @@ export function parseRoute(pathname: string): Route {
   if (rest === 'kiosks') return { page: 'kiosks' };
   if (rest === 'pin') return { page: 'pin' };
   if (rest === 'zones') return { page: 'zones' };
+  if (rest === 'policy') return { page: 'policy' };
   return { page: 'mine' };
 }
 
