@@ -71,7 +71,8 @@ pub async fn prepared(
         zones: None,
         escorted: false,
     };
-    let handed_in = TAKEN_AT_THE_KIOSK.into_iter().collect();
+    let mut handed_in = crate::pre_registration::handed_in(cloud, record).await?;
+    handed_in.extend(TAKEN_AT_THE_KIOSK);
     let (grant, missing) = match policy::credential_for(&profile, &visit, &handed_in) {
         Credential::Active(grant) => (grant, BTreeSet::new()),
         Credential::Waiting { grant, missing } => (grant, missing),

@@ -21,6 +21,7 @@ pub mod kiosk_staff;
 pub mod lobby;
 pub mod notify;
 pub mod people;
+pub mod pre_registration;
 pub mod sessions;
 pub mod settings;
 pub mod signal;

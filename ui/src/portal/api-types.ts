@@ -100,6 +100,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/guest/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The visit as its guest sees it before coming: when, with whom, the NDA to sign, and what is
+         *     still to hand in. 404 for a code that is not valid or a visit that is over.
+         */
+        get: operations["guest_visit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guest/{code}/documents/{document}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * The guest hands in a document their visit asks for: `certificate_of_insurance` (a PDF) or
+         *     `photo_id` (a JPEG or PNG), at most 2 MB; handed in again, it replaces the earlier one.
+         */
+        put: operations["hand_in"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/guest/{code}/nda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The guest signs the NDA they read (409 if a newer text was published meanwhile). */
+        post: operations["sign_nda"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations": {
         parameters: {
             query?: never;
@@ -1166,6 +1223,11 @@ export interface components {
         };
         /** @enum {string} */
         DatabaseKind: "sqlite" | "postgres";
+        /** @description One document the visit asks for, and whether it is in. */
+        DocumentStatus: {
+            document: components["schemas"]["RequiredDocument"];
+            done: boolean;
+        };
         Door: {
             /** @description The door's id in the building's access-control system, if it has one there. */
             external_id?: string | null;
@@ -1211,6 +1273,20 @@ export interface components {
         Grant: {
             permissions: components["schemas"]["Permission"][];
             scope: components["schemas"]["RoleScope"];
+        };
+        /** @description The visit as its guest sees it on the pre-registration page. */
+        GuestVisit: {
+            category: components["schemas"]["CategoryKind"];
+            /** @description What the visit asks for that can be handed in here, and whether it is in. */
+            documents: components["schemas"]["DocumentStatus"][];
+            /** Format: date-time */
+            ends_at: string;
+            facility: string;
+            host_name: string;
+            nda?: null | components["schemas"]["NdaTemplate"];
+            /** Format: date-time */
+            starts_at: string;
+            visitor_name: string;
         };
         /** @description What `GET /health` answers: the cloud is up and can reach its database. */
         Health: {
@@ -1486,6 +1562,19 @@ export interface components {
             /** @description The union of the person's roles, per scope. */
             permissions: components["schemas"]["Grant"][];
             user: components["schemas"]["User"];
+        };
+        /** @description The guest's signature under the NDA. */
+        NdaSigned: {
+            language: components["schemas"]["Language"];
+            /** @description Their full name, as typed. */
+            name: string;
+            /** @description Their signature drawn on the page: a PNG, base64 (a `data:` URL is fine too). */
+            signature: string;
+            /**
+             * Format: int32
+             * @description The version of the text they read (a newer one published meanwhile is refused).
+             */
+            version: number;
         };
         /** @description The facility's current non-disclosure agreement in one language, as visitors sign it. */
         NdaTemplate: {
@@ -2252,6 +2341,197 @@ export interface operations {
                 };
             };
             /** @description the first request with this Idempotency-Key is still being answered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    guest_visit: {
+        parameters: {
+            query?: {
+                /** @description The language to read the NDA in. */
+                language?: components["schemas"]["Language"];
+            };
+            header?: never;
+            path: {
+                /** @description The signed code from the invitation email */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuestVisit"];
+                };
+            };
+            /** @description a malformed path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    hand_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                document: components["schemas"]["RequiredDocument"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a malformed path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sign_nda: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NdaSigned"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a malformed path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             409: {
                 headers: {
                     [name: string]: unknown;

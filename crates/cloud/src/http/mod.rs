@@ -18,6 +18,7 @@ mod lobby;
 mod openapi;
 mod people;
 mod portal;
+mod pre_registration;
 pub mod server;
 mod session;
 mod sessions;
@@ -62,7 +63,7 @@ impl AppState {
     }
 }
 
-/// Access control: the zone map, and door credentials.
+/// Access control: the zone map, door credentials, and the guest's pre-registration.
 fn access() -> Router<AppState> {
     Router::new()
         .route(
@@ -78,6 +79,12 @@ fn access() -> Router<AppState> {
         .route(
             "/invitations/{id}/credentials/revoke",
             post(credentials::revoke_credential),
+        )
+        .route("/guest/{code}", get(pre_registration::guest_visit))
+        .route("/guest/{code}/nda", post(pre_registration::sign_nda))
+        .route(
+            "/guest/{code}/documents/{document}",
+            put(pre_registration::hand_in),
         )
 }
 

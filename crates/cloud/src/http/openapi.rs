@@ -8,7 +8,7 @@ use utoipa::{
 
 use super::{
     credentials, documents, enrollment, health, invitations, kiosk_staff, kiosk_sync, lobby,
-    people, sessions, settings, walk_ins, zones,
+    people, pre_registration, sessions, settings, walk_ins, zones,
 };
 
 #[derive(Debug, OpenApi)]
@@ -38,6 +38,7 @@ use super::{
         kiosk_staff::record_history, kiosk_staff::staff_history,
         zones::zone_map, zones::change_zone_map, zones::zone_map_history,
         credentials::verify_credential, credentials::visit_credentials, credentials::revoke_credential,
+        pre_registration::guest_visit, pre_registration::sign_nda, pre_registration::hand_in,
     ),
     components(schemas(
         gatehouse_core::wire::ErrorBody,
@@ -54,6 +55,7 @@ use super::{
         (name = "approval", description = "Approving and rejecting invitations"),
         (name = "kiosks", description = "Enrolling reception kiosks; a kiosk's device token"),
         (name = "lobby", description = "Reception: who is on site, and check-ins the kiosks flagged"),
+        (name = "pre-registration", description = "The guest, before the visit, with the code from their invitation: the NDA, documents"),
         (name = "access", description = "Door credentials: checking them at a door, a visit's credentials, revoking one"),
     )
 )]

@@ -13,6 +13,7 @@ mod lobby;
 mod nda;
 mod outbox;
 mod people;
+mod pre_registration;
 mod staff;
 mod writer;
 mod zones;

@@ -85,10 +85,15 @@ pub async fn kiosk_invitation(
     let credential = credentials::prepared(cloud, site, &record, signing)
         .await?
         .map(|credential| credentials::for_kiosk(&credential, zone_map));
+    // What the guest handed in before the visit is not asked again.
+    let handed_in = crate::pre_registration::handed_in(cloud, &record).await?;
     let documents = site
         .category(record.occupancy_id, record.category)
         .access_profile
-        .documents;
+        .documents
+        .into_iter()
+        .filter(|document| !handed_in.contains(document))
+        .collect();
     Ok(KioskInvitation {
         documents,
         credential,

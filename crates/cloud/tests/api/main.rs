@@ -22,6 +22,7 @@ mod kiosk_walk_ins;
 mod organisation_categories;
 mod outbox_killed;
 mod permission_matrix;
+mod pre_registration;
 mod roles_and_permissions;
 mod safe_retries;
 mod serve;

@@ -1,0 +1,65 @@
+//! The guest's pre-registration, with no account: the signed code from their invitation is the
+//! key, in the path.
+
+use axum::{Json, body::Bytes, extract::State, http::StatusCode};
+use gatehouse_core::{Language, category::RequiredDocument};
+use serde::Deserialize;
+
+use super::{
+    ApiError, AppState,
+    error::{ApiJson, ApiPath, ApiQuery},
+};
+use crate::pre_registration::{self, GuestVisit, NdaSigned};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct GuestQuery {
+    /// The language to read the NDA in.
+    pub language: Option<Language>,
+}
+
+/// The visit as its guest sees it before coming: when, with whom, the NDA to sign, and what is
+/// still to hand in. 404 for a code that is not valid or a visit that is over.
+#[utoipa::path(get, path = "/api/v1/guest/{code}", tag = "pre-registration",
+    params(("code" = String, Path, description = "The signed code from the invitation email"), GuestQuery),
+    responses((status = 200, body = GuestVisit), (status = 404, body = gatehouse_core::wire::ErrorBody)))]
+pub async fn guest_visit(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(query): ApiQuery<GuestQuery>,
+) -> Result<Json<GuestVisit>, ApiError> {
+    Ok(Json(
+        pre_registration::visit(&state.cloud, &code, query.language).await?,
+    ))
+}
+
+/// The guest signs the NDA they read (409 if a newer text was published meanwhile).
+#[utoipa::path(post, path = "/api/v1/guest/{code}/nda", tag = "pre-registration", request_body = NdaSigned,
+    params(("code" = String, Path)),
+    responses((status = 204), (status = 404, body = gatehouse_core::wire::ErrorBody),
+    (status = 409, body = gatehouse_core::wire::ErrorBody), (status = 422, body = gatehouse_core::wire::ErrorBody)))]
+pub async fn sign_nda(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(signed): ApiJson<NdaSigned>,
+) -> Result<StatusCode, ApiError> {
+    pre_registration::sign_nda(&state.cloud, &code, &signed).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The guest hands in a document their visit asks for: `certificate_of_insurance` (a PDF) or
+/// `photo_id` (a JPEG or PNG), at most 2 MB; handed in again, it replaces the earlier one.
+#[utoipa::path(put, path = "/api/v1/guest/{code}/documents/{document}", tag = "pre-registration",
+    params(("code" = String, Path), ("document" = RequiredDocument, Path)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 204), (status = 404, body = gatehouse_core::wire::ErrorBody),
+    (status = 413, body = gatehouse_core::wire::ErrorBody), (status = 422, body = gatehouse_core::wire::ErrorBody)))]
+pub async fn hand_in(
+    State(state): State<AppState>,
+    ApiPath((code, document)): ApiPath<(String, RequiredDocument)>,
+    content: Bytes,
+) -> Result<StatusCode, ApiError> {
+    pre_registration::hand_in(&state.cloud, &code, document, &content).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,260 @@
+//! Pre-registration (seed "access control integration"): before the visit, the guest — with no
+//! account, holding only the signed code from their invitation, which expires with the visit —
+//! reads and signs the NDA in their language and hands in what their visitor type requires (a
+//! certificate of insurance as a PDF, an ID photo), and sees what is still missing. What is done
+//! here the kiosk does not ask again; what is missing holds the credential back.
+
+use std::collections::BTreeSet;
+
+use base64::{Engine as _, engine::general_purpose::STANDARD};
+use chrono::{DateTime, Utc};
+use gatehouse_core::{
+    ApprovalStatus, CategoryKind, Language, VisitStatus, category::RequiredDocument, token,
+    wire::NdaTemplate,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{Cloud, error::ServiceError, store::InvitationRecord};
+
+/// What a guest may hand in here; the photo for the badge is taken at the kiosk.
+pub const HANDED_IN_ONLINE: [RequiredDocument; 3] = [
+    RequiredDocument::Nda,
+    RequiredDocument::CertificateOfInsurance,
+    RequiredDocument::PhotoId,
+];
+
+/// The invitation whose signed code `code` is, if it is still a visit to come or under way. A
+/// forged, altered or expired code, or a withdrawn or ended visit, is "not found": it reveals
+/// nothing.
+async fn invitation_of(cloud: &Cloud, code: &str) -> Result<InvitationRecord, ServiceError> {
+    let gone = || ServiceError::NotFound("this link is not valid, or the visit is over".into());
+    let keys = cloud.keys.verifying_keys(&cloud.database).await?;
+    let now = cloud.clock.now();
+    let claims =
+        token::verify(code, now.timestamp(), |kid| keys.get(&kid).copied()).map_err(|_| gone())?;
+    let record = cloud
+        .database
+        .invitation(claims.invitation)
+        .await?
+        .ok_or_else(gone)?;
+    let open = record.approval_status == ApprovalStatus::Approved
+        && matches!(
+            record.visit_status,
+            VisitStatus::Expected | VisitStatus::CheckedIn
+        )
+        && record.ends_at > now;
+    if open { Ok(record) } else { Err(gone()) }
+}
+
+/// One document the visit asks for, and whether it is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DocumentStatus {
+    pub document: RequiredDocument,
+    pub done: bool,
+}
+
+/// The visit as its guest sees it on the pre-registration page.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GuestVisit {
+    pub visitor_name: String,
+    pub host_name: String,
+    pub facility: String,
+    pub category: CategoryKind,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// What the visit asks for that can be handed in here, and whether it is in.
+    pub documents: Vec<DocumentStatus>,
+    /// The NDA to read and sign, in the language asked for (or the building's first).
+    pub nda: Option<NdaTemplate>,
+}
+
+async fn asked_for(
+    cloud: &Cloud,
+    record: &InvitationRecord,
+) -> Result<Vec<DocumentStatus>, ServiceError> {
+    let site = cloud.site(record.facility_id).await?;
+    let required = site
+        .category(record.occupancy_id, record.category)
+        .access_profile
+        .documents;
+    let handed_in = cloud.database.handed_in(record.id).await?;
+    Ok(HANDED_IN_ONLINE
+        .into_iter()
+        .filter(|document| required.contains(document))
+        .map(|document| DocumentStatus {
+            document,
+            done: handed_in.contains(&document),
+        })
+        .collect())
+}
+
+/// The pre-registration page's view of the visit whose code is `code`.
+pub async fn visit(
+    cloud: &Cloud,
+    code: &str,
+    language: Option<Language>,
+) -> Result<GuestVisit, ServiceError> {
+    let record = invitation_of(cloud, code).await?;
+    let site = cloud.site(record.facility_id).await?;
+    let ndas = cloud.database.current_ndas(record.facility_id).await?;
+    let nda = language
+        .and_then(|language| ndas.iter().find(|nda| nda.language == language))
+        .or_else(|| ndas.first())
+        .cloned();
+    Ok(GuestVisit {
+        documents: asked_for(cloud, &record).await?,
+        visitor_name: record.visitor_name,
+        host_name: record.host_name,
+        facility: site.facility.name.clone(),
+        category: record.category,
+        starts_at: record.starts_at,
+        ends_at: record.ends_at,
+        nda,
+    })
+}
+
+/// The guest's signature under the NDA.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NdaSigned {
+    /// The version of the text they read (a newer one published meanwhile is refused).
+    pub version: u32,
+    pub language: Language,
+    /// Their full name, as typed.
+    pub name: String,
+    /// Their signature drawn on the page: a PNG, base64 (a `data:` URL is fine too).
+    pub signature: String,
+}
+
+/// What is kept of a signature: enough to show what was signed, by whom, when.
+#[derive(Debug, Serialize)]
+struct NdaEvidence<'a> {
+    version: u32,
+    language: Language,
+    sha256: &'a str,
+    name: &'a str,
+    signature_png: &'a str,
+    signed_at: DateTime<Utc>,
+}
+
+/// The guest signs the NDA in their language.
+pub async fn sign_nda(cloud: &Cloud, code: &str, signed: &NdaSigned) -> Result<(), ServiceError> {
+    let record = invitation_of(cloud, code).await?;
+    if !asked_for(cloud, &record)
+        .await?
+        .iter()
+        .any(|status| status.document == RequiredDocument::Nda)
+    {
+        return Err(ServiceError::invalid("this visit asks for no NDA"));
+    }
+    let name = signed.name.trim();
+    if name.chars().count() < 2 || name.chars().count() > 120 || name.chars().any(char::is_control)
+    {
+        return Err(ServiceError::invalid(
+            "type your full name, 2 to 120 characters",
+        ));
+    }
+    let encoded = signed
+        .signature
+        .strip_prefix("data:image/png;base64,")
+        .unwrap_or(&signed.signature)
+        .trim();
+    let png = STANDARD
+        .decode(encoded)
+        .ok()
+        .filter(|png| png.starts_with(b"\x89PNG\r\n\x1a\n"))
+        .ok_or_else(|| ServiceError::invalid("the signature is not a base64 PNG"))?;
+    let ndas = cloud.database.current_ndas(record.facility_id).await?;
+    let nda = ndas
+        .iter()
+        .find(|nda| nda.language == signed.language)
+        .ok_or_else(|| ServiceError::invalid("there is no NDA in that language"))?;
+    if nda.version != signed.version {
+        return Err(ServiceError::Conflict(
+            "a newer NDA was published meanwhile: read it again".into(),
+        ));
+    }
+    let now = cloud.clock.now();
+    let evidence = serde_json::to_vec(&NdaEvidence {
+        version: nda.version,
+        language: nda.language,
+        sha256: &nda.sha256,
+        name,
+        signature_png: &STANDARD.encode(png),
+        signed_at: now,
+    })
+    .expect("evidence serializes");
+    cloud
+        .database
+        .hand_in(
+            record.id,
+            RequiredDocument::Nda,
+            "application/json",
+            &evidence,
+            now,
+        )
+        .await?;
+    Ok(())
+}
+
+/// The guest hands in `document`: a certificate of insurance as a PDF, an ID photo as a JPEG
+/// or PNG — checked by what the bytes are, not by what they are called.
+pub async fn hand_in(
+    cloud: &Cloud,
+    code: &str,
+    document: RequiredDocument,
+    content: &[u8],
+) -> Result<(), ServiceError> {
+    let record = invitation_of(cloud, code).await?;
+    let content_type = match document {
+        RequiredDocument::CertificateOfInsurance if content.starts_with(b"%PDF-") => {
+            "application/pdf"
+        }
+        RequiredDocument::CertificateOfInsurance => {
+            return Err(ServiceError::invalid(
+                "the certificate of insurance must be a PDF",
+            ));
+        }
+        RequiredDocument::PhotoId if content.starts_with(&[0xFF, 0xD8, 0xFF]) => "image/jpeg",
+        RequiredDocument::PhotoId if content.starts_with(b"\x89PNG\r\n\x1a\n") => "image/png",
+        RequiredDocument::PhotoId => {
+            return Err(ServiceError::invalid(
+                "the ID photo must be a JPEG or PNG picture",
+            ));
+        }
+        RequiredDocument::Nda | RequiredDocument::Photo => {
+            return Err(ServiceError::invalid(
+                "the NDA is signed on the page; the photo is taken at the kiosk",
+            ));
+        }
+    };
+    if !asked_for(cloud, &record)
+        .await?
+        .iter()
+        .any(|status| status.document == document)
+    {
+        return Err(ServiceError::invalid(
+            "this visit does not ask for that document",
+        ));
+    }
+    cloud
+        .database
+        .hand_in(
+            record.id,
+            document,
+            content_type,
+            content,
+            cloud.clock.now(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Documents handed in before the visit, as the credential and the kiosk count them.
+pub async fn handed_in(
+    cloud: &Cloud,
+    record: &InvitationRecord,
+) -> Result<BTreeSet<RequiredDocument>, ServiceError> {
+    Ok(cloud.database.handed_in(record.id).await?)
+}
