@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 // `--mode e2e` builds instead the kiosk's screens over the fake backend of the browser tests
 // (e2e/kiosk.html → dist-e2e/), so the app's own bundle never contains the fake.
 const pages: Record<string, Record<string, string>> = {
-  app: { kiosk: 'index.html', portal: 'portal.html' },
+  app: { kiosk: 'index.html', portal: 'portal.html', guest: 'guest.html' },
   e2e: { kiosk: 'e2e/kiosk.html' },
 };
 

@@ -427,3 +427,59 @@ test("a facility manager sets a visitor type's door policy from the zone map, ke
   await vendor.getByRole('button', { name: 'Save' }).click();
   await expect(vendor.getByRole('status')).toHaveText('Saved.');
 });
+
+/** The pre-registration link from the newest invitation email to `guest`. */
+function preRegistrationLink(guest: string): string {
+  const folder = join(process.env.GATEHOUSE_E2E_DIR ?? '', 'mail');
+  for (const file of readdirSync(folder).sort().reverse()) {
+    const raw = readFileSync(join(folder, file), 'utf8').replace(/=\r?\n/g, '');
+    if (raw.includes(`To: ${guest}`) || raw.includes(`<${guest}>`)) {
+      const link = /hand in your documents: (http\S+)/.exec(raw)?.[1];
+      if (link) return link.replace(/=3D/g, '=');
+    }
+  }
+  throw new Error(`no invitation email to ${guest} in ${folder}`);
+}
+
+test('a guest signs the NDA in German and hands in a certificate of insurance before the visit, with no account', async ({
+  page,
+  request,
+}) => {
+  // This building asks its guests for a certificate of insurance too (the seed's vendor rule).
+  const session = await (await request.post('/api/v1/sessions', { data: { email: fiona, password } })).json();
+  const headers = { Authorization: `Bearer ${session.token}` };
+  const guests = (await (await request.get('/api/v1/categories', { headers })).json()).find(
+    (c: { kind: string }) => c.kind === 'guest',
+  );
+  const stricter = { ...guests.access_profile, documents: ['nda', 'photo', 'certificate_of_insurance'] };
+  const put = (profile: unknown) =>
+    request.put('/api/v1/categories/guest', {
+      headers,
+      data: { enabled: true, needs_approval: guests.needs_approval, email: guests.email ?? null, access_profile: profile },
+    });
+  expect((await put(stricter)).status()).toBe(200);
+
+  await page.goto(new URL(preRegistrationLink('sofia.rossi@studio-rossi.example')).pathname);
+  await expect(page.locator('#guest-title')).toHaveText('Before your visit to Harbour Point');
+  await expect(page.locator('#guest-missing')).toHaveText('Still to do before your visit: NDA, Certificate of insurance');
+  await page.selectOption('select[aria-label="Language"]', 'de');
+  await expect(page.locator('#guest-nda-text')).toContainText('Geheimhaltungsvereinbarung für Besucher von Harbour Point');
+  // Signing without a signature says what is missing.
+  await page.click('#guest-sign');
+  await expect(page.getByRole('alert')).toHaveText('Bitte tippen Sie Ihren Namen und unterschreiben Sie im Feld.');
+  await page.fill('#guest-name', 'Sofia Rossi');
+  await page.focus('#guest-signature');
+  await page.keyboard.press('Enter');
+  await page.click('#guest-sign');
+  await expect(page.locator('#guest-nda-title')).toContainText('✓ erledigt');
+  // A picture is not a certificate: refused, still missing.
+  await page.setInputFiles('#guest-certificate_of_insurance', { name: 'coi.png', mimeType: 'image/png', buffer: Buffer.from('\x89PNG\r\n\x1a\n0000', 'binary') });
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.locator('#guest-missing')).toContainText('Versicherungsnachweis');
+  await page.setInputFiles('#guest-certificate_of_insurance', { name: 'coi.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n% insured\n') });
+  await expect(page.locator('#guest-all-done')).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await page.screenshot({ path: join(screens, 'guest-pre-registration.png'), fullPage: true });
+  // The building's rule as it was, for the tests after.
+  expect((await put(guests.access_profile)).status()).toBe(200);
+});

@@ -37,6 +37,9 @@ export type Door = Schemas['Door'];
 export type Room = Schemas['Room'];
 export type SecurityLevel = Schemas['SecurityLevel'];
 export type ZoneMapVersion = Schemas['ZoneMapVersion'];
+/** The visit as its guest sees it on the pre-registration page. */
+export type GuestVisit = Schemas['GuestVisit'];
+export type RequiredDocument = Schemas['RequiredDocument'];
 /** One of a visit's door credentials: what it opens, when, and what became of it. */
 export type VisitCredential = Schemas['CredentialView'];
 
@@ -162,6 +165,13 @@ export const api = {
     request<Invitation[]>('GET', `/invitations?${new URLSearchParams(query).toString()}`),
   invitation: (id: string) => request<Invitation>('GET', `/invitations/${encodeURIComponent(id)}`),
   history: (id: string) => request<HistoryEntry[]>('GET', `/invitations/${encodeURIComponent(id)}/history`),
+  guestVisit: (code: string, language: string) =>
+    request<GuestVisit>('GET', `/guest/${encodeURIComponent(code)}?language=${language}`),
+  signGuestNda: (code: string, signed: { version: number; language: 'en' | 'de'; name: string; signature: string }) =>
+    request<undefined>('POST', `/guest/${encodeURIComponent(code)}/nda`, signed),
+  handIn: async (code: string, document: RequiredDocument, file: Blob) => {
+    await answer(`/guest/${encodeURIComponent(code)}/documents/${document}`, { method: 'PUT', body: file });
+  },
   credentials: (id: string) =>
     request<VisitCredential[]>('GET', `/invitations/${encodeURIComponent(id)}/credentials`),
   revokeCredential: (id: string, reason: string) =>

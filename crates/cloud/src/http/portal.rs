@@ -1,5 +1,6 @@
 //! The review portal's web pages: `portal.html` for every path under `/portal` (the page routes
-//! itself), its scripts and styles under `/assets`, behind a strict content security policy.
+//! itself), `guest.html` for a guest's pre-registration at `/guest/<code>`, their scripts and
+//! styles under `/assets`, behind a strict content security policy.
 
 use std::path::Path;
 
@@ -20,10 +21,12 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 
 pub fn portal<S: Clone + Send + Sync + 'static>(ui_dir: &Path) -> Router<S> {
     let page = ServeFile::new(ui_dir.join("portal.html"));
+    let guest = ServeFile::new(ui_dir.join("guest.html"));
     Router::new()
         .route("/", get(|| async { Redirect::to("/portal") }))
         .route_service("/portal", page.clone())
         .route_service("/portal/{*path}", page)
+        .route_service("/guest/{code}", guest)
         .nest_service("/assets", ServeDir::new(ui_dir.join("assets")))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

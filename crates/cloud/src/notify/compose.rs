@@ -263,7 +263,10 @@ fn wording(
                  code up to the camera to check in, or type your invitation code {}.",
                 gatehouse_core::invitation::code(invitation.id)
             ),
-            link: None,
+            link: Some((
+                "Before your visit: sign the NDA and hand in your documents",
+                pre_registration_link(letterhead, guest_token?),
+            )),
             attachments: guest_attachments(guest_token?, visit, invitation, letterhead, now),
         },
     })
@@ -276,6 +279,14 @@ fn plain(subject: String, opening: String) -> Wording {
         link: None,
         attachments: Vec::new(),
     }
+}
+
+/// The guest's pre-registration page: their signed invitation code is the key.
+fn pre_registration_link(letterhead: &Letterhead<'_>, guest_token: &str) -> String {
+    format!(
+        "{}/guest/{guest_token}",
+        letterhead.public_url.trim_end_matches('/'),
+    )
 }
 
 fn review_link(letterhead: &Letterhead<'_>, invitation: &InvitationRecord) -> String {
