@@ -69,7 +69,7 @@ pub async fn prepared(
         starts_at: record.starts_at,
         ends_at: record.ends_at,
         zones: None,
-        escorted: false,
+        escorted: record.escorted,
     };
     let mut handed_in = crate::pre_registration::handed_in(cloud, record).await?;
     handed_in.extend(TAKEN_AT_THE_KIOSK);
@@ -102,12 +102,25 @@ pub async fn prepared(
         .await?)
 }
 
-/// The credential as a kiosk holds it: its token, and the names of its zones for the badge.
-pub fn for_kiosk(credential: &CredentialRecord, zone_map: &ZoneMap) -> KioskCredential {
+/// The credential as a kiosk holds it: its token, and the names of its zones for the badge —
+/// those `escorted` (the visitor type's escorted zones) marked.
+pub fn for_kiosk(
+    credential: &CredentialRecord,
+    zone_map: &ZoneMap,
+    escorted: &[ZoneId],
+) -> KioskCredential {
+    let escorted_zones: BTreeSet<ZoneId> = credential
+        .grant
+        .zones
+        .iter()
+        .filter(|zone| escorted.contains(zone))
+        .copied()
+        .collect();
     KioskCredential {
         id: credential.id,
         token: credential.token.clone(),
         zones: zone_names(&credential.grant.zones, zone_map),
+        escorted_zones: zone_names(&escorted_zones, zone_map),
         escort: credential.grant.escort,
         missing: credential.missing.iter().copied().collect(),
         revoked: credential.state == CredentialState::Revoked,

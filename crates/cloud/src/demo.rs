@@ -451,6 +451,7 @@ async fn seed_invitations(
             window: VisitWindow::new(local(invitation.from)?, local(invitation.until)?)
                 .map_err(|e| invalid(format!("invitation for {}: {e}", invitation.visitor)))?,
             room: None,
+            escorted: false,
         };
         let host_actor = database.actor(host).await?;
         let created = invitations::create(cloud, &host_actor, host, request)

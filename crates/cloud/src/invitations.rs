@@ -50,6 +50,10 @@ pub struct InvitationRequest {
     #[serde(default)]
     #[schema(value_type = Option<String>, example = "Harbour room")]
     pub room: Option<Text<100>>,
+    /// The host escorts the visitor: the zones their type enters only with an escort are on
+    /// their credential too.
+    #[serde(default)]
+    pub escorted: bool,
 }
 
 /// An invitation that passed every check and may be stored.
@@ -222,6 +226,7 @@ async fn creation(
             .to_owned(),
         checked_in_at: None,
         room: request.room.as_ref().map(|room| room.as_str().to_owned()),
+        escorted: request.escorted,
         starts_at: request.window.starts_at(),
         ends_at: request.window.ends_at(),
         approval_status: approval,
@@ -701,6 +706,7 @@ async fn prepare_row(
         },
         window: VisitWindow::new(row.starts_at, row.ends_at).map_err(ServiceError::invalid)?,
         room: None,
+        escorted: false,
     };
     prepare(cloud, actor, me, request).await
 }

@@ -114,6 +114,7 @@ pub async fn register(
         visitor,
         window,
         room: None,
+        escorted: false,
     };
     // Counted once the request is whole, so a mistyped form does not use up the kiosk's tries.
     cloud.walk_ins.take(&kiosk.id, cloud.clock.now())?;

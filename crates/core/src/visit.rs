@@ -341,6 +341,7 @@ mod tests {
             id: crate::CredentialId(uuid::Uuid::from_u128(1)),
             token: "GHC2.x.y".into(),
             zones: vec!["Lobby".into()],
+            escorted_zones: Vec::new(),
             escort: false,
             missing: vec![crate::category::RequiredDocument::CertificateOfInsurance],
             revoked: false,

@@ -140,6 +140,9 @@ pub struct KioskCredential {
     pub token: String,
     /// The names of the zones it opens, for the badge.
     pub zones: Vec<String>,
+    /// Of those, the zones entered only with the host as escort (marked on the badge).
+    #[serde(default)]
+    pub escorted_zones: Vec<String>,
     /// It holds zones entered only with the host as escort.
     pub escort: bool,
     /// Documents the visitor must hand in before it opens anything; the kiosk cannot take

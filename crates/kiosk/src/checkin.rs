@@ -33,10 +33,11 @@ fn door_zones(invitation: &KioskInvitation) -> Vec<badge::Zone> {
         .credential
         .iter()
         .filter(|credential| !credential.revoked)
-        .flat_map(|credential| &credential.zones)
-        .map(|name| badge::Zone {
-            name: name.clone(),
-            escort_required: false,
+        .flat_map(|credential| {
+            credential.zones.iter().map(|name| badge::Zone {
+                name: name.clone(),
+                escort_required: credential.escorted_zones.contains(name),
+            })
         })
         .collect()
 }

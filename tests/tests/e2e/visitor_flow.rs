@@ -673,3 +673,50 @@ async fn a_visitor_reads_signs_and_keeps_the_nda_in_their_own_language() {
     })
     .await;
 }
+
+/// A 1 × 1 PNG: the signature a guest drew on their pre-registration page.
+const DRAWN: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_who_signed_the_nda_before_the_visit_is_not_asked_again_at_the_kiosk() {
+    Kiosk::run(async |kiosk| {
+        synced(kiosk).await?;
+        // Jonas signs on his pre-registration page, with the code from his invitation email.
+        let code = zbar(&kiosk.cloud.invitation_code("Jonas Weber"))?
+            .into_iter()
+            .next()
+            .context("his invitation code")?;
+        let http = reqwest::Client::new();
+        let page: Value = http
+            .get(format!(
+                "{}/api/v1/guest/{code}?language=en",
+                kiosk.cloud.url
+            ))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        http.post(format!("{}/api/v1/guest/{code}/nda", kiosk.cloud.url))
+            .json(&serde_json::json!({
+                "version": page["nda"]["version"], "language": "en",
+                "name": "Jonas Weber", "signature": DRAWN,
+            }))
+            .send()
+            .await?
+            .error_for_status()?;
+        // The kiosk hears of it through its change stream.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        kiosk.click("#action-scan").await?;
+        kiosk.hold_up(&kiosk.cloud.invitation_code("Jonas Weber"))?;
+        kiosk.expect_text("#visitor-name", "Jonas Weber").await?;
+        kiosk.lower()?;
+        kiosk.click("#confirm-yes").await?;
+        // No NDA screen: checked in at once (his category asks for nothing else).
+        kiosk
+            .expect_text("#done-title", "You are checked in")
+            .await?;
+        Ok(())
+    })
+    .await;
+}

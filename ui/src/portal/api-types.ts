@@ -1327,6 +1327,8 @@ export interface components {
             created_by: components["schemas"]["UserId"];
             /** Format: date-time */
             ends_at: string;
+            /** @description The host escorts the visitor. */
+            escorted: boolean;
             facility_id: components["schemas"]["FacilityId"];
             host_email: string;
             host_id: components["schemas"]["UserId"];
@@ -1346,6 +1348,11 @@ export interface components {
         };
         InvitationRequest: {
             category: components["schemas"]["CategoryKind"];
+            /**
+             * @description The host escorts the visitor: the zones their type enters only with an escort are on
+             *     their credential too.
+             */
+            escorted?: boolean;
             host_id?: null | components["schemas"]["UserId"];
             /**
              * @description The room of the building's zone map the visit is to (a meeting room); one for the
@@ -1382,6 +1389,8 @@ export interface components {
         KioskCredential: {
             /** @description It holds zones entered only with the host as escort. */
             escort: boolean;
+            /** @description Of those, the zones entered only with the host as escort (marked on the badge). */
+            escorted_zones?: string[];
             id: components["schemas"]["CredentialId"];
             /**
              * @description Documents the visitor must hand in before it opens anything; the kiosk cannot take

@@ -41,6 +41,8 @@ pub struct InvitationRecord {
     pub checked_in_at: Option<DateTime<Utc>>,
     /// The room of the zone map the visit is to, if the host named one.
     pub room: Option<String>,
+    /// The host escorts the visitor.
+    pub escorted: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -108,6 +110,7 @@ pub(super) struct InvitationRow {
     awaiting_host: bool,
     checked_in_at: Option<DateTime<Utc>>,
     room: Option<String>,
+    escorted: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -138,6 +141,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
             awaiting_host: row.awaiting_host,
             checked_in_at: row.checked_in_at,
             room: row.room,
+            escorted: row.escorted,
             starts_at: row.starts_at,
             ends_at: row.ends_at,
             created_at: row.created_at,
@@ -149,7 +153,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
 pub(super) const SELECT_INVITATION: &str = "SELECT i.id, i.facility_id, i.occupancy_id, i.host_id, \
      h.display_name AS host_name, h.email AS host_email, h.language AS host_language, i.created_by, i.category, i.visitor_name, i.visitor_email, \
      i.visitor_company, i.starts_at, i.ends_at, i.approval_status, i.visit_status, i.awaiting_host, \
-     i.checked_in_at, i.room, i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";
+     i.checked_in_at, i.room, i.escorted, i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";
 
 /// A change to an invitation's approval status, for the audit history.
 #[derive(Debug, Clone)]
@@ -260,8 +264,8 @@ impl Database {
                         sqlx::query(
                             "INSERT INTO invitations (id, facility_id, occupancy_id, host_id, created_by, \
                                category, visitor_name, visitor_email, visitor_company, starts_at, ends_at, \
-                               approval_status, visit_status, awaiting_host, created_at, updated_at, room) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                               approval_status, visit_status, awaiting_host, created_at, updated_at, room, escorted) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
                         )
                         .bind(invitation.id.0)
                         .bind(invitation.facility_id.0)
@@ -280,6 +284,7 @@ impl Database {
                         .bind(invitation.created_at)
                         .bind(invitation.updated_at)
                         .bind(invitation.room.as_deref())
+                        .bind(invitation.escorted)
                         .execute(&mut *tx)
                         .await?;
                         record_change!(tx, invitation.id.0, change, outbox);

@@ -82,14 +82,15 @@ pub async fn kiosk_invitation(
     record: InvitationRecord,
     signing: &SigningKey,
 ) -> Result<KioskInvitation, ServiceError> {
+    let profile = site
+        .category(record.occupancy_id, record.category)
+        .access_profile;
     let credential = credentials::prepared(cloud, site, &record, signing)
         .await?
-        .map(|credential| credentials::for_kiosk(&credential, zone_map));
+        .map(|credential| credentials::for_kiosk(&credential, zone_map, &profile.escorted_zones));
     // What the guest handed in before the visit is not asked again.
     let handed_in = crate::pre_registration::handed_in(cloud, &record).await?;
-    let documents = site
-        .category(record.occupancy_id, record.category)
-        .access_profile
+    let documents = profile
         .documents
         .into_iter()
         .filter(|document| !handed_in.contains(document))

@@ -343,3 +343,27 @@ on_both_databases! {
         assert_eq!(app.rows_in("signing_keys").await, 1);
     }
 }
+
+on_both_databases! {
+    async fn an_escorted_visit_gets_the_zones_entered_with_the_host_marked_and_one_alone_does_not(backend: Backend) {
+        let Some((app, site, device)) = building(backend).await else { return };
+        let guests = json!({"enabled": true, "needs_approval": false, "email": null,
+            "access_profile": {"zones": [LOBBY, LAB], "escorted_zones": [LAB]}});
+        let (status, body) = app.call(Method::PUT, "/api/v1/categories/guest", Some(&site.manager.token), Some(guests)).await;
+        assert_eq!(status, 200, "{body}");
+        let alone = app.invite(&site.north_host, invitation("guest", "Anna Alone", None)).await;
+        let credential = credential_on_kiosk(&app, &device, &alone["id"]).await;
+        assert_eq!((credential["zones"].clone(), credential["escort"].clone()), (json!(["Lobby"]), json!(false)), "{credential}");
+        let mut with_host = invitation("guest", "Emil Escorted", None);
+        with_host["escorted"] = json!(true);
+        let escorted = app.invite(&site.north_host, with_host).await;
+        let credential = credential_on_kiosk(&app, &device, &escorted["id"]).await;
+        assert_eq!(credential["zones"], json!(["Lobby", "Lab B"]), "{credential}");
+        assert_eq!(credential["escorted_zones"], json!(["Lab B"]), "marked on the badge");
+        assert_eq!(credential["escort"], true);
+        app.clock.set(at(10, 5));
+        report(&app, &device, &escorted["id"], "check_in").await;
+        let lab = verify(&app, &device, credential["token"].as_str().unwrap(), Some("unifi-door-7")).await;
+        assert_eq!((lab["granted"].clone(), lab["escort"].clone()), (json!(true), json!(true)), "{lab}");
+    }
+}

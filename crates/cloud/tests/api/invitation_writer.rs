@@ -17,6 +17,7 @@ fn create(site: &Site, facility: FacilityId, visitor: &str) -> (InvitationId, In
             awaiting_host: false,
             checked_in_at: None,
             room: None,
+            escorted: false,
             id,
             facility_id: facility,
             occupancy_id: site.north,
