@@ -105,6 +105,10 @@ pub struct CategoryChoiceRequest {
     pub needs_approval: bool,
     /// Told of every invitation of the organisation in the category.
     pub email: Option<Email>,
+    /// A narrower door policy for the organisation's visitors of the category: it narrows the
+    /// building's, never widens it.
+    #[serde(default)]
+    pub access_profile: Option<AccessProfile>,
 }
 
 /// Sets how the organisation `occupancy` uses `kind`, over the facility's default.
@@ -116,11 +120,18 @@ pub async fn choose_category(
     request: CategoryChoiceRequest,
 ) -> Result<Category, ServiceError> {
     configure_occupancy(cloud, actor, occupancy).await?;
+    if let Some(profile) = &request.access_profile {
+        let (_, zone_map) = cloud.database.zone_map(actor.facility).await?;
+        if let Some(problem) = door_policy_problem(profile, &zone_map) {
+            return Err(ServiceError::invalid(problem));
+        }
+    }
     let choice = CategoryChoice {
         kind,
         enabled: request.enabled,
         needs_approval: request.needs_approval,
         email: request.email,
+        access_profile: request.access_profile,
     };
     cloud
         .database

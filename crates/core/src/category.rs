@@ -134,6 +134,10 @@ pub struct CategoryChoice {
     pub needs_approval: bool,
     /// Told of every invitation of the organisation in this category.
     pub email: Option<Email>,
+    /// The organisation's narrower door policy for its visitors of this category: it narrows
+    /// the building's ([`AccessProfile::narrowed_by`]), never widens it.
+    #[serde(default)]
+    pub access_profile: Option<AccessProfile>,
 }
 
 impl Category {
@@ -148,7 +152,10 @@ impl Category {
                 enabled: choice.enabled,
                 needs_approval: choice.needs_approval,
                 email: choice.email.clone(),
-                access_profile: self.access_profile.clone(),
+                access_profile: choice.access_profile.as_ref().map_or_else(
+                    || self.access_profile.clone(),
+                    |narrower| self.access_profile.narrowed_by(narrower),
+                ),
             },
         }
     }
@@ -200,13 +207,21 @@ mod tests {
             enabled: true,
             needs_approval: true,
             email: None,
+            access_profile: Some(AccessProfile {
+                longest_visit_minutes: Some(600),
+                ..AccessProfile::default()
+            }),
         }));
         assert!(chosen.needs_approval);
         assert_eq!(
             chosen.email, None,
             "the default address is not inherited past a choice"
         );
-        assert_eq!(chosen.access_profile.longest_visit_minutes, Some(480));
+        assert_eq!(
+            chosen.access_profile.longest_visit_minutes,
+            Some(480),
+            "an organisation narrows the building's policy, never widens it"
+        );
     }
 
     #[test]

@@ -1177,6 +1177,7 @@ export interface components {
         };
         /** @description What an organisation chooses for one category. */
         CategoryChoiceRequest: {
+            access_profile?: null | components["schemas"]["AccessProfile"];
             email?: null | components["schemas"]["Email"];
             /** @description Whether its people may invite visitors of the category. */
             enabled: boolean;

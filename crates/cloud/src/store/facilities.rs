@@ -127,6 +127,10 @@ impl TryFrom<CategoryRow> for Category {
     }
 }
 
+/// An organisation's stored choice for a category: occupancy, kind, enabled, needs approval,
+/// email, its narrower access profile (JSON).
+type OrganisationChoiceRow = (Uuid, String, bool, bool, Option<String>, Option<String>);
+
 const FACILITY_COLUMNS: &str =
     "id, name, address, time_zone, end_of_day, security_email, visit_grace_minutes";
 
@@ -365,15 +369,15 @@ impl Database {
                 },
             );
         }
-        let choices: Vec<(Uuid, String, bool, bool, Option<String>)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT c.occupancy_id, c.kind, c.enabled, c.needs_approval, c.email \
+        let choices: Vec<OrganisationChoiceRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT c.occupancy_id, c.kind, c.enabled, c.needs_approval, c.email, c.access_profile \
              FROM occupancy_categories c JOIN occupancies o ON o.id = c.occupancy_id \
              WHERE o.facility_id = $1 ORDER BY c.kind",
         )
         .bind(facility.0)
         .fetch_all(pool)
         .await?);
-        for (occupancy, kind, enabled, needs_approval, email) in choices {
+        for (occupancy, kind, enabled, needs_approval, email, profile) in choices {
             let corrupt = |what: &str| {
                 StoreError::Corrupt(format!("occupancy {occupancy} category {kind}: {what}"))
             };
@@ -386,6 +390,11 @@ impl Database {
                     .map(Email::parse)
                     .transpose()
                     .map_err(|_| corrupt("email"))?,
+                access_profile: profile
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .map_err(|_| corrupt("access profile"))?,
             };
             organisations
                 .entry(OccupancyId::from(occupancy))
@@ -403,16 +412,18 @@ impl Database {
         choice: &CategoryChoice,
     ) -> Result<(), StoreError> {
         on_pool!(self, pool => sqlx::query(
-            "INSERT INTO occupancy_categories (occupancy_id, kind, enabled, needs_approval, email) \
-             VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO occupancy_categories (occupancy_id, kind, enabled, needs_approval, email, access_profile) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (occupancy_id, kind) DO UPDATE SET enabled = excluded.enabled, \
-               needs_approval = excluded.needs_approval, email = excluded.email",
+               needs_approval = excluded.needs_approval, email = excluded.email, \
+               access_profile = excluded.access_profile",
         )
         .bind(occupancy.0)
         .bind(choice.kind.as_str())
         .bind(choice.enabled)
         .bind(choice.needs_approval)
         .bind(choice.email.as_ref().map(Email::as_str))
+        .bind(choice.access_profile.as_ref().map(|profile| serde_json::to_string(profile).expect("a profile serializes")))
         .execute(pool)
         .await?.rows_affected());
         Ok(())

@@ -367,3 +367,29 @@ on_both_databases! {
         assert_eq!((lab["granted"].clone(), lab["escort"].clone()), (json!(true), json!(true)), "{lab}");
     }
 }
+
+on_both_databases! {
+    async fn an_organisation_narrows_the_building_s_door_policy_for_its_visitors_and_never_widens_it(backend: Backend) {
+        let Some((app, site, device)) = building(backend).await else { return };
+        let guests = json!({"enabled": true, "needs_approval": false, "email": null,
+            "access_profile": {"zones": [LOBBY, LAB]}});
+        let (status, _) = app.call(Method::PUT, "/api/v1/categories/guest", Some(&site.manager.token), Some(guests)).await;
+        assert_eq!(status, 200);
+        // Northwind keeps its guests in the lobby; asking for a zone the building does not
+        // give guests gives it nothing more.
+        let path = format!("/api/v1/occupancies/{}/categories/guest", site.north);
+        let narrower = json!({"enabled": true, "needs_approval": false, "email": null,
+            "access_profile": {"zones": [LOBBY]}});
+        let (status, body) = app.call(Method::PUT, &path, Some(&site.north_manager.token), Some(narrower)).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = app
+            .call(Method::PUT, &path, Some(&site.north_manager.token), Some(json!({"enabled": true, "needs_approval": false, "email": null,
+                "access_profile": {"zones": ["01900000-0000-7000-8000-00000000dead"]}})))
+            .await;
+        assert_eq!(status, 422, "a zone the map does not have: {body}");
+        let north = app.invite(&site.north_host, invitation("guest", "Nora North", None)).await;
+        let blue = app.invite(&site.blue_host, invitation("guest", "Bert Blue", None)).await;
+        assert_eq!(credential_on_kiosk(&app, &device, &north["id"]).await["zones"], json!(["Lobby"]));
+        assert_eq!(credential_on_kiosk(&app, &device, &blue["id"]).await["zones"], json!(["Lobby", "Lab B"]));
+    }
+}
