@@ -220,13 +220,6 @@ pub async fn update_category(
 ) -> Result<Category, ServiceError> {
     let facility = actor.facility;
     authorize(actor, Action::ConfigureFacility { facility })?;
-    if let Some(minutes) = settings.access_profile.longest_visit_minutes
-        && !(1..=LONGEST_VISIT_MINUTES).contains(&minutes)
-    {
-        return Err(ServiceError::invalid(format!(
-            "the longest visit is 1 to {LONGEST_VISIT_MINUTES} minutes (30 days)"
-        )));
-    }
     let (_, zone_map) = cloud.database.zone_map(facility).await?;
     door_policy_problem(&settings.access_profile, &zone_map)
         .map_or(Ok(()), |problem| Err(ServiceError::invalid(problem)))?;
@@ -242,9 +235,17 @@ pub async fn update_category(
     Ok(category)
 }
 
-/// What is wrong with a category's door policy on `zone_map`, if anything: zones the map does
-/// not have, or named twice; escorted zones the category does not enter; too early a start.
+/// What is wrong with a category's access profile on `zone_map`, if anything: a longest visit
+/// out of range; zones the map does not have, or named twice; escorted zones the category does
+/// not enter; too early a start.
 fn door_policy_problem(profile: &AccessProfile, zone_map: &ZoneMap) -> Option<String> {
+    if let Some(minutes) = profile.longest_visit_minutes
+        && !(1..=LONGEST_VISIT_MINUTES).contains(&minutes)
+    {
+        return Some(format!(
+            "the longest visit is 1 to {LONGEST_VISIT_MINUTES} minutes (30 days)"
+        ));
+    }
     let known: HashSet<ZoneId> = zone_map.zones.iter().map(|zone| zone.id).collect();
     let mut seen = HashSet::new();
     if let Some(zone) = profile.zones.iter().find(|zone| !seen.insert(**zone)) {

@@ -393,3 +393,17 @@ on_both_databases! {
         assert_eq!(credential_on_kiosk(&app, &device, &blue["id"]).await["zones"], json!(["Lobby", "Lab B"]));
     }
 }
+
+on_both_databases! {
+    async fn an_organisation_s_profile_out_of_range_is_refused_and_changes_nothing(backend: Backend) {
+        let Some((app, site, _device)) = building(backend).await else { return };
+        let path = format!("/api/v1/occupancies/{}/categories/guest", site.north);
+        for profile in [json!({"longest_visit_minutes": 0}), json!({"longest_visit_minutes": 43_201}), json!({"early_access_minutes": 121})] {
+            let (status, body) = app
+                .call(Method::PUT, &path, Some(&site.north_manager.token), Some(json!({"enabled": true, "needs_approval": false, "email": null, "access_profile": profile})))
+                .await;
+            assert_eq!(status, 422, "{profile}: {body}");
+        }
+        assert_eq!(app.rows_in("occupancy_categories").await, 0);
+    }
+}
