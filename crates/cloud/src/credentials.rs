@@ -71,7 +71,7 @@ pub async fn prepared(
         zones: None,
         escorted: record.escorted,
     };
-    let mut handed_in = crate::pre_registration::handed_in(cloud, record).await?;
+    let mut handed_in = cloud.database.handed_in(record.id).await?;
     handed_in.extend(TAKEN_AT_THE_KIOSK);
     let (grant, missing) = match policy::credential_for(&profile, &visit, &handed_in) {
         Credential::Active(grant) => (grant, BTreeSet::new()),

@@ -4,8 +4,6 @@
 //! certificate of insurance as a PDF, an ID photo), and sees what is still missing. What is done
 //! here the kiosk does not ask again; what is missing holds the credential back.
 
-use std::collections::BTreeSet;
-
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use chrono::{DateTime, Utc};
 use gatehouse_core::{
@@ -249,12 +247,4 @@ pub async fn hand_in(
         )
         .await?;
     Ok(())
-}
-
-/// Documents handed in before the visit, as the credential and the kiosk count them.
-pub async fn handed_in(
-    cloud: &Cloud,
-    record: &InvitationRecord,
-) -> Result<BTreeSet<RequiredDocument>, ServiceError> {
-    Ok(cloud.database.handed_in(record.id).await?)
 }

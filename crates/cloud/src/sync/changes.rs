@@ -89,7 +89,7 @@ pub async fn kiosk_invitation(
         .await?
         .map(|credential| credentials::for_kiosk(&credential, zone_map, &profile.escorted_zones));
     // What the guest handed in before the visit is not asked again.
-    let handed_in = crate::pre_registration::handed_in(cloud, &record).await?;
+    let handed_in = cloud.database.handed_in(record.id).await?;
     let documents = profile
         .documents
         .into_iter()
