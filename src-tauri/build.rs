@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "staff_reprint",
     "print_muster_list",
     "answer_walk_in",
+    "revoke_door_pass",
     "kiosk_settings",
     "change_kiosk_settings",
     "unenroll",

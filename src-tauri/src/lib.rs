@@ -84,6 +84,7 @@ pub fn run() {
             commands::staff::staff_reprint,
             commands::staff::print_muster_list,
             commands::staff::answer_walk_in,
+            commands::staff::revoke_door_pass,
             commands::staff::kiosk_settings,
             commands::staff::change_kiosk_settings,
             commands::staff::unenroll,

@@ -70,10 +70,16 @@ const lobbyVisitor = (name: string, tab: LobbyVisitor['tab'], hour: number): Lob
   starts_at: today(hour),
   ends_at: today(hour + 2),
   tab,
+  door_pass: { state: 'ready' },
 });
 let visitorsToday: LobbyVisitor[] = [
   lobbyVisitor('Sofia Rossi', 'expected', 13),
-  { ...lobbyVisitor('Dmitri Volkov', 'awaiting_approval', 8), category: 'contractor', company: 'FixIt Facility Services' },
+  {
+    ...lobbyVisitor('Dmitri Volkov', 'awaiting_approval', 8),
+    category: 'contractor',
+    company: 'FixIt Facility Services',
+    door_pass: { state: 'waiting', missing: ['certificate_of_insurance'] },
+  },
   { ...lobbyVisitor('Walter Walk-In', 'awaiting_host', 11), company: 'Nordlicht Elektrotechnik' },
   lobbyVisitor('Jonas Weber', 'on_site', 9),
   { ...lobbyVisitor('Maximilian Alexander von Hohenstein-Wittgenstein', 'on_site', 10), company: 'Hohenstein & Söhne Rechtsanwälte' },
@@ -270,6 +276,11 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
     visitorsToday = expected
       ? visitorsToday.map((v) => (v.invitation === invitation ? { ...v, tab: 'expected' } : v))
       : visitorsToday.filter((v) => v.invitation !== invitation);
+    return null;
+  },
+  revoke_door_pass: ({ invitation }) => {
+    signedIn();
+    visitorsToday = visitorsToday.map((v) => (v.invitation === invitation ? { ...v, door_pass: { state: 'revoked' } } : v));
     return null;
   },
   kiosk_health: () => ({

@@ -437,6 +437,24 @@ test('reception says a walk-in is expected, and registers one for a visitor', as
   await expect(page.locator('#staff-lock')).toHaveCount(0);
 });
 
+test('reception blocks the door pass of a lost badge, and sees why a contractor has none yet', async ({ page }) => {
+  await openKiosk(page);
+  await signIn(page, 'reception@harbourpoint.example', '246810');
+  await page.click('#tab-awaiting_approval');
+  await expect(page.locator('.visitor', { hasText: 'Dmitri Volkov' }).locator('.pass-waiting')).toHaveText(
+    'No door pass yet, missing: Certificate of insurance',
+  );
+  await page.click('#tab-on_site');
+  const jonas = page.locator('.visitor', { hasText: 'Jonas Weber' });
+  await jonas.locator('.revoke').click();
+  await checkScreen(page, 'reception, block door pass');
+  await page.screenshot({ path: join(screens, 'kiosk-reception-block-door-pass.png') });
+  await jonas.locator('.revoke-lost').click();
+  await expect(page.locator('.said')).toHaveText("Jonas Weber's door pass is blocked: no door opens for it.");
+  await expect(jonas.locator('.pass-revoked')).toHaveText('Door pass blocked');
+  await expect(jonas.locator('.revoke')).toHaveCount(0);
+});
+
 for (const language of ['en', 'de'] as const) {
   test(`an admin changes the kiosk's settings, and a bad value is refused in plain words (${language})`, async ({ page }) => {
     await page.setViewportSize({ width: 1280, height: 800 });

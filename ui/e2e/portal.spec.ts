@@ -112,22 +112,24 @@ test("the email's Review invitation link opens the invitation, and an admin appr
   await expect(page.locator('.history li').first()).toContainText('Invited');
 });
 
-test("an approved visit shows its door credential: the contractor's zones, its window, waiting for check-in", async ({
+test("an approved visit shows its door credential: the contractor's zones, its window, what it waits for", async ({
   page,
 }) => {
   // Dmitri Volkov was approved in the test before.
   await signIn(page, fiona, new URL(reviewLink('Dmitri Volkov')).pathname);
   await expect(page.locator('#invitation-visitor')).toHaveText('Dmitri Volkov');
   await expect(page.locator('#credential-state')).toHaveAttribute('data-state', 'prepared');
-  await expect(page.locator('#credential-state')).toHaveText('Ready: opens doors once the visitor checks in');
+  await expect(page.locator('#credential-state')).toHaveText('Waiting for documents: opens no door until they are handed in');
   await expect(page.locator('#credential-zones')).toHaveText('Lobby · Service corridor · Freight elevator');
+  // A contractor hands in a certificate of insurance before any door opens for him.
+  await expect(page.locator('#credential-missing')).toHaveText('Certificate of insurance');
   // Nothing to revoke before the visitor holds it.
   await expect(page.locator('#credential-revoke')).toHaveCount(0);
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
   await page.screenshot({ path: join(screens, 'portal-credential.png'), fullPage: true });
   await page.selectOption('select[aria-label="Language"]', 'de');
   await expect(page.locator('#credential-title')).toHaveText('Türberechtigung');
-  await expect(page.locator('#credential-state')).toHaveText('Bereit: öffnet Türen, sobald sich der Besuch anmeldet');
+  await expect(page.locator('#credential-state')).toHaveText('Wartet auf Dokumente: öffnet keine Tür, bis sie eingereicht sind');
   await page.selectOption('select[aria-label="Language"]', 'en');
 });
 
@@ -480,6 +482,51 @@ test('a guest signs the NDA in German and hands in a certificate of insurance be
   await expect(page.locator('#guest-all-done')).toBeVisible();
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
   await page.screenshot({ path: join(screens, 'guest-pre-registration.png'), fullPage: true });
+
+  // Checked in at a kiosk, her page becomes her door pass, to show on her phone at a door.
+  const enrollment = await (await request.post('/api/v1/kiosk-codes', { headers, data: { name: 'Lobby' } })).json();
+  const kiosk = await (await request.post('/api/v1/kiosks/enroll', { data: { code: enrollment.code } })).json();
+  const [sofia] = await (await request.get('/api/v1/invitations?q=Sofia%20Rossi', { headers })).json();
+  const [credential] = await (await request.get(`/api/v1/invitations/${sofia.id}/credentials`, { headers })).json();
+  expect(credential.missing).toEqual([]);
+  const checkIn = { id: '019abcde-0000-7000-8000-000000000002', invitation: sofia.id, kind: 'check_in', at: new Date().toISOString() };
+  const reported = await request.post('/api/v1/kiosk/events', {
+    headers: { Authorization: `Bearer ${kiosk.token}` },
+    data: { events: [checkIn] },
+  });
+  expect((await reported.json()).results[0].outcome).toBe('applied');
+  await page.reload();
+  await expect(page.locator('#guest-title')).toHaveText('Your door pass for Harbour Point');
+  await page.selectOption('select[aria-label="Language"]', 'de');
+  await expect(page.locator('#guest-title')).toHaveText('Ihr Türausweis für Harbour Point');
+  await expect(page.locator('#guest-pass-zones')).toHaveText('Er öffnet: Lobby, Meeting floor');
+  await expect(page.locator('#guest-nda-title')).toHaveCount(0);
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(screens, 'guest-door-pass.png'), fullPage: true });
   // The building's rule as it was, for the tests after.
   expect((await put(guests.access_profile)).status()).toBe(200);
+});
+
+test("an organisation's manager narrows the building's door policy for its visitors, never widens it, and can have the building's back", async ({
+  page,
+}) => {
+  await signIn(page, ada);
+  await page.click('#nav-policy');
+  await expect(page.locator('main > p').first()).toContainText('never widen it');
+  const contractor = page.locator('#policy-contractor');
+  const freight = contractor.getByRole('checkbox', { name: 'Enters: Freight elevator' });
+  await expect(freight).toBeChecked();
+  // Only the zones the building lets contractors into are offered.
+  await expect(contractor.getByRole('checkbox', { name: 'Enters: Server room' })).toHaveCount(0);
+  await freight.uncheck();
+  await contractor.getByRole('button', { name: 'Save' }).click();
+  await expect(contractor.getByRole('status')).toHaveText('Saved.');
+  await page.reload();
+  await expect(contractor.getByRole('checkbox', { name: 'Enters: Service corridor' })).toBeChecked();
+  await expect(freight).toHaveCount(0);
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await page.screenshot({ path: join(screens, 'portal-door-policy-organisation.png'), fullPage: true });
+  await contractor.getByRole('button', { name: 'Use the building’s policy' }).click();
+  await expect(freight).toBeChecked();
 });

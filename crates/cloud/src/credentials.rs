@@ -127,7 +127,7 @@ pub fn for_kiosk(
     }
 }
 
-fn zone_names(zones: &BTreeSet<ZoneId>, zone_map: &ZoneMap) -> Vec<String> {
+pub(crate) fn zone_names(zones: &BTreeSet<ZoneId>, zone_map: &ZoneMap) -> Vec<String> {
     zone_map
         .zones
         .iter()

@@ -130,7 +130,13 @@ struct DemoInvitation {
     until: NaiveTime,
     decision: Option<DemoDecision>,
     reason: Option<String>,
+    /// Documents the guest handed in on their pre-registration page already.
+    #[serde(default)]
+    handed_in: Vec<RequiredDocument>,
 }
+
+/// What stands for a document a demo guest handed in before the visit.
+const DEMO_CERTIFICATE: &[u8] = b"%PDF-1.4\n% Gatehouse demo: a certificate of insurance\n%%EOF\n";
 
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -457,6 +463,23 @@ async fn seed_invitations(
         let created = invitations::create(cloud, &host_actor, host, request)
             .await
             .map_err(|e| invalid(format!("invitation for {}: {e}", invitation.visitor)))?;
+        for &document in &invitation.handed_in {
+            if document != RequiredDocument::CertificateOfInsurance {
+                return Err(invalid(format!(
+                    "invitation for {}: the demo hands in only certificates of insurance",
+                    invitation.visitor
+                )));
+            }
+            database
+                .hand_in(
+                    created.id,
+                    document,
+                    "application/pdf",
+                    DEMO_CERTIFICATE,
+                    cloud.clock.now(),
+                )
+                .await?;
+        }
         let decision = match invitation.decision {
             None => continue,
             Some(DemoDecision::Approve) => Decision::Approve,

@@ -19,10 +19,11 @@ use utoipa::ToSchema;
 use crate::{
     context::{Cloud, SigningKey},
     error::ServiceError,
-    notify::{Letterhead, compose},
+    notify::{GuestKeys, Letterhead, compose},
     site::Site,
     store::{
-        Change, HistoryEntry, InvitationFilter, InvitationRecord, InvitationWrite, OutboxItem, User,
+        Change, CredentialRecord, CredentialState, DoorPassEmail, HistoryEntry, InvitationFilter,
+        InvitationRecord, InvitationWrite, OutboxItem, User,
     },
 };
 
@@ -437,7 +438,45 @@ pub(crate) fn arrival_email(
         to: Recipient::Host,
         message: Message::VisitorArrived,
     };
-    Ok(compose(notice, record, &letterhead, None, None, at))
+    Ok(compose(
+        notice,
+        record,
+        &letterhead,
+        None,
+        GuestKeys::default(),
+        at,
+    ))
+}
+
+/// The guest's door-pass email for `credential`, composed before the check-in that issues it;
+/// `None` for a credential that waits for documents (the check-in does not issue it).
+pub(crate) fn door_pass_email(
+    cloud: &Cloud,
+    site: &Site,
+    record: &InvitationRecord,
+    credential: &CredentialRecord,
+    signing: &SigningKey,
+    at: chrono::DateTime<Utc>,
+) -> Result<Option<DoorPassEmail>, ServiceError> {
+    if credential.state != CredentialState::Prepared || !credential.missing.is_empty() {
+        return Ok(None);
+    }
+    let letterhead = letterhead(cloud, site, record)?;
+    let code = guest_token(record, signing);
+    let notice = Notice {
+        to: Recipient::Guest,
+        message: Message::DoorPass,
+    };
+    let keys = GuestKeys {
+        code: Some(&code),
+        door_pass: Some(&credential.token),
+    };
+    Ok(
+        compose(notice, record, &letterhead, None, keys, at).map(|email| DoorPassEmail {
+            token: credential.token.clone(),
+            email,
+        }),
+    )
 }
 
 /// What every email about a stored invitation draws on.
@@ -489,7 +528,13 @@ fn messages(
         .then(|| guest_token(record, signing));
     notices
         .iter()
-        .filter_map(|notice| compose(*notice, record, letterhead, reason, token.as_deref(), now))
+        .filter_map(|notice| {
+            let keys = GuestKeys {
+                code: token.as_deref(),
+                door_pass: None,
+            };
+            compose(*notice, record, letterhead, reason, keys, now)
+        })
         .collect()
 }
 

@@ -151,9 +151,23 @@ pub async fn admit(
     let outbox = invitations::arrival_email(cloud, &site, &record, now)?
         .into_iter()
         .collect();
+    // The visitor's credential is issued with the admission: with no badge printed, the door
+    // pass on their phone is what opens the doors.
+    let signing = cloud.signing_key().await?;
+    let door_pass = match crate::credentials::prepared(cloud, &site, &record, &signing).await? {
+        Some(credential) => {
+            invitations::door_pass_email(cloud, &site, &record, &credential, &signing, now)?
+        }
+        None => None,
+    };
     if !cloud
         .invitations
-        .write(InvitationWrite::Admission { id, change, outbox })
+        .write(InvitationWrite::Admission {
+            id,
+            change,
+            outbox,
+            door_pass,
+        })
         .await?
     {
         return Err(ServiceError::Conflict(

@@ -13,7 +13,13 @@ use gatehouse_core::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{Cloud, error::ServiceError, store::InvitationRecord};
+use crate::{
+    Cloud,
+    credentials::zone_names,
+    error::ServiceError,
+    notify::qr_png,
+    store::{CredentialState, InvitationRecord},
+};
 
 /// What a guest may hand in here; the photo for the badge is taken at the kiosk.
 pub const HANDED_IN_ONLINE: [RequiredDocument; 3] = [
@@ -65,6 +71,44 @@ pub struct GuestVisit {
     pub documents: Vec<DocumentStatus>,
     /// The NDA to read and sign, in the language asked for (or the building's first).
     pub nda: Option<NdaTemplate>,
+    /// Once the guest is checked in, their door pass, to show on the phone at a door.
+    pub door_pass: Option<DoorPass>,
+}
+
+/// The credential a checked-in guest holds, as their phone shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DoorPass {
+    /// The credential's QR code: a PNG, as a `data:` URL.
+    pub qr_code: String,
+    /// The names of the zones it opens.
+    pub zones: Vec<String>,
+    /// Whether some of them need the host beside the visitor.
+    pub escort: bool,
+    pub not_after: DateTime<Utc>,
+}
+
+/// The door pass of `record`, if its credential is issued (never one prepared or revoked).
+async fn door_pass(
+    cloud: &Cloud,
+    record: &InvitationRecord,
+) -> Result<Option<DoorPass>, ServiceError> {
+    let Some(credential) = cloud
+        .database
+        .live_credential(record.id)
+        .await?
+        .filter(|credential| credential.state == CredentialState::Issued)
+    else {
+        return Ok(None);
+    };
+    let png =
+        qr_png(&credential.token).map_err(|error| ServiceError::Corrupt(error.to_string()))?;
+    let (_, map) = cloud.database.zone_map(record.facility_id).await?;
+    Ok(Some(DoorPass {
+        qr_code: format!("data:image/png;base64,{}", STANDARD.encode(png)),
+        zones: zone_names(&credential.grant.zones, &map),
+        escort: credential.grant.escort,
+        not_after: credential.grant.not_after,
+    }))
 }
 
 async fn asked_for(
@@ -102,6 +146,7 @@ pub async fn visit(
         .cloned();
     Ok(GuestVisit {
         documents: asked_for(cloud, &record).await?,
+        door_pass: door_pass(cloud, &record).await?,
         visitor_name: record.visitor_name,
         host_name: record.host_name,
         facility: site.facility.name.clone(),

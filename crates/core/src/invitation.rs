@@ -94,6 +94,8 @@ pub enum Message {
     VisitorArrived,
     /// Someone at the kiosk without an invitation asks for the host: are they their visitor?
     WalkInWaiting,
+    /// The guest is checked in: their door pass, for their phone, as the badge carries it.
+    DoorPass,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

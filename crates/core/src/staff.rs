@@ -190,10 +190,12 @@ pub enum StaffEvent {
     Approved,
     Rejected,
     ReturnedToPending,
+    /// Took a visitor's door pass away (a lost badge, a visitor asked to leave).
+    RevokedDoorPass,
 }
 
 impl StaffEvent {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::SignedIn,
         Self::SignedInOffline,
         Self::WrongSecret,
@@ -209,6 +211,7 @@ impl StaffEvent {
         Self::Approved,
         Self::Rejected,
         Self::ReturnedToPending,
+        Self::RevokedDoorPass,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -228,6 +231,7 @@ impl StaffEvent {
             Self::Approved => "approved",
             Self::Rejected => "rejected",
             Self::ReturnedToPending => "returned_to_pending",
+            Self::RevokedDoorPass => "revoked_door_pass",
         }
     }
 

@@ -62,7 +62,7 @@ impl Kiosk {
                 .cloud
                 .as_staff(&token, Method::GET, &path, None)
                 .await
-                .map_err(offline_is_needs_cloud)?;
+                .map_err(KioskError::offline_is_needs_cloud)?;
             reviews.extend(found.into_iter().filter(|review| review.ends_at > now));
         }
         reviews.sort_by_key(|review| {
@@ -85,7 +85,7 @@ impl Kiosk {
                 None,
             )
             .await
-            .map_err(offline_is_needs_cloud)
+            .map_err(KioskError::offline_is_needs_cloud)
     }
 
     /// Decides an invitation as the signed-in admin; the cloud's answer is the invitation now.
@@ -117,16 +117,8 @@ impl Kiosk {
             .cloud
             .as_staff(&token, Method::POST, &path, Some(&body))
             .await
-            .map_err(offline_is_needs_cloud)?;
+            .map_err(KioskError::offline_is_needs_cloud)?;
         self.staff_did(&person, event, Some(id)).await?;
         Ok(review)
-    }
-}
-
-/// An approval must be authoritative: offline, it is refused, not queued.
-fn offline_is_needs_cloud(error: KioskError) -> KioskError {
-    match error {
-        KioskError::CloudUnreachable(_) => KioskError::NeedsCloud,
-        other => other,
     }
 }

@@ -226,14 +226,45 @@ impl CloudClient {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<T, KioskError> {
-        let mut request = self
+        answer(
+            self.staff_request(staff_token, method, path, body)
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    /// [`Self::as_staff`], for a request the cloud answers without a body.
+    pub async fn as_staff_done(
+        &self,
+        staff_token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(), KioskError> {
+        accepted(
+            self.staff_request(staff_token, method, path, body)
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    fn staff_request(
+        &self,
+        staff_token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> reqwest::RequestBuilder {
+        let request = self
             .http
             .request(method, self.url(path))
             .bearer_auth(staff_token);
-        if let Some(body) = body {
-            request = request.json(body);
+        match body {
+            Some(body) => request.json(body),
+            None => request,
         }
-        answer(request.send().await).await
     }
 
     /// `path`'s JSON and `ETag`, unless the kiosk holds it already (`held`): then `None`.

@@ -51,6 +51,17 @@ pub enum KioskError {
     NeedsCloud,
 }
 
+impl KioskError {
+    /// For a staff task that must be authoritative (an approval, a revoked door pass): offline,
+    /// it is refused and said so, not queued.
+    pub(crate) fn offline_is_needs_cloud(self) -> Self {
+        match self {
+            Self::CloudUnreachable(_) => Self::NeedsCloud,
+            other => other,
+        }
+    }
+}
+
 impl From<serde_json::Error> for KioskError {
     fn from(error: serde_json::Error) -> Self {
         Self::Corrupt(error.to_string())

@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 use gatehouse_core::{
     ApprovalStatus, CategoryKind, InvitationId, VisitStatus,
+    category::RequiredDocument,
     staff::StaffEvent,
     visit::continues_after,
     window::{local_day, site_day},
@@ -17,7 +18,7 @@ use gatehouse_devices::{
     muster::{self, MusterList, OnSite},
     print::{Cups, Job},
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     KioskError,
@@ -49,6 +50,52 @@ pub struct LobbyVisitor {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub tab: LobbyTab,
+    pub door_pass: DoorPass,
+}
+
+/// Where a visitor's door credential stands, as reception sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum DoorPass {
+    /// The visit has none (not approved, or no door policy for it).
+    None,
+    /// It waits for documents the visitor must hand in first: why they were sent to reception.
+    Waiting {
+        missing: Vec<RequiredDocument>,
+    },
+    /// Issued at check-in, or to be issued then.
+    Ready,
+    Revoked,
+}
+
+impl DoorPass {
+    fn of(invitation: &KioskInvitation) -> Self {
+        match &invitation.credential {
+            None => Self::None,
+            Some(credential) if credential.revoked => Self::Revoked,
+            Some(credential) if !credential.missing.is_empty() => Self::Waiting {
+                missing: credential.missing.clone(),
+            },
+            Some(_) => Self::Ready,
+        }
+    }
+}
+
+/// Why reception takes a visitor's door pass away; the words the visit's history keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Revocation {
+    BadgeLost,
+    AskedToLeave,
+}
+
+impl Revocation {
+    fn reason(self) -> &'static str {
+        match self {
+            Self::BadgeLost => "revoked by reception: the badge was lost",
+            Self::AskedToLeave => "revoked by reception: the visitor was asked to leave",
+        }
+    }
 }
 
 /// What became of admitting a visitor.
@@ -120,6 +167,7 @@ impl Kiosk {
             .filter_map(|invitation| {
                 Some(LobbyVisitor {
                     tab: tab(&invitation)?,
+                    door_pass: DoorPass::of(&invitation),
                     invitation: invitation.id,
                     name: invitation.visitor_name,
                     company: invitation.visitor_company,
@@ -326,11 +374,32 @@ impl Kiosk {
                 Some(&serde_json::json!({ "answer": answer })),
             )
             .await
-            .map_err(|error| match error {
-                KioskError::CloudUnreachable(_) => KioskError::NeedsCloud,
-                other => other,
-            })?;
+            .map_err(KioskError::offline_is_needs_cloud)?;
         self.staff_did(&person, StaffEvent::AnsweredWalkIn, Some(id))
+            .await?;
+        self.sync_soon();
+        Ok(())
+    }
+
+    /// Takes a visitor's door pass away, for `why`: the cloud revokes it (so this needs the
+    /// cloud), every door refuses it from then on, and the kiosk hears of it with its next sync.
+    pub async fn revoke_door_pass(
+        &self,
+        id: InvitationId,
+        why: Revocation,
+    ) -> Result<(), KioskError> {
+        let (person, token) = self.receptionist_online().await?;
+        self.known(id).await?;
+        self.cloud
+            .as_staff_done(
+                &token,
+                reqwest::Method::POST,
+                &format!("api/v1/invitations/{id}/credentials/revoke"),
+                Some(&serde_json::json!({ "reason": why.reason() })),
+            )
+            .await
+            .map_err(KioskError::offline_is_needs_cloud)?;
+        self.staff_did(&person, StaffEvent::RevokedDoorPass, Some(id))
             .await?;
         self.sync_soon();
         Ok(())

@@ -7,7 +7,7 @@ use gatehouse_kiosk::{
     Kiosk,
     admin::{Decision, Review, ReviewStep},
     checkin::ReprintOutcome,
-    reception::{Admission, Health, LobbyVisitor, Muster},
+    reception::{Admission, Health, LobbyVisitor, Muster, Revocation},
     settings::{Settings, SettingsChange},
     staff::OnDuty,
 };
@@ -125,6 +125,16 @@ pub async fn answer_walk_in(
     expected: bool,
 ) -> Result<(), CommandError> {
     Ok(kiosk.answer_walk_in(invitation, expected).await?)
+}
+
+/// Reception takes a visitor's door pass away.
+#[tauri::command]
+pub async fn revoke_door_pass(
+    kiosk: State<'_, Kiosk>,
+    invitation: InvitationId,
+    why: Revocation,
+) -> Result<(), CommandError> {
+    Ok(kiosk.revoke_door_pass(invitation, why).await?)
 }
 
 /// Everyone on site now, printed (or kept as a PDF without a printer).

@@ -5,14 +5,14 @@
 
 use anyhow::Context as _;
 use chrono::TimeDelta;
-use gatehouse_core::{Clock, InvitationId, staff::StaffSecret};
+use gatehouse_core::{Clock, InvitationId, category::RequiredDocument, staff::StaffSecret};
 use gatehouse_devices::badge::{Language, Layout};
 use gatehouse_e2e::Cloud;
 use gatehouse_kiosk::{
     KioskError,
     admin::Decision,
     checkin::{CheckInOutcome, CheckInRequest, NdaSignature},
-    reception::{Admission, LobbyTab, MUSTER_FILE, Muster},
+    reception::{Admission, DoorPass, LobbyTab, MUSTER_FILE, Muster, Revocation},
     settings::SettingsChange,
 };
 use gatehouse_testsupport::poppler;
@@ -253,6 +253,102 @@ async fn reception_admits_an_expected_guest_at_the_kiosk_and_checks_everyone_out
         cloud.invitation_named("Jonas Weber").await?["visit_status"],
         "checked_out"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn reception_sees_why_a_door_pass_waits_and_blocks_one_from_the_kiosk() -> anyhow::Result<()>
+{
+    let mut cloud = Cloud::start_with_demo().await?;
+    let data = tempfile::tempdir()?;
+    let kiosk = cloud.enrolled_kiosk(data.path()).await?;
+    let jonas = invitation_of(&cloud, "Jonas Weber").await?;
+    kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
+    let pass_of = async |name: &str| -> anyhow::Result<DoorPass> {
+        Ok(kiosk
+            .lobby()
+            .await?
+            .into_iter()
+            .find(|visitor| visitor.name == name)
+            .with_context(|| format!("{name} in the lobby"))?
+            .door_pass)
+    };
+    // A contractor approved for today who has handed in no certificate of insurance yet: that
+    // is why the kiosk sends him to reception. Hannah handed hers in before her visit.
+    let (http, miriam) =
+        crate::contractor_visit::signed_in(&cloud, "miriam.okafor@blueharbor.example").await?;
+    let now = chrono::Utc::now();
+    let otto: serde_json::Value = http
+        .post(format!("{}/api/v1/invitations", cloud.url))
+        .bearer_auth(&miriam)
+        .json(&serde_json::json!({
+            "category": "contractor",
+            "visitor": {"name": "Otto Ohnepapier", "email": "otto@example.com"},
+            "window": {"starts_at": now + TimeDelta::minutes(1), "ends_at": now + TimeDelta::hours(2)},
+        }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let (http, manager) = cloud.manager().await?;
+    http.post(format!(
+        "{}/api/v1/invitations/{}/approve",
+        cloud.url,
+        otto["id"].as_str().context("an id")?
+    ))
+    .bearer_auth(&manager)
+    .send()
+    .await?
+    .error_for_status()?;
+    kiosk.sync_once().await?;
+    assert_eq!(
+        pass_of("Otto Ohnepapier").await?,
+        DoorPass::Waiting {
+            missing: vec![RequiredDocument::CertificateOfInsurance]
+        }
+    );
+    assert_eq!(pass_of("Hannah Schulz").await?, DoorPass::Ready);
+    assert_eq!(
+        pass_of("Dmitri Volkov").await?,
+        DoorPass::None,
+        "not approved"
+    );
+
+    let Admission::Admitted { .. } = kiosk.admit(jonas).await? else {
+        panic!("Jonas is expected");
+    };
+    kiosk.check_in(jonas_signs(jonas)).await?;
+    kiosk.sync_once().await?;
+    kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
+    assert_eq!(pass_of("Jonas Weber").await?, DoorPass::Ready);
+
+    // He lost his badge: reception blocks the pass, the cloud revokes it with the reason.
+    kiosk.revoke_door_pass(jonas, Revocation::BadgeLost).await?;
+    kiosk.sync_once().await?;
+    assert_eq!(pass_of("Jonas Weber").await?, DoorPass::Revoked);
+    let credentials = cloud
+        .as_manager(&format!("/invitations/{jonas}/credentials"))
+        .await?;
+    assert_eq!(credentials[0]["state"], "revoked", "{credentials}");
+    assert_eq!(
+        credentials[0]["revoked_reason"],
+        "revoked by reception: the badge was lost"
+    );
+    // Twice is refused; without the cloud it is not done, and said so.
+    assert!(matches!(
+        kiosk
+            .revoke_door_pass(jonas, Revocation::AskedToLeave)
+            .await,
+        Err(KioskError::CloudRefused { status: 409, .. })
+    ));
+    cloud.stop();
+    assert!(matches!(
+        kiosk
+            .revoke_door_pass(jonas, Revocation::AskedToLeave)
+            .await,
+        Err(KioskError::NeedsCloud)
+    ));
     Ok(())
 }
 

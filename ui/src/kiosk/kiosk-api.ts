@@ -41,6 +41,7 @@ export const commands = [
   'staff_reprint',
   'print_muster_list',
   'answer_walk_in',
+  'revoke_door_pass',
   'kiosk_settings',
   'change_kiosk_settings',
   'unenroll',
@@ -126,6 +127,7 @@ export interface Answers {
   staff_reprint: ReprintOutcome;
   print_muster_list: Muster;
   answer_walk_in: null;
+  revoke_door_pass: null;
   kiosk_settings: KioskSettings;
   change_kiosk_settings: KioskSettings;
   unenroll: null;
@@ -375,7 +377,21 @@ export interface LobbyVisitor {
   starts_at: string;
   ends_at: string;
   tab: LobbyTab;
+  door_pass: DoorPass;
 }
+
+/** What a visitor hands in before their visit (the kiosk takes the NDA and photo itself). */
+export type RequiredDocument = 'nda' | 'photo' | 'certificate_of_insurance' | 'photo_id';
+
+/** Where a visitor's door credential stands: why they were sent to reception, if it waits. */
+export type DoorPass =
+  | { state: 'none' }
+  | { state: 'waiting'; missing: RequiredDocument[] }
+  | { state: 'ready' }
+  | { state: 'revoked' };
+
+/** Why reception takes a door pass away. */
+export type Revocation = 'badge_lost' | 'asked_to_leave';
 
 export function lobby(): Promise<LobbyVisitor[]> {
   return call('lobby');
@@ -454,6 +470,11 @@ export async function unenroll(): Promise<void> {
 /** Reception says whether a walk-in waiting for their host is expected; needs the cloud. */
 export async function answerWalkIn(invitation: string, expected: boolean): Promise<void> {
   await call('answer_walk_in', { invitation, expected });
+}
+
+/** Reception takes a visitor's door pass away (needs the cloud). */
+export async function revokeDoorPass(invitation: string, why: Revocation): Promise<void> {
+  await call('revoke_door_pass', { invitation, why });
 }
 
 export function printMusterList(language: Language): Promise<Muster> {

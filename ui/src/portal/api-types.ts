@@ -1234,6 +1234,17 @@ export interface components {
             external_id?: string | null;
             name: string;
         };
+        /** @description The credential a checked-in guest holds, as their phone shows it. */
+        DoorPass: {
+            /** @description Whether some of them need the host beside the visitor. */
+            escort: boolean;
+            /** Format: date-time */
+            not_after: string;
+            /** @description The credential's QR code: a PNG, as a `data:` URL. */
+            qr_code: string;
+            /** @description The names of the zones it opens. */
+            zones: string[];
+        };
         /** Format: email */
         Email: string;
         /**
@@ -1280,6 +1291,7 @@ export interface components {
             category: components["schemas"]["CategoryKind"];
             /** @description What the visit asks for that can be handed in here, and whether it is in. */
             documents: components["schemas"]["DocumentStatus"][];
+            door_pass?: null | components["schemas"]["DoorPass"];
             /** Format: date-time */
             ends_at: string;
             facility: string;
@@ -1742,7 +1754,7 @@ export interface components {
          * @description Something staff did at a kiosk, or tried to.
          * @enum {string}
          */
-        StaffEvent: "signed_in" | "signed_in_offline" | "wrong_secret" | "locked_out" | "signed_out" | "admitted" | "checked_out" | "reprinted" | "muster_printed" | "answered_walk_in" | "changed_settings" | "unenrolled" | "approved" | "rejected" | "returned_to_pending";
+        StaffEvent: "signed_in" | "signed_in_offline" | "wrong_secret" | "locked_out" | "signed_out" | "admitted" | "checked_out" | "reprinted" | "muster_printed" | "answered_walk_in" | "changed_settings" | "unenrolled" | "approved" | "rejected" | "returned_to_pending" | "revoked_door_pass";
         /** @description A batch of a kiosk's staff history, oldest first; at most 200. */
         StaffHistory: {
             entries: components["schemas"]["StaffEntry"][];

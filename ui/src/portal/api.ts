@@ -161,6 +161,14 @@ export const api = {
       email: category.email ?? null,
       access_profile: category.access_profile,
     }),
+  /** An organisation's own use of a category: here, a door policy narrower than the building's (`null`: the building's). */
+  chooseCategory: (organisation: string, category: Category, profile: Category['access_profile'] | null) =>
+    request<Category>('PUT', `/occupancies/${encodeURIComponent(organisation)}/categories/${category.kind}`, {
+      enabled: category.enabled,
+      needs_approval: category.needs_approval,
+      email: category.email ?? null,
+      access_profile: profile,
+    }),
   invitations: (query: Record<string, string>) =>
     request<Invitation[]>('GET', `/invitations?${new URLSearchParams(query).toString()}`),
   invitation: (id: string) => request<Invitation>('GET', `/invitations/${encodeURIComponent(id)}`),
@@ -213,6 +221,14 @@ export function holds(me: Me, permission: Permission): boolean {
 /** Whether the person holds `permission` for the whole facility (not only for an organisation). */
 export function configuresFacility(me: Me, permission: Permission): boolean {
   return me.permissions.some((grant) => grant.scope.kind === 'facility' && grant.permissions.includes(permission));
+}
+
+/** The organisation whose settings the person manages (an occupancy manager), if any. */
+export function managedOrganisation(me: Me): string | null {
+  const grant = me.permissions.find(
+    (grant) => grant.scope.kind === 'occupancy' && grant.permissions.includes('role_administrator'),
+  );
+  return grant?.scope.id ?? null;
 }
 
 /** Whether the person manages the facility itself (role administrator for the whole site). */

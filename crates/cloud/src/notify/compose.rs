@@ -32,14 +32,22 @@ pub struct Letterhead<'a> {
     pub public_url: &'a str,
 }
 
+/// What only the guest's own emails carry: the signed invitation code (their QR code and the key
+/// to their pre-registration page) and, once they are checked in, their door pass.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GuestKeys<'a> {
+    pub code: Option<&'a str>,
+    pub door_pass: Option<&'a str>,
+}
+
 /// The email for `notice`, or `None` where nobody is there to receive it (no category email, no
-/// security email configured).
+/// security email configured) or what it carries is not at hand.
 pub fn compose(
     notice: Notice,
     invitation: &InvitationRecord,
     letterhead: &Letterhead<'_>,
     reason: Option<&str>,
-    guest_token: Option<&str>,
+    guest: GuestKeys<'_>,
     now: DateTime<Utc>,
 ) -> Option<OutboxItem> {
     let to = match notice.to {
@@ -61,7 +69,7 @@ pub fn compose(
         invitation,
         letterhead,
         reason,
-        guest_token,
+        guest,
         now,
     )?;
     // The guest never reads a reason; everyone else sees it under the facts.
@@ -182,7 +190,7 @@ fn wording(
     invitation: &InvitationRecord,
     letterhead: &Letterhead<'_>,
     reason: Option<&str>,
-    guest_token: Option<&str>,
+    guest: GuestKeys<'_>,
     now: DateTime<Utc>,
 ) -> Option<Wording> {
     let Visit {
@@ -265,10 +273,40 @@ fn wording(
             ),
             link: Some((
                 "Before your visit: sign the NDA and hand in your documents",
-                pre_registration_link(letterhead, guest_token?),
+                pre_registration_link(letterhead, guest.code?),
             )),
-            attachments: guest_attachments(guest_token?, visit, invitation, letterhead, now),
+            attachments: guest_attachments(guest.code?, visit, invitation, letterhead, now),
         },
+        Message::DoorPass => door_pass(invitation, letterhead, guest)?,
+    })
+}
+
+/// The guest's door pass, once checked in: the credential as a QR code, and their page.
+fn door_pass(
+    invitation: &InvitationRecord,
+    letterhead: &Letterhead<'_>,
+    guest: GuestKeys<'_>,
+) -> Option<Wording> {
+    let site = &letterhead.facility.name;
+    Some(Wording {
+        subject: format!("Your door pass for {site}"),
+        opening: format!(
+            "You are checked in at {site}. The QR code on your badge is your door pass; the same \
+             pass is attached, and on your page, to show on your phone at a door. It opens the \
+             doors of your visit until {}, and stops when you check out.",
+            invitation
+                .ends_at
+                .with_timezone(&letterhead.facility.time_zone)
+                .format("%H:%M")
+        ),
+        link: Some((
+            "Your door pass on your phone",
+            pre_registration_link(letterhead, guest.code?),
+        )),
+        attachments: vec![EmailAttachment::QrCode {
+            filename: "door-pass.png".into(),
+            text: guest.door_pass?.to_owned(),
+        }],
     })
 }
 
@@ -354,7 +392,8 @@ fn in_german(
         Message::PendingApproval
         | Message::NewInvitation
         | Message::Cancelled
-        | Message::GuestInvitation => return None,
+        | Message::GuestInvitation
+        | Message::DoorPass => return None,
     })
 }
 

@@ -7,6 +7,6 @@ mod mailer;
 mod smtp;
 pub mod worker;
 
-pub use compose::{Letterhead, compose};
+pub use compose::{GuestKeys, Letterhead, compose};
 pub(crate) use mailer::qr_png;
 pub use mailer::{MailError, MailSettings, Mailer, OutgoingEmail};

@@ -161,21 +161,22 @@ macro_rules! history_entry {
 pub(crate) use history_entry;
 
 /// Issues invitation `$invitation`'s prepared credential at check-in (`$at`), inside the open
-/// transaction, with its history entry; evaluates to whether there was one to issue.
+/// transaction, with its history entry and — if it is the very credential `$door_pass` was
+/// composed for — the guest's door-pass email; evaluates to whether there was one to issue.
 macro_rules! issue_prepared_credential {
-    ($tx:expr, $invitation:expr, $actor:expr, $at:expr) => {{
+    ($tx:expr, $invitation:expr, $actor:expr, $at:expr, $door_pass:expr) => {{
         let invitation: ::uuid::Uuid = $invitation;
         let at: ::chrono::DateTime<::chrono::Utc> = $at;
-        let issued = sqlx::query(
+        let door_pass: Option<&$crate::store::DoorPassEmail> = $door_pass;
+        let issued: Option<(String,)> = sqlx::query_as(
             "UPDATE credentials SET state = 'issued', issued_at = $1 \
-             WHERE invitation_id = $2 AND state = 'prepared' AND missing = '[]'",
+             WHERE invitation_id = $2 AND state = 'prepared' AND missing = '[]' RETURNING token",
         )
         .bind(at)
         .bind(invitation)
-        .execute(&mut *$tx)
-        .await?
-        .rows_affected();
-        if issued > 0 {
+        .fetch_optional(&mut *$tx)
+        .await?;
+        if let Some((token,)) = &issued {
             $crate::store::credentials::history_entry!(
                 $tx,
                 invitation,
@@ -184,11 +185,23 @@ macro_rules! issue_prepared_credential {
                 None,
                 at
             );
+            let email = door_pass
+                .filter(|pass| &pass.token == token)
+                .map(|pass| &pass.email);
+            $crate::store::outbox::enqueue!($tx, email, at);
         }
-        issued > 0
+        issued.is_some()
     }};
 }
 pub(crate) use issue_prepared_credential;
+
+/// The guest's door-pass email, composed for the credential `token` before the transaction that
+/// issues it: it is sent only if that very credential is issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoorPassEmail {
+    pub token: String,
+    pub email: super::OutboxItem,
+}
 
 /// A credential to prepare for an invitation that has none live.
 #[derive(Debug, Clone)]

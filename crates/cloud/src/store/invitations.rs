@@ -191,21 +191,7 @@ macro_rules! record_change {
         .bind(change.at)
         .execute(&mut *$tx)
         .await?;
-        // The change's messages, in one statement however many there are.
-        let mut items = $outbox.into_iter().peekable();
-        if items.peek().is_some() {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) ",
-            );
-            insert.push_values(items, |mut row, item: &OutboxItem| {
-                row.push_bind(::uuid::Uuid::now_v7())
-                    .push_bind(item.kind.clone())
-                    .push_bind(item.payload.to_string())
-                    .push_bind($due)
-                    .push_bind($due);
-            });
-            insert.build().execute(&mut *$tx).await?;
-        }
+        $crate::store::outbox::enqueue!($tx, $outbox, $due);
     }};
 }
 
@@ -233,11 +219,12 @@ pub enum InvitationWrite {
         revoke_credentials: bool,
     },
     /// A person of reception checks the visitor in, if the invitation is still approved and
-    /// the visitor still expected.
+    /// the visitor still expected; their prepared credential is issued, and the door pass sent.
     Admission {
         id: InvitationId,
         change: Change,
         outbox: Vec<OutboxItem>,
+        door_pass: Option<super::DoorPassEmail>,
     },
 }
 
@@ -313,7 +300,7 @@ impl Database {
                         }
                         moved == 1
                     }
-                    InvitationWrite::Admission { id, change, outbox } => {
+                    InvitationWrite::Admission { id, change, outbox, door_pass } => {
                         let admitted = sqlx::query(
                             "UPDATE invitations SET visit_status = 'checked_in', updated_at = $1, checked_in_at = $1 \
                              WHERE id = $2 AND approval_status = 'approved' \
@@ -326,6 +313,7 @@ impl Database {
                         .rows_affected();
                         if admitted == 1 {
                             record_change!(tx, id.0, change, outbox);
+                            let _ = super::credentials::issue_prepared_credential!(tx, id.0, change.actor, change.at, door_pass.as_ref());
                         }
                         admitted == 1
                     }

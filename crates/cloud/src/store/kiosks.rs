@@ -9,7 +9,7 @@ use gatehouse_core::{
 use uuid::Uuid;
 
 use super::{
-    OutboxItem, StoreError,
+    DoorPassEmail, OutboxItem, StoreError,
     invitations::{Change, record_change},
     on_pool,
 };
@@ -235,14 +235,16 @@ impl Database {
 
     /// Records one report from `kiosk`, once, and writes the effects `core::visit` gives it:
     /// the visit's new state and its history entry, the host's arrival email (composed by
-    /// `arrival` only then), a revoked credential, a withdrawn unprinted badge. A report whose
-    /// id was seen before answers what it did then and changes nothing.
+    /// `arrival` only then), the credential issued (with the guest's `door_pass`) or revoked, a
+    /// withdrawn unprinted badge. A report whose id was seen before answers what it did then
+    /// and changes nothing.
     pub async fn record_kiosk_event(
         &self,
         kiosk: &Kiosk,
         report: &KioskEventReport,
         zone: chrono_tz::Tz,
         arrival: impl FnOnce() -> Option<OutboxItem>,
+        door_pass: Option<&DoorPassEmail>,
         now: DateTime<Utc>,
     ) -> Result<KioskEventResult, StoreError> {
         let kind = report.kind.as_str();
@@ -309,7 +311,7 @@ impl Database {
                             record_change!(tx, invitation, &revoked, std::iter::empty::<&OutboxItem>());
                         }
                     } else if report.kind == VisitEvent::CheckIn {
-                        let _ = super::credentials::issue_prepared_credential!(tx, invitation, report.by, report.at);
+                        let _ = super::credentials::issue_prepared_credential!(tx, invitation, report.by, report.at, door_pass);
                     } else if report.kind == VisitEvent::CheckOut {
                         let _ = super::credentials::revoke_live_credential!(tx, invitation, report.by, CHECKED_OUT, report.at);
                     }

@@ -19,7 +19,9 @@ mod writer;
 mod zones;
 
 pub use changes::{ChangeCursor, ChangePage};
-pub use credentials::{CredentialRecord, CredentialState, NewCredential, WINDOW_ENDED};
+pub use credentials::{
+    CredentialRecord, CredentialState, DoorPassEmail, NewCredential, WINDOW_ENDED,
+};
 pub use documents::Stored;
 pub use facilities::{Facility, Occupancy, Organisation};
 pub use idempotency::KeyClaim;

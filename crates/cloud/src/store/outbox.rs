@@ -28,6 +28,28 @@ impl OutboxItem {
     }
 }
 
+/// Writes the messages `$outbox` (an iterator of `&OutboxItem`), due at `$due`, inside the open
+/// transaction, in one statement however many there are.
+macro_rules! enqueue {
+    ($tx:expr, $outbox:expr, $due:expr) => {{
+        let mut items = $outbox.into_iter().peekable();
+        if items.peek().is_some() {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO outbox (id, kind, payload, next_attempt_at, created_at) ",
+            );
+            insert.push_values(items, |mut row, item: &$crate::store::OutboxItem| {
+                row.push_bind(::uuid::Uuid::now_v7())
+                    .push_bind(item.kind.clone())
+                    .push_bind(item.payload.to_string())
+                    .push_bind($due)
+                    .push_bind($due);
+            });
+            insert.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+pub(crate) use enqueue;
+
 /// A message claimed by one worker for one attempt.
 #[derive(Debug, Clone)]
 pub struct Claimed {

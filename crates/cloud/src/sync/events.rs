@@ -10,8 +10,9 @@ use gatehouse_core::{
 use crate::{
     context::Cloud,
     error::ServiceError,
-    invitations::arrival_email,
-    store::{InvitationRecord, Kiosk},
+    invitations::{arrival_email, door_pass_email},
+    site::Site,
+    store::{DoorPassEmail, InvitationRecord, Kiosk},
 };
 
 /// The most reports one batch may carry.
@@ -49,6 +50,10 @@ pub async fn report(
             },
             ..reported.clone()
         };
+        let door_pass = match (&record, reported.kind) {
+            (Some(record), VisitEvent::CheckIn) => door_pass(cloud, &site, record).await?,
+            _ => None,
+        };
         let arrival = || {
             let record = record.as_ref()?;
             arrival_email(cloud, &site, record, event.at)
@@ -64,6 +69,7 @@ pub async fn report(
                     event,
                     site.facility.time_zone,
                     arrival,
+                    door_pass.as_ref(),
                     cloud.clock.now(),
                 )
                 .await?,
@@ -71,6 +77,30 @@ pub async fn report(
     }
     cloud.outbox.notify_one();
     Ok(KioskEventResults { results })
+}
+
+/// The guest's door-pass email for the credential a check-in of `record` would issue.
+async fn door_pass(
+    cloud: &Cloud,
+    site: &Site,
+    record: &InvitationRecord,
+) -> Result<Option<DoorPassEmail>, ServiceError> {
+    let Some(credential) = cloud.database.live_credential(record.id).await? else {
+        return Ok(None);
+    };
+    let signing = cloud.signing_key().await?;
+    door_pass_email(
+        cloud,
+        site,
+        record,
+        &credential,
+        &signing,
+        cloud.clock.now(),
+    )
+    .or_else(|error| {
+        tracing::error!(%error, "no door-pass email");
+        Ok(None)
+    })
 }
 
 /// `person`, if they admit visitors where `record` is: the visit is recorded as done by them.

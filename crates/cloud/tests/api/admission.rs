@@ -26,8 +26,14 @@ on_both_databases! {
         assert_eq!(status, StatusCode::OK, "{admitted}");
         assert_eq!(admitted["visit_status"], "checked_in");
         let (_, history) = app.call(Method::GET, &format!("/api/v1/invitations/{}/history", guest["id"].as_str().unwrap()), Some(&site.manager.token), None).await;
-        let last = history.as_array().unwrap().last().unwrap().clone();
-        assert_eq!((last["action"].clone(), last["actor_id"].clone()), (serde_json::json!("admitted"), serde_json::json!(site.reception.id)), "{history}");
+        let entries = history.as_array().unwrap();
+        let by_reception = |entry: &serde_json::Value| (entry["action"].clone(), entry["actor_id"].clone());
+        // Admitted, and the credential issued with it (the door pass is on the guest's phone).
+        assert_eq!(
+            entries[entries.len() - 2..].iter().map(by_reception).collect::<Vec<_>>(),
+            [("admitted", &site.reception.id), ("credential_issued", &site.reception.id)].map(|(action, by)| (serde_json::json!(action), serde_json::json!(by))),
+            "{history}"
+        );
         let told = app.mail.wait_for(&site.north_host.email, 1).await;
         assert!(told.iter().any(|m| m.subject() == "Your visitor has arrived: Sofia Rossi"), "the host was not told");
         // Twice is refused, and changes nothing.

@@ -7,6 +7,7 @@
 //! a rotation leaves the credentials already out valid.
 
 use crate::support::{Backend, Site, TestApp, at, invitation};
+use base64::Engine as _;
 use chrono::TimeDelta;
 use gatehouse_cloud::{
     Clock,
@@ -63,6 +64,11 @@ async fn building(backend: Backend) -> Option<(TestApp, Site, String)> {
 
 /// The invitation's credential as the kiosk's change feed delivers it.
 async fn credential_on_kiosk(app: &TestApp, device: &str, id: &Value) -> Value {
+    on_kiosk(app, device, id).await["credential"].clone()
+}
+
+/// The invitation, with its credential, as the kiosk's change feed delivers it.
+async fn on_kiosk(app: &TestApp, device: &str, id: &Value) -> Value {
     let (pages, _) = app
         .pull_changes_until(device, None, 500, |d| {
             d.iter()
@@ -73,8 +79,7 @@ async fn credential_on_kiosk(app: &TestApp, device: &str, id: &Value) -> Value {
         .iter()
         .flat_map(|p| p["invitations"].as_array().unwrap().clone())
         .rfind(|i| i["id"] == *id)
-        .unwrap()["credential"]
-        .clone()
+        .unwrap()
 }
 
 async fn verify(app: &TestApp, device: &str, token: &str, door: Option<&str>) -> Value {
@@ -405,5 +410,68 @@ on_both_databases! {
             assert_eq!(status, 422, "{profile}: {body}");
         }
         assert_eq!(app.rows_in("occupancy_categories").await, 0);
+    }
+}
+
+/// The text a QR code in `png` holds.
+fn qr_text(png: &[u8]) -> String {
+    let image = image::load_from_memory(png).expect("a PNG").to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    let grids = prepared.detect_grids();
+    grids[0].decode().expect("the QR code decodes").1
+}
+
+on_both_databases! {
+    async fn the_guest_gets_the_door_pass_by_email_and_on_their_page_once_checked_in(backend: Backend) {
+        let Some((app, site, device)) = building(backend).await else { return };
+        let guest = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        let on_kiosk = on_kiosk(&app, &device, &guest["id"]).await;
+        let (code, credential) = (on_kiosk["token"].as_str().unwrap().to_owned(), on_kiosk["credential"].clone());
+        let page = |code: String| {
+            let app = &app;
+            async move { app.call(Method::GET, &format!("/api/v1/guest/{code}"), None, None).await }
+        };
+        // Before check-in the page holds no pass, and no email carries one.
+        assert_eq!(page(code.clone()).await.1["door_pass"], Value::Null);
+        app.clock.set(at(10, 5));
+        report(&app, &device, &guest["id"], "check_in").await;
+
+        let mail = app.mail.wait_for("gina.guest@guest.example", 2).await;
+        let pass = mail.iter().find(|m| m.subject() == "Your door pass for Test Tower").expect("a door-pass email");
+        let attachments = pass.attachments();
+        let (_, _, png) = attachments.iter().find(|(name, _, _)| name == "door-pass.png").expect("the pass as a QR code");
+        assert_eq!(qr_text(png), credential["token"].as_str().unwrap(), "the badge's credential");
+        assert!(pass.text().contains(&format!("/guest/{code}")), "{}", pass.text());
+
+        let (status, shown) = page(code.clone()).await;
+        assert_eq!(status, 200, "{shown}");
+        assert_eq!(shown["door_pass"]["zones"], json!(["Lobby"]), "{shown}");
+        let qr = shown["door_pass"]["qr_code"].as_str().unwrap();
+        let png = base64::engine::general_purpose::STANDARD.decode(qr.strip_prefix("data:image/png;base64,").unwrap()).unwrap();
+        assert_eq!(qr_text(&png), credential["token"].as_str().unwrap());
+
+        // Checked out, the page is gone with the pass.
+        app.clock.set(at(11, 0));
+        report(&app, &device, &guest["id"], "check_out").await;
+        assert_eq!(page(code).await.0, 404);
+    }
+}
+
+on_both_databases! {
+    async fn a_visitor_reception_admits_gets_the_credential_and_the_door_pass(backend: Backend) {
+        let Some((app, site, device)) = building(backend).await else { return };
+        let guest = app.invite(&site.north_host, invitation("guest", "Gina Guest", None)).await;
+        app.clock.set(at(10, 5));
+        let id = guest["id"].as_str().unwrap();
+        let (status, body) = app.call(Method::POST, &format!("/api/v1/invitations/{id}/admit"), Some(&site.reception.token), None).await;
+        assert_eq!(status, 200, "{body}");
+        let mail = app.mail.wait_for("gina.guest@guest.example", 2).await;
+        let pass = mail.iter().find(|m| m.subject() == "Your door pass for Test Tower").expect("a door-pass email");
+        let attachments = pass.attachments();
+        let (_, _, png) = attachments.iter().find(|(name, _, _)| name == "door-pass.png").expect("the pass as a QR code");
+        let door = verify(&app, &device, &qr_text(png), None).await;
+        assert_eq!(door["granted"], true, "{door}");
+        let entries = history(&app, &site, &guest["id"]).await;
+        assert!(entries.iter().any(|(action, _)| action == "credential_issued"), "{entries:?}");
     }
 }
