@@ -447,6 +447,12 @@ async fn hands_in_his_certificate_and_comes_back(
     kiosk: &Kiosk,
     walter: &Value,
 ) -> anyhow::Result<()> {
+    kiosk
+        .expect_text(
+            "#notice-title",
+            "We still need a document from you before your visit, such as your certificate of insurance. Please see reception.",
+        )
+        .await?;
     let code = walk_in_s_code(&kiosk.cloud, "walter@nordlicht.example").await?;
     reqwest::Client::new()
         .put(format!(
@@ -457,7 +463,15 @@ async fn hands_in_his_certificate_and_comes_back(
         .send()
         .await?
         .error_for_status()?;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // The kiosk hears of it within seconds and moves on to him by itself; if it does not, he
+    // finds his invitation again with the code from his email.
+    for _ in 0..30 {
+        if kiosk.client.source().await?.contains("id=\"visitor-name\"") {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    kiosk.click("#back").await?;
     let walter_id: gatehouse_core::InvitationId = serde_json::from_value(walter["id"].clone())?;
     kiosk.click("#action-find").await?;
     kiosk
