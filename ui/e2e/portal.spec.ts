@@ -123,6 +123,8 @@ test("an approved visit shows its door credential: the contractor's zones, its w
   await expect(page.locator('#credential-zones')).toHaveText('Lobby · Service corridor · Freight elevator');
   // A contractor hands in a certificate of insurance before any door opens for him.
   await expect(page.locator('#credential-missing')).toHaveText('Certificate of insurance');
+  // What the guest has handed in before the visit, as their own page shows it: nothing yet.
+  await expect(page.locator('#credential-pre-registration')).toHaveText('NDA: not yet · Certificate of insurance: not yet');
   // Nothing to revoke before the visitor holds it.
   await expect(page.locator('#credential-revoke')).toHaveCount(0);
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);

@@ -298,8 +298,11 @@ async fn door_zone(
     facility: FacilityId,
     door: &str,
 ) -> Result<ZoneId, ServiceError> {
-    let (_, map) = cloud.database.zone_map(facility).await?;
-    map.zones
+    cloud
+        .site(facility)
+        .await?
+        .zone_map
+        .zones
         .iter()
         .find(|zone| {
             zone.doors
@@ -340,7 +343,7 @@ pub async fn of_invitation(
     // An approved visit to come has its credential prepared, whether or not a kiosk asked yet.
     let site = cloud.site(record.facility_id).await?;
     prepared(cloud, &site, &record, &cloud.signing_key().await?).await?;
-    let (_, map) = cloud.database.zone_map(record.facility_id).await?;
+    let map = &site.zone_map;
     Ok(cloud
         .database
         .credentials_of(id)
@@ -351,7 +354,7 @@ pub async fn of_invitation(
             state: credential.state,
             not_before: credential.grant.not_before,
             not_after: credential.grant.not_after,
-            zones: zone_names(&credential.grant.zones, &map),
+            zones: zone_names(&credential.grant.zones, map),
             escort: credential.grant.escort,
             missing: credential.missing.iter().copied().collect(),
             issued_at: credential.issued_at,

@@ -102,10 +102,10 @@ async fn door_pass(
     };
     let png =
         qr_png(&credential.token).map_err(|error| ServiceError::Corrupt(error.to_string()))?;
-    let (_, map) = cloud.database.zone_map(record.facility_id).await?;
+    let map = &cloud.site(record.facility_id).await?.zone_map;
     Ok(Some(DoorPass {
         qr_code: format!("data:image/png;base64,{}", STANDARD.encode(png)),
-        zones: zone_names(&credential.grant.zones, &map),
+        zones: zone_names(&credential.grant.zones, map),
         escort: credential.grant.escort,
         not_after: credential.grant.not_after,
     }))
@@ -155,6 +155,17 @@ pub async fn visit(
         ends_at: record.ends_at,
         nda,
     })
+}
+
+/// What the guest of invitation `id` has handed in before the visit, and what is still to come,
+/// for those who see the invitation (its host, reception, the facility manager).
+pub async fn status(
+    cloud: &Cloud,
+    actor: &gatehouse_core::Actor,
+    id: gatehouse_core::InvitationId,
+) -> Result<Vec<DocumentStatus>, ServiceError> {
+    let record = crate::invitations::visible(cloud, actor, id).await?;
+    asked_for(cloud, &record).await
 }
 
 /// The guest's signature under the NDA.

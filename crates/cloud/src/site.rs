@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use gatehouse_core::{Category, CategoryKind, FacilityId, OccupancyId};
+use gatehouse_core::{Category, CategoryKind, FacilityId, OccupancyId, zones::ZoneMap};
 
 use crate::{
     Database,
@@ -27,6 +27,9 @@ pub struct Site {
     pub categories: Vec<Category>,
     /// What each occupancy chose over the defaults.
     pub organisations: HashMap<OccupancyId, Organisation>,
+    /// The building's zones, doors and rooms, as last saved: what door readers, kiosks and
+    /// guests are answered from (a change is checked against the stored one).
+    pub zone_map: ZoneMap,
 }
 
 impl Site {
@@ -101,6 +104,7 @@ impl SiteCache {
             occupancies: database.occupancies(facility).await?,
             categories: database.categories(facility).await?,
             organisations: database.organisations(facility).await?,
+            zone_map: database.zone_map(facility).await?.1,
             facility: found,
         });
         self.sites

@@ -121,6 +121,5 @@ pub async fn register(
     let prepared = invitations::prepare(cloud, &actor, &host, request).await?;
     let record = invitations::commit_as(cloud, prepared, Arrival::WalkIn).await?;
     let signing = cloud.signing_key().await?;
-    let (_, zone_map) = cloud.database.zone_map(facility.id).await?;
-    kiosk_invitation(cloud, &site, &zone_map, record, &signing).await
+    kiosk_invitation(cloud, &site, record, &signing).await
 }

@@ -65,6 +65,7 @@ pub async fn change_zone_map(
                 change.version
             ))
         })?;
+    cloud.sites.forget(facility);
     Ok(ZoneMapView {
         version: saved,
         zones: map.zones,

@@ -13,7 +13,7 @@ use gatehouse_e2e::{Cloud, Kiosk, Settings, cups};
 use gatehouse_testsupport::ReceivedMail;
 use serde_json::{Value, json};
 
-use crate::visitor_flow::{at_the_door, badge_qr, door_reader, qr_codes_on, synced};
+use crate::visitor_flow::{at_the_door, badge_qr, door_reader, qr_codes_on, synced, zbar};
 
 const VISITOR: &str = "Małgorzata Wiśniewska-Kowalczyk";
 const EMAIL: &str = "m.wisniewska@kuehl-soehne.example";
@@ -156,6 +156,41 @@ async fn invited_and_approved(cloud: &Cloud) -> anyhow::Result<(String, Received
     Ok((id, invitation))
 }
 
+/// Her phone shows the badge's pass `token`: in the email after check-in, and on her page.
+async fn her_phone_shows(kiosk: &Kiosk, code: &str, token: &str) -> anyhow::Result<()> {
+    let cloud = &kiosk.cloud;
+    let mail = cloud.mail_server.as_ref().context("a mail server")?;
+    let pass = mail
+        .wait_for(EMAIL, 2)
+        .await
+        .into_iter()
+        .find(|m| m.subject() == "Your door pass for Harbour Point")
+        .context("her door-pass email")?;
+    let (_, _, png) = pass
+        .attachments()
+        .into_iter()
+        .find(|(name, _, _)| name == "door-pass.png")
+        .context("the pass as a QR code")?;
+    let emailed = kiosk.data.path().join("door-pass.png");
+    std::fs::write(&emailed, png)?;
+    assert_eq!(
+        zbar(&emailed)?,
+        [token.to_owned()],
+        "the badge's credential"
+    );
+    let page: Value = reqwest::get(format!("{}/api/v1/guest/{code}", cloud.url))
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    assert_eq!(
+        page["door_pass"]["zones"],
+        json!(["Lobby", "Service corridor", "Freight elevator"]),
+        "{page}"
+    );
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_contractor_is_invited_approved_pre_registered_let_through_her_doors_and_refused_once_out()
  {
@@ -167,7 +202,6 @@ async fn a_contractor_is_invited_approved_pre_registered_let_through_her_doors_a
     Kiosk::run_with(&settings, async |kiosk| {
         synced(kiosk).await?;
         let cloud = &kiosk.cloud;
-        let mail = cloud.mail_server.as_ref().context("a mail server")?;
 
         let (id, invitation) = invited_and_approved(cloud).await?;
         let qr = kiosk.data.path().join("contractor-invitation.png");
@@ -222,18 +256,7 @@ async fn a_contractor_is_invited_approved_pre_registered_let_through_her_doors_a
         let server_room = at_the_door(cloud, &reader, &token, "door-server-room").await?;
         assert_eq!(server_room["refusal"], "not_this_door", "{server_room}");
 
-        // Her phone shows the same pass: the email after check-in, and her page.
-        let pass = mail
-            .wait_for(EMAIL, 2)
-            .await
-            .into_iter()
-            .find(|m| m.subject() == "Your door pass for Harbour Point")
-            .context("her door-pass email")?;
-        assert!(
-            pass.attachments()
-                .iter()
-                .any(|(name, _, _)| name == "door-pass.png")
-        );
+        her_phone_shows(kiosk, &code, &token).await?;
 
         // Check out with the badge: the same QR code opens nothing any more.
         kiosk.click("#done").await?;

@@ -39,6 +39,7 @@ export type SecurityLevel = Schemas['SecurityLevel'];
 export type ZoneMapVersion = Schemas['ZoneMapVersion'];
 /** The visit as its guest sees it on the pre-registration page. */
 export type GuestVisit = Schemas['GuestVisit'];
+export type DocumentStatus = Schemas['DocumentStatus'];
 export type RequiredDocument = Schemas['RequiredDocument'];
 /** One of a visit's door credentials: what it opens, when, and what became of it. */
 export type VisitCredential = Schemas['CredentialView'];
@@ -182,6 +183,9 @@ export const api = {
   },
   credentials: (id: string) =>
     request<VisitCredential[]>('GET', `/invitations/${encodeURIComponent(id)}/credentials`),
+  /** What the guest has handed in before the visit, and what is still missing. */
+  preRegistration: (id: string) =>
+    request<DocumentStatus[]>('GET', `/invitations/${encodeURIComponent(id)}/pre-registration`),
   revokeCredential: (id: string, reason: string) =>
     request<undefined>('POST', `/invitations/${encodeURIComponent(id)}/credentials/revoke`, { reason }),
   invite: (body: InvitationRequest) => request<Invitation>('POST', '/invitations', body),

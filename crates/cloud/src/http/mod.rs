@@ -80,6 +80,10 @@ fn access() -> Router<AppState> {
             "/invitations/{id}/credentials/revoke",
             post(credentials::revoke_credential),
         )
+        .route(
+            "/invitations/{id}/pre-registration",
+            get(pre_registration::visit_pre_registration),
+        )
         .route("/guest/{code}", get(pre_registration::guest_visit))
         .route("/guest/{code}/nda", post(pre_registration::sign_nda))
         .route(

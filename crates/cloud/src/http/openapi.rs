@@ -38,6 +38,7 @@ use super::{
         kiosk_staff::record_history, kiosk_staff::staff_history,
         zones::zone_map, zones::change_zone_map, zones::zone_map_history,
         credentials::verify_credential, credentials::visit_credentials, credentials::revoke_credential,
+        pre_registration::visit_pre_registration,
         pre_registration::guest_visit, pre_registration::sign_nda, pre_registration::hand_in,
     ),
     components(schemas(

@@ -1,15 +1,15 @@
 //! The guest's pre-registration, with no account: the signed code from their invitation is the
-//! key, in the path.
+//! key, in the path. And its status, for staff who see the invitation.
 
 use axum::{Json, body::Bytes, extract::State, http::StatusCode};
-use gatehouse_core::{Language, category::RequiredDocument};
+use gatehouse_core::{InvitationId, Language, category::RequiredDocument};
 use serde::Deserialize;
 
 use super::{
-    ApiError, AppState,
+    ApiError, AppState, Session,
     error::{ApiJson, ApiPath, ApiQuery},
 };
-use crate::pre_registration::{self, GuestVisit, NdaSigned};
+use crate::pre_registration::{self, DocumentStatus, GuestVisit, NdaSigned};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -62,4 +62,19 @@ pub async fn hand_in(
 ) -> Result<StatusCode, ApiError> {
     pre_registration::hand_in(&state.cloud, &code, document, &content).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// What the guest has handed in before the visit (the NDA signed, a certificate of insurance,
+/// an ID photo) and what is still missing: the host sees what the guest's page shows.
+#[utoipa::path(get, path = "/api/v1/invitations/{id}/pre-registration", tag = "access",
+    params(("id" = InvitationId, Path)), responses((status = 200, body = Vec<DocumentStatus>), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn visit_pre_registration(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(id): ApiPath<InvitationId>,
+) -> Result<Json<Vec<DocumentStatus>>, ApiError> {
+    Ok(Json(
+        pre_registration::status(&state.cloud, &session.actor, id).await?,
+    ))
 }

@@ -4,10 +4,7 @@
 
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::TimeDelta;
-use gatehouse_core::{
-    wire::{KioskChanges, KioskInvitation, VerifyingKey},
-    zones::ZoneMap,
-};
+use gatehouse_core::wire::{KioskChanges, KioskInvitation, VerifyingKey};
 
 use crate::{
     context::{Cloud, SigningKey},
@@ -49,11 +46,10 @@ pub async fn page(
         .invitation_changes(facility, after, ends_after, limit)
         .await?;
     let site = cloud.site(facility).await?;
-    let (_, zone_map) = cloud.database.zone_map(facility).await?;
     let signing = cloud.signing_key().await?;
     let mut invitations = Vec::with_capacity(page.invitations.len());
     for record in page.invitations {
-        invitations.push(kiosk_invitation(cloud, &site, &zone_map, record, &signing).await?);
+        invitations.push(kiosk_invitation(cloud, &site, record, &signing).await?);
     }
     Ok(KioskChanges {
         invitations,
@@ -78,7 +74,6 @@ pub async fn page(
 pub async fn kiosk_invitation(
     cloud: &Cloud,
     site: &Site,
-    zone_map: &ZoneMap,
     record: InvitationRecord,
     signing: &SigningKey,
 ) -> Result<KioskInvitation, ServiceError> {
@@ -87,7 +82,9 @@ pub async fn kiosk_invitation(
         .access_profile;
     let credential = credentials::prepared(cloud, site, &record, signing)
         .await?
-        .map(|credential| credentials::for_kiosk(&credential, zone_map, &profile.escorted_zones));
+        .map(|credential| {
+            credentials::for_kiosk(&credential, &site.zone_map, &profile.escorted_zones)
+        });
     // What the guest handed in before the visit is not asked again.
     let handed_in = cloud.database.handed_in(record.id).await?;
     let documents = profile

@@ -132,6 +132,12 @@ on_both_databases! {
         assert_eq!(upload(&app, &code, "certificate_of_insurance", PDF).await, 204);
         let (_, page) = guest(&app, &code, "", None).await;
         assert_eq!(page["documents"], json!([{"document": "nda", "done": true}, {"document": "certificate_of_insurance", "done": true}]));
+        // The host sees what the guest's page shows; another organisation's host sees nothing.
+        let status = format!("/api/v1/invitations/{}/pre-registration", invited["id"].as_str().unwrap());
+        let (code_status, seen) = app.call(Method::GET, &status, Some(&site.north_host.token), None).await;
+        assert_eq!(code_status, 200, "{seen}");
+        assert_eq!(seen, page["documents"]);
+        assert_eq!(app.call(Method::GET, &status, Some(&site.blue_host.token), None).await.0, 404);
 
         // The kiosk does not ask for the NDA again, and the credential waits for nothing.
         let after = on_kiosk(&app, &device, &invited["id"], |i| i["credential"]["missing"] == json!([])).await;
