@@ -25,11 +25,14 @@ use gatehouse_core::{
     wire::KioskInvitation,
 };
 use gatehouse_devices::{
-    badge::{self, Badge, Language, Layout},
     frame::{self, PixelFormat},
-    nda, scan,
+    scan,
 };
 use gatehouse_kiosk::{cloud::CloudClient, store::LocalStore, sync};
+use gatehouse_paper::{
+    badge::{self, Badge, Language, Layout},
+    nda,
+};
 use image::{GrayImage, Luma, imageops};
 use tokio::net::TcpListener;
 

@@ -10,6 +10,10 @@ use gatehouse_core::{
     ApprovalStatus, CategoryKind, Language, VisitStatus, category::RequiredDocument, token,
     wire::NdaTemplate,
 };
+use gatehouse_paper::{
+    self as paper,
+    nda::{self, SignedNda},
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -181,17 +185,6 @@ pub struct NdaSigned {
     pub signature: String,
 }
 
-/// What is kept of a signature: enough to show what was signed, by whom, when.
-#[derive(Debug, Serialize)]
-struct NdaEvidence<'a> {
-    version: u32,
-    language: Language,
-    sha256: &'a str,
-    name: &'a str,
-    signature_png: &'a str,
-    signed_at: DateTime<Utc>,
-}
-
 /// The guest signs the NDA in their language.
 pub async fn sign_nda(cloud: &Cloud, code: &str, signed: &NdaSigned) -> Result<(), ServiceError> {
     let record = invitation_of(cloud, code).await?;
@@ -229,23 +222,39 @@ pub async fn sign_nda(cloud: &Cloud, code: &str, signed: &NdaSigned) -> Result<(
             "a newer NDA was published meanwhile: read it again".into(),
         ));
     }
+    let site = cloud.site(record.facility_id).await?;
     let now = cloud.clock.now();
-    let evidence = serde_json::to_vec(&NdaEvidence {
+    // The same signed PDF the kiosk makes: the exact text, its version and SHA-256, the typed
+    // name, the signature, when — signed on this page instead of at a kiosk.
+    let document = SignedNda {
+        text: nda.text.clone(),
         version: nda.version,
-        language: nda.language,
-        sha256: &nda.sha256,
-        name,
-        signature_png: &STANDARD.encode(png),
-        signed_at: now,
-    })
-    .expect("evidence serializes");
+        sha256: nda.sha256.clone(),
+        name: name.to_owned(),
+        signature_png: png,
+        signed_at: now.with_timezone(&site.facility.time_zone).fixed_offset(),
+        kiosk: match signed.language {
+            Language::En => "pre-registration page",
+            Language::De => "Voranmeldung",
+        }
+        .to_owned(),
+        facility: site.facility.name.clone(),
+        language: match signed.language {
+            Language::En => paper::badge::Language::En,
+            Language::De => paper::badge::Language::De,
+        },
+    };
+    let pdf = tokio::task::spawn_blocking(move || nda::render(&document))
+        .await
+        .map_err(|error| ServiceError::Corrupt(error.to_string()))?
+        .map_err(|error| ServiceError::invalid(error.to_string()))?;
     cloud
         .database
         .hand_in(
             record.id,
             RequiredDocument::Nda,
-            "application/json",
-            &evidence,
+            "application/pdf",
+            &pdf,
             now,
         )
         .await?;

@@ -8,13 +8,15 @@ use std::{
 
 use clap::{Parser, Subcommand};
 use gatehouse_devices::{
-    badge::{self, Badge, BadgeError, Layout},
     camera::{self, DeviceCamera, FileCamera},
     frame,
-    muster::{self, MusterList},
     print::{self, Cups, Job},
     scan,
     scanner::{ScanEvent, Scanner},
+};
+use gatehouse_paper::{
+    badge::{self, Badge, BadgeError, Layout},
+    muster::{self, MusterList},
 };
 use serde_json::json;
 

@@ -11,9 +11,12 @@ use std::{
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use gatehouse_core::{CategoryKind, InvitationId, wire::KioskInvitation};
 use gatehouse_devices::{
-    badge::{self, Badge, Language},
-    camera, nda, picture,
+    camera,
     print::{Cups, Job},
+};
+use gatehouse_paper::{
+    badge::{self, Badge, Language},
+    nda, picture,
 };
 use serde::{Deserialize, Serialize};
 

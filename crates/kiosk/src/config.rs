@@ -2,7 +2,7 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use gatehouse_devices::badge::Layout;
+use gatehouse_paper::badge::Layout;
 use reqwest::Url;
 
 use crate::KioskError;
@@ -123,7 +123,7 @@ impl KioskConfig {
             Some(raw) => {
                 raw.trim()
                     .parse()
-                    .map_err(|error: gatehouse_devices::badge::BadgeError| {
+                    .map_err(|error: gatehouse_paper::badge::BadgeError| {
                         invalid("GATEHOUSE_BADGE_LAYOUT", error.to_string())
                     })?
             }

@@ -13,10 +13,10 @@ use gatehouse_core::{
     window::{local_day, site_day},
     wire::KioskInvitation,
 };
-use gatehouse_devices::{
+use gatehouse_devices::print::{Cups, Job};
+use gatehouse_paper::{
     badge::Language,
     muster::{self, MusterList, OnSite},
-    print::{Cups, Job},
 };
 use serde::{Deserialize, Serialize};
 

@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use gatehouse_core::{Language, staff::StaffEvent};
-use gatehouse_devices::{badge::Layout, camera, print::Cups};
+use gatehouse_devices::{camera, print::Cups};
+use gatehouse_paper::badge::Layout;
 use serde::{Deserialize, Serialize};
 
 use crate::{KioskError, config::Source, kiosk::Kiosk, store::LocalStore};

@@ -2,7 +2,6 @@
 //! one call into the kiosk, which checks the staff session (and its idle timeout) first.
 
 use gatehouse_core::{InvitationId, staff::StaffSecret};
-use gatehouse_devices::badge::Language;
 use gatehouse_kiosk::{
     Kiosk,
     admin::{Decision, Review, ReviewStep},
@@ -11,6 +10,7 @@ use gatehouse_kiosk::{
     settings::{Settings, SettingsChange},
     staff::OnDuty,
 };
+use gatehouse_paper::badge::Language;
 use serde::Serialize;
 use tauri::State;
 

@@ -3,12 +3,12 @@
 //! error and changes nothing.
 
 use gatehouse_core::{InvitationId, wire::NdaTemplate};
-use gatehouse_devices::badge::Language;
 use gatehouse_kiosk::{
     Kiosk, KioskError,
     checkin::{CheckInOutcome, CheckInRequest, ReprintOutcome},
     visitors::{CheckOutOutcome, Finding, Identified, Purpose, VisitorView},
 };
+use gatehouse_paper::badge::Language;
 use tauri::State;
 
 use crate::{

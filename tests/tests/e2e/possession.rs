@@ -4,13 +4,13 @@
 //! check in or out, reprint — that the visitor at the screen has not shown is theirs.
 
 use gatehouse_core::{InvitationId, invitation::code};
-use gatehouse_devices::badge::Language;
 use gatehouse_e2e::Cloud;
 use gatehouse_kiosk::{
     KioskError,
     checkin::{CheckInRequest, ReprintOutcome},
     visitors::{Finding, Purpose, VisitorState},
 };
+use gatehouse_paper::badge::Language;
 
 /// The id of the demo invitation of `name`.
 async fn invitation_of(cloud: &Cloud, name: &str) -> anyhow::Result<InvitationId> {

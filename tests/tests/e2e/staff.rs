@@ -6,7 +6,6 @@
 use anyhow::Context as _;
 use chrono::TimeDelta;
 use gatehouse_core::{Clock, InvitationId, category::RequiredDocument, staff::StaffSecret};
-use gatehouse_devices::badge::{Language, Layout};
 use gatehouse_e2e::Cloud;
 use gatehouse_kiosk::{
     KioskError,
@@ -15,6 +14,7 @@ use gatehouse_kiosk::{
     reception::{Admission, DoorPass, LobbyTab, MUSTER_FILE, Muster, Revocation},
     settings::SettingsChange,
 };
+use gatehouse_paper::badge::{Language, Layout};
 use gatehouse_testsupport::poppler;
 
 const RECEPTION: &str = "reception@harbourpoint.example";

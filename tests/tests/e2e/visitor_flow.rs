@@ -791,6 +791,19 @@ async fn a_guest_who_signed_the_nda_before_the_visit_is_not_asked_again_at_the_k
         kiosk
             .expect_text("#done-title", "You are checked in")
             .await?;
+        // The NDA he signed at home is the visit's signed NDA, a PDF like the kiosk's.
+        let id = kiosk.cloud.invitation_named("Jonas Weber").await?["id"]
+            .as_str()
+            .context("an id")?
+            .to_owned();
+        let pdf = kiosk.data.path().join("pre-registered-nda.pdf");
+        std::fs::write(&pdf, document(&kiosk.cloud, &id, "signed_nda").await?)?;
+        let signed = pdf_text(&pdf)?;
+        assert!(signed.contains("Jonas Weber"), "{signed}");
+        assert!(
+            signed.contains("Harbour Point · pre-registration page"),
+            "{signed}"
+        );
         Ok(())
     })
     .await;

@@ -313,7 +313,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a visit's signed NDA or photo (anyone who may see the invitation). */
+        /**
+         * Read a visit's signed NDA (signed at a kiosk, or on the guest's pre-registration page) or photo
+         *     (anyone who may see the invitation).
+         */
         get: operations["read"];
         put?: never;
         post?: never;

@@ -28,7 +28,8 @@ pub async fn send(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Read a visit's signed NDA or photo (anyone who may see the invitation).
+/// Read a visit's signed NDA (signed at a kiosk, or on the guest's pre-registration page) or photo
+/// (anyone who may see the invitation).
 #[utoipa::path(get, path = "/api/v1/invitations/{id}/documents/{kind}", tag = "invitations",
     params(("id" = InvitationId, Path), ("kind" = VisitDocument, Path)),
     responses((status = 200, content_type = "application/pdf"), (status = 404)), security(("bearer" = [])))]

@@ -81,6 +81,21 @@ impl Database {
         Ok(())
     }
 
+    /// What the guest handed in as `kind` for the invitation, if they did.
+    pub async fn guest_document(
+        &self,
+        invitation: InvitationId,
+        kind: RequiredDocument,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT content FROM guest_documents WHERE invitation_id = $1 AND kind = $2",
+        )
+        .bind(invitation.0)
+        .bind(kind_name(kind))
+        .fetch_optional(pool)
+        .await?))
+    }
+
     /// The documents the guest has handed in for the invitation.
     pub async fn handed_in(
         &self,

@@ -2,7 +2,7 @@
 //! recorded (and then deletes its copy), or a badge it could not print; staff who may see the
 //! invitation read them.
 
-use gatehouse_core::{Actor, InvitationId, wire::VisitDocument};
+use gatehouse_core::{Actor, InvitationId, category::RequiredDocument, wire::VisitDocument};
 
 use crate::{
     context::Cloud,
@@ -68,9 +68,15 @@ pub async fn read(
     kind: VisitDocument,
 ) -> Result<Vec<u8>, ServiceError> {
     invitations::visible(cloud, actor, id).await?;
-    cloud
-        .database
-        .visit_document(id, kind)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("invitation {id} has no {}", kind.as_str())))
+    let kept = match cloud.database.visit_document(id, kind).await? {
+        // Signed on the guest's pre-registration page rather than at a kiosk.
+        None if kind == VisitDocument::SignedNda => {
+            cloud
+                .database
+                .guest_document(id, RequiredDocument::Nda)
+                .await?
+        }
+        kept => kept,
+    };
+    kept.ok_or_else(|| ServiceError::NotFound(format!("invitation {id} has no {}", kind.as_str())))
 }

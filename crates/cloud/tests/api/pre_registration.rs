@@ -13,6 +13,8 @@ use uuid::Uuid;
 
 const LOBBY: &str = "01900000-0000-7000-8000-000000000001";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n0000";
+/// A signature drawn on the page: a 1 × 1 PNG with ink.
+const DRAWN: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 const PDF: &[u8] = b"%PDF-1.7\n% a certificate of insurance\n";
 
 /// Guests need an NDA and a certificate of insurance here (the seed's vendor rule), at 09:00 on
@@ -94,9 +96,7 @@ async fn upload(app: &TestApp, code: &str, document: &str, content: &[u8]) -> re
 }
 
 fn signature(version: u64, language: &str) -> Value {
-    use base64::Engine as _;
-    let png = base64::engine::general_purpose::STANDARD.encode(PNG);
-    json!({"version": version, "language": language, "name": "Gina Guest", "signature": format!("data:image/png;base64,{png}")})
+    json!({"version": version, "language": language, "name": "Gina Guest", "signature": format!("data:image/png;base64,{DRAWN}")})
 }
 
 on_both_databases! {
@@ -122,6 +122,9 @@ on_both_databases! {
         let mut not_png = signature(version, "de");
         not_png["signature"] = json!("aGVsbG8=");
         assert_eq!(guest(&app, &code, "/nda", Some(not_png)).await.0, 422);
+        let mut no_picture = signature(version, "de");
+        no_picture["signature"] = json!(base64::Engine::encode(&base64::engine::general_purpose::STANDARD, PNG));
+        assert_eq!(guest(&app, &code, "/nda", Some(no_picture)).await.0, 422, "a PNG header is not a signature");
         assert_eq!(guest(&app, &code, "/nda", Some(signature(version + 7, "de"))).await.0, 409);
         let altered = format!("{}A{}", &code[..20], &code[21..]);
         assert_eq!(guest(&app, &altered, "", None).await.0, 404);
@@ -138,6 +141,18 @@ on_both_databases! {
         assert_eq!(code_status, 200, "{seen}");
         assert_eq!(seen, page["documents"]);
         assert_eq!(app.call(Method::GET, &status, Some(&site.blue_host.token), None).await.0, 404);
+        // The signed NDA is the same PDF a kiosk makes: the German text, her name, the text's hash.
+        let signed = app.http
+            .get(app.url(&format!("/api/v1/invitations/{}/documents/signed_nda", invited["id"].as_str().unwrap())))
+            .bearer_auth(&site.north_host.token)
+            .send().await.unwrap();
+        assert_eq!(signed.status(), 200);
+        let pdf = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(pdf.path(), signed.bytes().await.unwrap()).unwrap();
+        let text = gatehouse_testsupport::poppler::read(pdf.path());
+        for expected in ["Bewahren Sie es geheim.", "Gina Guest", "Test Tower · Voranmeldung", &gatehouse_core::digest::sha256_hex("Bewahren Sie es geheim.".as_bytes())[..16]] {
+            assert!(text.contains(expected), "{expected:?} in {text}");
+        }
 
         // The kiosk does not ask for the NDA again, and the credential waits for nothing.
         let after = on_kiosk(&app, &device, &invited["id"], |i| i["credential"]["missing"] == json!([])).await;

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use gatehouse_devices::badge::{self, Badge, Layout};
+use gatehouse_paper::badge::{self, Badge, Layout};
 use gatehouse_testsupport::cups::{self, Cupsd};
 
 fn badge_pdf() -> Vec<u8> {

@@ -8,10 +8,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use gatehouse_devices::{
-    badge::{self, Badge, Layout},
-    print::{self, Cups, Job, PrintError, PrinterState},
-};
+use gatehouse_devices::print::{self, Cups, Job, PrintError, PrinterState};
+use gatehouse_paper::badge::{self, Badge, Layout};
 use gatehouse_testsupport::{
     cups::{self, Cupsd},
     poppler,

@@ -1,7 +1,7 @@
 //! The signed NDA as a lawyer would check it: the exact text, the visitor's name and signature,
 //! when and where, and the SHA-256 of the text version signed; bad input writes nothing.
 
-use gatehouse_devices::{
+use gatehouse_paper::{
     badge::Language,
     nda::{self, SignedNda},
 };

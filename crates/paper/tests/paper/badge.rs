@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gatehouse_devices::badge::{self, Badge, BadgeError, Category, Language, Layout, Zone};
+use gatehouse_paper::badge::{self, Badge, BadgeError, Category, Language, Layout, Zone};
 use gatehouse_testsupport::poppler;
 
 const PT_PER_MM: f32 = 72.0 / 25.4;

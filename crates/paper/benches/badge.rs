@@ -8,7 +8,7 @@
 
 use std::{path::Path, time::Instant};
 
-use gatehouse_devices::{
+use gatehouse_paper::{
     badge::{self, Badge, Layout},
     muster::{self, MusterList},
 };

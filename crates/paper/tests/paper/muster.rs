@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
-use gatehouse_devices::muster::{self, MusterList, OnSite, Paper};
+use gatehouse_paper::muster::{self, MusterList, OnSite, Paper};
 use gatehouse_testsupport::poppler;
 
 fn at(time: &str) -> DateTime<FixedOffset> {
@@ -27,7 +27,7 @@ fn list(people: Vec<OnSite>, paper: Paper) -> MusterList {
         facility: "Harbour Point".into(),
         produced_at: at("14:32"),
         paper,
-        language: gatehouse_devices::badge::Language::En,
+        language: gatehouse_paper::badge::Language::En,
         people,
     }
 }
@@ -161,7 +161,7 @@ fn an_empty_building_says_so() {
 fn a_german_list_speaks_german() {
     let dir = tempfile::tempdir().unwrap();
     let mut german = list(crowd(), Paper::A4);
-    german.language = gatehouse_devices::badge::Language::De;
+    german.language = gatehouse_paper::badge::Language::De;
     let text = poppler::text(&write(dir.path(), &german), Some((1, 1)));
     for expected in [
         "EVAKUIERUNGSLISTE",
