@@ -188,12 +188,19 @@ pub struct NdaSigned {
 /// The guest signs the NDA in their language.
 pub async fn sign_nda(cloud: &Cloud, code: &str, signed: &NdaSigned) -> Result<(), ServiceError> {
     let record = invitation_of(cloud, code).await?;
-    if !asked_for(cloud, &record)
+    // Signed once: the signed PDF is the evidence, and nobody holding the link signs it over.
+    match asked_for(cloud, &record)
         .await?
         .iter()
-        .any(|status| status.document == RequiredDocument::Nda)
+        .find(|status| status.document == RequiredDocument::Nda)
     {
-        return Err(ServiceError::invalid("this visit asks for no NDA"));
+        None => return Err(ServiceError::invalid("this visit asks for no NDA")),
+        Some(status) if status.done => {
+            return Err(ServiceError::Conflict(
+                "the NDA for this visit is signed already".into(),
+            ));
+        }
+        Some(_) => {}
     }
     let name = signed.name.trim();
     if name.chars().count() < 2 || name.chars().count() > 120 || name.chars().any(char::is_control)

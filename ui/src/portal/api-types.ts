@@ -149,7 +149,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The guest signs the NDA they read (409 if a newer text was published meanwhile). */
+        /**
+         * The guest signs the NDA they read, once (409 if a newer text was published meanwhile, or it
+         *     is signed already).
+         */
         post: operations["sign_nda"];
         delete?: never;
         options?: never;

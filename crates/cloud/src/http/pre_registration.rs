@@ -34,7 +34,8 @@ pub async fn guest_visit(
     ))
 }
 
-/// The guest signs the NDA they read (409 if a newer text was published meanwhile).
+/// The guest signs the NDA they read, once (409 if a newer text was published meanwhile, or it
+/// is signed already).
 #[utoipa::path(post, path = "/api/v1/guest/{code}/nda", tag = "pre-registration", request_body = NdaSigned,
     params(("code" = String, Path)),
     responses((status = 204), (status = 404, body = gatehouse_core::wire::ErrorBody),

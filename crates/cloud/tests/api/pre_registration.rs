@@ -132,6 +132,7 @@ on_both_databases! {
         assert_eq!(app.rows_in("guest_documents").await, 0);
 
         assert_eq!(guest(&app, &code, "/nda", Some(signature(version, "de"))).await.0, 204);
+        assert_eq!(guest(&app, &code, "/nda", Some(signature(version, "de"))).await.0, 409, "signed once, never over");
         assert_eq!(upload(&app, &code, "certificate_of_insurance", PDF).await, 204);
         let (_, page) = guest(&app, &code, "", None).await;
         assert_eq!(page["documents"], json!([{"document": "nda", "done": true}, {"document": "certificate_of_insurance", "done": true}]));
