@@ -9,6 +9,7 @@ use tokio::sync::Notify;
 
 use crate::{
     Clock, Database,
+    door_events::DoorEventWriter,
     error::ServiceError,
     keys::{KeySecret, Keyring},
     signal::ChangeSignal,
@@ -30,6 +31,7 @@ pub struct Cloud {
     pub sites: SiteCache,
     /// Writes new invitations and approval decisions, many requests' in one transaction.
     pub invitations: InvitationWriter,
+    pub door_events: DoorEventWriter,
     /// Wakes the outbox worker when a change wrote messages.
     pub outbox: Arc<Notify>,
     /// Rings when a facility's invitations change (kiosks listening are told at once).
@@ -89,8 +91,10 @@ impl Cloud {
         public_url: String,
         key_secret: KeySecret,
     ) -> Self {
+        let invitations = InvitationWriter::start(&database);
         Self {
-            invitations: InvitationWriter::start(&database),
+            door_events: DoorEventWriter::start(&database, &invitations),
+            invitations,
             database,
             clock,
             public_url,

@@ -24,6 +24,7 @@ use uuid::Uuid;
 use crate::{
     Cloud,
     context::SigningKey,
+    door_events,
     error::ServiceError,
     site::Site,
     store::{CredentialRecord, CredentialState, InvitationRecord, NewCredential},
@@ -238,6 +239,33 @@ impl Verification {
 /// CLI) at the cloud's now. Bad input (an unknown door) is an error; every other "no" is a
 /// refusal with its reason.
 pub async fn verify(
+    cloud: &Cloud,
+    facility: Option<FacilityId>,
+    request: &VerifyRequest,
+) -> Result<Verification, ServiceError> {
+    let verification = decide(cloud, facility, request).await?;
+    // A door's check is a door scan of the visit: it goes on the visit's timeline and the
+    // muster list, granted or not.
+    if let (Some(door), Some(facility), Some(credential)) =
+        (&request.door, facility, verification.credential)
+    {
+        let scan = door_events::Scan {
+            event_id: Uuid::now_v7().to_string(),
+            door: door.clone(),
+            holder: door_events::Holder::Credential(credential),
+            granted: verification.granted,
+            direction: None,
+            at: cloud.clock.now(),
+            raw: serde_json::json!({"door": door, "granted": verification.granted,
+                "refusal": verification.refusal, "credential": credential})
+            .to_string(),
+        };
+        door_events::record(cloud, facility, "gatehouse", vec![scan]).await?;
+    }
+    Ok(verification)
+}
+
+async fn decide(
     cloud: &Cloud,
     facility: Option<FacilityId>,
     request: &VerifyRequest,

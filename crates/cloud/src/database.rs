@@ -32,6 +32,8 @@ pub enum DatabaseError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
     Query(#[from] sqlx::Error),
+    #[error("cannot chain the audit log: {0}")]
+    Chain(#[from] crate::store::StoreError),
 }
 
 /// Where the cloud keeps its data, parsed once from `--database` / `DATABASE_URL`.
@@ -154,6 +156,7 @@ impl Database {
             Self::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
             Self::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
+        self.chain_unchained_history().await?;
         Ok(())
     }
 

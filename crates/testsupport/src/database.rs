@@ -94,6 +94,20 @@ impl TestDatabase {
         true
     }
 
+    /// The database as the command line's `--database` takes it.
+    pub fn command_line_url(&self) -> String {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => path.display().to_string(),
+            DatabaseUrl::Postgres(options) => format!(
+                "postgres://{}@{}:{}/{}",
+                options.get_username(),
+                options.get_host(),
+                options.get_port(),
+                options.get_database().unwrap_or_default()
+            ),
+        }
+    }
+
     pub async fn open(&self) -> Database {
         let database = Database::connect(&self.url)
             .await

@@ -100,6 +100,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/door-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Door scans from a system without a connector (`visitor_vendor_configuration` for the
+         *     facility): each is tied to its visit and stored once — posting an event id again changes
+         *     nothing. The post is checked whole first: one unknown door, visit or credential and none is
+         *     stored.
+         */
+        post: operations["post_door_events"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/guest/{code}": {
         parameters: {
             query?: never;
@@ -400,6 +422,26 @@ export interface paths {
          *     the host reads it, but none is required).
          */
         post: operations["return_to_pending"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The visit's timeline: its history, the kiosk of each check-in and check-out, and every
+         *     door scanned (granted or refused), in the order it happened.
+         */
+        get: operations["visit_timeline"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -833,6 +875,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/muster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everyone inside the building now — visitors checked in and not out, and the building's own
+         *     people where its system reports them — with the last door and zone that saw them. For
+         *     reception of the whole facility (`visitor_admission` there).
+         */
+        get: operations["muster_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/muster/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The muster list to print: grouped by last zone, a tick box each. */
+        get: operations["muster_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/occupancies": {
         parameters: {
             query?: never;
@@ -1250,6 +1330,11 @@ export interface components {
         };
         /** @enum {string} */
         DatabaseKind: "sqlite" | "postgres";
+        /**
+         * @description Which way through the door, where the system says.
+         * @enum {string}
+         */
+        Direction: "in" | "out";
         /** @description One document the visit asks for, and whether it is in. */
         DocumentStatus: {
             document: components["schemas"]["RequiredDocument"];
@@ -1592,6 +1677,17 @@ export interface components {
         LanguageChoice: {
             language: components["schemas"]["Language"];
         };
+        /** @description Where a door last saw someone. */
+        LastDoor: {
+            /** Format: date-time */
+            at: string;
+            direction?: null | components["schemas"]["Direction"];
+            door: string;
+            granted: boolean;
+            /** @description The door's zone: its id in the zone map, and its name. */
+            zone?: string | null;
+            zone_name?: string | null;
+        };
         /** @enum {string} */
         ListScope: "mine" | "all";
         Lobby: {
@@ -1610,6 +1706,34 @@ export interface components {
             /** @description The union of the person's roles, per scope. */
             permissions: components["schemas"]["Grant"][];
             user: components["schemas"]["User"];
+        };
+        /** @description One moment of a visit. */
+        Moment: {
+            /** Format: date-time */
+            at: string;
+            /** @description Who did it, for the invitation's history. */
+            by?: string | null;
+            direction?: null | components["schemas"]["Direction"];
+            /** @description A door scan: whether the door let them through. */
+            granted?: boolean | null;
+            /** @description The kiosk of a check-in or check-out, or the door scanned. */
+            place?: string | null;
+            reason?: string | null;
+            /** @description Who reported a door scan: `gatehouse`, `api`, `webhook`, `unifi`, `verkada`. */
+            source?: string | null;
+            /**
+             * @description What happened: a history action (`created`, `approved`, `checked_in`, `checked_out`,
+             *     `credential_revoked` …) or `door_scan`.
+             */
+            what: string;
+            /** @description A door's zone (its id in the zone map), where the map knows the door. */
+            zone?: string | null;
+        };
+        Muster: {
+            facility: string;
+            people: components["schemas"]["Present"][];
+            /** Format: date-time */
+            produced_at: string;
         };
         /** @description The guest's signature under the NDA. */
         NdaSigned: {
@@ -1685,12 +1809,62 @@ export interface components {
          */
         OccupancyId: string;
         /**
+         * @description What became of a reported scan.
+         * @enum {string}
+         */
+        Outcome: "recorded" | "duplicate";
+        /**
          * @description One thing a person may do. The names on the wire are the snake-case ones below.
          * @enum {string}
          */
         Permission: "visitor_invitation" | "invite_for_others" | "all_visitor_requests" | "visitor_admission" | "visitor_vendor_configuration" | "can_exceed_end_of_day" | "approve_invitations" | "role_administrator";
+        /** @description Who a posted scan was. */
+        PostedHolder: {
+            /** @description The visit (its invitation id), as Gatehouse's access grant named it. */
+            visit: components["schemas"]["InvitationId"];
+        } | {
+            /** @description The Gatehouse door credential scanned (its id, or the credential's text `GHC2.…`). */
+            credential: string;
+        } | {
+            /** @description One of the building's own people, as the system names them. */
+            person: string;
+        };
+        /** @description A door scan a system posts (`POST /api/v1/door-events`). */
+        PostedScan: {
+            /** Format: date-time */
+            at: string;
+            direction?: null | components["schemas"]["Direction"];
+            /** @description The door: its access-control id or its name in the zone map. */
+            door: string;
+            granted: boolean;
+            holder: components["schemas"]["PostedHolder"];
+            /** @description The system's own id of the event: posting it again changes nothing. */
+            id: string;
+        };
+        PostedScans: {
+            events: components["schemas"]["PostedScan"][];
+        };
+        /** @description Someone inside. */
+        Present: {
+            category?: string | null;
+            /** Format: date-time */
+            checked_in_at?: string | null;
+            company: string;
+            host?: string | null;
+            last_door?: null | components["schemas"]["LastDoor"];
+            name: string;
+            visit?: null | components["schemas"]["InvitationId"];
+        };
         ReasonBody: {
             reason?: null | components["schemas"]["Text1000"];
+        };
+        Recorded: {
+            id: string;
+            outcome: components["schemas"]["Outcome"];
+            visit?: null | components["schemas"]["InvitationId"];
+        };
+        RecordedScans: {
+            results: components["schemas"]["Recorded"][];
         };
         /**
          * @description Why a credential opens nothing.
@@ -2372,6 +2546,99 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description an id in the body that is not there, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the first request with this Idempotency-Key is still being answered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_door_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostedScans"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedScans"];
+                };
+            };
+            /** @description a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3697,6 +3964,71 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    visit_timeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Moment"][];
+                };
+            };
+            /** @description a malformed path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5251,6 +5583,108 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    muster_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Muster"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    muster_pdf: {
+        parameters: {
+            query?: {
+                /** @description The printed list's language. */
+                language?: components["schemas"]["Language"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description a malformed query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

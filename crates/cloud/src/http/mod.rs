@@ -6,6 +6,7 @@
 mod credentials;
 mod device;
 mod documents;
+mod door_events;
 mod enrollment;
 mod error;
 mod etag;
@@ -90,6 +91,19 @@ fn access() -> Router<AppState> {
             "/guest/{code}/documents/{document}",
             put(pre_registration::hand_in),
         )
+        .merge(door_scans())
+}
+
+/// Door scans flowing back: posted scans, a visit's timeline, the muster list.
+fn door_scans() -> Router<AppState> {
+    Router::new()
+        .route("/door-events", post(door_events::post_door_events))
+        .route(
+            "/invitations/{id}/timeline",
+            get(door_events::visit_timeline),
+        )
+        .route("/muster", get(door_events::muster_list))
+        .route("/muster/pdf", get(door_events::muster_pdf))
 }
 
 pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {

@@ -142,20 +142,22 @@ macro_rules! history_entry {
     ($tx:expr, $invitation:expr, $action:expr, $actor:expr, $reason:expr, $at:expr) => {{
         let actor: Option<::gatehouse_core::UserId> = $actor;
         let reason: Option<&str> = $reason;
-        sqlx::query(
-            "INSERT INTO invitation_events \
-               (id, invitation_id, actor_id, action, from_status, to_status, reason, at) \
-             SELECT $1, id, $2, $3, approval_status, approval_status, $4, $5 \
-             FROM invitations WHERE id = $6",
-        )
-        .bind(::uuid::Uuid::now_v7())
-        .bind(actor.map(|person| person.0))
-        .bind($action)
-        .bind(reason)
-        .bind($at)
-        .bind($invitation)
-        .execute(&mut *$tx)
-        .await?;
+        let invitation: ::uuid::Uuid = $invitation;
+        let status: String =
+            sqlx::query_scalar("SELECT approval_status FROM invitations WHERE id = $1")
+                .bind(invitation)
+                .fetch_one(&mut *$tx)
+                .await?;
+        $crate::store::audit::append!(
+            $tx,
+            invitation,
+            actor.map(|person| person.0),
+            $action,
+            Some(status.as_str()),
+            status.as_str(),
+            reason,
+            $at
+        );
     }};
 }
 pub(crate) use history_entry;

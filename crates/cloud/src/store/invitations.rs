@@ -176,21 +176,16 @@ macro_rules! record_change {
     }};
     ($tx:expr, $invitation:expr, $change:expr, $outbox:expr, $due:expr) => {{
         let change: &Change = $change;
-        sqlx::query(
-            "INSERT INTO invitation_events \
-               (id, invitation_id, actor_id, action, from_status, to_status, reason, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(::uuid::Uuid::now_v7())
-        .bind($invitation)
-        .bind(change.actor.map(|u| u.0))
-        .bind(change.action)
-        .bind(change.from.map(ApprovalStatus::as_str))
-        .bind(change.to.as_str())
-        .bind(change.reason.as_deref())
-        .bind(change.at)
-        .execute(&mut *$tx)
-        .await?;
+        $crate::store::audit::append!(
+            $tx,
+            $invitation,
+            change.actor.map(|u| u.0),
+            change.action,
+            change.from.map(ApprovalStatus::as_str),
+            change.to.as_str(),
+            change.reason.as_deref(),
+            change.at
+        );
         $crate::store::outbox::enqueue!($tx, $outbox, $due);
     }};
 }

@@ -1,9 +1,11 @@
 //! Every query the cloud runs, written once as SQL both SQLite and PostgreSQL accept, and run on
 //! whichever the cloud was started with. Rows are checked into domain types on the way out.
 
+pub(crate) mod audit;
 mod changes;
 pub(crate) mod credentials;
 mod documents;
+mod door_events;
 mod facilities;
 mod idempotency;
 mod invitations;
@@ -18,11 +20,13 @@ mod staff;
 mod writer;
 mod zones;
 
+pub use audit::{AuditEntry, Break, ChainReport};
 pub use changes::{ChangeCursor, ChangePage};
 pub use credentials::{
     CredentialRecord, CredentialState, DoorPassEmail, NewCredential, WINDOW_ENDED,
 };
 pub use documents::Stored;
+pub use door_events::{Direction, DoorScan, Inside, NewDoorEvent};
 pub use facilities::{Facility, Occupancy, Organisation};
 pub use idempotency::KeyClaim;
 pub use invitations::{

@@ -154,6 +154,17 @@ pub enum Action<'a> {
         facility: FacilityId,
         occupancy: Option<OccupancyId>,
     },
+    /// The building's access-control system: its connector, door mapping, and door scans
+    /// reported for it — as the zone map, who holds `visitor_vendor_configuration` for the whole
+    /// facility.
+    ConnectAccessControl {
+        facility: FacilityId,
+    },
+    /// The muster list (everyone inside the building, where they last scanned): reception of
+    /// the whole facility, who admits visitors there.
+    SeeMuster {
+        facility: FacilityId,
+    },
     /// Site settings: occupancies, the default visitor categories, the building's security
     /// email.
     ConfigureFacility {
@@ -376,11 +387,19 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
             facility,
             occupancy,
         } => administer(actor, facility, RoleScope::Occupancy(occupancy)),
-        Action::ChangeZoneMap { facility } => facility_wide(
+        Action::ChangeZoneMap { facility } | Action::ConnectAccessControl { facility } => {
+            facility_wide(
+                actor,
+                facility,
+                Permission::VisitorVendorConfiguration,
+                Denied::Missing(Permission::VisitorVendorConfiguration),
+            )
+        }
+        Action::SeeMuster { facility } => facility_wide(
             actor,
             facility,
-            Permission::VisitorVendorConfiguration,
-            Denied::Missing(Permission::VisitorVendorConfiguration),
+            Permission::VisitorAdmission,
+            Denied::Missing(Permission::VisitorAdmission),
         ),
         Action::ConfigureFacility { facility } => facility_wide(
             actor,

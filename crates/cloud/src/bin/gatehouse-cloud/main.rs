@@ -2,6 +2,7 @@
 //! print the OpenAPI document. This file is the command line; each command lives beside it.
 
 mod admin;
+mod audit;
 mod credential;
 mod demo;
 mod serve;
@@ -78,6 +79,13 @@ pub(crate) enum Command {
         database: DatabaseArg,
         #[command(subcommand)]
         command: credential::CredentialCommand,
+    },
+    /// Check or export the tamper-evident audit log (every visit's history, hash-chained).
+    Audit {
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[command(subcommand)]
+        command: audit::AuditCommand,
     },
     /// Set up a site: facilities, occupancies, people, roles.
     Admin {
@@ -307,6 +315,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let cloud = database.cloud(String::new()).await?;
             let result = admin::admin(&cloud, command).await;
             cloud.database.close().await;
+            result
+        }
+        Command::Audit { database, command } => {
+            // The log is read as stored: opened without migrating (which would chain entries
+            // that lack a hash) and without the key secret.
+            let database = Database::connect(&database.url).await?;
+            let result = audit::audit(&database, command).await;
+            database.close().await;
             result
         }
         Command::Credential { database, command } => {

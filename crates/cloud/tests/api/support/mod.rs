@@ -250,6 +250,27 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// The database as the command line's `--database` takes it.
+    pub fn database_url(&self) -> String {
+        self.database_files.command_line_url()
+    }
+
+    /// Runs `sql` straight on the database (as someone with its password would): how many rows
+    /// it changed, or the database's refusal.
+    pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match &self.database {
+            Database::Sqlite(pool) => sqlx::query(sql)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
+            Database::Postgres(pool) => sqlx::query(sql)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
+        }
+    }
+
     /// Takes the database away (`true`) or brings it back; `false` where that cannot be done
     /// (SQLite is a file in the process).
     pub async fn database_outage(&self, down: bool) -> bool {

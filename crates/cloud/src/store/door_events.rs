@@ -1,0 +1,283 @@
+//! Door scans as the building reports them, stored once each, and read back as a visit's
+//! timeline and the facility's muster list.
+
+use chrono::{DateTime, Utc};
+use gatehouse_core::{FacilityId, InvitationId};
+use uuid::Uuid;
+
+use super::{StoreError, on_pool};
+use crate::Database;
+
+/// A door scan to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDoorEvent {
+    pub id: Uuid,
+    pub facility: FacilityId,
+    /// Who reported it: `gatehouse` (its own door check), `api`, `webhook`, `unifi`, `verkada`.
+    pub source: &'static str,
+    /// The reporting system's own id of the event: the same id twice is one event.
+    pub source_event_id: String,
+    pub visit: Option<InvitationId>,
+    /// Who the system named, when the scan is not a visit's.
+    pub person: Option<String>,
+    pub door: String,
+    pub zone: Option<String>,
+    pub granted: bool,
+    pub direction: Option<Direction>,
+    pub happened_at: DateTime<Utc>,
+    pub received_at: DateTime<Utc>,
+    /// The event as received.
+    pub raw: String,
+}
+
+/// Which way through the door, where the system says.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    In,
+    Out,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::In => "in",
+            Self::Out => "out",
+        }
+    }
+
+    fn parse(raw: Option<&str>) -> Option<Self> {
+        match raw {
+            Some("in") => Some(Self::In),
+            Some("out") => Some(Self::Out),
+            _ => None,
+        }
+    }
+}
+
+/// A stored scan, as a timeline or muster list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoorScan {
+    pub door: String,
+    pub zone: Option<String>,
+    pub granted: bool,
+    pub direction: Option<Direction>,
+    pub at: DateTime<Utc>,
+    pub source: String,
+}
+
+/// Someone inside, by the muster list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inside {
+    pub visit: Option<InvitationId>,
+    pub name: String,
+    pub company: String,
+    /// The visit's category; `None` for the building's own people.
+    pub category: Option<String>,
+    pub host: Option<String>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub last_scan: Option<DoorScan>,
+}
+
+type ScanColumns = (
+    Option<String>,
+    Option<String>,
+    Option<bool>,
+    Option<String>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+);
+
+fn scan((door, zone, granted, direction, at, source): ScanColumns) -> Option<DoorScan> {
+    Some(DoorScan {
+        door: door?,
+        zone,
+        granted: granted?,
+        direction: Direction::parse(direction.as_deref()),
+        at: at?,
+        source: source?,
+    })
+}
+
+impl Database {
+    /// Stores `events` in one transaction; for each, whether it was new (`false`: the system
+    /// reported it before, and nothing changed).
+    pub async fn insert_door_events(
+        &self,
+        events: &[NewDoorEvent],
+    ) -> Result<Vec<bool>, StoreError> {
+        let mut stored = std::collections::HashSet::new();
+        // SQLite takes at most 32,766 parameters in a statement: 13 a row.
+        for chunk in events.chunks(2000) {
+            let ids: Vec<Uuid> = on_pool!(self, pool => {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO door_events (id, facility_id, source, source_event_id, \
+                       invitation_id, person, door, zone_id, granted, direction, happened_at, \
+                       received_at, raw) ",
+                );
+                insert.push_values(chunk, |mut row, event| {
+                    row.push_bind(event.id)
+                        .push_bind(event.facility.0)
+                        .push_bind(event.source)
+                        .push_bind(event.source_event_id.clone())
+                        .push_bind(event.visit.map(|visit| visit.0))
+                        .push_bind(event.person.clone())
+                        .push_bind(event.door.clone())
+                        .push_bind(event.zone.clone())
+                        .push_bind(event.granted)
+                        .push_bind(event.direction.map(Direction::as_str))
+                        .push_bind(event.happened_at)
+                        .push_bind(event.received_at)
+                        .push_bind(event.raw.clone());
+                });
+                insert.push(
+                    " ON CONFLICT (facility_id, source, source_event_id) DO NOTHING RETURNING id",
+                );
+                insert.build_query_scalar().fetch_all(pool).await?
+            });
+            stored.extend(ids);
+        }
+        Ok(events
+            .iter()
+            .map(|event| stored.contains(&event.id))
+            .collect())
+    }
+
+    /// A visit's door scans, in the order they happened.
+    pub async fn visit_door_scans(&self, visit: InvitationId) -> Result<Vec<DoorScan>, StoreError> {
+        let rows: Vec<ScanColumns> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT door, zone_id, granted, direction, happened_at, source FROM door_events \
+             WHERE invitation_id = $1 ORDER BY happened_at, id",
+        )
+        .bind(visit.0)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().filter_map(scan).collect())
+    }
+
+    /// Everyone inside `facility`: each visitor checked in and not out, with their last door
+    /// scan; then each of the building's own people whose last scan since `since` let them in.
+    pub async fn muster(
+        &self,
+        facility: FacilityId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<Inside>, StoreError> {
+        type Row = (
+            Uuid,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<DateTime<Utc>>,
+            Option<String>,
+            Option<String>,
+            Option<bool>,
+            Option<String>,
+            Option<DateTime<Utc>>,
+            Option<String>,
+        );
+        type PersonRow = (
+            String,
+            Option<String>,
+            Option<String>,
+            Option<bool>,
+            Option<String>,
+            Option<DateTime<Utc>>,
+            Option<String>,
+        );
+        let visitors: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT i.id, i.visitor_name, i.visitor_company, i.category, u.display_name, i.checked_in_at, \
+               e.door, e.zone_id, e.granted, e.direction, e.happened_at, e.source \
+             FROM invitations i \
+             LEFT JOIN users u ON u.id = i.host_id \
+             LEFT JOIN door_events e ON e.id = ( \
+               SELECT last.id FROM door_events last WHERE last.invitation_id = i.id \
+               ORDER BY last.happened_at DESC, last.id DESC LIMIT 1) \
+             WHERE i.facility_id = $1 AND i.visit_status = 'checked_in' \
+             ORDER BY i.visitor_name, i.id",
+        )
+        .bind(facility.0)
+        .fetch_all(pool)
+        .await?);
+        let people: Vec<PersonRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT e.person, e.door, e.zone_id, e.granted, e.direction, e.happened_at, e.source \
+             FROM door_events e \
+             WHERE e.facility_id = $1 AND e.invitation_id IS NULL AND e.person IS NOT NULL \
+               AND e.happened_at >= $2 \
+               AND e.id = (SELECT last.id FROM door_events last \
+                           WHERE last.facility_id = e.facility_id AND last.person = e.person \
+                             AND last.invitation_id IS NULL \
+                           ORDER BY last.happened_at DESC, last.id DESC LIMIT 1) \
+             ORDER BY e.person",
+        )
+        .bind(facility.0)
+        .bind(since)
+        .fetch_all(pool)
+        .await?);
+        let mut inside: Vec<Inside> = visitors
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    name,
+                    company,
+                    category,
+                    host,
+                    checked_in_at,
+                    door,
+                    zone,
+                    granted,
+                    direction,
+                    at,
+                    source,
+                )| {
+                    Inside {
+                        visit: Some(InvitationId(id)),
+                        name,
+                        company,
+                        category: Some(category),
+                        host,
+                        checked_in_at,
+                        last_scan: scan((door, zone, granted, direction, at, source)),
+                    }
+                },
+            )
+            .collect();
+        inside.extend(people.into_iter().filter_map(
+            |(person, door, zone, granted, direction, at, source)| {
+                let last = scan((door, zone, granted, direction, at, source))?;
+                // Out through a door is out; anything else leaves them inside.
+                (last.direction != Some(Direction::Out)).then(|| Inside {
+                    visit: None,
+                    name: person,
+                    company: String::new(),
+                    category: None,
+                    host: None,
+                    checked_in_at: None,
+                    last_scan: Some(last),
+                })
+            },
+        ));
+        Ok(inside)
+    }
+}
+
+impl Database {
+    /// Where a visit's check-ins and check-outs happened: each applied kiosk report's kind
+    /// (`check_in`, `check_out`), time and kiosk name.
+    pub async fn visit_kiosk_places(
+        &self,
+        visit: InvitationId,
+    ) -> Result<Vec<(String, DateTime<Utc>, String)>, StoreError> {
+        Ok(on_pool!(self, pool => sqlx::query_as(
+            "SELECT e.kind, e.happened_at, k.name FROM kiosk_events e \
+             JOIN kiosks k ON k.id = e.kiosk_id \
+             WHERE e.invitation_id = $1 AND e.outcome = 'applied' ORDER BY e.happened_at",
+        )
+        .bind(visit.0)
+        .fetch_all(pool)
+        .await?))
+    }
+}
