@@ -107,40 +107,48 @@ impl KeySecret {
         ChaCha20Poly1305::new(&Key::from(self.0))
     }
 
-    /// `key` sealed for storage as key `kid`: a fresh nonce, then the ciphertext.
-    pub fn seal(&self, kid: u32, key: &Ed25519Key) -> Vec<u8> {
+    /// `message` sealed for storage, bound to `context` (what it is and whose): a fresh nonce,
+    /// then the ciphertext.
+    pub fn seal_bytes(&self, context: &[u8], message: &[u8]) -> Vec<u8> {
         let mut nonce = [0; 12];
         OsRng.fill_bytes(&mut nonce);
-        let aad = kid.to_be_bytes();
         let sealed = self
             .cipher()
             .encrypt(
                 &Nonce::from(nonce),
                 Payload {
-                    msg: key.as_bytes(),
-                    aad: &aad,
+                    msg: message,
+                    aad: context,
                 },
             )
-            .expect("sealing 32 bytes cannot fail");
+            .expect("sealing a short message cannot fail");
         [nonce.as_slice(), &sealed].concat()
     }
 
-    /// Key `kid` from what [`Self::seal`] made of it.
-    pub fn open(&self, kid: u32, sealed: &[u8]) -> Result<Ed25519Key, KeySecretError> {
+    /// What [`Self::seal_bytes`] sealed under `context`.
+    pub fn open_bytes(&self, context: &[u8], sealed: &[u8]) -> Result<Vec<u8>, KeySecretError> {
         let (nonce, sealed) = sealed
             .split_first_chunk::<12>()
             .ok_or(KeySecretError::WrongSecret)?;
-        let aad = kid.to_be_bytes();
-        let secret = self
-            .cipher()
+        self.cipher()
             .decrypt(
                 &Nonce::from(*nonce),
                 Payload {
                     msg: sealed,
-                    aad: &aad,
+                    aad: context,
                 },
             )
-            .map_err(|_| KeySecretError::WrongSecret)?;
+            .map_err(|_| KeySecretError::WrongSecret)
+    }
+
+    /// `key` sealed for storage as key `kid`.
+    pub fn seal(&self, kid: u32, key: &Ed25519Key) -> Vec<u8> {
+        self.seal_bytes(&kid.to_be_bytes(), key.as_bytes())
+    }
+
+    /// Key `kid` from what [`Self::seal`] made of it.
+    pub fn open(&self, kid: u32, sealed: &[u8]) -> Result<Ed25519Key, KeySecretError> {
+        let secret = self.open_bytes(&kid.to_be_bytes(), sealed)?;
         let secret: [u8; 32] = secret.try_into().map_err(|_| KeySecretError::WrongSecret)?;
         Ok(Ed25519Key::from_bytes(&secret))
     }

@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod caller;
+pub mod connectors;
 pub mod context;
 pub mod credentials;
 pub mod database;
@@ -90,6 +91,7 @@ pub async fn serve(
     ));
     let signal = cloud.changes.watch(database);
     let closing = tokio::spawn(visits::keep_closing(cloud.clone()));
+    let provisioning = tokio::spawn(connectors::provisioning::keep_provisioning(cloud.clone()));
     let state = http::AppState::new(cloud);
     // Told to stop, the server finishes the requests under way — but no longer than
     // SHUTDOWN_GRACE: kiosks' change streams never end by themselves.
@@ -103,6 +105,7 @@ pub async fn serve(
     worker.abort();
     signal.abort();
     closing.abort();
+    provisioning.abort();
     tracing::info!("gatehouse cloud stopped");
     Ok(())
 }

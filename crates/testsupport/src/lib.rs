@@ -12,6 +12,7 @@ pub mod qr_photos;
 
 pub mod qr_testset;
 mod smtp;
+pub mod unifi;
 
 pub use database::{Backend, DEFAULT_TEST_POSTGRES, TestDatabase};
 pub use smtp::{ReceivedMail, SmtpSink};

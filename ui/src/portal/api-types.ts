@@ -79,6 +79,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connector": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The building's connector, without its secrets; 404 if none. */
+        get: operations["show"];
+        /**
+         * Connect the building's access-control system (`visitor_vendor_configuration` for the
+         *     facility): which system, where, its API token and webhook secret (kept sealed, never shown
+         *     again), and the door mapping.
+         */
+        put: operations["configure"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connector/probe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the connector against the system: whether its token is accepted, which permissions it
+         *     lacks, which mapped doors the system does not have — in plain words.
+         */
+        post: operations["probe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connector/webhook/{facility}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Webhooks from the facility's system (UniFi Access: `Signature: t=…,v1=…`, HMAC-SHA256 over
+         *     `t.body`). 401 for a missing, wrong or stale signature (more than five minutes off, either
+         *     way); a replayed event is acknowledged and changes nothing.
+         */
+        post: operations["webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/credentials/verify": {
         parameters: {
             query?: never;
@@ -231,6 +294,26 @@ export interface paths {
         };
         /** One invitation. */
         get: operations["get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The visit's access in the building's system: waiting, provisioned or revoked, and why an
+         *     attempt failed.
+         */
+        get: operations["visit_access"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1240,6 +1323,18 @@ export interface components {
             /** @description The zones a visitor of the category may enter. */
             zones?: components["schemas"]["ZoneId"][];
         };
+        /** @description A visit's access in the building's system, as reception sees it. */
+        AccessView: {
+            /** @description Why the last attempt failed, in the system's words. */
+            problem?: string | null;
+            /** Format: date-time */
+            provisioned_at?: string | null;
+            /** Format: date-time */
+            revoked_at?: string | null;
+            /** @description `provisioning` (waiting for the system), `provisioned`, `revoking`, `revoked`. */
+            state: string;
+            system: string;
+        };
         ApiToken: components["schemas"]["ApiTokenInfo"] & {
             /** @description The secret, shown this once. */
             token: string;
@@ -1273,6 +1368,13 @@ export interface components {
              */
             unprinted_badge: boolean;
         };
+        BTreeMap: {
+            [key: string]: {
+                /** @description The system's id. */
+                id: string;
+                type: components["schemas"]["ResourceKind"];
+            };
+        };
         /** @description A category as one organisation has enabled it. */
         Category: {
             access_profile?: components["schemas"]["AccessProfile"];
@@ -1299,6 +1401,32 @@ export interface components {
             email?: null | components["schemas"]["Email"];
             enabled: boolean;
             needs_approval: boolean;
+        };
+        /** @description The connector as the portal sets it. */
+        ConnectorSetup: {
+            /**
+             * @description The API token Gatehouse calls the system with (UniFi: made under Settings → Security →
+             *     Advanced → API Token, with the visitor, space, system log and webhook permissions).
+             */
+            api_token: string;
+            /** @description Each Gatehouse door (its name in the zone map) ↔ the system's door or door group. */
+            doors: components["schemas"]["BTreeMap"];
+            system: components["schemas"]["System"];
+            /** @description Where the system's API is, e.g. `https://192.168.1.20:12445` for a UniFi console. */
+            url: string;
+            /** @description The secret the system signs its webhooks with (UniFi: the endpoint's `secret`). */
+            webhook_secret?: string | null;
+        };
+        /** @description The connector as the portal shows it: never its secrets. */
+        ConnectorView: {
+            doors: components["schemas"]["BTreeMap"];
+            signs_webhooks: boolean;
+            system: components["schemas"]["System"];
+            /** Format: date-time */
+            updated_at: string;
+            url: string;
+            /** @description Where the system is to send its webhooks. */
+            webhook_url: string;
         };
         /**
          * Format: uuid
@@ -1330,6 +1458,14 @@ export interface components {
         };
         /** @enum {string} */
         DatabaseKind: "sqlite" | "postgres";
+        /**
+         * @description What became of a webhook.
+         * @enum {string}
+         */
+        Delivery: "recorded" | "duplicate" | "ignored";
+        DeliveryAnswer: {
+            delivery: components["schemas"]["Delivery"];
+        };
         /**
          * @description Which way through the door, where the system says.
          * @enum {string}
@@ -1855,6 +1991,14 @@ export interface components {
             name: string;
             visit?: null | components["schemas"]["InvitationId"];
         };
+        /** @description What a probe found: the system's doors, and what its credentials lack. */
+        Probe: {
+            doors: components["schemas"]["SystemDoor"][];
+            /** @description In plain words, each thing missing (a permission, a door mapped to nothing the system has). */
+            missing: string[];
+            /** @description Whether Gatehouse can work with the system as set up. */
+            ready: boolean;
+        };
         ReasonBody: {
             reason?: null | components["schemas"]["Text1000"];
         };
@@ -1876,6 +2020,8 @@ export interface components {
          * @enum {string}
          */
         RequiredDocument: "nda" | "photo" | "certificate_of_insurance" | "photo_id";
+        /** @enum {string} */
+        ResourceKind: "door" | "door_group";
         RevokeBody: {
             /** @description Why (a lost badge, a visitor asked to leave); in the visit's history. */
             reason: string;
@@ -2010,6 +2156,17 @@ export interface components {
             /** Format: email */
             email: string;
             secret: components["schemas"]["StaffSecret"];
+        };
+        /**
+         * @description The systems Gatehouse connects to.
+         * @enum {string}
+         */
+        System: "unifi";
+        /** @description A door or door group the system has, for the door mapping. */
+        SystemDoor: {
+            id: string;
+            name: string;
+            type: components["schemas"]["ResourceKind"];
         };
         Text1000: string;
         Text120: string;
@@ -2496,6 +2653,308 @@ export interface operations {
                 };
             };
             /** @description the body breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorView"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    configure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectorSetup"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorView"];
+                };
+            };
+            /** @description a malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description an id in the body that is not there, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    probe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Probe"];
+                };
+            };
+            /** @description a malformed Idempotency-Key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the first request with this Idempotency-Key is still being answered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description this Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                facility: components["schemas"]["FacilityId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryAnswer"];
+                };
+            };
+            /** @description a malformed path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the first request with this Idempotency-Key is still being answered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3151,6 +3610,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvitationRecord"];
+                };
+            };
+            /** @description a malformed path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    visit_access: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessView"][];
                 };
             };
             /** @description a malformed path */

@@ -3,6 +3,7 @@
 //! calls one service with the caller (a [`Session`] or a [`Device`]) and answers; every service
 //! error becomes a status in `error.rs`. No rule lives here.
 
+mod connectors;
 mod credentials;
 mod device;
 mod documents;
@@ -104,6 +105,13 @@ fn door_scans() -> Router<AppState> {
         )
         .route("/muster", get(door_events::muster_list))
         .route("/muster/pdf", get(door_events::muster_pdf))
+        .route(
+            "/connector",
+            get(connectors::show).put(connectors::configure),
+        )
+        .route("/connector/probe", post(connectors::probe))
+        .route("/connector/webhook/{facility}", post(connectors::webhook))
+        .route("/invitations/{id}/access", get(connectors::visit_access))
 }
 
 pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {

@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 use super::{Mailer, OutgoingEmail};
 use crate::{
     Clock, Database,
-    store::{Claimed, InvitationWriter},
+    store::{Claimed, Family, InvitationWriter},
 };
 
 /// How long one attempt may hold a message before another worker may try it.
@@ -46,7 +46,9 @@ pub async fn send_due(
 ) -> usize {
     let now = clock.now();
     let turn = writer.turn().await;
-    let claimed = database.claim_outbox(now, now + LEASE, BATCH).await;
+    let claimed = database
+        .claim_outbox(Family::Email, now, now + LEASE, BATCH)
+        .await;
     drop(turn);
     let claimed = match claimed {
         Ok(claimed) => claimed,

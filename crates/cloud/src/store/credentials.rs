@@ -123,6 +123,7 @@ macro_rules! revoke_live_credential {
         .await?
         .rows_affected();
         if revoked > 0 {
+            $crate::store::connectors::revoke_access!($tx, invitation, at);
             $crate::store::credentials::history_entry!(
                 $tx,
                 invitation,
@@ -187,6 +188,7 @@ macro_rules! issue_prepared_credential {
                 None,
                 at
             );
+            $crate::store::connectors::provision_access!($tx, invitation, at);
             let email = door_pass
                 .filter(|pass| &pass.token == token)
                 .map(|pass| &pass.email);

@@ -3,6 +3,7 @@
 
 pub(crate) mod audit;
 mod changes;
+pub(crate) mod connectors;
 pub(crate) mod credentials;
 mod documents;
 mod door_events;
@@ -22,6 +23,7 @@ mod zones;
 
 pub use audit::{AuditEntry, Break, ChainReport};
 pub use changes::{ChangeCursor, ChangePage};
+pub use connectors::{AccessGrant, StoredConnector};
 pub use credentials::{
     CredentialRecord, CredentialState, DoorPassEmail, NewCredential, WINDOW_ENDED,
 };
@@ -34,7 +36,7 @@ pub use invitations::{
 };
 pub use kiosks::{Kiosk, KioskInfo, NewKioskCode};
 pub use lobby::{BADGE_NOT_PRINTED, Flagged};
-pub use outbox::{Claimed, OutboxItem};
+pub use outbox::{Claimed, Family, OutboxItem};
 pub use people::{NewUser, StoredApiToken, StoredSession, User};
 pub use staff::StaffHistoryLine;
 pub use writer::InvitationWriter;

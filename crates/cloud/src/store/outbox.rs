@@ -50,6 +50,15 @@ macro_rules! enqueue {
 }
 pub(crate) use enqueue;
 
+/// Which worker a message is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// Emails, sent by the mail worker.
+    Email,
+    /// Provisioning and revoking access in the building's access-control system (`access.*`).
+    Access,
+}
+
 /// A message claimed by one worker for one attempt.
 #[derive(Debug, Clone)]
 pub struct Claimed {
@@ -59,10 +68,11 @@ pub struct Claimed {
 }
 
 impl Database {
-    /// Claims up to `limit` due messages for `lease`: other workers (other cloud processes) skip
-    /// them until the lease runs out.
+    /// Claims up to `limit` due messages of `family` for `lease`: other workers (other cloud
+    /// processes) skip them until the lease runs out.
     pub async fn claim_outbox(
         &self,
+        family: Family,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         limit: i64,
@@ -73,6 +83,7 @@ impl Database {
         let rows: Vec<(Uuid, String, String, i64)> = on_pool!(self, pool => sqlx::query_as(
             "UPDATE outbox SET next_attempt_at = $1 \
              WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $2 \
+                            AND (kind LIKE 'access.%') = $4 \
                           ORDER BY next_attempt_at, id LIMIT $3) \
                AND sent_at IS NULL AND next_attempt_at <= $2 \
              RETURNING id, kind, payload, attempts",
@@ -80,6 +91,7 @@ impl Database {
         .bind(lease_until)
         .bind(now)
         .bind(limit)
+        .bind(family == Family::Access)
         .fetch_all(pool)
         .await?);
         let claimed = rows

@@ -20,34 +20,19 @@ const SERVER_ROOM: &str = "01900000-0000-7000-8000-000000000003";
 async fn building(backend: Backend) -> Option<(TestApp, Site, String)> {
     let app = TestApp::spawn_at(backend, Clock::fixed(at(10, 0))).await?;
     let site = Site::create(&app).await;
-    let map = json!({"version": 0, "zones": [
-        {"id": LOBBY, "name": "Lobby", "level": "public",
-         "doors": [{"name": "Main entrance", "external_id": "door-1"}]},
-        {"id": LAB, "name": "Lab B", "level": "general",
-         "doors": [{"name": "Lab B door", "external_id": "door-7"}]},
-        {"id": SERVER_ROOM, "name": "Server room", "level": "secure",
-         "doors": [{"name": "Server room door", "external_id": "door-9"}]},
-    ]});
-    let (status, body) = app
-        .call(
-            Method::PUT,
-            "/api/v1/zone-map",
-            Some(&site.manager.token),
-            Some(map),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let guests = json!({"enabled": true, "needs_approval": false, "email": null,
-        "access_profile": {"longest_visit_minutes": 480, "zones": [LOBBY, LAB], "early_access_minutes": 15}});
-    let (status, body) = app
-        .call(
-            Method::PUT,
-            "/api/v1/categories/guest",
-            Some(&site.manager.token),
-            Some(guests),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
+    app.zone_map_with_guests_in(
+        &site,
+        json!([
+            {"id": LOBBY, "name": "Lobby", "level": "public",
+             "doors": [{"name": "Main entrance", "external_id": "door-1"}]},
+            {"id": LAB, "name": "Lab B", "level": "general",
+             "doors": [{"name": "Lab B door", "external_id": "door-7"}]},
+            {"id": SERVER_ROOM, "name": "Server room", "level": "secure",
+             "doors": [{"name": "Server room door", "external_id": "door-9"}]},
+        ]),
+        &[LOBBY, LAB],
+    )
+    .await;
     let device = app.enrolled_kiosk(&site).await;
     Some((app, site, device))
 }

@@ -10,6 +10,7 @@ mod approval_process;
 mod audit_log;
 mod bad_input;
 mod cli;
+mod connectors;
 mod credentials;
 mod database;
 mod door_events;

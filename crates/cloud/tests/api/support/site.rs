@@ -233,6 +233,32 @@ pub fn invitation(category: &str, visitor: &str, host: Option<UserId>) -> Value 
 }
 
 impl TestApp {
+    /// Saves the facility's zone map `zones` (a JSON list) and lets guests in without approval,
+    /// for up to eight hours, into `guest_zones`, their doors opening 15 minutes early.
+    pub async fn zone_map_with_guests_in(&self, site: &Site, zones: Value, guest_zones: &[&str]) {
+        let map = json!({"version": 0, "zones": zones});
+        let (status, body) = self
+            .call(
+                Method::PUT,
+                "/api/v1/zone-map",
+                Some(&site.manager.token),
+                Some(map),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let guests = json!({"enabled": true, "needs_approval": false, "email": null,
+            "access_profile": {"longest_visit_minutes": 480, "zones": guest_zones, "early_access_minutes": 15}});
+        let (status, body) = self
+            .call(
+                Method::PUT,
+                "/api/v1/categories/guest",
+                Some(&site.manager.token),
+                Some(guests),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
     /// Creates an invitation as `person`, expecting success; returns its JSON.
     pub async fn invite(&self, person: &Person, body: Value) -> Value {
         let (status, json) = self

@@ -1,0 +1,287 @@
+//! Setting up a facility's connector in the portal, probing it, taking its webhooks, and what
+//! reception sees of a visit's access there.
+
+use chrono::{DateTime, Utc};
+use gatehouse_core::{Action, Actor, FacilityId, InvitationId, authorize};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{
+    AccessSystem as _, Connector, ConnectorError, DoorMapping, Probe, System, unifi,
+    webhook_signature::{self, SignatureError},
+};
+use crate::{
+    Cloud,
+    door_events::{self, Holder, Scan},
+    error::ServiceError,
+    invitations,
+    store::StoredConnector,
+};
+
+/// The connector as the portal sets it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectorSetup {
+    pub system: System,
+    /// Where the system's API is, e.g. `https://192.168.1.20:12445` for a UniFi console.
+    pub url: String,
+    /// The API token Gatehouse calls the system with (UniFi: made under Settings → Security →
+    /// Advanced → API Token, with the visitor, space, system log and webhook permissions).
+    pub api_token: String,
+    /// The secret the system signs its webhooks with (UniFi: the endpoint's `secret`).
+    pub webhook_secret: Option<String>,
+    /// Each Gatehouse door (its name in the zone map) ↔ the system's door or door group.
+    pub doors: DoorMapping,
+}
+
+/// The connector as the portal shows it: never its secrets.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConnectorView {
+    pub system: System,
+    pub url: String,
+    pub doors: DoorMapping,
+    /// Where the system is to send its webhooks.
+    pub webhook_url: String,
+    pub signs_webhooks: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn view(cloud: &Cloud, connector: &Connector, updated_at: DateTime<Utc>) -> ConnectorView {
+    ConnectorView {
+        system: connector.system,
+        url: connector.base_url.clone(),
+        doors: connector.doors.clone(),
+        webhook_url: format!(
+            "{}/api/v1/connector/webhook/{}",
+            cloud.public_url.trim_end_matches('/'),
+            connector.facility
+        ),
+        signs_webhooks: connector.webhook_secret.is_some(),
+        updated_at,
+    }
+}
+
+/// Sets the facility's connector (a facility manager's), checked first: a URL, a token, and
+/// doors that are in the zone map.
+pub async fn configure(
+    cloud: &Cloud,
+    actor: &Actor,
+    setup: ConnectorSetup,
+) -> Result<ConnectorView, ServiceError> {
+    let facility = actor.facility;
+    authorize(actor, Action::ConnectAccessControl { facility })?;
+    let url = url::Url::parse(setup.url.trim())
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
+        .ok_or_else(|| {
+            ServiceError::invalid("the system's URL must be an http:// or https:// address")
+        })?;
+    if setup.api_token.trim().is_empty() || setup.api_token.len() > 4096 {
+        return Err(ServiceError::invalid("give the API token the system made"));
+    }
+    if setup
+        .webhook_secret
+        .as_deref()
+        .is_some_and(|secret| secret.trim().is_empty() || secret.len() > 4096)
+    {
+        return Err(ServiceError::invalid(
+            "the webhook secret cannot be empty: leave it out instead",
+        ));
+    }
+    let site = cloud.site(facility).await?;
+    for door in setup.doors.keys() {
+        if door_events::known_door(&site, door).is_none() {
+            return Err(ServiceError::invalid(format!(
+                "the zone map of this building has no door {door:?}"
+            )));
+        }
+        if setup.doors[door].id.trim().is_empty() {
+            return Err(ServiceError::invalid(format!(
+                "the door {door:?} is mapped to no id"
+            )));
+        }
+    }
+    let (sealed_secret, sealed_webhook) = Connector::seal(
+        cloud.keys.secret(),
+        facility,
+        setup.api_token.trim(),
+        setup.webhook_secret.as_deref().map(str::trim),
+    );
+    let stored = StoredConnector {
+        facility,
+        kind: setup.system.as_str().to_owned(),
+        base_url: url.as_str().trim_end_matches('/').to_owned(),
+        sealed_secret,
+        sealed_webhook,
+        door_mapping: serde_json::to_string(&setup.doors).expect("a door mapping serializes"),
+        updated_at: cloud.clock.now(),
+    };
+    cloud.database.save_connector(&stored).await?;
+    let connector = Connector::open(&stored, cloud.keys.secret())?;
+    Ok(view(cloud, &connector, stored.updated_at))
+}
+
+async fn configured(
+    cloud: &Cloud,
+    actor: &Actor,
+) -> Result<(Connector, DateTime<Utc>), ServiceError> {
+    let facility = actor.facility;
+    authorize(actor, Action::ConnectAccessControl { facility })?;
+    let stored = cloud.database.connector(facility).await?.ok_or_else(|| {
+        ServiceError::NotFound("this building has no access-control system connected".into())
+    })?;
+    Ok((
+        Connector::open(&stored, cloud.keys.secret())?,
+        stored.updated_at,
+    ))
+}
+
+pub async fn show(cloud: &Cloud, actor: &Actor) -> Result<ConnectorView, ServiceError> {
+    let (connector, updated_at) = configured(cloud, actor).await?;
+    Ok(view(cloud, &connector, updated_at))
+}
+
+/// Checks the connector's credentials and permissions against the system, and its door
+/// mapping against the system's doors, saying plainly what is missing.
+pub async fn probe(cloud: &Cloud, actor: &Actor) -> Result<Probe, ServiceError> {
+    let (connector, _) = configured(cloud, actor).await?;
+    Ok(match connector.probe().await {
+        Ok(probe) => probe,
+        Err(error) => Probe {
+            ready: false,
+            missing: vec![match error {
+                ConnectorError::Unauthorized => {
+                    "the system does not accept the API token: make a new one".to_owned()
+                }
+                error => error.to_string(),
+            }],
+            doors: Vec::new(),
+        },
+    })
+}
+
+/// What became of a webhook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// A door scan, stored.
+    Recorded,
+    /// Taken before: nothing changed.
+    Duplicate,
+    /// Not a door scan: acknowledged.
+    Ignored,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DeliveryAnswer {
+    pub delivery: Delivery,
+}
+
+/// Why a webhook was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookRefused {
+    #[error("this building has no access-control system connected that sends webhooks")]
+    NotConnected,
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    #[error("the webhook's body is not JSON")]
+    NotJson,
+    #[error(transparent)]
+    Cloud(#[from] ServiceError),
+}
+
+/// A webhook from the facility's system: its signature checked over the raw body first (with a
+/// five-minute window either way), then its event taken once, stored raw and applied.
+pub async fn webhook(
+    cloud: &Cloud,
+    facility: FacilityId,
+    signature: Option<&str>,
+    body: &[u8],
+) -> Result<Delivery, WebhookRefused> {
+    let connector = Connector::of(cloud, facility)
+        .await?
+        .ok_or(WebhookRefused::NotConnected)?;
+    let secret = connector
+        .webhook_secret
+        .as_deref()
+        .ok_or(WebhookRefused::NotConnected)?;
+    let now = cloud.clock.now();
+    match connector.system {
+        System::Unifi => webhook_signature::verify_unifi(signature, secret, body, now)?,
+    }
+    let event: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| WebhookRefused::NotJson)?;
+    let Some(unlock) = unifi::door_unlock(&event) else {
+        return Ok(Delivery::Ignored);
+    };
+    let door = connector.door_of_unlock(&unlock).await;
+    let holder = match &unlock.actor_id {
+        Some(id) => match cloud
+            .database
+            .visit_of_vendor_id(facility, id)
+            .await
+            .map_err(ServiceError::from)?
+        {
+            Some(visit) => Holder::Visit(visit),
+            None => Holder::Person(unlock.actor_name.clone().unwrap_or_else(|| id.clone())),
+        },
+        None => Holder::Person(
+            unlock
+                .actor_name
+                .clone()
+                .unwrap_or_else(|| "unknown".into()),
+        ),
+    };
+    let scan = Scan {
+        event_id: unlock.event_id.clone(),
+        door: door
+            .or(unlock.location_name.clone())
+            .or(unlock.location.clone())
+            .unwrap_or_else(|| "unknown door".into()),
+        holder,
+        granted: unlock.granted,
+        direction: None,
+        at: now,
+        raw: String::from_utf8_lossy(body).into_owned(),
+    };
+    // Stored once by its event id: a redelivery or replay changes nothing.
+    let recorded = door_events::record(cloud, facility, "unifi", vec![scan]).await?;
+    Ok(match recorded.first() {
+        Some((door_events::Outcome::Recorded, _)) => Delivery::Recorded,
+        _ => Delivery::Duplicate,
+    })
+}
+
+/// A visit's access in the building's system, as reception sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccessView {
+    pub system: String,
+    /// `provisioning` (waiting for the system), `provisioned`, `revoking`, `revoked`.
+    pub state: String,
+    /// Why the last attempt failed, in the system's words.
+    pub problem: Option<String>,
+    pub provisioned_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The visit's access in the building's system, for whoever sees the invitation.
+pub async fn of_visit(
+    cloud: &Cloud,
+    actor: &Actor,
+    id: InvitationId,
+) -> Result<Vec<AccessView>, ServiceError> {
+    invitations::visible(cloud, actor, id).await?;
+    Ok(cloud
+        .database
+        .access_grants_of(id)
+        .await?
+        .into_iter()
+        .map(|grant| AccessView {
+            system: grant.kind,
+            state: grant.state,
+            problem: grant.last_error,
+            provisioned_at: grant.provisioned_at,
+            revoked_at: grant.revoked_at,
+        })
+        .collect())
+}

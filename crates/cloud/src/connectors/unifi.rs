@@ -1,0 +1,289 @@
+//! UniFi Access, through its developer API (`/api/v1/developer`, API ≥ 1.9.1; facts and sources
+//! in `shared/ACCESS-CONTROL-APIS.md`, part A). A visit becomes a UniFi *visitor* with the
+//! visit's window (`start_time`/`end_time`, Unix seconds), the doors and door groups its zones
+//! map to (`resources`) and a PIN; Gatehouse tags it in `remarks` with the visit's id, which is
+//! how the reconcile job tells Gatehouse's visitors from others. Revoking deletes the visitor
+//! (`is_force=true`), so nothing of the visit stays in the console. Every answer is read from
+//! its envelope (`{"code":"SUCCESS","msg":…,"data":…}`) whatever the HTTP status, since the
+//! docs never map one to the other.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode, header};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{
+    CALL_TIMEOUT, ConnectorError, Grant, Held, Probe, ResourceKind, SystemDoor, tag, tagged,
+};
+use crate::error::ServiceError;
+
+/// Visitors listed a page at a time.
+const PAGE_SIZE: usize = 100;
+
+#[derive(Debug, Clone)]
+pub struct Unifi {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+#[derive(Debug, Deserialize)]
+struct Envelope {
+    code: String,
+    #[serde(default)]
+    msg: String,
+    #[serde(default)]
+    data: Value,
+    #[serde(default)]
+    pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Pagination {
+    total: usize,
+}
+
+impl Unifi {
+    pub fn new(base_url: &str, token: &str) -> Result<Self, ServiceError> {
+        let http = reqwest::Client::builder()
+            .timeout(CALL_TIMEOUT)
+            .build()
+            .map_err(|error| ServiceError::Corrupt(format!("HTTP client: {error}")))?;
+        Ok(Self {
+            base: format!("{}/api/v1/developer", base_url.trim_end_matches('/')),
+            token: token.to_owned(),
+            http,
+        })
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Envelope, ConnectorError> {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.map_err(|error| {
+            ConnectorError::Unavailable(if error.is_timeout() {
+                "no answer in 10 seconds".to_owned()
+            } else {
+                "cannot connect".to_owned()
+            })
+        })?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let text = response.text().await.unwrap_or_default();
+        let envelope: Option<Envelope> = serde_json::from_str(&text).ok();
+        let message = envelope.as_ref().map_or_else(
+            || format!("HTTP {status}"),
+            |e| format!("{} ({})", e.msg, e.code),
+        );
+        match status {
+            StatusCode::UNAUTHORIZED => return Err(ConnectorError::Unauthorized),
+            StatusCode::FORBIDDEN => return Err(ConnectorError::Forbidden(message)),
+            StatusCode::TOO_MANY_REQUESTS => {
+                return Err(ConnectorError::RateLimited { retry_after });
+            }
+            status if status.is_server_error() => {
+                return Err(ConnectorError::Unavailable(message));
+            }
+            _ => {}
+        }
+        let envelope = envelope.ok_or_else(|| {
+            ConnectorError::Unavailable(format!("an answer that is not UniFi's ({status})"))
+        })?;
+        match envelope.code.as_str() {
+            "SUCCESS" => Ok(envelope),
+            "CODE_RESOURCE_NOT_FOUND" | "CODE_NOT_EXISTS" => Err(ConnectorError::NotFound),
+            "CODE_AUTH_FAILED" | "CODE_ACCESS_TOKEN_INVALID" => Err(ConnectorError::Unauthorized),
+            "CODE_UNAUTHORIZED" | "CODE_OPERATION_FORBIDDEN" => {
+                Err(ConnectorError::Forbidden(message))
+            }
+            "CODE_SYSTEM_ERROR" => Err(ConnectorError::Unavailable(message)),
+            _ => Err(ConnectorError::Rejected(message)),
+        }
+    }
+
+    /// The doors and door groups, checking what the token may see: `view:space` (doors and
+    /// groups), `view:visitor`, `view:webhook`. What it may change shows at the first visit.
+    pub async fn probe(&self) -> Result<Probe, ConnectorError> {
+        let mut missing = Vec::new();
+        let mut doors = Vec::new();
+        let mut lacks = |scope: &str, error: ConnectorError| match error {
+            ConnectorError::Forbidden(_) => {
+                missing.push(format!("the API token needs the permission {scope}"));
+                Ok(())
+            }
+            error => Err(error),
+        };
+        match self.call(Method::GET, "/doors", None).await {
+            Ok(answer) => doors.extend(listed(&answer.data, ResourceKind::Door)),
+            Err(error) => lacks("view:space", error)?,
+        }
+        match self.call(Method::GET, "/door_groups", None).await {
+            Ok(answer) => doors.extend(listed(&answer.data, ResourceKind::DoorGroup)),
+            Err(error) => lacks("view:space", error)?,
+        }
+        if let Err(error) = self
+            .call(Method::GET, "/visitors?page_num=1&page_size=1", None)
+            .await
+        {
+            lacks("view:visitor and edit:visitor", error)?;
+        }
+        if let Err(error) = self.call(Method::GET, "/webhooks/endpoints", None).await {
+            lacks("view:webhook and edit:webhook", error)?;
+        }
+        missing.dedup();
+        Ok(Probe {
+            ready: missing.is_empty(),
+            missing,
+            doors,
+        })
+    }
+
+    pub async fn provision(&self, grant: &Grant) -> Result<String, ConnectorError> {
+        let body = json!({
+            "first_name": grant.first_name,
+            "last_name": grant.last_name,
+            "email": grant.email,
+            "visitor_company": grant.company,
+            "remarks": tag(grant.visit),
+            "start_time": grant.starts_at.timestamp(),
+            "end_time": grant.ends_at.timestamp(),
+            "visit_reason": "Business",
+            "resources": grant.resources,
+        });
+        let created = self.call(Method::POST, "/visitors", Some(body)).await?;
+        let id = created.data["id"]
+            .as_str()
+            .ok_or_else(|| ConnectorError::Unavailable("the new visitor has no id".into()))?
+            .to_owned();
+        let pin = json!({ "pin_code": grant.pin });
+        if let Err(error) = self
+            .call(Method::PUT, &format!("/visitors/{id}/pin_codes"), Some(pin))
+            .await
+        {
+            // No half-made visitor stays behind: the next attempt starts over.
+            let _ = self.revoke(&id).await;
+            return Err(error);
+        }
+        Ok(id)
+    }
+
+    pub async fn revoke(&self, vendor_id: &str) -> Result<(), ConnectorError> {
+        match self
+            .call(
+                Method::DELETE,
+                &format!("/visitors/{vendor_id}?is_force=true"),
+                None,
+            )
+            .await
+        {
+            Ok(_) | Err(ConnectorError::NotFound) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    pub async fn held(&self) -> Result<Vec<Held>, ConnectorError> {
+        let mut held = Vec::new();
+        for page in 1.. {
+            let answer = self
+                .call(
+                    Method::GET,
+                    &format!("/visitors?page_num={page}&page_size={PAGE_SIZE}"),
+                    None,
+                )
+                .await?;
+            let visitors = answer.data.as_array().cloned().unwrap_or_default();
+            let count = visitors.len();
+            held.extend(visitors.iter().filter_map(|visitor| {
+                let visit = tagged(visitor["remarks"].as_str()?)?;
+                Some(Held {
+                    vendor_id: visitor["id"].as_str()?.to_owned(),
+                    visit: Some(visit),
+                    active: matches!(
+                        visitor["status"].as_str(),
+                        Some("UPCOMING" | "VISITING" | "ACTIVE")
+                    ),
+                })
+            }));
+            let total = answer.pagination.map_or(0, |p| p.total);
+            if count < PAGE_SIZE || page * PAGE_SIZE >= total {
+                break;
+            }
+        }
+        Ok(held)
+    }
+
+    /// The door whose hub `device` is, by the door's name the device carries as its alias —
+    /// events sometimes name the hub instead of the door.
+    pub async fn door_of_hub(&self, alias: &str) -> Result<Option<String>, ConnectorError> {
+        let answer = self.call(Method::GET, "/doors", None).await?;
+        Ok(listed(&answer.data, ResourceKind::Door)
+            .into_iter()
+            .find(|door| door.name == alias)
+            .map(|door| door.id))
+    }
+}
+
+fn listed(data: &Value, kind: ResourceKind) -> Vec<SystemDoor> {
+    data.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| {
+            Some(SystemDoor {
+                id: item["id"].as_str()?.to_owned(),
+                name: item["name"].as_str()?.to_owned(),
+                kind,
+            })
+        })
+        .collect()
+}
+
+/// A door scan in an `access.door.unlock` webhook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoorUnlock {
+    pub event_id: String,
+    /// The door as the event names it, or the hub (device) it may name instead.
+    pub location: Option<String>,
+    pub location_name: Option<String>,
+    pub device: Option<String>,
+    pub device_alias: Option<String>,
+    /// The UniFi user or visitor who scanned.
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub granted: bool,
+}
+
+/// The door scan `event` reports, if it is one (`access.door.unlock` with its object id).
+pub fn door_unlock(event: &Value) -> Option<DoorUnlock> {
+    if event["event"].as_str()? != "access.door.unlock" {
+        return None;
+    }
+    let data = &event["data"];
+    let text = |value: &Value| value.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    let result = data["object"]["result"].as_str().unwrap_or_default();
+    Some(DoorUnlock {
+        event_id: text(&event["event_object_id"])?,
+        location: text(&data["location"]["id"]),
+        location_name: text(&data["location"]["name"]),
+        device: text(&data["device"]["id"]),
+        device_alias: text(&data["device"]["alias"]),
+        actor_id: text(&data["actor"]["id"]),
+        actor_name: text(&data["actor"]["name"]),
+        // Webhooks say "Access Granted"; the system log says "ACCESS".
+        granted: result.eq_ignore_ascii_case("access granted") || result == "ACCESS",
+    })
+}

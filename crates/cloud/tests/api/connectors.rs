@@ -1,0 +1,373 @@
+//! The building's access-control system (issue "access control, part 2"), through the HTTP API
+//! of a real cloud on SQLite and PostgreSQL against a stand-in UniFi Access console that answers
+//! as the vendor documents: a check-in provisions the visit's access there (its window, the
+//! doors its zones map to, a PIN), check-out revokes it, a console that is down or busy never
+//! holds a check-in up, and its signed webhooks put door scans on the visit's timeline once.
+
+use crate::support::{Backend, Site, TestApp, at, invitation};
+use chrono::TimeDelta;
+use gatehouse_cloud::Clock;
+use gatehouse_testsupport::{
+    on_both_databases,
+    unifi::{Failure, UnifiConsole},
+};
+use reqwest::Method;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const LOBBY: &str = "01900000-0000-7000-8000-000000000001";
+const LAB: &str = "01900000-0000-7000-8000-000000000002";
+const SERVER_ROOM: &str = "01900000-0000-7000-8000-000000000003";
+const WEBHOOK_SECRET: &str = "6601f1243d2ff70f";
+
+struct Building {
+    app: TestApp,
+    site: Site,
+    device: String,
+    console: UnifiConsole,
+}
+
+/// The site at 10:00 as its visits begin — zone map, guests into the lobby and Lab B, a kiosk —
+/// connected to a UniFi Access console whose doors are mapped to the zone map's.
+async fn building(backend: Backend) -> Option<Building> {
+    let app = TestApp::spawn_at(backend, Clock::fixed(at(10, 0))).await?;
+    let site = Site::create(&app).await;
+    app.zone_map_with_guests_in(&site, json!([
+        {"id": LOBBY, "name": "Lobby", "level": "public", "doors": [{"name": "Main entrance"}]},
+        {"id": LAB, "name": "Lab B", "level": "general", "doors": [{"name": "Lab B door"}]},
+        {"id": SERVER_ROOM, "name": "Server room", "level": "secure", "doors": [{"name": "Server room door"}]},
+    ]), &[LOBBY, LAB]).await;
+    let device = app.enrolled_kiosk(&site).await;
+    let console = UnifiConsole::start(&[
+        ("unifi-door-lobby", "Main entrance"),
+        ("unifi-door-lab", "Lab B door"),
+        ("unifi-door-server", "Server room door"),
+    ])
+    .await;
+    let setup = json!({"system": "unifi", "url": console.url, "api_token": console.token,
+    "webhook_secret": WEBHOOK_SECRET, "doors": {
+        "Main entrance": {"id": "unifi-door-lobby", "type": "door"},
+        "Lab B door": {"id": "unifi-door-lab", "type": "door"},
+        "Server room door": {"id": "unifi-door-server", "type": "door"},
+    }});
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            "/api/v1/connector",
+            Some(&site.manager.token),
+            Some(setup),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.get("api_token").is_none() && !body.to_string().contains(&console.token),
+        "no secret shown: {body}"
+    );
+    Some(Building {
+        app,
+        site,
+        device,
+        console,
+    })
+}
+
+impl Building {
+    async fn report(&self, id: &Value, kind: &str) {
+        let event = json!({"id": Uuid::now_v7(), "invitation": id, "kind": kind, "at": self.app.clock.now()});
+        let (status, answer) = self
+            .app
+            .call(
+                Method::POST,
+                "/api/v1/kiosk/events",
+                Some(&self.device),
+                Some(json!({"events": [event]})),
+            )
+            .await;
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(answer["results"][0]["outcome"], "applied", "{answer}");
+    }
+
+    /// A guest invited for today and checked in at the kiosk now.
+    async fn checked_in(&self, name: &str) -> Value {
+        let created = self
+            .app
+            .invite(&self.site.north_host, invitation("guest", name, None))
+            .await;
+        // The kiosk has the credential before the visitor arrives.
+        self.app
+            .pull_changes_until(&self.device, None, 500, |d| {
+                d.iter()
+                    .any(|i| i["id"] == created["id"] && !i["credential"].is_null())
+            })
+            .await;
+        self.report(&created["id"], "check_in").await;
+        created["id"].clone()
+    }
+
+    async fn access(&self, id: &Value) -> Value {
+        let (status, body) = self
+            .app
+            .call(
+                Method::GET,
+                &format!("/api/v1/invitations/{}/access", id.as_str().unwrap()),
+                Some(&self.site.reception.token),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body[0].clone()
+    }
+
+    /// Waits (at most 10 s) for the cloud's provisioning worker to bring the visit's access
+    /// in the console to `state`.
+    async fn access_becomes(&self, id: &Value, state: &str) -> Value {
+        for _ in 0..200 {
+            let access = self.access(id).await;
+            if access["state"] == state {
+                return access;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the access never became {state}: {}", self.access(id).await);
+    }
+
+    async fn probe(&self) -> Value {
+        let (status, body) = self
+            .app
+            .call(
+                Method::POST,
+                "/api/v1/connector/probe",
+                Some(&self.site.manager.token),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    async fn webhook(
+        &self,
+        facility: &str,
+        signature: Option<String>,
+        body: Vec<u8>,
+    ) -> (u16, Value) {
+        let mut request = self
+            .app
+            .http
+            .post(
+                self.app
+                    .url(&format!("/api/v1/connector/webhook/{facility}")),
+            )
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(signature) = signature {
+            request = request.header("Signature", signature);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn timeline_doors(&self, id: &Value) -> Vec<(String, bool, String)> {
+        let (_, timeline) = self
+            .app
+            .call(
+                Method::GET,
+                &format!("/api/v1/invitations/{}/timeline", id.as_str().unwrap()),
+                Some(&self.site.north_host.token),
+                None,
+            )
+            .await;
+        timeline
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["what"] == "door_scan")
+            .map(|m| {
+                (
+                    m["place"].as_str().unwrap().to_owned(),
+                    m["granted"].as_bool().unwrap(),
+                    m["source"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    }
+}
+
+on_both_databases! {
+    async fn checkout_revokes_access_in_unifi(backend: Backend) {
+        let Some(b) = building(backend).await else { return };
+        let visit = b.checked_in("Ulla Unifi").await;
+        b.access_becomes(&visit, "provisioned").await;
+        let visitors = b.console.visitors();
+        assert_eq!(visitors.len(), 1, "{visitors:#?}");
+        let made = &visitors[0];
+        assert_eq!(made["first_name"], "Ulla");
+        assert_eq!(made["last_name"], "Unifi");
+        assert_eq!(made["remarks"], format!("gatehouse:{}", visit.as_str().unwrap()));
+        // The visit's window (doors open 15 minutes early), in Unix seconds.
+        assert_eq!(made["start_time"], json!((at(10, 0) - TimeDelta::minutes(15)).timestamp()));
+        assert_eq!(made["end_time"], json!(at(12, 0).timestamp()));
+        let mut doors: Vec<&str> = made["resources"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+        doors.sort_unstable();
+        assert_eq!(doors, ["unifi-door-lab", "unifi-door-lobby"], "the guest's zones, not the server room");
+        assert_eq!(made["pin"].as_str().unwrap().len(), 8, "a PIN to type at the readers");
+
+        // Her scan at Lab B comes back by webhook, onto her timeline.
+        let vendor_id = made["id"].as_str().unwrap();
+        let body = UnifiConsole::door_unlock("evt-lab-1", &json!({"id": "unifi-door-lab", "location_type": "door", "name": "Lab B door"}),
+            &json!({"id": "7483c2773855", "alias": "Lab B door", "device_type": "UAH"}), vendor_id, true);
+        let signature = UnifiConsole::signature(WEBHOOK_SECRET, b.app.clock.now().timestamp(), &body);
+        let (status, answer) = b.webhook(&b.site.facility.to_string(), Some(signature), body).await;
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(answer["delivery"], "recorded");
+        assert_eq!(b.timeline_doors(&visit).await, [("Lab B door".to_owned(), true, "unifi".to_owned())]);
+
+        b.app.clock.advance(TimeDelta::minutes(70));
+        b.report(&visit, "check_out").await;
+        let access = b.access_becomes(&visit, "revoked").await;
+        assert!(access["revoked_at"].is_string());
+        assert!(b.console.visitors().is_empty(), "nothing of her visit stays in the console");
+        assert!(b.console.requests().iter().any(|r| r == &format!("DELETE /api/v1/developer/visitors/{vendor_id}?is_force=true")));
+    }
+}
+
+on_both_databases! {
+    async fn connector_down_does_not_block_check_in(backend: Backend) {
+        let Some(b) = building(backend).await else { return };
+        b.console.set_down(true);
+        let started = std::time::Instant::now();
+        let visit = b.checked_in("Dora Down").await;
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "the check-in did not wait for the console");
+        // Reception sees it wait, and why.
+        for _ in 0..200 {
+            if b.access(&visit).await["problem"].is_string() { break }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let waiting = b.access(&visit).await;
+        assert_eq!(waiting["state"], "provisioning");
+        assert!(waiting["problem"].as_str().unwrap().contains("cannot be reached or failed"), "{waiting}");
+        assert!(b.console.visitors().is_empty());
+
+        // Back up, the job is tried again after its backoff and goes.
+        b.console.set_down(false);
+        b.app.clock.advance(TimeDelta::seconds(10));
+        let provisioned = b.access_becomes(&visit, "provisioned").await;
+        assert!(provisioned["problem"].is_null());
+        assert_eq!(b.console.visitors().len(), 1);
+
+        // A busy console's Retry-After is honoured: not before, and then it goes.
+        b.console.fail_next(&[Failure::RateLimited(Some(120))]);
+        let second = b.checked_in("Rudi Retry").await;
+        for _ in 0..200 {
+            if b.access(&second).await["problem"].is_string() { break }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(b.access(&second).await["problem"].as_str().unwrap().contains("slow down"));
+        b.app.clock.advance(TimeDelta::seconds(60));
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        assert_eq!(b.access(&second).await["state"], "provisioning", "not before the console said");
+        b.app.clock.advance(TimeDelta::seconds(61));
+        b.access_becomes(&second, "provisioned").await;
+
+        // 429 without Retry-After, a 500 and a refused token: each retried, reception told.
+        b.console.fail_next(&[Failure::RateLimited(None), Failure::ServerError, Failure::Unauthorized]);
+        let third = b.checked_in("Tom Tries").await;
+        for _ in 0..3 {
+            tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+            b.app.clock.advance(TimeDelta::minutes(5));
+        }
+        b.access_becomes(&third, "provisioned").await;
+        assert_eq!(b.console.visitors().len(), 3);
+    }
+}
+
+on_both_databases! {
+    async fn replayed_webhook_is_refused(backend: Backend) {
+        let Some(b) = building(backend).await else { return };
+        let visit = b.checked_in("Rita Replay").await;
+        b.access_becomes(&visit, "provisioned").await;
+        let vendor_id = b.console.visitors()[0]["id"].as_str().unwrap().to_owned();
+        let facility = b.site.facility.to_string();
+        let now = b.app.clock.now().timestamp();
+        // The event names the hub, not the door: resolved through the console's doors.
+        let body = UnifiConsole::door_unlock("evt-9", &json!({"id": "hub-location", "location_type": "hub", "name": "UA-HUB"}),
+            &json!({"id": "7483c2773855", "alias": "Server room door", "device_type": "UAH"}), &vendor_id, false);
+        let signature = UnifiConsole::signature(WEBHOOK_SECRET, now, &body);
+        let (status, answer) = b.webhook(&facility, Some(signature.clone()), body.clone()).await;
+        assert_eq!((status, answer["delivery"].as_str()), (200, Some("recorded")), "{answer}");
+        // Replayed as it was, within the window: acknowledged, changes nothing.
+        let (status, answer) = b.webhook(&facility, Some(signature), body.clone()).await;
+        assert_eq!((status, answer["delivery"].as_str()), (200, Some("duplicate")));
+        assert_eq!(b.timeline_doors(&visit).await, [("Server room door".to_owned(), false, "unifi".to_owned())]);
+
+        // Replayed later (signed more than five minutes ago), or forged, or re-signed wrongly.
+        let replay = UnifiConsole::door_unlock("evt-10", &json!({"id": "unifi-door-lab"}), &json!({}), &vendor_id, true);
+        let refused = [
+            (Some(UnifiConsole::signature(WEBHOOK_SECRET, now - 301, &replay)), "more than five minutes"),
+            (Some(UnifiConsole::signature(WEBHOOK_SECRET, now + 301, &replay)), "more than five minutes"),
+            (Some(UnifiConsole::signature("guessed-secret", now, &replay)), "does not match"),
+            (Some(format!("t={now},v1=00ff")), "does not match"),
+            (Some("sha256=abc".to_owned()), "cannot be read"),
+            (None, "not signed"),
+        ];
+        for (signature, says) in refused {
+            let (status, answer) = b.webhook(&facility, signature, replay.clone()).await;
+            assert_eq!(status, 401, "{answer}");
+            assert!(answer["message"].as_str().unwrap().contains(says), "{answer}");
+        }
+        // The body is what is signed: the same signature on another body is refused.
+        let signature = UnifiConsole::signature(WEBHOOK_SECRET, now, &replay);
+        let tampered = String::from_utf8(replay.clone()).unwrap().replace("Access Granted", "Access Denied");
+        let (status, _) = b.webhook(&facility, Some(signature), tampered.into_bytes()).await;
+        assert_eq!(status, 401);
+        assert_eq!(b.app.rows_in("door_events").await, 1, "nothing refused was stored");
+        let (status, _) = b.webhook(&Uuid::now_v7().to_string(), None, replay).await;
+        assert_eq!(status, 404);
+    }
+}
+
+on_both_databases! {
+    async fn the_probe_says_plainly_what_the_connector_lacks(backend: Backend) {
+        let Some(b) = building(backend).await else { return };
+        let ready = b.probe().await;
+        assert_eq!(ready["ready"], true, "{ready}");
+        assert_eq!(ready["doors"].as_array().unwrap().len(), 4, "three doors and a door group: {ready}");
+
+        b.console.set_scopes(&["view:visitor", "edit:visitor", "view:webhook"]);
+        let lacking = b.probe().await;
+        assert_eq!(lacking["ready"], false);
+        assert_eq!(lacking["missing"], json!(["the API token needs the permission view:space"]));
+
+        b.console.set_scopes(&gatehouse_testsupport::unifi::SCOPES);
+        let moved = json!({"system": "unifi", "url": b.console.url, "api_token": b.console.token,
+            "doors": {"Lab B door": {"id": "unifi-door-gone", "type": "door"}}});
+        let (status, body) = b.app.call(Method::PUT, "/api/v1/connector", Some(&b.site.manager.token), Some(moved)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(b.probe().await["missing"], json!([
+            "the door \"Lab B door\" is mapped to unifi-door-gone, which the system does not have"
+        ]));
+
+        b.console.fail_next(&[Failure::Unauthorized]);
+        let refused = b.probe().await;
+        assert!(refused["missing"][0].as_str().unwrap().contains("make a new one"), "{refused}");
+
+        // Bad setups change nothing.
+        let bad = [
+            (json!({"system": "unifi", "url": "ftp://console", "api_token": "t", "doors": {}}), "http://"),
+            (json!({"system": "unifi", "url": b.console.url, "api_token": " ", "doors": {}}), "API token"),
+            (json!({"system": "unifi", "url": b.console.url, "api_token": "t", "doors": {"Loading dock": {"id": "x", "type": "door"}}}), "no door \"Loading dock\""),
+            (json!({"system": "brivo", "url": b.console.url, "api_token": "t", "doors": {}}), "system"),
+        ];
+        for (setup, says) in bad {
+            let (status, body) = b.app.call(Method::PUT, "/api/v1/connector", Some(&b.site.manager.token), Some(setup)).await;
+            assert_eq!(status, 422, "{body}");
+            assert!(body["message"].as_str().unwrap().contains(says), "{body}");
+        }
+        let (_, shown) = b.app.call(Method::GET, "/api/v1/connector", Some(&b.site.manager.token), None).await;
+        assert_eq!(shown["url"], b.console.url.as_str());
+        assert_eq!(shown["signs_webhooks"], false, "set again without one");
+        let (status, _) = b.app.call(Method::GET, "/api/v1/connector", Some(&b.site.north_host.token), None).await;
+        assert_eq!(status, 403);
+    }
+}
