@@ -35,6 +35,9 @@ pub enum ServiceError {
     /// The invitation is to a room for the building's own people only.
     #[error("{0} is for the building's own people only: visitors cannot be invited to it")]
     InternalOnlyRoom(String),
+    /// A system the cloud relies on (the building's access-control system) cannot be reached.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

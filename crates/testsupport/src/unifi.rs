@@ -33,6 +33,8 @@ pub enum Failure {
     RateLimited(Option<u64>),
     /// HTTP 500 `CODE_SYSTEM_ERROR`.
     ServerError,
+    /// HTTP 400 `CODE_PARAMS_INVALID`: refused for good.
+    Refused,
     /// No answer for this long.
     Slow(Duration),
 }
@@ -250,6 +252,7 @@ async fn injected(failure: Option<Failure>) -> Option<Response> {
             "CODE_SYSTEM_ERROR",
             "System error.",
         )),
+        Failure::Refused => Some(invalid()),
         Failure::Slow(wait) => {
             tokio::time::sleep(wait).await;
             None

@@ -223,10 +223,114 @@ fn split_name(name: &str) -> (String, String) {
     }
 }
 
-/// Runs due access jobs for as long as the cloud serves.
+/// How often every connected facility is reconciled.
+const RECONCILE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Runs due access jobs for as long as the cloud serves, and reconciles every connected
+/// facility once an hour.
 pub async fn keep_provisioning(cloud: Arc<Cloud>) {
+    let mut last_reconciled = tokio::time::Instant::now();
     loop {
         while run_due(&cloud).await > 0 {}
+        if last_reconciled.elapsed() >= RECONCILE_EVERY {
+            last_reconciled = tokio::time::Instant::now();
+            match cloud.database.connected_facilities().await {
+                Ok(facilities) => {
+                    for facility in facilities {
+                        if let Err(error) = reconcile(&cloud, facility).await {
+                            tracing::warn!(%facility, %error, "reconcile failed; trying again in an hour");
+                        }
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "reconcile: cannot list the connected facilities");
+                }
+            }
+        }
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// What the reconcile job found and fixed in one facility's system.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Reconciled {
+    /// Access still active for visits that are over (checked out, revoked): revoked now.
+    pub revoked: Vec<InvitationId>,
+    /// What Gatehouse made but has no record of (a provisioning that died half-way, a visit
+    /// deleted since): removed.
+    pub orphans_removed: Vec<String>,
+}
+
+/// Compares what the facility's system holds for Gatehouse with what Gatehouse expects, and
+/// fixes the drift: an access left after its visit ended is revoked (and the visit's history
+/// says so), an orphan is removed. Nothing for a facility without a connector.
+pub async fn reconcile(
+    cloud: &Cloud,
+    facility: gatehouse_core::FacilityId,
+) -> Result<Reconciled, JobError> {
+    let mut fixed = Reconciled::default();
+    let Some(connector) = Connector::of(cloud, facility).await? else {
+        return Ok(fixed);
+    };
+    let grants = cloud
+        .database
+        .access_grants_in(
+            facility,
+            &["provisioning", "provisioned", "revoking", "revoked"],
+        )
+        .await?;
+    for held in connector.held().await? {
+        let grant = grants
+            .iter()
+            .find(|grant| grant.vendor_id.as_deref() == Some(held.vendor_id.as_str()));
+        let live = match grant {
+            Some(grant) if grant.state == "provisioned" => {
+                // Provisioned, but is its visit still under way with a live credential?
+                cloud
+                    .database
+                    .live_credential(grant.visit)
+                    .await?
+                    .is_some_and(|credential| {
+                        credential.state == crate::store::CredentialState::Issued
+                    })
+            }
+            _ => false,
+        };
+        // Made by a provisioning still under way, which records it in a moment.
+        let being_made = grant.is_none()
+            && grants
+                .iter()
+                .any(|g| Some(g.visit) == held.visit && g.state == "provisioning");
+        if live || being_made {
+            continue;
+        }
+        connector.revoke(&held.vendor_id).await?;
+        match grant {
+            Some(grant) => {
+                let _turn = cloud.invitations.turn().await;
+                cloud
+                    .database
+                    .access_revoked(grant.visit, cloud.clock.now())
+                    .await?;
+                cloud
+                    .database
+                    .record_history(
+                        grant.visit,
+                        "access_reconciled",
+                        "access was still active in the building's system after the visit; revoked",
+                        cloud.clock.now(),
+                    )
+                    .await?;
+                if held.active {
+                    fixed.revoked.push(grant.visit);
+                }
+            }
+            None => fixed.orphans_removed.push(held.vendor_id.clone()),
+        }
+    }
+    if !fixed.revoked.is_empty() || !fixed.orphans_removed.is_empty() {
+        tracing::warn!(%facility, revoked = fixed.revoked.len(), orphans = fixed.orphans_removed.len(),
+            "reconcile: the access-control system had drifted from Gatehouse; fixed");
+    }
+    Ok(fixed)
 }

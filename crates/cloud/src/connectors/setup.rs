@@ -160,6 +160,22 @@ pub async fn probe(cloud: &Cloud, actor: &Actor) -> Result<Probe, ServiceError> 
     })
 }
 
+/// Reconciles the facility's system now (a facility manager's): what was fixed.
+pub async fn reconcile(
+    cloud: &Cloud,
+    actor: &Actor,
+) -> Result<super::provisioning::Reconciled, ServiceError> {
+    configured(cloud, actor).await?;
+    super::provisioning::reconcile(cloud, actor.facility)
+        .await
+        .map_err(|error| match error {
+            super::provisioning::JobError::Cloud(error) => error,
+            super::provisioning::JobError::System(error) => {
+                ServiceError::Unavailable(format!("the access-control system: {error}"))
+            }
+        })
+}
+
 /// What became of a webhook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

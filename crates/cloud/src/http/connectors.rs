@@ -16,6 +16,7 @@ use super::{
 };
 use crate::connectors::{
     Probe,
+    provisioning::Reconciled,
     setup::{self, AccessView, ConnectorSetup, ConnectorView, DeliveryAnswer, WebhookRefused},
 };
 
@@ -56,6 +57,20 @@ pub async fn probe(
     session: Session,
 ) -> Result<Json<Probe>, ApiError> {
     Ok(Json(setup::probe(&state.cloud, &session.actor).await?))
+}
+
+/// Compare what the system holds for Gatehouse with what Gatehouse expects and fix the drift
+/// now (the cloud also does it every hour): access left after a visit is revoked, orphans are
+/// removed. 503 if the system cannot be reached.
+#[utoipa::path(post, path = "/api/v1/connector/reconcile", tag = "access",
+    responses((status = 200, body = Reconciled), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 503, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn reconcile(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Json<Reconciled>, ApiError> {
+    Ok(Json(setup::reconcile(&state.cloud, &session.actor).await?))
 }
 
 /// Webhooks from the facility's system (UniFi Access: `Signature: t=…,v1=…`, HMAC-SHA256 over

@@ -38,6 +38,8 @@ pub enum ApiError {
     TooMany(u64),
     #[error("the database is not answering")]
     DatabaseUnavailable,
+    #[error("{0}")]
+    Unavailable(String),
     #[error("the cloud is busier than it can take; try again in a moment")]
     Busy,
     #[error("something went wrong on our side; it has been logged")]
@@ -55,7 +57,9 @@ impl ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::DatabaseUnavailable | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::DatabaseUnavailable | Self::Busy | Self::Unavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -73,6 +77,7 @@ impl ApiError {
             Self::TooLarge(_) => "too_large",
             Self::TooMany(_) => "too_many_requests",
             Self::DatabaseUnavailable => "database_unavailable",
+            Self::Unavailable(_) => "unavailable",
             Self::Busy => "busy",
             Self::Internal => "internal",
         }
@@ -136,6 +141,7 @@ impl From<ServiceError> for ApiError {
                 tracing::error!(%what, "stored data is inconsistent");
                 Self::Internal
             }
+            ServiceError::Unavailable(what) => Self::Unavailable(what),
             ServiceError::Store(error) => error.into(),
         }
     }

@@ -110,6 +110,7 @@ fn door_scans() -> Router<AppState> {
             get(connectors::show).put(connectors::configure),
         )
         .route("/connector/probe", post(connectors::probe))
+        .route("/connector/reconcile", post(connectors::reconcile))
         .route("/connector/webhook/{facility}", post(connectors::webhook))
         .route("/invitations/{id}/access", get(connectors::visit_access))
 }

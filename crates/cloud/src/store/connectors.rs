@@ -272,6 +272,32 @@ impl Database {
         Ok(())
     }
 
+    /// The facilities with a connector.
+    pub async fn connected_facilities(&self) -> Result<Vec<FacilityId>, StoreError> {
+        let ids: Vec<Uuid> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT facility_id FROM connectors ORDER BY facility_id",
+        )
+        .fetch_all(pool)
+        .await?);
+        Ok(ids.into_iter().map(FacilityId).collect())
+    }
+
+    /// An entry `action` in the visit's history, by the cloud, for `reason`.
+    pub async fn record_history(
+        &self,
+        visit: InvitationId,
+        action: &str,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            super::credentials::history_entry!(tx, visit.0, action, None, Some(reason), at);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// The visit the system's `vendor_id` was made for.
     pub async fn visit_of_vendor_id(
         &self,

@@ -371,3 +371,50 @@ on_both_databases! {
         assert_eq!(status, 403);
     }
 }
+
+on_both_databases! {
+    async fn reconcile_revokes_access_left_after_checkout(backend: Backend) {
+        let Some(b) = building(backend).await else { return };
+        let left = b.checked_in("Lena Left").await;
+        let staying = b.checked_in("Stan Staying").await;
+        b.access_becomes(&left, "provisioned").await;
+        b.access_becomes(&staying, "provisioned").await;
+        // The console refuses her revocation for good: the job gives up, reception is told.
+        b.console.fail_next(&[Failure::Refused]);
+        b.report(&left, "check_out").await;
+        for _ in 0..200 {
+            if b.access(&left).await["problem"].is_string() { break }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let stuck = b.access(&left).await;
+        assert_eq!(stuck["state"], "revoking");
+        assert!(stuck["problem"].as_str().unwrap().contains("refused"), "{stuck}");
+        assert_eq!(b.console.visitors().len(), 2, "her access is still there");
+        // An orphan Gatehouse made and lost track of, and a visitor the building made itself.
+        let orphan = b.console.add_visitor(json!({"first_name": "Otto", "last_name": "Orphan",
+            "remarks": format!("gatehouse:{}", Uuid::now_v7()), "status": "ACTIVE"}));
+        b.console.add_visitor(json!({"first_name": "Bea", "last_name": "Building",
+            "remarks": "the building's own", "status": "ACTIVE"}));
+
+        let (status, fixed) = b.app.call(Method::POST, "/api/v1/connector/reconcile", Some(&b.site.manager.token), None).await;
+        assert_eq!(status, 200, "{fixed}");
+        assert_eq!(fixed["revoked"], json!([left]));
+        assert_eq!(fixed["orphans_removed"], json!([orphan]));
+        let remaining: Vec<String> = b.console.visitors().iter().map(|v| v["first_name"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(remaining, ["Stan", "Bea"], "the live visit and the building's own visitor stay");
+        assert_eq!(b.access(&left).await["state"], "revoked");
+        let (_, history) = b.app
+            .call(Method::GET, &format!("/api/v1/invitations/{}/history", left.as_str().unwrap()), Some(&b.site.manager.token), None)
+            .await;
+        assert!(history.as_array().unwrap().iter().any(|e| e["action"] == "access_reconciled"), "reported in her history: {history}");
+
+        // Nothing left to fix; and a console that is down is said so.
+        let (_, again) = b.app.call(Method::POST, "/api/v1/connector/reconcile", Some(&b.site.manager.token), None).await;
+        assert_eq!(again, json!({"revoked": [], "orphans_removed": []}));
+        b.console.set_down(true);
+        let (status, body) = b.app.call(Method::POST, "/api/v1/connector/reconcile", Some(&b.site.manager.token), None).await;
+        assert_eq!(status, 503, "{body}");
+        let (status, _) = b.app.call(Method::POST, "/api/v1/connector/reconcile", Some(&b.site.reception.token), None).await;
+        assert_eq!(status, 403);
+    }
+}
