@@ -9,6 +9,7 @@ use tokio::sync::Notify;
 
 use crate::{
     Clock, Database,
+    connectors::ConnectorCache,
     door_events::DoorEventWriter,
     error::ServiceError,
     keys::{KeySecret, Keyring},
@@ -44,6 +45,8 @@ pub struct Cloud {
     pub streams: Arc<OpenStreams>,
     /// The keys that sign invitation codes and credentials.
     pub keys: Keyring,
+    /// Each facility's access-control connector, read at most every two seconds.
+    pub connectors: ConnectorCache,
 }
 
 /// What guards sign-in: failures per account and per client address, and how many password
@@ -105,6 +108,7 @@ impl Cloud {
             sign_ins: SignInGuard::default(),
             streams: Arc::default(),
             keys: Keyring::new(key_secret),
+            connectors: ConnectorCache::default(),
         }
     }
 

@@ -26,3 +26,4 @@ CREATE TABLE access_grants (
     PRIMARY KEY (invitation_id, kind)
 );
 CREATE INDEX access_grants_by_state ON access_grants (facility_id, state);
+CREATE INDEX access_grants_by_vendor_id ON access_grants (facility_id, vendor_id);

@@ -10,7 +10,12 @@ pub mod setup;
 pub mod unifi;
 pub mod webhook_signature;
 
-use std::{collections::BTreeMap, future::Future, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    future::Future,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use chrono::{DateTime, Utc};
 use gatehouse_core::{FacilityId, InvitationId};
@@ -162,6 +167,12 @@ enum ConnectorClient {
     Unifi(unifi::Unifi),
 }
 
+/// Each facility's connector as last read, and when.
+pub type ConnectorCache = Mutex<HashMap<FacilityId, (Instant, Option<Arc<Connector>>)>>;
+
+/// How long a connector read is used before it is read again.
+const FRESH_FOR: Duration = Duration::from_secs(2);
+
 /// How long one call to the system may take.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -202,12 +213,31 @@ impl Connector {
         })
     }
 
-    /// The facility's connector, if it has one.
-    pub async fn of(cloud: &Cloud, facility: FacilityId) -> Result<Option<Self>, ServiceError> {
-        match cloud.database.connector(facility).await? {
-            Some(stored) => Ok(Some(Self::open(&stored, cloud.keys.secret())?)),
-            None => Ok(None),
+    /// The facility's connector, if it has one: from memory if read less than two seconds ago
+    /// (a webhook burst opens it once, not once a delivery).
+    pub async fn of(
+        cloud: &Cloud,
+        facility: FacilityId,
+    ) -> Result<Option<Arc<Self>>, ServiceError> {
+        if let Some((read_at, connector)) = cloud
+            .connectors
+            .lock()
+            .expect("connector cache lock")
+            .get(&facility)
+            && read_at.elapsed() < FRESH_FOR
+        {
+            return Ok(connector.clone());
         }
+        let connector = match cloud.database.connector(facility).await? {
+            Some(stored) => Some(Arc::new(Self::open(&stored, cloud.keys.secret())?)),
+            None => None,
+        };
+        cloud
+            .connectors
+            .lock()
+            .expect("connector cache lock")
+            .insert(facility, (Instant::now(), connector.clone()));
+        Ok(connector)
     }
 
     /// Seals `token` and `webhook_secret` for storage.

@@ -117,6 +117,11 @@ pub async fn configure(
         updated_at: cloud.clock.now(),
     };
     cloud.database.save_connector(&stored).await?;
+    cloud
+        .connectors
+        .lock()
+        .expect("connector cache lock")
+        .remove(&facility);
     let connector = Connector::open(&stored, cloud.keys.secret())?;
     Ok(view(cloud, &connector, stored.updated_at))
 }

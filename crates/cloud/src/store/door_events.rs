@@ -101,6 +101,28 @@ fn scan((door, zone, granted, direction, at, source): ScanColumns) -> Option<Doo
     })
 }
 
+/// Of the events just stored (`stored`), each holder's newest: what `last_scans` keeps.
+fn newest_per_holder<'a>(
+    events: &'a [NewDoorEvent],
+    stored: &[Uuid],
+) -> Vec<(String, &'a NewDoorEvent)> {
+    let stored: std::collections::HashSet<&Uuid> = stored.iter().collect();
+    let mut newest: std::collections::BTreeMap<String, &NewDoorEvent> =
+        std::collections::BTreeMap::new();
+    for event in events.iter().filter(|event| stored.contains(&event.id)) {
+        let holder = match (&event.visit, &event.person) {
+            (Some(visit), _) => format!("visit:{visit}"),
+            (None, Some(person)) => format!("person:{person}"),
+            (None, None) => continue,
+        };
+        let entry = newest.entry(holder).or_insert(event);
+        if event.happened_at >= entry.happened_at {
+            *entry = event;
+        }
+    }
+    newest.into_iter().collect()
+}
+
 impl Database {
     /// Stores `events` in one transaction; for each, whether it was new (`false`: the system
     /// reported it before, and nothing changed).
@@ -112,6 +134,7 @@ impl Database {
         // SQLite takes at most 32,766 parameters in a statement: 13 a row.
         for chunk in events.chunks(2000) {
             let ids: Vec<Uuid> = on_pool!(self, pool => {
+                let mut tx = pool.begin().await?;
                 let mut insert = sqlx::QueryBuilder::new(
                     "INSERT INTO door_events (id, facility_id, source, source_event_id, \
                        invitation_id, person, door, zone_id, granted, direction, happened_at, \
@@ -135,7 +158,36 @@ impl Database {
                 insert.push(
                     " ON CONFLICT (facility_id, source, source_event_id) DO NOTHING RETURNING id",
                 );
-                insert.build_query_scalar().fetch_all(pool).await?
+                let ids: Vec<Uuid> = insert.build_query_scalar().fetch_all(&mut *tx).await?;
+                let newest = newest_per_holder(chunk, &ids);
+                if !newest.is_empty() {
+                    let mut upsert = sqlx::QueryBuilder::new(
+                        "INSERT INTO last_scans (facility_id, holder, invitation_id, person, door, \
+                           zone_id, granted, direction, happened_at, source) ",
+                    );
+                    upsert.push_values(&newest, |mut row, (holder, event)| {
+                        row.push_bind(event.facility.0)
+                            .push_bind(holder.clone())
+                            .push_bind(event.visit.map(|visit| visit.0))
+                            .push_bind(event.person.clone())
+                            .push_bind(event.door.clone())
+                            .push_bind(event.zone.clone())
+                            .push_bind(event.granted)
+                            .push_bind(event.direction.map(Direction::as_str))
+                            .push_bind(event.happened_at)
+                            .push_bind(event.source);
+                    });
+                    upsert.push(
+                        " ON CONFLICT (facility_id, holder) DO UPDATE SET door = excluded.door, \
+                           zone_id = excluded.zone_id, granted = excluded.granted, \
+                           direction = excluded.direction, happened_at = excluded.happened_at, \
+                           source = excluded.source \
+                         WHERE excluded.happened_at >= last_scans.happened_at",
+                    );
+                    upsert.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                ids
             });
             stored.extend(ids);
         }
@@ -192,9 +244,7 @@ impl Database {
                e.door, e.zone_id, e.granted, e.direction, e.happened_at, e.source \
              FROM invitations i \
              LEFT JOIN users u ON u.id = i.host_id \
-             LEFT JOIN door_events e ON e.id = ( \
-               SELECT last.id FROM door_events last WHERE last.invitation_id = i.id \
-               ORDER BY last.happened_at DESC, last.id DESC LIMIT 1) \
+             LEFT JOIN last_scans e ON e.invitation_id = i.id \
              WHERE i.facility_id = $1 AND i.visit_status = 'checked_in' \
              ORDER BY i.visitor_name, i.id",
         )
@@ -202,15 +252,10 @@ impl Database {
         .fetch_all(pool)
         .await?);
         let people: Vec<PersonRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT e.person, e.door, e.zone_id, e.granted, e.direction, e.happened_at, e.source \
-             FROM door_events e \
-             WHERE e.facility_id = $1 AND e.invitation_id IS NULL AND e.person IS NOT NULL \
-               AND e.happened_at >= $2 \
-               AND e.id = (SELECT last.id FROM door_events last \
-                           WHERE last.facility_id = e.facility_id AND last.person = e.person \
-                             AND last.invitation_id IS NULL \
-                           ORDER BY last.happened_at DESC, last.id DESC LIMIT 1) \
-             ORDER BY e.person",
+            "SELECT person, door, zone_id, granted, direction, happened_at, source \
+             FROM last_scans \
+             WHERE facility_id = $1 AND person IS NOT NULL AND happened_at >= $2 \
+             ORDER BY person",
         )
         .bind(facility.0)
         .bind(since)
