@@ -87,6 +87,7 @@ export const failureCodes = {
     'too_large',
     'too_many_requests',
     'database_unavailable',
+    'unavailable',
     'busy',
     'internal',
   ],
