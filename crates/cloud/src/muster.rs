@@ -4,7 +4,7 @@
 //! and when. As JSON for the portal and API, and as the printed list grouped by last zone.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use gatehouse_core::{Action, Actor, InvitationId, Language, authorize};
+use gatehouse_core::{Action, Actor, CategoryKind, InvitationId, Language, authorize};
 use gatehouse_paper::muster::{self as paper, OnSite, Paper};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -111,7 +111,19 @@ pub async fn pdf(
         .map(|present| OnSite {
             company: (!present.company.is_empty()).then_some(present.company),
             host: present.host.unwrap_or_else(|| "-".to_owned()),
-            category: present.category.unwrap_or_else(|| "staff".to_owned()),
+            // In the list's language, as the kiosk prints it.
+            category: present
+                .category
+                .as_deref()
+                .and_then(CategoryKind::from_name)
+                .map_or(
+                    match language {
+                        Language::En => "Staff",
+                        Language::De => "Mitarbeitende",
+                    },
+                    |kind| kind.name(language),
+                )
+                .to_owned(),
             checked_in_at: local(
                 present
                     .checked_in_at

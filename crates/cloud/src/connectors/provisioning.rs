@@ -272,13 +272,7 @@ pub async fn reconcile(
     let Some(connector) = Connector::of(cloud, facility).await? else {
         return Ok(fixed);
     };
-    let grants = cloud
-        .database
-        .access_grants_in(
-            facility,
-            &["provisioning", "provisioned", "revoking", "revoked"],
-        )
-        .await?;
+    let grants = cloud.database.access_grants_of_facility(facility).await?;
     for held in connector.held().await? {
         let grant = grants
             .iter()

@@ -198,11 +198,10 @@ impl Database {
         Ok(rows.into_iter().map(grant).collect())
     }
 
-    /// The facility's grants in `states`.
-    pub async fn access_grants_in(
+    /// Every grant of the facility, for the reconcile job.
+    pub async fn access_grants_of_facility(
         &self,
         facility: FacilityId,
-        states: &[&str],
     ) -> Result<Vec<AccessGrant>, StoreError> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {GRANT_COLUMNS} FROM access_grants WHERE facility_id = $1 ORDER BY invitation_id"
@@ -211,11 +210,7 @@ impl Database {
             .bind(facility.0)
             .fetch_all(pool)
             .await?);
-        Ok(rows
-            .into_iter()
-            .map(grant)
-            .filter(|grant| states.contains(&grant.state.as_str()))
-            .collect())
+        Ok(rows.into_iter().map(grant).collect())
     }
 
     /// The system made `vendor_id` for the visit: provisioned, unless it was revoked meanwhile

@@ -167,6 +167,14 @@ on_both_databases! {
         let body = pdf.bytes().await.unwrap();
         assert_eq!(kind, "application/pdf", "{}", String::from_utf8_lossy(&body));
         assert!(body.starts_with(b"%PDF"), "{}", String::from_utf8_lossy(&body));
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &body).unwrap();
+        let text = gatehouse_testsupport::poppler::read(file.path());
+        // In German, grouped by last zone, categories in words.
+        for expected in ["Ines Inside", "Udo Unseen", "Sam Staff", "Server room", "Gast", "Mitarbeitende"] {
+            assert!(text.contains(expected), "{expected:?} in {text}");
+        }
+        assert!(!text.contains("Greta Gone") && !text.contains("Olga Out"), "{text}");
 
         // A host sees no muster list of the building.
         let (status, _) = app.call(Method::GET, "/api/v1/muster", Some(&site.north_host.token), None).await;
