@@ -97,13 +97,7 @@ impl UnifiConsole {
         let app = Router::new()
             .route("/api/v1/developer/{*path}", any(answer))
             .with_state(console.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a loopback port");
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let (url, server) = crate::serve_on_loopback(app).await;
         Self {
             url,
             token,

@@ -153,7 +153,7 @@ export interface paths {
         put?: never;
         /**
          * Webhooks from the facility's system (UniFi Access: `Signature: t=…,v1=…`, HMAC-SHA256 over
-         *     `t.body`). 401 for a missing, wrong or stale signature (more than five minutes off, either
+         *     `t.body`; Verkada: `Verkada-Signature: t|sig`, HMAC-SHA256 over `body|t`). 401 for a missing, wrong or stale signature (more than five minutes off, either
          *     way); a replayed event is acknowledged and changes nothing.
          */
         post: operations["webhook"];
@@ -1394,7 +1394,7 @@ export interface components {
                 /** @description The system's id. */
                 id: string;
                 type: components["schemas"]["ResourceKind"];
-            };
+            }[];
         };
         /** @description A category as one organisation has enabled it. */
         Category: {
@@ -1426,16 +1426,29 @@ export interface components {
         /** @description The connector as the portal sets it. */
         ConnectorSetup: {
             /**
-             * @description The API token Gatehouse calls the system with (UniFi: made under Settings → Security →
-             *     Advanced → API Token, with the visitor, space, system log and webhook permissions).
+             * @description What Gatehouse calls the system with. UniFi: an API token made under Settings →
+             *     Security → Advanced → API Token, with the visitor, space, system log and webhook
+             *     permissions. Verkada: an API key made under Org Settings → Verkada API, with Core
+             *     Command users and Access Control read/write and Access Control events read. Generic
+             *     webhook: the Standard Webhooks secret (`whsec_…`) Gatehouse signs grants with.
              */
             api_token: string;
-            /** @description Each Gatehouse door (its name in the zone map) ↔ the system's door or door group. */
+            /**
+             * @description Each Gatehouse door (its name in the zone map) ↔ the system's door, and the door
+             *     groups (Verkada: access groups) that open it.
+             */
             doors: components["schemas"]["BTreeMap"];
             system: components["schemas"]["System"];
-            /** @description Where the system's API is, e.g. `https://192.168.1.20:12445` for a UniFi console. */
+            /**
+             * @description Where the system's API is, e.g. `https://192.168.1.20:12445` for a UniFi console, or
+             *     `https://api.verkada.com` (`api.eu`, `api.au`) for Verkada, or the endpoint a generic
+             *     webhook POSTs grants to.
+             */
             url: string;
-            /** @description The secret the system signs its webhooks with (UniFi: the endpoint's `secret`). */
+            /**
+             * @description The secret the system signs its webhooks with (UniFi: the endpoint's `secret`;
+             *     Verkada: the webhook's shared secret; generic webhook: a `whsec_…` secret).
+             */
             webhook_secret?: string | null;
         };
         /** @description The connector as the portal shows it: never its secrets. */
@@ -2025,6 +2038,8 @@ export interface components {
         };
         /** @description What the reconcile job found and fixed in one facility's system. */
         Reconciled: {
+            /** @description Door scans read from the system's event log that its webhooks had not brought. */
+            events_backfilled: number;
             /**
              * @description What Gatehouse made but has no record of (a provisioning that died half-way, a visit
              *     deleted since): removed.
@@ -2192,7 +2207,7 @@ export interface components {
          * @description The systems Gatehouse connects to.
          * @enum {string}
          */
-        System: "unifi";
+        System: "unifi" | "verkada" | "webhook";
         /** @description A door or door group the system has, for the door mapping. */
         SystemDoor: {
             id: string;

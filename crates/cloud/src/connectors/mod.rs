@@ -8,6 +8,8 @@
 pub mod provisioning;
 pub mod setup;
 pub mod unifi;
+pub mod verkada;
+pub mod webhook;
 pub mod webhook_signature;
 
 use std::{
@@ -22,7 +24,12 @@ use gatehouse_core::{FacilityId, InvitationId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{Cloud, error::ServiceError, keys::KeySecret, store::StoredConnector};
+use crate::{
+    Cloud,
+    error::ServiceError,
+    keys::KeySecret,
+    store::{Direction, StoredConnector},
+};
 
 /// The systems Gatehouse connects to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -30,24 +37,34 @@ use crate::{Cloud, error::ServiceError, keys::KeySecret, store::StoredConnector}
 pub enum System {
     /// UniFi Access, through its developer API (`https://<console>:12445`).
     Unifi,
+    /// Verkada Access, through Verkada's cloud API (`https://api.verkada.com`, or the `api.eu`
+    /// and `api.au` regions).
+    Verkada,
+    /// Any other system, through signed webhooks both ways (Standard Webhooks).
+    Webhook,
 }
 
 impl System {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Unifi => "unifi",
+            Self::Verkada => "verkada",
+            Self::Webhook => "webhook",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
         match raw {
             "unifi" => Some(Self::Unifi),
+            "verkada" => Some(Self::Verkada),
+            "webhook" => Some(Self::Webhook),
             _ => None,
         }
     }
 }
 
-/// What a Gatehouse door opens in the system: one of its doors, or a door group.
+/// What a Gatehouse door is in the system: one of its doors, or a door group (Verkada: an
+/// access group).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
@@ -64,8 +81,10 @@ pub enum ResourceKind {
     DoorGroup,
 }
 
-/// Each Gatehouse door (its name in the zone map) ↔ what it is in the system.
-pub type DoorMapping = BTreeMap<String, Resource>;
+/// Each Gatehouse door (its name in the zone map) ↔ what it is in the system: its door there
+/// (how its scans are told apart) and the door groups that open it. UniFi grants doors and door
+/// groups alike; Verkada grants only access groups, and names the door in its scans.
+pub type DoorMapping = BTreeMap<String, Vec<Resource>>;
 
 /// A visit's access, as the system is to give it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +145,9 @@ pub enum ConnectorError {
     Rejected(String),
     #[error("the system has no such thing")]
     NotFound,
+    /// Taken already — a PIN another person in the system has: the next attempt draws another.
+    #[error("the system already has this: {0}")]
+    Conflict(String),
 }
 
 impl ConnectorError {
@@ -133,6 +155,27 @@ impl ConnectorError {
     pub fn is_temporary(&self) -> bool {
         !matches!(self, Self::Rejected(_))
     }
+}
+
+/// A door scan as the system reported it, before Gatehouse resolves its door and holder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemScan {
+    /// The system's id of the event: taken once, whichever way it came.
+    pub event_id: String,
+    /// The system's ids the event names for where it was — the door first, then its reader,
+    /// hub or device — tried in turn against the door mapping.
+    pub places: Vec<String>,
+    /// The door's name as the system gave it, if none of `places` is mapped.
+    pub place_name: Option<String>,
+    /// The system's id of who scanned (a UniFi visitor, a Verkada user).
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub granted: bool,
+    pub direction: Option<Direction>,
+    /// When it happened, if the system said.
+    pub at: Option<DateTime<Utc>>,
+    /// The event as received.
+    pub raw: String,
 }
 
 /// One access-control system, as Gatehouse uses it.
@@ -148,6 +191,32 @@ pub trait AccessSystem {
     fn revoke(&self, vendor_id: &str) -> impl Future<Output = Result<(), ConnectorError>> + Send;
     /// Everything the system holds that Gatehouse made.
     fn held(&self) -> impl Future<Output = Result<Vec<Held>, ConnectorError>> + Send;
+    /// The door scans the system logged from `from` to `to` (the backfill behind webhooks,
+    /// which systems deliver at most once or twice).
+    fn door_events(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<SystemScan>, ConnectorError>> + Send;
+}
+
+/// Calls to one system are spaced by this token bucket, whatever asks.
+pub type Limiter = governor::DefaultDirectRateLimiter;
+
+/// How fast Gatehouse may call `system`. Verkada allows 300 requests a minute per organisation:
+/// a burst of 50, then one each 250 ms, stays under 290 in any minute. UniFi documents no limit
+/// for a console on the building's network, nor can a generic endpoint; 20 at once and 10 a
+/// second keep them responsive.
+pub fn quota(system: System) -> governor::Quota {
+    match system {
+        System::Verkada => governor::Quota::with_period(Duration::from_millis(250))
+            .expect("a period above zero")
+            .allow_burst(const { std::num::NonZeroU32::new(50).unwrap() }),
+        System::Unifi | System::Webhook => {
+            governor::Quota::per_second(const { std::num::NonZeroU32::new(10).unwrap() })
+                .allow_burst(const { std::num::NonZeroU32::new(20).unwrap() })
+        }
+    }
 }
 
 /// A facility's connector, opened: its secrets unsealed.
@@ -159,12 +228,16 @@ pub struct Connector {
     pub doors: DoorMapping,
     /// What the system signs its webhooks with.
     pub webhook_secret: Option<String>,
+    /// When it was set up as it is.
+    pub updated_at: DateTime<Utc>,
     client: ConnectorClient,
 }
 
 #[derive(Debug, Clone)]
 enum ConnectorClient {
     Unifi(unifi::Unifi),
+    Verkada(verkada::Verkada),
+    Webhook(webhook::GenericWebhook),
 }
 
 /// Each facility's connector as last read, and when.
@@ -175,6 +248,33 @@ const FRESH_FOR: Duration = Duration::from_secs(2);
 
 /// How long one call to the system may take.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The HTTP client a connector calls its system with.
+fn http_client() -> Result<reqwest::Client, ServiceError> {
+    reqwest::Client::builder()
+        .timeout(CALL_TIMEOUT)
+        .build()
+        .map_err(|error| ServiceError::Corrupt(format!("HTTP client: {error}")))
+}
+
+/// A call that got no answer.
+fn unreachable(error: &reqwest::Error) -> ConnectorError {
+    ConnectorError::Unavailable(if error.is_timeout() {
+        "no answer in 10 seconds".to_owned()
+    } else {
+        "cannot connect".to_owned()
+    })
+}
+
+/// How long the system asked to be left alone (`Retry-After` in seconds), if it did.
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
 
 fn sealing_context(facility: FacilityId, what: &str) -> Vec<u8> {
     [facility.0.as_bytes().as_slice(), what.as_bytes()].concat()
@@ -200,8 +300,18 @@ impl Connector {
             .transpose()?;
         let doors: DoorMapping =
             serde_json::from_str(&stored.door_mapping).map_err(|_| corrupt("door mapping"))?;
+        let limiter = Arc::new(Limiter::direct(quota(system)));
         let client = match system {
-            System::Unifi => ConnectorClient::Unifi(unifi::Unifi::new(&stored.base_url, &token)?),
+            System::Unifi => {
+                ConnectorClient::Unifi(unifi::Unifi::new(&stored.base_url, &token, limiter)?)
+            }
+            System::Verkada => {
+                ConnectorClient::Verkada(verkada::Verkada::new(&stored.base_url, &token, limiter)?)
+            }
+            System::Webhook => ConnectorClient::Webhook(
+                webhook::GenericWebhook::new(&stored.base_url, &token, limiter)
+                    .map_err(|_| corrupt("the signing secret"))?,
+            ),
         };
         Ok(Self {
             facility: stored.facility,
@@ -209,27 +319,34 @@ impl Connector {
             base_url: stored.base_url.clone(),
             doors,
             webhook_secret,
+            updated_at: stored.updated_at,
             client,
         })
     }
 
     /// The facility's connector, if it has one: from memory if read less than two seconds ago
-    /// (a webhook burst opens it once, not once a delivery).
+    /// (a webhook burst opens it once, not once a delivery), and the same one for as long as
+    /// it is set up the same — so its token bucket and its system's session carry on.
     pub async fn of(
         cloud: &Cloud,
         facility: FacilityId,
     ) -> Result<Option<Arc<Self>>, ServiceError> {
-        if let Some((read_at, connector)) = cloud
+        let cached = cloud
             .connectors
             .lock()
             .expect("connector cache lock")
             .get(&facility)
+            .cloned();
+        if let Some((read_at, connector)) = &cached
             && read_at.elapsed() < FRESH_FOR
         {
             return Ok(connector.clone());
         }
         let connector = match cloud.database.connector(facility).await? {
-            Some(stored) => Some(Arc::new(Self::open(&stored, cloud.keys.secret())?)),
+            Some(stored) => match cached.and_then(|(_, connector)| connector) {
+                Some(same) if same.updated_at == stored.updated_at => Some(same),
+                _ => Some(Arc::new(Self::open(&stored, cloud.keys.secret())?)),
+            },
             None => None,
         };
         cloud
@@ -255,26 +372,27 @@ impl Connector {
         )
     }
 
-    /// The Gatehouse door a UniFi door scan was at: by the door the event names, or — when it
-    /// names the hub instead — by the hub's id in the mapping, or the door the hub's alias names.
-    pub async fn door_of_unlock(&self, unlock: &unifi::DoorUnlock) -> Option<String> {
-        for id in [&unlock.location, &unlock.device].into_iter().flatten() {
-            if let Some(door) = self.door_of(id) {
-                return Some(door.to_owned());
-            }
-        }
-        let ConnectorClient::Unifi(unifi) = &self.client;
-        let alias = unlock.device_alias.as_deref()?;
-        let id = unifi.door_of_hub(alias).await.ok()??;
-        self.door_of(&id).map(str::to_owned)
-    }
-
     /// The Gatehouse door the system's door or door group `id` is mapped from.
     pub fn door_of(&self, id: &str) -> Option<&str> {
         self.doors
             .iter()
-            .find(|(_, resource)| resource.id == id)
+            .find(|(_, resources)| resources.iter().any(|resource| resource.id == id))
             .map(|(door, _)| door.as_str())
+    }
+
+    /// The Gatehouse door a scan was at: the first of the places it names that is mapped; for
+    /// UniFi, whose events may name the hub instead of the door, the door the hub's alias
+    /// names, through the console's doors.
+    pub async fn door_of_scan(&self, scan: &SystemScan) -> Option<String> {
+        if let Some(door) = scan.places.iter().find_map(|id| self.door_of(id)) {
+            return Some(door.to_owned());
+        }
+        if let ConnectorClient::Unifi(unifi) = &self.client {
+            let alias = scan.place_name.as_deref()?;
+            let id = unifi.door_of_hub(alias).await.ok()??;
+            return self.door_of(&id).map(str::to_owned);
+        }
+        None
     }
 }
 
@@ -282,14 +400,28 @@ impl AccessSystem for Connector {
     async fn probe(&self) -> Result<Probe, ConnectorError> {
         let mut probe = match &self.client {
             ConnectorClient::Unifi(unifi) => unifi.probe().await?,
+            ConnectorClient::Verkada(verkada) => verkada.probe().await?,
+            ConnectorClient::Webhook(webhook) => webhook.probe().await?,
         };
-        // The mapping is checked against the doors the system showed, if it showed them.
-        let listed = !probe.doors.is_empty() || probe.missing.is_empty();
-        for (door, resource) in self.doors.iter().filter(|_| listed) {
-            if !probe.doors.iter().any(|d| d.id == resource.id) {
+        // The mapping is checked against the doors the system showed, if it showed them (a
+        // generic endpoint has no list to show).
+        let listed =
+            self.system != System::Webhook && (!probe.doors.is_empty() || probe.missing.is_empty());
+        for (door, resources) in self.doors.iter().filter(|_| listed) {
+            for resource in resources {
+                if !probe.doors.iter().any(|d| d.id == resource.id) {
+                    probe.missing.push(format!(
+                        "the door {door:?} is mapped to {}, which the system does not have",
+                        resource.id
+                    ));
+                }
+            }
+            let granted = resources.iter().any(|resource| {
+                self.system != System::Verkada || resource.kind == ResourceKind::DoorGroup
+            });
+            if !granted {
                 probe.missing.push(format!(
-                    "the door {door:?} is mapped to {}, which the system does not have",
-                    resource.id
+                    "the door {door:?} is in no access group: visitors cannot be let through it"
                 ));
             }
         }
@@ -300,18 +432,36 @@ impl AccessSystem for Connector {
     async fn provision(&self, grant: &Grant) -> Result<String, ConnectorError> {
         match &self.client {
             ConnectorClient::Unifi(unifi) => unifi.provision(grant).await,
+            ConnectorClient::Verkada(verkada) => verkada.provision(grant).await,
+            ConnectorClient::Webhook(webhook) => webhook.provision(grant).await,
         }
     }
 
     async fn revoke(&self, vendor_id: &str) -> Result<(), ConnectorError> {
         match &self.client {
             ConnectorClient::Unifi(unifi) => unifi.revoke(vendor_id).await,
+            ConnectorClient::Verkada(verkada) => verkada.revoke(vendor_id).await,
+            ConnectorClient::Webhook(webhook) => webhook.revoke(vendor_id).await,
         }
     }
 
     async fn held(&self) -> Result<Vec<Held>, ConnectorError> {
         match &self.client {
             ConnectorClient::Unifi(unifi) => unifi.held().await,
+            ConnectorClient::Verkada(verkada) => verkada.held().await,
+            ConnectorClient::Webhook(webhook) => webhook.held().await,
+        }
+    }
+
+    async fn door_events(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<SystemScan>, ConnectorError> {
+        match &self.client {
+            ConnectorClient::Unifi(unifi) => unifi.door_events(from, to).await,
+            ConnectorClient::Verkada(verkada) => verkada.door_events(from, to).await,
+            ConnectorClient::Webhook(webhook) => webhook.door_events(from, to).await,
         }
     }
 }
@@ -324,4 +474,32 @@ pub fn tag(visit: InvitationId) -> String {
 /// The visit a tag names, if it is one of Gatehouse's.
 pub fn tagged(text: &str) -> Option<InvitationId> {
     text.trim().strip_prefix("gatehouse:")?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use governor::clock::FakeRelativeClock;
+
+    /// How many calls the token bucket lets through in any one minute, asked every 10 ms.
+    fn most_in_a_minute(system: System) -> usize {
+        let clock = FakeRelativeClock::default();
+        let limiter = governor::RateLimiter::direct_with_clock(quota(system), clock.clone());
+        (0..6000)
+            .filter(|_| {
+                let allowed = limiter.check().is_ok();
+                clock.advance(Duration::from_millis(10));
+                allowed
+            })
+            .count()
+    }
+
+    #[test]
+    fn calls_to_verkada_stay_under_its_300_a_minute() {
+        let most = most_in_a_minute(System::Verkada);
+        assert!(
+            (250..=300).contains(&most),
+            "{most} calls in the first minute"
+        );
+    }
 }

@@ -157,8 +157,14 @@ async fn provision(cloud: &Cloud, invitation: InvitationId) -> Result<(), JobErr
         .iter()
         .filter(|zone| credential.grant.zones.contains(&zone.id))
         .flat_map(|zone| zone.doors.iter())
-        .filter_map(|door| connector.doors.get(&door.name).cloned())
-        .collect();
+        .filter_map(|door| connector.doors.get(&door.name))
+        .flatten()
+        .fold(Vec::new(), |mut resources, resource| {
+            if !resources.contains(resource) {
+                resources.push(resource.clone());
+            }
+            resources
+        });
     let (first_name, last_name) = split_name(&record.visitor_name);
     let pin = format!("{:08}", OsRng.next_u32() % 100_000_000);
     let grant = Grant {
@@ -225,30 +231,67 @@ fn split_name(name: &str) -> (String, String) {
 
 /// How often every connected facility is reconciled.
 const RECONCILE_EVERY: Duration = Duration::from_secs(3600);
+/// How often every connected system's door-event log is read for scans its webhooks missed.
+const BACKFILL_EVERY: Duration = Duration::from_secs(60);
 
-/// Runs due access jobs for as long as the cloud serves, and reconciles every connected
-/// facility once an hour.
+/// Runs due access jobs for as long as the cloud serves, backfills door events every minute
+/// and reconciles every connected facility once an hour.
 pub async fn keep_provisioning(cloud: Arc<Cloud>) {
     let mut last_reconciled = tokio::time::Instant::now();
+    let mut last_backfilled = tokio::time::Instant::now();
     loop {
         while run_due(&cloud).await > 0 {}
-        if last_reconciled.elapsed() >= RECONCILE_EVERY {
-            last_reconciled = tokio::time::Instant::now();
+        let reconciling = last_reconciled.elapsed() >= RECONCILE_EVERY;
+        let backfilling = last_backfilled.elapsed() >= BACKFILL_EVERY;
+        if reconciling || backfilling {
+            if reconciling {
+                last_reconciled = tokio::time::Instant::now();
+            }
+            last_backfilled = tokio::time::Instant::now();
             match cloud.database.connected_facilities().await {
                 Ok(facilities) => {
                     for facility in facilities {
-                        if let Err(error) = reconcile(&cloud, facility).await {
+                        if let Err(error) = backfill(&cloud, facility).await {
+                            tracing::warn!(%facility, %error, "door-event backfill failed; trying again in a minute");
+                        }
+                        if reconciling && let Err(error) = reconcile(&cloud, facility).await {
                             tracing::warn!(%facility, %error, "reconcile failed; trying again in an hour");
                         }
                     }
                 }
                 Err(error) => {
-                    tracing::warn!(%error, "reconcile: cannot list the connected facilities");
+                    tracing::warn!(%error, "access jobs: cannot list the connected facilities");
                 }
             }
         }
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// How far back the first backfill reads, and how much each one reads again of the last
+/// (events reach a system's log late when a door controller was offline).
+const BACKFILL_FIRST: TimeDelta = TimeDelta::hours(1);
+const BACKFILL_OVERLAP: TimeDelta = TimeDelta::minutes(5);
+
+/// Reads the facility's system's door-event log since it was last read and stores the scans
+/// its webhooks did not bring (taken once by their event ids): how many were new.
+pub async fn backfill(
+    cloud: &Cloud,
+    facility: gatehouse_core::FacilityId,
+) -> Result<usize, JobError> {
+    let Some(connector) = Connector::of(cloud, facility).await? else {
+        return Ok(0);
+    };
+    let now = cloud.clock.now();
+    let from = cloud
+        .database
+        .events_read_until(facility)
+        .await?
+        .map_or(now - BACKFILL_FIRST, |until| until - BACKFILL_OVERLAP);
+    let scans = connector.door_events(from, now).await?;
+    let recorded = super::setup::apply(cloud, &connector, scans).await?;
+    cloud.database.set_events_read_until(facility, now).await?;
+    Ok(recorded)
 }
 
 /// What the reconcile job found and fixed in one facility's system.
@@ -259,6 +302,8 @@ pub struct Reconciled {
     /// What Gatehouse made but has no record of (a provisioning that died half-way, a visit
     /// deleted since): removed.
     pub orphans_removed: Vec<String>,
+    /// Door scans read from the system's event log that its webhooks had not brought.
+    pub events_backfilled: usize,
 }
 
 /// Compares what the facility's system holds for Gatehouse with what Gatehouse expects, and

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    AccessSystem as _, Connector, ConnectorError, DoorMapping, Probe, System, unifi,
-    webhook_signature::{self, SignatureError},
+    AccessSystem as _, Connector, ConnectorError, DoorMapping, Probe, System, SystemScan, unifi,
+    verkada, webhook,
+    webhook_signature::{self, SignatureError, StandardSecret},
 };
 use crate::{
     Cloud,
@@ -23,14 +24,21 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub struct ConnectorSetup {
     pub system: System,
-    /// Where the system's API is, e.g. `https://192.168.1.20:12445` for a UniFi console.
+    /// Where the system's API is, e.g. `https://192.168.1.20:12445` for a UniFi console, or
+    /// `https://api.verkada.com` (`api.eu`, `api.au`) for Verkada, or the endpoint a generic
+    /// webhook POSTs grants to.
     pub url: String,
-    /// The API token Gatehouse calls the system with (UniFi: made under Settings → Security →
-    /// Advanced → API Token, with the visitor, space, system log and webhook permissions).
+    /// What Gatehouse calls the system with. UniFi: an API token made under Settings →
+    /// Security → Advanced → API Token, with the visitor, space, system log and webhook
+    /// permissions. Verkada: an API key made under Org Settings → Verkada API, with Core
+    /// Command users and Access Control read/write and Access Control events read. Generic
+    /// webhook: the Standard Webhooks secret (`whsec_…`) Gatehouse signs grants with.
     pub api_token: String,
-    /// The secret the system signs its webhooks with (UniFi: the endpoint's `secret`).
+    /// The secret the system signs its webhooks with (UniFi: the endpoint's `secret`;
+    /// Verkada: the webhook's shared secret; generic webhook: a `whsec_…` secret).
     pub webhook_secret: Option<String>,
-    /// Each Gatehouse door (its name in the zone map) ↔ the system's door or door group.
+    /// Each Gatehouse door (its name in the zone map) ↔ the system's door, and the door
+    /// groups (Verkada: access groups) that open it.
     pub doors: DoorMapping,
 }
 
@@ -88,6 +96,14 @@ pub async fn configure(
             "the webhook secret cannot be empty: leave it out instead",
         ));
     }
+    let standard = |secret: &str| StandardSecret::parse(secret).is_some();
+    if setup.system == System::Webhook
+        && (!standard(&setup.api_token) || !setup.webhook_secret.as_deref().is_none_or(standard))
+    {
+        return Err(ServiceError::invalid(
+            "a generic webhook's secrets are Standard Webhooks secrets: whsec_ and base64",
+        ));
+    }
     let site = cloud.site(facility).await?;
     for door in setup.doors.keys() {
         if door_events::known_door(&site, door).is_none() {
@@ -95,7 +111,8 @@ pub async fn configure(
                 "the zone map of this building has no door {door:?}"
             )));
         }
-        if setup.doors[door].id.trim().is_empty() {
+        let resources = &setup.doors[door];
+        if resources.is_empty() || resources.iter().any(|r| r.id.trim().is_empty()) {
             return Err(ServiceError::invalid(format!(
                 "the door {door:?} is mapped to no id"
             )));
@@ -156,7 +173,7 @@ pub async fn probe(cloud: &Cloud, actor: &Actor) -> Result<Probe, ServiceError> 
             ready: false,
             missing: vec![match error {
                 ConnectorError::Unauthorized => {
-                    "the system does not accept the API token: make a new one".to_owned()
+                    "the system does not accept the API token or key: make a new one".to_owned()
                 }
                 error => error.to_string(),
             }],
@@ -165,20 +182,30 @@ pub async fn probe(cloud: &Cloud, actor: &Actor) -> Result<Probe, ServiceError> 
     })
 }
 
-/// Reconciles the facility's system now (a facility manager's): what was fixed.
+/// Reconciles the facility's system now (a facility manager's), after reading its door-event
+/// log for scans its webhooks missed: what was fixed.
 pub async fn reconcile(
     cloud: &Cloud,
     actor: &Actor,
 ) -> Result<super::provisioning::Reconciled, ServiceError> {
+    use super::provisioning::{self, JobError};
     configured(cloud, actor).await?;
-    super::provisioning::reconcile(cloud, actor.facility)
+    let failed = |error| match error {
+        JobError::Cloud(error) => error,
+        JobError::System(error) => {
+            ServiceError::Unavailable(format!("the access-control system: {error}"))
+        }
+    };
+    let events_backfilled = provisioning::backfill(cloud, actor.facility)
         .await
-        .map_err(|error| match error {
-            super::provisioning::JobError::Cloud(error) => error,
-            super::provisioning::JobError::System(error) => {
-                ServiceError::Unavailable(format!("the access-control system: {error}"))
-            }
-        })
+        .map_err(failed)?;
+    let fixed = provisioning::reconcile(cloud, actor.facility)
+        .await
+        .map_err(failed)?;
+    Ok(provisioning::Reconciled {
+        events_backfilled,
+        ..fixed
+    })
 }
 
 /// What became of a webhook.
@@ -211,12 +238,13 @@ pub enum WebhookRefused {
     Cloud(#[from] ServiceError),
 }
 
-/// A webhook from the facility's system: its signature checked over the raw body first (with a
-/// five-minute window either way), then its event taken once, stored raw and applied.
-pub async fn webhook(
+/// A webhook from the facility's system: its signature (in the headers `header` reads) checked
+/// over the raw body first, with a five-minute window either way, then its event taken once,
+/// stored raw and applied.
+pub async fn webhook<'a>(
     cloud: &Cloud,
     facility: FacilityId,
-    signature: Option<&str>,
+    header: impl Fn(&'static str) -> Option<&'a str>,
     body: &[u8],
 ) -> Result<Delivery, WebhookRefused> {
     let connector = Connector::of(cloud, facility)
@@ -228,49 +256,83 @@ pub async fn webhook(
         .ok_or(WebhookRefused::NotConnected)?;
     let now = cloud.clock.now();
     match connector.system {
-        System::Unifi => webhook_signature::verify_unifi(signature, secret, body, now)?,
+        System::Unifi => {
+            webhook_signature::verify_unifi(header("signature"), secret, body, now)?;
+        }
+        System::Verkada => {
+            webhook_signature::verify_verkada(header("verkada-signature"), secret, body, now)?;
+        }
+        System::Webhook => {
+            let secret = StandardSecret::parse(secret).ok_or(SignatureError::Wrong)?;
+            webhook_signature::verify_standard(
+                header("webhook-id"),
+                header("webhook-timestamp"),
+                header("webhook-signature"),
+                &secret,
+                body,
+                now,
+            )?;
+        }
     }
     let event: serde_json::Value =
         serde_json::from_slice(body).map_err(|_| WebhookRefused::NotJson)?;
-    let Some(unlock) = unifi::door_unlock(&event) else {
+    let raw = String::from_utf8_lossy(body);
+    let scan = match connector.system {
+        System::Unifi => unifi::door_unlock(&event, body),
+        System::Verkada => verkada::door_scan(&event["data"], &raw),
+        System::Webhook => webhook::door_scan(&event, &raw),
+    };
+    let Some(scan) = scan else {
         return Ok(Delivery::Ignored);
     };
-    let door = connector.door_of_unlock(&unlock).await;
-    let holder = match &unlock.actor_id {
-        Some(id) => match cloud
-            .database
-            .visit_of_vendor_id(facility, id)
-            .await
-            .map_err(ServiceError::from)?
-        {
-            Some(visit) => Holder::Visit(visit),
-            None => Holder::Person(unlock.actor_name.clone().unwrap_or_else(|| id.clone())),
-        },
-        None => Holder::Person(
-            unlock
-                .actor_name
-                .clone()
-                .unwrap_or_else(|| "unknown".into()),
-        ),
-    };
-    let scan = Scan {
-        event_id: unlock.event_id.clone(),
-        door: door
-            .or(unlock.location_name.clone())
-            .or(unlock.location.clone())
-            .unwrap_or_else(|| "unknown door".into()),
-        holder,
-        granted: unlock.granted,
-        direction: None,
-        at: now,
-        raw: String::from_utf8_lossy(body).into_owned(),
-    };
-    // Stored once by its event id: a redelivery or replay changes nothing.
-    let recorded = door_events::record(cloud, facility, "unifi", vec![scan]).await?;
-    Ok(match recorded.first() {
-        Some((door_events::Outcome::Recorded, _)) => Delivery::Recorded,
-        _ => Delivery::Duplicate,
+    // Stored once by its event id: a redelivery, a replay or the backfill changes nothing.
+    let recorded = apply(cloud, &connector, vec![scan]).await?;
+    Ok(if recorded > 0 {
+        Delivery::Recorded
+    } else {
+        Delivery::Duplicate
     })
+}
+
+/// Stores the system's scans on the visits they were (by the system's id of what Gatehouse
+/// made for each) at the Gatehouse doors they were at: how many were new.
+pub async fn apply(
+    cloud: &Cloud,
+    connector: &Connector,
+    scans: Vec<SystemScan>,
+) -> Result<usize, ServiceError> {
+    let facility = connector.facility;
+    let now = cloud.clock.now();
+    let mut resolved = Vec::with_capacity(scans.len());
+    for scan in scans {
+        let door = connector.door_of_scan(&scan).await;
+        let name = scan.actor_name.clone();
+        let holder = match &scan.actor_id {
+            Some(id) => match cloud.database.visit_of_vendor_id(facility, id).await? {
+                Some(visit) => Holder::Visit(visit),
+                None => Holder::Person(name.unwrap_or_else(|| id.clone())),
+            },
+            None => Holder::Person(name.unwrap_or_else(|| "unknown".into())),
+        };
+        resolved.push(Scan {
+            event_id: scan.event_id,
+            door: door
+                .or(scan.place_name)
+                .or(scan.places.into_iter().next())
+                .unwrap_or_else(|| "unknown door".into()),
+            holder,
+            granted: scan.granted,
+            direction: scan.direction,
+            at: scan.at.unwrap_or(now),
+            raw: scan.raw,
+        });
+    }
+    let recorded =
+        door_events::record(cloud, facility, connector.system.as_str(), resolved).await?;
+    Ok(recorded
+        .iter()
+        .filter(|(outcome, _)| *outcome == door_events::Outcome::Recorded)
+        .count())
 }
 
 /// A visit's access in the building's system, as reception sees it.

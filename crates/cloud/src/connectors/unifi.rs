@@ -7,14 +7,17 @@
 //! its envelope (`{"code":"SUCCESS","msg":…,"data":…}`) whatever the HTTP status, since the
 //! docs never map one to the other.
 
-use std::time::Duration;
+use std::sync::Arc;
 
-use reqwest::{Method, StatusCode, header};
+use chrono::{DateTime, Utc};
+
+use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
-    CALL_TIMEOUT, ConnectorError, Grant, Held, Probe, ResourceKind, SystemDoor, tag, tagged,
+    ConnectorError, Grant, Held, Limiter, Probe, ResourceKind, SystemDoor, SystemScan, http_client,
+    retry_after, tag, tagged, unreachable,
 };
 use crate::error::ServiceError;
 
@@ -26,6 +29,7 @@ pub struct Unifi {
     base: String,
     token: String,
     http: reqwest::Client,
+    limiter: Arc<Limiter>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,15 +49,12 @@ struct Pagination {
 }
 
 impl Unifi {
-    pub fn new(base_url: &str, token: &str) -> Result<Self, ServiceError> {
-        let http = reqwest::Client::builder()
-            .timeout(CALL_TIMEOUT)
-            .build()
-            .map_err(|error| ServiceError::Corrupt(format!("HTTP client: {error}")))?;
+    pub fn new(base_url: &str, token: &str, limiter: Arc<Limiter>) -> Result<Self, ServiceError> {
         Ok(Self {
             base: format!("{}/api/v1/developer", base_url.trim_end_matches('/')),
             token: token.to_owned(),
-            http,
+            http: http_client()?,
+            limiter,
         })
     }
 
@@ -63,6 +64,7 @@ impl Unifi {
         path: &str,
         body: Option<Value>,
     ) -> Result<Envelope, ConnectorError> {
+        self.limiter.until_ready().await;
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -70,20 +72,9 @@ impl Unifi {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.map_err(|error| {
-            ConnectorError::Unavailable(if error.is_timeout() {
-                "no answer in 10 seconds".to_owned()
-            } else {
-                "cannot connect".to_owned()
-            })
-        })?;
+        let response = request.send().await.map_err(|error| unreachable(&error))?;
         let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(header::RETRY_AFTER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let retry_after = retry_after(&response);
         let text = response.text().await.unwrap_or_default();
         let envelope: Option<Envelope> = serde_json::from_str(&text).ok();
         let message = envelope.as_ref().map_or_else(
@@ -112,6 +103,7 @@ impl Unifi {
                 Err(ConnectorError::Forbidden(message))
             }
             "CODE_SYSTEM_ERROR" => Err(ConnectorError::Unavailable(message)),
+            "CODE_CREDS_PIN_CODE_CREDS_ALREADY_EXIST" => Err(ConnectorError::Conflict(message)),
             _ => Err(ConnectorError::Rejected(message)),
         }
     }
@@ -227,6 +219,17 @@ impl Unifi {
         Ok(held)
     }
 
+    /// UniFi's scans come by webhook; its system-log backfill (`POST /system/logs`) is not
+    /// built yet, so there is nothing to poll.
+    #[expect(clippy::unused_async, reason = "the connector trait's shape")]
+    pub async fn door_events(
+        &self,
+        _from: DateTime<Utc>,
+        _to: DateTime<Utc>,
+    ) -> Result<Vec<SystemScan>, ConnectorError> {
+        Ok(Vec::new())
+    }
+
     /// The door whose hub `device` is, by the door's name the device carries as its alias —
     /// events sometimes name the hub instead of the door.
     pub async fn door_of_hub(&self, alias: &str) -> Result<Option<String>, ConnectorError> {
@@ -252,38 +255,28 @@ fn listed(data: &Value, kind: ResourceKind) -> Vec<SystemDoor> {
         .collect()
 }
 
-/// A door scan in an `access.door.unlock` webhook.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DoorUnlock {
-    pub event_id: String,
-    /// The door as the event names it, or the hub (device) it may name instead.
-    pub location: Option<String>,
-    pub location_name: Option<String>,
-    pub device: Option<String>,
-    pub device_alias: Option<String>,
-    /// The UniFi user or visitor who scanned.
-    pub actor_id: Option<String>,
-    pub actor_name: Option<String>,
-    pub granted: bool,
-}
-
-/// The door scan `event` reports, if it is one (`access.door.unlock` with its object id).
-pub fn door_unlock(event: &Value) -> Option<DoorUnlock> {
+/// The door scan `event` reports, if it is one (`access.door.unlock` with its object id). It
+/// names the door, or the hub (device) instead, whose alias is then the door's name.
+pub fn door_unlock(event: &Value, raw: &[u8]) -> Option<SystemScan> {
     if event["event"].as_str()? != "access.door.unlock" {
         return None;
     }
     let data = &event["data"];
     let text = |value: &Value| value.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
     let result = data["object"]["result"].as_str().unwrap_or_default();
-    Some(DoorUnlock {
+    Some(SystemScan {
         event_id: text(&event["event_object_id"])?,
-        location: text(&data["location"]["id"]),
-        location_name: text(&data["location"]["name"]),
-        device: text(&data["device"]["id"]),
-        device_alias: text(&data["device"]["alias"]),
+        places: [&data["location"]["id"], &data["device"]["id"]]
+            .into_iter()
+            .filter_map(text)
+            .collect(),
+        place_name: text(&data["device"]["alias"]).or_else(|| text(&data["location"]["name"])),
         actor_id: text(&data["actor"]["id"]),
         actor_name: text(&data["actor"]["name"]),
         // Webhooks say "Access Granted"; the system log says "ACCESS".
         granted: result.eq_ignore_ascii_case("access granted") || result == "ACCESS",
+        direction: None,
+        at: None,
+        raw: String::from_utf8_lossy(raw).into_owned(),
     })
 }

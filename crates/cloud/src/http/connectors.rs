@@ -74,7 +74,7 @@ pub async fn reconcile(
 }
 
 /// Webhooks from the facility's system (UniFi Access: `Signature: t=…,v1=…`, HMAC-SHA256 over
-/// `t.body`). 401 for a missing, wrong or stale signature (more than five minutes off, either
+/// `t.body`; Verkada: `Verkada-Signature: t|sig`, HMAC-SHA256 over `body|t`). 401 for a missing, wrong or stale signature (more than five minutes off, either
 /// way); a replayed event is acknowledged and changes nothing.
 #[utoipa::path(post, path = "/api/v1/connector/webhook/{facility}", tag = "access",
     params(("facility" = FacilityId, Path)), request_body(content = String, content_type = "application/json"),
@@ -86,9 +86,7 @@ pub async fn webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let signature = headers
-        .get("signature")
-        .and_then(|value| value.to_str().ok());
+    let header = |name: &'static str| headers.get(name).and_then(|value| value.to_str().ok());
     let refused = |status: StatusCode, code: &str, message: String| {
         (
             status,
@@ -100,7 +98,7 @@ pub async fn webhook(
             .into_response()
     };
     Ok(
-        match setup::webhook(&state.cloud, facility, signature, &body).await {
+        match setup::webhook(&state.cloud, facility, header, &body).await {
             Ok(delivery) => Json(DeliveryAnswer { delivery }).into_response(),
             Err(WebhookRefused::Cloud(error)) => return Err(error.into()),
             Err(error @ WebhookRefused::NotConnected) => {

@@ -169,7 +169,7 @@ impl Database {
              ON CONFLICT (facility_id) DO UPDATE SET kind = excluded.kind, \
                base_url = excluded.base_url, sealed_secret = excluded.sealed_secret, \
                sealed_webhook = excluded.sealed_webhook, door_mapping = excluded.door_mapping, \
-               updated_at = excluded.updated_at",
+               updated_at = excluded.updated_at, events_read_until = NULL",
         )
         .bind(connector.facility.0)
         .bind(&connector.kind)
@@ -307,5 +307,35 @@ impl Database {
         .fetch_optional(pool)
         .await?);
         Ok(visit.map(InvitationId))
+    }
+
+    /// Until when the facility's system's door-event log has been read.
+    pub async fn events_read_until(
+        &self,
+        facility: FacilityId,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let until: Option<Option<DateTime<Utc>>> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT events_read_until FROM connectors WHERE facility_id = $1",
+        )
+        .bind(facility.0)
+        .fetch_optional(pool)
+        .await?);
+        Ok(until.flatten())
+    }
+
+    pub async fn set_events_read_until(
+        &self,
+        facility: FacilityId,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query(
+            "UPDATE connectors SET events_read_until = $1 WHERE facility_id = $2",
+        )
+        .bind(until)
+        .bind(facility.0)
+        .execute(pool)
+        .await?
+        .rows_affected());
+        Ok(())
     }
 }

@@ -1,197 +1,34 @@
-//! The building's access-control system (issue "access control, part 2"), through the HTTP API
-//! of a real cloud on SQLite and PostgreSQL against a stand-in UniFi Access console that answers
-//! as the vendor documents: a check-in provisions the visit's access there (its window, the
-//! doors its zones map to, a PIN), check-out revokes it, a console that is down or busy never
-//! holds a check-in up, and its signed webhooks put door scans on the visit's timeline once.
+//! UniFi Access: visitors with the visit's window, doors and a PIN; `Signature: t=…,v1=…`
+//! webhooks; the probe, the reconcile job, and a console that is down, busy or refusing.
 
-use crate::support::{Backend, Site, TestApp, at, invitation};
+use super::{Building, WEBHOOK_SECRET};
+use crate::support::{Backend, at};
 use chrono::TimeDelta;
-use gatehouse_cloud::Clock;
 use gatehouse_testsupport::{
     on_both_databases,
     unifi::{Failure, UnifiConsole},
 };
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
-const LOBBY: &str = "01900000-0000-7000-8000-000000000001";
-const LAB: &str = "01900000-0000-7000-8000-000000000002";
-const SERVER_ROOM: &str = "01900000-0000-7000-8000-000000000003";
-const WEBHOOK_SECRET: &str = "6601f1243d2ff70f";
-
-struct Building {
-    app: TestApp,
-    site: Site,
-    device: String,
-    console: UnifiConsole,
-}
-
-/// The site at 10:00 as its visits begin — zone map, guests into the lobby and Lab B, a kiosk —
-/// connected to a UniFi Access console whose doors are mapped to the zone map's.
-async fn building(backend: Backend) -> Option<Building> {
-    let app = TestApp::spawn_at(backend, Clock::fixed(at(10, 0))).await?;
-    let site = Site::create(&app).await;
-    app.zone_map_with_guests_in(&site, json!([
-        {"id": LOBBY, "name": "Lobby", "level": "public", "doors": [{"name": "Main entrance"}]},
-        {"id": LAB, "name": "Lab B", "level": "general", "doors": [{"name": "Lab B door"}]},
-        {"id": SERVER_ROOM, "name": "Server room", "level": "secure", "doors": [{"name": "Server room door"}]},
-    ]), &[LOBBY, LAB]).await;
-    let device = app.enrolled_kiosk(&site).await;
+/// The building, connected to a UniFi Access console whose doors are mapped to the zone map's.
+async fn building(backend: Backend) -> Option<Building<UnifiConsole>> {
     let console = UnifiConsole::start(&[
         ("unifi-door-lobby", "Main entrance"),
         ("unifi-door-lab", "Lab B door"),
         ("unifi-door-server", "Server room door"),
     ])
     .await;
-    let setup = json!({"system": "unifi", "url": console.url, "api_token": console.token,
-    "webhook_secret": WEBHOOK_SECRET, "doors": {
-        "Main entrance": {"id": "unifi-door-lobby", "type": "door"},
-        "Lab B door": {"id": "unifi-door-lab", "type": "door"},
-        "Server room door": {"id": "unifi-door-server", "type": "door"},
-    }});
-    let (status, body) = app
-        .call(
-            Method::PUT,
-            "/api/v1/connector",
-            Some(&site.manager.token),
-            Some(setup),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    assert!(
-        body.get("api_token").is_none() && !body.to_string().contains(&console.token),
-        "no secret shown: {body}"
-    );
-    Some(Building {
-        app,
-        site,
-        device,
-        console,
+    super::building(backend, console, "Signature", |console| {
+        json!({"system": "unifi", "url": console.url, "api_token": console.token,
+        "webhook_secret": WEBHOOK_SECRET, "doors": {
+            "Main entrance": [{"id": "unifi-door-lobby", "type": "door"}],
+            "Lab B door": [{"id": "unifi-door-lab", "type": "door"}],
+            "Server room door": [{"id": "unifi-door-server", "type": "door"}],
+        }})
     })
-}
-
-impl Building {
-    async fn report(&self, id: &Value, kind: &str) {
-        let event = json!({"id": Uuid::now_v7(), "invitation": id, "kind": kind, "at": self.app.clock.now()});
-        let (status, answer) = self
-            .app
-            .call(
-                Method::POST,
-                "/api/v1/kiosk/events",
-                Some(&self.device),
-                Some(json!({"events": [event]})),
-            )
-            .await;
-        assert_eq!(status, 200, "{answer}");
-        assert_eq!(answer["results"][0]["outcome"], "applied", "{answer}");
-    }
-
-    /// A guest invited for today and checked in at the kiosk now.
-    async fn checked_in(&self, name: &str) -> Value {
-        let created = self
-            .app
-            .invite(&self.site.north_host, invitation("guest", name, None))
-            .await;
-        // The kiosk has the credential before the visitor arrives.
-        self.app
-            .pull_changes_until(&self.device, None, 500, |d| {
-                d.iter()
-                    .any(|i| i["id"] == created["id"] && !i["credential"].is_null())
-            })
-            .await;
-        self.report(&created["id"], "check_in").await;
-        created["id"].clone()
-    }
-
-    async fn access(&self, id: &Value) -> Value {
-        let (status, body) = self
-            .app
-            .call(
-                Method::GET,
-                &format!("/api/v1/invitations/{}/access", id.as_str().unwrap()),
-                Some(&self.site.reception.token),
-                None,
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
-        body[0].clone()
-    }
-
-    /// Waits (at most 10 s) for the cloud's provisioning worker to bring the visit's access
-    /// in the console to `state`.
-    async fn access_becomes(&self, id: &Value, state: &str) -> Value {
-        for _ in 0..200 {
-            let access = self.access(id).await;
-            if access["state"] == state {
-                return access;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        panic!("the access never became {state}: {}", self.access(id).await);
-    }
-
-    async fn probe(&self) -> Value {
-        let (status, body) = self
-            .app
-            .call(
-                Method::POST,
-                "/api/v1/connector/probe",
-                Some(&self.site.manager.token),
-                None,
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
-        body
-    }
-
-    async fn webhook(
-        &self,
-        facility: &str,
-        signature: Option<String>,
-        body: Vec<u8>,
-    ) -> (u16, Value) {
-        let mut request = self
-            .app
-            .http
-            .post(
-                self.app
-                    .url(&format!("/api/v1/connector/webhook/{facility}")),
-            )
-            .header("content-type", "application/json")
-            .body(body);
-        if let Some(signature) = signature {
-            request = request.header("Signature", signature);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn timeline_doors(&self, id: &Value) -> Vec<(String, bool, String)> {
-        let (_, timeline) = self
-            .app
-            .call(
-                Method::GET,
-                &format!("/api/v1/invitations/{}/timeline", id.as_str().unwrap()),
-                Some(&self.site.north_host.token),
-                None,
-            )
-            .await;
-        timeline
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|m| m["what"] == "door_scan")
-            .map(|m| {
-                (
-                    m["place"].as_str().unwrap().to_owned(),
-                    m["granted"].as_bool().unwrap(),
-                    m["source"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect()
-    }
+    .await
 }
 
 on_both_databases! {
@@ -199,7 +36,7 @@ on_both_databases! {
         let Some(b) = building(backend).await else { return };
         let visit = b.checked_in("Ulla Unifi").await;
         b.access_becomes(&visit, "provisioned").await;
-        let visitors = b.console.visitors();
+        let visitors = b.system.visitors();
         assert_eq!(visitors.len(), 1, "{visitors:#?}");
         let made = &visitors[0];
         assert_eq!(made["first_name"], "Ulla");
@@ -227,15 +64,15 @@ on_both_databases! {
         b.report(&visit, "check_out").await;
         let access = b.access_becomes(&visit, "revoked").await;
         assert!(access["revoked_at"].is_string());
-        assert!(b.console.visitors().is_empty(), "nothing of her visit stays in the console");
-        assert!(b.console.requests().iter().any(|r| r == &format!("DELETE /api/v1/developer/visitors/{vendor_id}?is_force=true")));
+        assert!(b.system.visitors().is_empty(), "nothing of her visit stays in the console");
+        assert!(b.system.requests().iter().any(|r| r == &format!("DELETE /api/v1/developer/visitors/{vendor_id}?is_force=true")));
     }
 }
 
 on_both_databases! {
     async fn connector_down_does_not_block_check_in(backend: Backend) {
         let Some(b) = building(backend).await else { return };
-        b.console.set_down(true);
+        b.system.set_down(true);
         let started = std::time::Instant::now();
         let visit = b.checked_in("Dora Down").await;
         assert!(started.elapsed() < std::time::Duration::from_secs(5), "the check-in did not wait for the console");
@@ -247,17 +84,17 @@ on_both_databases! {
         let waiting = b.access(&visit).await;
         assert_eq!(waiting["state"], "provisioning");
         assert!(waiting["problem"].as_str().unwrap().contains("cannot be reached or failed"), "{waiting}");
-        assert!(b.console.visitors().is_empty());
+        assert!(b.system.visitors().is_empty());
 
         // Back up, the job is tried again after its backoff and goes.
-        b.console.set_down(false);
+        b.system.set_down(false);
         b.app.clock.advance(TimeDelta::seconds(10));
         let provisioned = b.access_becomes(&visit, "provisioned").await;
         assert!(provisioned["problem"].is_null());
-        assert_eq!(b.console.visitors().len(), 1);
+        assert_eq!(b.system.visitors().len(), 1);
 
         // A busy console's Retry-After is honoured: not before, and then it goes.
-        b.console.fail_next(&[Failure::RateLimited(Some(120))]);
+        b.system.fail_next(&[Failure::RateLimited(Some(120))]);
         let second = b.checked_in("Rudi Retry").await;
         for _ in 0..200 {
             if b.access(&second).await["problem"].is_string() { break }
@@ -271,14 +108,14 @@ on_both_databases! {
         b.access_becomes(&second, "provisioned").await;
 
         // 429 without Retry-After, a 500 and a refused token: each retried, reception told.
-        b.console.fail_next(&[Failure::RateLimited(None), Failure::ServerError, Failure::Unauthorized]);
+        b.system.fail_next(&[Failure::RateLimited(None), Failure::ServerError, Failure::Unauthorized]);
         let third = b.checked_in("Tom Tries").await;
         for _ in 0..3 {
             tokio::time::sleep(std::time::Duration::from_millis(700)).await;
             b.app.clock.advance(TimeDelta::minutes(5));
         }
         b.access_becomes(&third, "provisioned").await;
-        assert_eq!(b.console.visitors().len(), 3);
+        assert_eq!(b.system.visitors().len(), 3);
     }
 }
 
@@ -287,7 +124,7 @@ on_both_databases! {
         let Some(b) = building(backend).await else { return };
         let visit = b.checked_in("Rita Replay").await;
         b.access_becomes(&visit, "provisioned").await;
-        let vendor_id = b.console.visitors()[0]["id"].as_str().unwrap().to_owned();
+        let vendor_id = b.system.visitors()[0]["id"].as_str().unwrap().to_owned();
         let facility = b.site.facility.to_string();
         let now = b.app.clock.now().timestamp();
         // The event names the hub, not the door: resolved through the console's doors.
@@ -334,30 +171,30 @@ on_both_databases! {
         assert_eq!(ready["ready"], true, "{ready}");
         assert_eq!(ready["doors"].as_array().unwrap().len(), 4, "three doors and a door group: {ready}");
 
-        b.console.set_scopes(&["view:visitor", "edit:visitor", "view:webhook"]);
+        b.system.set_scopes(&["view:visitor", "edit:visitor", "view:webhook"]);
         let lacking = b.probe().await;
         assert_eq!(lacking["ready"], false);
         assert_eq!(lacking["missing"], json!(["the API token needs the permission view:space"]));
 
-        b.console.set_scopes(&gatehouse_testsupport::unifi::SCOPES);
-        let moved = json!({"system": "unifi", "url": b.console.url, "api_token": b.console.token,
-            "doors": {"Lab B door": {"id": "unifi-door-gone", "type": "door"}}});
+        b.system.set_scopes(&gatehouse_testsupport::unifi::SCOPES);
+        let moved = json!({"system": "unifi", "url": b.system.url, "api_token": b.system.token,
+            "doors": {"Lab B door": [{"id": "unifi-door-gone", "type": "door"}]}});
         let (status, body) = b.app.call(Method::PUT, "/api/v1/connector", Some(&b.site.manager.token), Some(moved)).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(b.probe().await["missing"], json!([
             "the door \"Lab B door\" is mapped to unifi-door-gone, which the system does not have"
         ]));
 
-        b.console.fail_next(&[Failure::Unauthorized]);
+        b.system.fail_next(&[Failure::Unauthorized]);
         let refused = b.probe().await;
         assert!(refused["missing"][0].as_str().unwrap().contains("make a new one"), "{refused}");
 
         // Bad setups change nothing.
         let bad = [
             (json!({"system": "unifi", "url": "ftp://console", "api_token": "t", "doors": {}}), "http://"),
-            (json!({"system": "unifi", "url": b.console.url, "api_token": " ", "doors": {}}), "API token"),
-            (json!({"system": "unifi", "url": b.console.url, "api_token": "t", "doors": {"Loading dock": {"id": "x", "type": "door"}}}), "no door \"Loading dock\""),
-            (json!({"system": "brivo", "url": b.console.url, "api_token": "t", "doors": {}}), "system"),
+            (json!({"system": "unifi", "url": b.system.url, "api_token": " ", "doors": {}}), "API token"),
+            (json!({"system": "unifi", "url": b.system.url, "api_token": "t", "doors": {"Loading dock": [{"id": "x", "type": "door"}]}}), "no door \"Loading dock\""),
+            (json!({"system": "brivo", "url": b.system.url, "api_token": "t", "doors": {}}), "system"),
         ];
         for (setup, says) in bad {
             let (status, body) = b.app.call(Method::PUT, "/api/v1/connector", Some(&b.site.manager.token), Some(setup)).await;
@@ -365,7 +202,7 @@ on_both_databases! {
             assert!(body["message"].as_str().unwrap().contains(says), "{body}");
         }
         let (_, shown) = b.app.call(Method::GET, "/api/v1/connector", Some(&b.site.manager.token), None).await;
-        assert_eq!(shown["url"], b.console.url.as_str());
+        assert_eq!(shown["url"], b.system.url.as_str());
         assert_eq!(shown["signs_webhooks"], false, "set again without one");
         let (status, _) = b.app.call(Method::GET, "/api/v1/connector", Some(&b.site.north_host.token), None).await;
         assert_eq!(status, 403);
@@ -380,7 +217,7 @@ on_both_databases! {
         b.access_becomes(&left, "provisioned").await;
         b.access_becomes(&staying, "provisioned").await;
         // The console refuses her revocation for good: the job gives up, reception is told.
-        b.console.fail_next(&[Failure::Refused]);
+        b.system.fail_next(&[Failure::Refused]);
         b.report(&left, "check_out").await;
         for _ in 0..200 {
             if b.access(&left).await["problem"].is_string() { break }
@@ -389,18 +226,18 @@ on_both_databases! {
         let stuck = b.access(&left).await;
         assert_eq!(stuck["state"], "revoking");
         assert!(stuck["problem"].as_str().unwrap().contains("refused"), "{stuck}");
-        assert_eq!(b.console.visitors().len(), 2, "her access is still there");
+        assert_eq!(b.system.visitors().len(), 2, "her access is still there");
         // An orphan Gatehouse made and lost track of, and a visitor the building made itself.
-        let orphan = b.console.add_visitor(json!({"first_name": "Otto", "last_name": "Orphan",
+        let orphan = b.system.add_visitor(json!({"first_name": "Otto", "last_name": "Orphan",
             "remarks": format!("gatehouse:{}", Uuid::now_v7()), "status": "ACTIVE"}));
-        b.console.add_visitor(json!({"first_name": "Bea", "last_name": "Building",
+        b.system.add_visitor(json!({"first_name": "Bea", "last_name": "Building",
             "remarks": "the building's own", "status": "ACTIVE"}));
 
         let (status, fixed) = b.app.call(Method::POST, "/api/v1/connector/reconcile", Some(&b.site.manager.token), None).await;
         assert_eq!(status, 200, "{fixed}");
         assert_eq!(fixed["revoked"], json!([left]));
         assert_eq!(fixed["orphans_removed"], json!([orphan]));
-        let remaining: Vec<String> = b.console.visitors().iter().map(|v| v["first_name"].as_str().unwrap().to_owned()).collect();
+        let remaining: Vec<String> = b.system.visitors().iter().map(|v| v["first_name"].as_str().unwrap().to_owned()).collect();
         assert_eq!(remaining, ["Stan", "Bea"], "the live visit and the building's own visitor stay");
         assert_eq!(b.access(&left).await["state"], "revoked");
         let (_, history) = b.app
@@ -410,8 +247,8 @@ on_both_databases! {
 
         // Nothing left to fix; and a console that is down is said so.
         let (_, again) = b.app.call(Method::POST, "/api/v1/connector/reconcile", Some(&b.site.manager.token), None).await;
-        assert_eq!(again, json!({"revoked": [], "orphans_removed": []}));
-        b.console.set_down(true);
+        assert_eq!(again, json!({"revoked": [], "orphans_removed": [], "events_backfilled": 0}));
+        b.system.set_down(true);
         let (status, body) = b.app.call(Method::POST, "/api/v1/connector/reconcile", Some(&b.site.manager.token), None).await;
         assert_eq!(status, 503, "{body}");
         let (status, _) = b.app.call(Method::POST, "/api/v1/connector/reconcile", Some(&b.site.reception.token), None).await;
