@@ -20,6 +20,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::any,
 };
+use chrono::{DateTime, SecondsFormat, Utc};
 use hmac::{Hmac, Mac as _};
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -46,6 +47,8 @@ struct Console {
     visitors: BTreeMap<String, Value>,
     doors: Vec<Value>,
     door_groups: Vec<Value>,
+    endpoints: Vec<Value>,
+    logs: Vec<Value>,
     next_failures: VecDeque<Failure>,
     /// Down: every request fails with 503 until it is back.
     down: bool,
@@ -140,6 +143,36 @@ impl UnifiConsole {
             c.visitors.insert(id.clone(), visitor);
             id
         })
+    }
+
+    /// The webhook endpoints registered with it.
+    pub fn endpoints(&self) -> Vec<Value> {
+        self.with(|c| c.endpoints.clone())
+    }
+
+    /// Logs a door opening in the system log, as the console does for every scan — by
+    /// `actor` at the door `(id, name)` through its hub, `ACCESS` or `BLOCKED`, at `at`.
+    pub fn log_door_opening(
+        &self,
+        door: (&str, &str),
+        actor: &str,
+        granted: bool,
+        at: DateTime<Utc>,
+    ) {
+        let hit = json!({"@timestamp": at.to_rfc3339_opts(SecondsFormat::Secs, true), "_id": "",
+        "tag": "access", "_source": {
+            "actor": {"id": actor, "type": "visitor", "display_name": "Visitor",
+                "alternate_id": "", "alternate_name": ""},
+            "authentication": {"credential_provider": "PIN_CODE", "issuer": ""},
+            "event": {"type": "access.door.unlock", "result": if granted { "ACCESS" } else { "BLOCKED" },
+                "display_message": if granted { "Access Granted (PIN)" } else { "Access Denied (PIN)" },
+                "published": at.timestamp_millis(), "reason": ""},
+            "target": [
+                {"type": "UAH", "id": "7483c2773855", "display_name": "UA-HUB-3855", "alternate_id": "", "alternate_name": ""},
+                {"type": "door", "id": door.0, "display_name": door.1, "alternate_id": "", "alternate_name": ""},
+                {"type": "device_config", "id": "door_entry_method", "display_name": "entry", "alternate_id": "", "alternate_name": ""},
+            ]}});
+        self.with(|c| c.logs.push(hit));
     }
 
     /// Every request it was sent, as `METHOD /path?query`.
@@ -308,7 +341,13 @@ async fn answer(
             needs(&c, "view:space").unwrap_or_else(|| success(json!(c.door_groups)))
         }
         ("GET", ["webhooks", "endpoints"]) => {
-            needs(&c, "view:webhook").unwrap_or_else(|| success(json!([])))
+            needs(&c, "view:webhook").unwrap_or_else(|| success(json!(c.endpoints)))
+        }
+        ("POST", ["webhooks", "endpoints"]) => {
+            needs(&c, "edit:webhook").unwrap_or_else(|| register(&mut c, &body))
+        }
+        ("POST", ["system", "logs"]) => {
+            needs(&c, "view:system_log").unwrap_or_else(|| logs(&c, &query, &body))
         }
         ("GET", ["visitors"]) => needs(&c, "view:visitor").unwrap_or_else(|| list(&c, &query)),
         ("POST", ["visitors"]) => {
@@ -413,6 +452,71 @@ fn set_pin(c: &mut Console, id: &str, body: &Value) -> Response {
         Json(json!({"code": "SUCCESS", "msg": "success"})),
     )
         .into_response()
+}
+
+/// `POST /webhooks/endpoints`: a name, an endpoint and events; the console makes its secret.
+fn register(c: &mut Console, body: &Value) -> Response {
+    let valid = body["name"].is_string()
+        && body["endpoint"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("http"))
+        && body["events"]
+            .as_array()
+            .is_some_and(|events| !events.is_empty());
+    if !valid {
+        return invalid();
+    }
+    if c.endpoints
+        .iter()
+        .any(|e| e["endpoint"] == body["endpoint"])
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "CODE_DEVICE_WEBHOOK_ENDPOINT_DUPLICATED",
+            "Webhook endpoint duplicated.",
+        );
+    }
+    c.counter += 1;
+    let mut endpoint = body.clone();
+    endpoint["id"] = json!(format!("1a63e2f0-0000-4000-8000-{:012}", c.counter));
+    endpoint["secret"] = json!(format!("{:016x}", 0x6601_f124_3d2f_f70f_u64 + c.counter));
+    c.endpoints.push(endpoint.clone());
+    success(endpoint)
+}
+
+/// `POST /system/logs?page_num=&page_size=` with `{topic, since, until}`: the hits in the
+/// window, `page` and `total` inside `data` and a top-level `pagination` too.
+fn logs(c: &Console, query: &BTreeMap<String, String>, body: &Value) -> Response {
+    if !["all", "door_openings"].contains(&body["topic"].as_str().unwrap_or("")) {
+        return invalid();
+    }
+    let number = |key: &str| query.get(key).and_then(|p| p.parse::<usize>().ok());
+    let (page, size) = (
+        number("page_num").unwrap_or(1).max(1),
+        number("page_size").unwrap_or(25),
+    );
+    let (since, until) = (
+        body["since"].as_i64().unwrap_or(0),
+        body["until"].as_i64().unwrap_or(i64::MAX),
+    );
+    let within: Vec<&Value> = c
+        .logs
+        .iter()
+        .filter(|hit| {
+            let at = hit["_source"]["event"]["published"].as_i64().unwrap_or(0) / 1000;
+            at >= since && at <= until
+        })
+        .collect();
+    let hits: Vec<&Value> = within
+        .iter()
+        .skip((page - 1) * size)
+        .take(size)
+        .copied()
+        .collect();
+    let body = json!({"code": "SUCCESS", "msg": "success",
+        "data": {"hits": hits, "page": page, "total": within.len()},
+        "pagination": {"page_num": page, "page_size": hits.len(), "total": within.len()}});
+    (StatusCode::OK, Json(body)).into_response()
 }
 
 /// `DELETE /visitors/:id`: gone with `is_force=true`, else cancelled.

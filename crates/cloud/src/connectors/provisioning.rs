@@ -289,7 +289,7 @@ pub async fn backfill(
         .await?
         .map_or(now - BACKFILL_FIRST, |until| until - BACKFILL_OVERLAP);
     let scans = connector.door_events(from, now).await?;
-    let recorded = super::setup::apply(cloud, &connector, scans).await?;
+    let recorded = super::setup::apply(cloud, &connector, scans, true).await?;
     cloud.database.set_events_read_until(facility, now).await?;
     Ok(recorded)
 }

@@ -59,18 +59,50 @@ fn view(cloud: &Cloud, connector: &Connector, updated_at: DateTime<Utc>) -> Conn
         system: connector.system,
         url: connector.base_url.clone(),
         doors: connector.doors.clone(),
-        webhook_url: format!(
-            "{}/api/v1/connector/webhook/{}",
-            cloud.public_url.trim_end_matches('/'),
-            connector.facility
-        ),
+        webhook_url: webhook_url(cloud, connector.facility),
         signs_webhooks: connector.webhook_secret.is_some(),
         updated_at,
     }
 }
 
+/// Where the facility's system is to send its webhooks.
+fn webhook_url(cloud: &Cloud, facility: FacilityId) -> String {
+    format!(
+        "{}/api/v1/connector/webhook/{facility}",
+        cloud.public_url.trim_end_matches('/'),
+    )
+}
+
+/// Registers Gatehouse's webhook endpoint with a UniFi console (or finds it registered): the
+/// secret the console signs with.
+async fn register_with_unifi(
+    cloud: &Cloud,
+    facility: FacilityId,
+    url: &str,
+    token: &str,
+) -> Result<String, ServiceError> {
+    let limiter = std::sync::Arc::new(super::Limiter::direct(super::quota(System::Unifi)));
+    let console = unifi::Unifi::new(url, token, limiter)?;
+    console
+        .register_webhook(&webhook_url(cloud, facility))
+        .await
+        .map_err(|error| match error {
+            ConnectorError::Unauthorized => {
+                ServiceError::invalid("the console does not accept the API token")
+            }
+            ConnectorError::Forbidden(_) => ServiceError::invalid(
+                "the API token needs the permission edit:webhook for Gatehouse to register its \
+                 webhook; or give the endpoint's secret",
+            ),
+            error => ServiceError::Unavailable(format!(
+                "Gatehouse could not register its webhook with the console: {error}"
+            )),
+        })
+}
+
 /// Sets the facility's connector (a facility manager's), checked first: a URL, a token, and
-/// doors that are in the zone map.
+/// doors that are in the zone map. A UniFi console given no webhook secret is asked to send
+/// Gatehouse its door scans, and its secret kept.
 pub async fn configure(
     cloud: &Cloud,
     actor: &Actor,
@@ -118,16 +150,24 @@ pub async fn configure(
             )));
         }
     }
+    let base_url = url.as_str().trim_end_matches('/').to_owned();
+    let webhook_secret = match setup.webhook_secret.as_deref() {
+        Some(secret) => Some(secret.trim().to_owned()),
+        None if setup.system == System::Unifi => {
+            Some(register_with_unifi(cloud, facility, &base_url, setup.api_token.trim()).await?)
+        }
+        None => None,
+    };
     let (sealed_secret, sealed_webhook) = Connector::seal(
         cloud.keys.secret(),
         facility,
         setup.api_token.trim(),
-        setup.webhook_secret.as_deref().map(str::trim),
+        webhook_secret.as_deref(),
     );
     let stored = StoredConnector {
         facility,
         kind: setup.system.as_str().to_owned(),
-        base_url: url.as_str().trim_end_matches('/').to_owned(),
+        base_url,
         sealed_secret,
         sealed_webhook,
         door_mapping: serde_json::to_string(&setup.doors).expect("a door mapping serializes"),
@@ -286,7 +326,7 @@ pub async fn webhook<'a>(
         return Ok(Delivery::Ignored);
     };
     // Stored once by its event id: a redelivery, a replay or the backfill changes nothing.
-    let recorded = apply(cloud, &connector, vec![scan]).await?;
+    let recorded = apply(cloud, &connector, vec![scan], false).await?;
     Ok(if recorded > 0 {
         Delivery::Recorded
     } else {
@@ -294,12 +334,19 @@ pub async fn webhook<'a>(
     })
 }
 
+/// How near in time a UniFi system-log hit and a stored scan of the same person at the same
+/// door are the same scan (the webhook's time is when it arrived).
+const SAME_SCAN_WITHIN: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
 /// Stores the system's scans on the visits they were (by the system's id of what Gatehouse
-/// made for each) at the Gatehouse doors they were at: how many were new.
+/// made for each) at the Gatehouse doors they were at: how many were new. Scans read `from_log`
+/// are each taken once by their event id; for UniFi, whose log does not carry the webhook's
+/// event ids, also only if no scan of the same person at the same door is stored near its time.
 pub async fn apply(
     cloud: &Cloud,
     connector: &Connector,
     scans: Vec<SystemScan>,
+    from_log: bool,
 ) -> Result<usize, ServiceError> {
     let facility = connector.facility;
     let now = cloud.clock.now();
@@ -314,16 +361,40 @@ pub async fn apply(
             },
             None => Holder::Person(name.unwrap_or_else(|| "unknown".into())),
         };
+        let door = door
+            .or(scan.place_name)
+            .or(scan.places.into_iter().next())
+            .unwrap_or_else(|| "unknown door".into());
+        let at = scan.at.unwrap_or(now);
+        if from_log && connector.system == System::Unifi {
+            let (visit, person) = match &holder {
+                Holder::Visit(visit) => (Some(*visit), None),
+                Holder::Person(person) => (None, Some(person.as_str())),
+                Holder::Credential(_) => (None, None),
+            };
+            let near = cloud
+                .database
+                .door_scan_near(
+                    facility,
+                    visit,
+                    person,
+                    &door,
+                    scan.granted,
+                    at,
+                    SAME_SCAN_WITHIN,
+                )
+                .await?;
+            if near {
+                continue;
+            }
+        }
         resolved.push(Scan {
             event_id: scan.event_id,
-            door: door
-                .or(scan.place_name)
-                .or(scan.places.into_iter().next())
-                .unwrap_or_else(|| "unknown door".into()),
+            door,
             holder,
             granted: scan.granted,
             direction: scan.direction,
-            at: scan.at.unwrap_or(now),
+            at,
             raw: scan.raw,
         });
     }

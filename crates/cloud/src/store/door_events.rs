@@ -1,7 +1,7 @@
 //! Door scans as the building reports them, stored once each, and read back as a visit's
 //! timeline and the facility's muster list.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use gatehouse_core::{FacilityId, InvitationId};
 use uuid::Uuid;
 
@@ -324,5 +324,35 @@ impl Database {
         .bind(visit.0)
         .fetch_all(pool)
         .await?))
+    }
+
+    /// Whether a scan of the visit (or the person) at `door`, granted or not alike, is stored
+    /// within `within` of `at` — how a system-log hit is known to be a webhook's scan again.
+    #[expect(clippy::too_many_arguments, reason = "one scan's fields")]
+    pub async fn door_scan_near(
+        &self,
+        facility: FacilityId,
+        visit: Option<InvitationId>,
+        person: Option<&str>,
+        door: &str,
+        granted: bool,
+        at: DateTime<Utc>,
+        within: TimeDelta,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i32> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT 1 FROM door_events WHERE facility_id = $1 AND door = $2 AND granted = $3 \
+               AND happened_at >= $4 AND happened_at <= $5 \
+               AND (invitation_id = $6 OR person = $7) LIMIT 1",
+        )
+        .bind(facility.0)
+        .bind(door)
+        .bind(granted)
+        .bind(at - within)
+        .bind(at + within)
+        .bind(visit.map(|visit| visit.0))
+        .bind(person)
+        .fetch_optional(pool)
+        .await?);
+        Ok(found.is_some())
     }
 }

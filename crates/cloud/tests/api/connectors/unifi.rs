@@ -203,7 +203,18 @@ on_both_databases! {
         }
         let (_, shown) = b.app.call(Method::GET, "/api/v1/connector", Some(&b.site.manager.token), None).await;
         assert_eq!(shown["url"], b.system.url.as_str());
-        assert_eq!(shown["signs_webhooks"], false, "set again without one");
+        // Set without a webhook secret, Gatehouse registered its own endpoint with the console
+        // and keeps the secret the console made — once, however often it is set.
+        assert_eq!(shown["signs_webhooks"], true);
+        let endpoints = b.system.endpoints();
+        assert_eq!(endpoints.len(), 1, "{endpoints:#?}");
+        assert_eq!(endpoints[0]["endpoint"], shown["webhook_url"]);
+        assert_eq!(endpoints[0]["events"], json!(["access.door.unlock"]));
+        b.system.set_scopes(&["view:visitor", "edit:visitor", "view:space", "view:webhook"]);
+        let unregistered = json!({"system": "unifi", "url": b.system.url, "api_token": b.system.token, "doors": {}});
+        let (status, body) = b.app.call(Method::PUT, "/api/v1/connector", Some(&b.site.manager.token), Some(unregistered.clone())).await;
+        assert_eq!(status, 200, "already registered: {body}");
+        assert_eq!(b.system.endpoints().len(), 1);
         let (status, _) = b.app.call(Method::GET, "/api/v1/connector", Some(&b.site.north_host.token), None).await;
         assert_eq!(status, 403);
     }
@@ -253,5 +264,35 @@ on_both_databases! {
         assert_eq!(status, 503, "{body}");
         let (status, _) = b.app.call(Method::POST, "/api/v1/connector/reconcile", Some(&b.site.reception.token), None).await;
         assert_eq!(status, 403);
+    }
+}
+
+on_both_databases! {
+    async fn unifi_system_log_backfills_the_scans_webhooks_missed(backend: Backend) {
+        let Some(b) = building(backend).await else { return };
+        let visit = b.checked_in("Lars Log").await;
+        b.access_becomes(&visit, "provisioned").await;
+        let vendor_id = b.system.visitors()[0]["id"].as_str().unwrap().to_owned();
+        let now = b.app.clock.now();
+        // Her scan at Lab B came by webhook; the console logs it too, under no shared id.
+        let body = UnifiConsole::door_unlock("evt-lab-7", &json!({"id": "unifi-door-lab", "location_type": "door", "name": "Lab B door"}),
+            &json!({"id": "7483c2773855", "alias": "Lab B door"}), &vendor_id, true);
+        let signature = UnifiConsole::signature(WEBHOOK_SECRET, now.timestamp(), &body);
+        assert_eq!(b.webhook(&b.site.facility.to_string(), Some(signature), body).await.0, 200);
+        b.system.log_door_opening(("unifi-door-lab", "Lab B door"), &vendor_id, true, now + TimeDelta::seconds(2));
+        // Her refusal at the server room a minute later never came by webhook.
+        b.system.log_door_opening(("unifi-door-server", "Server room door"), &vendor_id, false, now + TimeDelta::seconds(60));
+        b.app.clock.advance(TimeDelta::minutes(2));
+
+        let (status, fixed) = b.app.call(Method::POST, "/api/v1/connector/reconcile", Some(&b.site.manager.token), None).await;
+        assert_eq!(status, 200, "{fixed}");
+        assert_eq!(fixed["events_backfilled"], 1, "the scan the webhook brought is not taken twice: {fixed}");
+        assert_eq!(b.timeline_doors(&visit).await, [
+            ("Lab B door".to_owned(), true, "unifi".to_owned()),
+            ("Server room door".to_owned(), false, "unifi".to_owned()),
+        ]);
+        let (_, again) = b.app.call(Method::POST, "/api/v1/connector/reconcile", Some(&b.site.manager.token), None).await;
+        assert_eq!(again["events_backfilled"], 0, "read again, taken once");
+        assert!(b.system.requests().iter().any(|r| r.starts_with("POST /api/v1/developer/system/logs?page_num=1")));
     }
 }
