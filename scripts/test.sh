@@ -34,6 +34,7 @@ cargo clippy --quiet --workspace --all-targets -- -D warnings
 
 say "Building the binaries the end-to-end tests start"
 cargo build --quiet -p gatehouse-cloud -p gatehouse-kiosk-app
+cargo build --quiet -p gatehouse-testsupport --bin access-standins
 
 say "Checking that the portal's API types match the cloud's OpenAPI document"
 "$CARGO_TARGET_DIR/debug/gatehouse-cloud" openapi > "$CARGO_TARGET_DIR/openapi.json"

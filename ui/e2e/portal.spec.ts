@@ -20,6 +20,12 @@ async function signIn(page: Page, email: string, path = '/portal') {
   await expect(page.locator('#sign-out')).toBeVisible();
 }
 
+/** Signs out, and waits until the portal shows the sign-in form again. */
+async function signOut(page: Page) {
+  await page.click('#sign-out');
+  await expect(page.locator('#email')).toBeVisible();
+}
+
 /** The Review invitation link from the newest pending-approval email about `visitor`. */
 function reviewLink(visitor: string): string {
   const folder = join(process.env.GATEHOUSE_E2E_DIR ?? '', 'mail');
@@ -89,7 +95,7 @@ test('without can_exceed_end_of_day the visit ends by the end of the day; with i
   await page.click('#nav-invite');
   await expect(page.locator('#until')).toHaveAttribute('max', '19:00');
   await expect(page.locator('#host')).toHaveCount(0);
-  await page.click('#sign-out');
+  await signOut(page);
   // Signing out finishes before the next person signs in (else the old session is reloaded).
   await expect(page.locator('#email')).toBeVisible();
   await signIn(page, ada);
@@ -107,9 +113,9 @@ test("the email's Review invitation link opens the invitation, and an admin appr
   await page.getByRole('button', { name: 'Review: Dmitri Volkov' }).click();
   await page.getByRole('button', { name: 'Approve' }).click();
   await expect(page.locator('.detail p .badge')).toHaveText('Approved');
-  await expect(page.locator('.history li').last()).toContainText('Approved');
-  await expect(page.locator('.history li').last()).toContainText('by Fiona Brandt');
-  await expect(page.locator('.history li').first()).toContainText('Invited');
+  await expect(page.locator('#timeline li').last()).toContainText('Approved');
+  await expect(page.locator('#timeline li').last()).toContainText('by Fiona Brandt');
+  await expect(page.locator('#timeline li').first()).toContainText('Invited');
 });
 
 test("an approved visit shows its door credential: the contractor's zones, its window, what it waits for", async ({
@@ -138,7 +144,7 @@ test("an approved visit shows its door credential: the contractor's zones, its w
 test('an admin rejects with a reason from the list of visitor invitations', async ({ page }) => {
   await signIn(page, ada);
   await invite(page, 'Rudi Rejected', 'contractor');
-  await page.click('#sign-out');
+  await signOut(page);
   // Signing out finishes before the next person signs in (else the old session is reloaded).
   await expect(page.locator('#email')).toBeVisible();
   await signIn(page, fiona);
@@ -273,7 +279,7 @@ test('a walk-in asking for a host waits until the host says they are their visit
   await page.screenshot({ path: join(screens, 'portal-walk-in.png') });
   await page.click('.walk-in .my-visitor');
   await expect(page.locator('.walk-in')).toHaveCount(0);
-  await expect(page.locator('.history')).toContainText('Confirmed as their visitor');
+  await expect(page.locator('#timeline')).toContainText('Confirmed as their visitor');
 });
 
 test('a facility manager creates a kiosk enrollment code that enrolls a kiosk once', async ({
@@ -366,7 +372,7 @@ test("a kiosk's staff history shows who signed in there and what they did", asyn
 test('a facility manager draws the zone map, a bad one is refused in plain words, and every change is in its history', async ({ page }) => {
   await signIn(page, tomas);
   await expect(page.locator('#nav-zones')).toHaveCount(0);
-  await page.click('#sign-out');
+  await signOut(page);
   await signIn(page, fiona);
   await page.click('#nav-zones');
   // The demo's building, drawn by Fiona: six zones from the lobby to the server room.
@@ -462,8 +468,23 @@ test('a guest signs the NDA in German and hands in a certificate of insurance be
       data: { enabled: true, needs_approval: guests.needs_approval, email: guests.email ?? null, access_profile: profile },
     });
   expect((await put(stricter)).status()).toBe(200);
+  // Invited for the hour from now, whenever the tests run (Miriam may run visits past the end
+  // of the day).
+  const host = await (await request.post('/api/v1/sessions', { data: { email: miriam, password } })).json();
+  const starts = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const invited = await request.post('/api/v1/invitations', {
+    headers: { Authorization: `Bearer ${host.token}` },
+    data: {
+      category: 'guest',
+      visitor: { name: 'Sofía Ríos', email: 'sofia.rios@studio-rossi.example', company: 'Studio Rossi' },
+      window: { starts_at: starts.toISOString(), ends_at: new Date(starts.getTime() + 60 * 60_000).toISOString() },
+    },
+  });
+  expect(invited.status()).toBe(201);
+  const sofia = await invited.json();
+  await expect.poll(() => { try { return preRegistrationLink('sofia.rios@studio-rossi.example'); } catch { return null; } }, { timeout: 10_000 }).not.toBeNull();
 
-  await page.goto(new URL(preRegistrationLink('sofia.rossi@studio-rossi.example')).pathname);
+  await page.goto(new URL(preRegistrationLink('sofia.rios@studio-rossi.example')).pathname);
   await expect(page.locator('#guest-title')).toHaveText('Before your visit to Harbour Point');
   await expect(page.locator('#guest-missing')).toHaveText('Still to do before your visit: NDA, Certificate of insurance');
   await page.selectOption('select[aria-label="Language"]', 'de');
@@ -471,7 +492,7 @@ test('a guest signs the NDA in German and hands in a certificate of insurance be
   // Signing without a signature says what is missing.
   await page.click('#guest-sign');
   await expect(page.getByRole('alert')).toHaveText('Bitte tippen Sie Ihren Namen und unterschreiben Sie im Feld.');
-  await page.fill('#guest-name', 'Sofia Rossi');
+  await page.fill('#guest-name', 'Sofía Ríos');
   await page.focus('#guest-signature');
   await page.keyboard.press('Enter');
   await page.click('#guest-sign');
@@ -488,7 +509,6 @@ test('a guest signs the NDA in German and hands in a certificate of insurance be
   // Checked in at a kiosk, her page becomes her door pass, to show on her phone at a door.
   const enrollment = await (await request.post('/api/v1/kiosk-codes', { headers, data: { name: 'Lobby' } })).json();
   const kiosk = await (await request.post('/api/v1/kiosks/enroll', { data: { code: enrollment.code } })).json();
-  const [sofia] = await (await request.get('/api/v1/invitations?q=Sofia%20Rossi', { headers })).json();
   const [credential] = await (await request.get(`/api/v1/invitations/${sofia.id}/credentials`, { headers })).json();
   expect(credential.missing).toEqual([]);
   const checkIn = { id: '019abcde-0000-7000-8000-000000000002', invitation: sofia.id, kind: 'check_in', at: new Date().toISOString() };
@@ -531,4 +551,117 @@ test("an organisation's manager narrows the building's door policy for its visit
   await page.screenshot({ path: join(screens, 'portal-door-policy-organisation.png'), fullPage: true });
   await contractor.getByRole('button', { name: 'Use the building’s policy' }).click();
   await expect(freight).toBeChecked();
+});
+
+/** Where the stand-in access-control systems listen (e2e/serve-demo.sh starts them). */
+function standins(): { unifi: { url: string; token: string }; verkada: { url: string; api_key: string } } {
+  return JSON.parse(readFileSync(join(process.env.GATEHOUSE_E2E_DIR ?? '', 'standins.json'), 'utf8'));
+}
+
+test("a facility manager connects UniFi Access from the console's own door list; a visit's access, scans and muster follow", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(60_000);
+  const { unifi } = standins();
+  await signIn(page, fiona);
+  await page.click('#nav-access');
+  await page.selectOption('#access-system', 'unifi');
+  await page.fill('#access-url', unifi.url);
+  await page.fill('#access-token', unifi.token);
+  await page.click('#access-save');
+  // Saved: Gatehouse registered its own webhook with the console, and lists the console's doors.
+  await expect(page.locator('#access-webhook-url')).toContainText('signed');
+  await expect(page.locator('#probe')).toHaveAttribute('data-ready', 'true');
+  for (const [door, id] of [
+    ['Main entrance', 'unifi-main-entrance'],
+    ['Meeting floor door', 'unifi-meeting-floor'],
+    ['Server room door', 'unifi-server-room'],
+  ] as const) {
+    await page.locator(`tr[data-door="${door}"] select.system-door`).selectOption(id);
+  }
+  await page.fill('#access-token', unifi.token);
+  await page.click('#access-save');
+  await expect(page.locator('#access-saved')).toBeVisible();
+  await expect(page.locator('#probe')).toHaveAttribute('data-ready', 'true');
+  await page.screenshot({ path: join(screens, 'portal-access-control.png'), fullPage: true });
+
+  // A guest invited for now checks in at a kiosk: the console gets a visitor for her.
+  const bearer = async (email: string) => {
+    const session = await (await request.post('/api/v1/sessions', { data: { email, password } })).json();
+    return { Authorization: `Bearer ${session.token}` };
+  };
+  const manager = await bearer(fiona);
+  const code = await (await request.post('/api/v1/kiosk-codes', { headers: manager, data: { name: 'Lobby east' } })).json();
+  const kiosk = await (await request.post('/api/v1/kiosks/enroll', { data: { code: code.code } })).json();
+  const starts = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const invited = await request.post('/api/v1/invitations', {
+    headers: await bearer(miriam),
+    data: {
+      category: 'guest',
+      visitor: { name: 'Gülay Öztürk-Lindqvist', email: 'guelay@visit.example', company: 'Nordlicht Analytics' },
+      window: { starts_at: starts.toISOString(), ends_at: new Date(starts.getTime() + 60 * 60_000).toISOString() },
+    },
+  });
+  expect(invited.status()).toBe(201);
+  const visit = await invited.json();
+  const report = async (kind: 'check_in' | 'check_out') => {
+    const answer = await request.post('/api/v1/kiosk/events', {
+      headers: { Authorization: `Bearer ${kiosk.token}` },
+      data: { events: [{ id: crypto.randomUUID(), invitation: visit.id, kind, at: new Date().toISOString() }] },
+    });
+    expect((await answer.json()).results[0].outcome).toBe('applied');
+  };
+  const accessState = async () =>
+    (await (await request.get(`/api/v1/invitations/${visit.id}/access`, { headers: manager })).json())[0]?.state;
+  // Her door credential is issued before she arrives.
+  await expect
+    .poll(async () => (await (await request.get(`/api/v1/invitations/${visit.id}/credentials`, { headers: manager })).json()).length, {
+      timeout: 10_000,
+    })
+    .toBe(1);
+  await report('check_in');
+  await expect.poll(accessState, { timeout: 10_000 }).toBe('provisioned');
+  const admin = { Authorization: `Bearer ${unifi.token}` };
+  const visitors = (await (await request.get(`${unifi.url}/api/v1/developer/visitors`, { headers: admin })).json()).data;
+  const made = visitors.find((v: { remarks: string }) => v.remarks === `gatehouse:${visit.id}`);
+  expect(made.resources.map((r: { id: string }) => r.id).sort()).toEqual(['unifi-main-entrance', 'unifi-meeting-floor']);
+
+  // She scans at the meeting floor, then tries the server room: the console's webhooks.
+  for (const [door, granted] of [
+    ['unifi-meeting-floor', true],
+    ['unifi-server-room', false],
+  ] as const) {
+    const scanned = await request.post(`${unifi.url}/_standin/scan`, { data: { actor: made.id, door, granted } });
+    expect((await scanned.json()).delivered).toEqual([200]);
+  }
+
+  await signOut(page);
+  await signIn(page, 'reception@harbourpoint.example', `/portal/invitations/${visit.id}`);
+  await expect(page.locator('#system-access')).toHaveAttribute('data-state', 'provisioned');
+  const timeline = page.locator('#timeline');
+  await expect(timeline.locator('li[data-what="door_scan"]')).toHaveCount(2);
+  await expect(timeline.locator('li[data-what="door_scan"]').first()).toContainText('Meeting floor door');
+  await expect(timeline.locator('li.refused')).toContainText('Server room door');
+  await expect(timeline.locator('li[data-what="checked_in"]')).toContainText('Lobby east');
+  await page.screenshot({ path: join(screens, 'portal-visit-timeline.png'), fullPage: true });
+
+  await page.click('#nav-muster');
+  const row = page.locator(`tr.present[data-visit="${visit.id}"]`);
+  await expect(row).toContainText('Server room door');
+  await expect(page.locator('section.zone', { has: row })).toHaveAttribute('data-zone', 'Server room');
+  await page.screenshot({ path: join(screens, 'portal-muster.png'), fullPage: true });
+  await page.selectOption('select[aria-label="Language"]', 'de');
+  await expect(page.locator('#muster-print')).toHaveText('Evakuierungsliste drucken');
+  await page.screenshot({ path: join(screens, 'portal-muster-de.png'), fullPage: true });
+
+  // Checked out: her access is taken away in the console, and she is off the muster list.
+  await report('check_out');
+  await expect.poll(accessState, { timeout: 10_000 }).toBe('revoked');
+  const left = (await (await request.get(`${unifi.url}/api/v1/developer/visitors`, { headers: admin })).json()).data;
+  expect(left.some((v: { remarks: string }) => v.remarks === `gatehouse:${visit.id}`)).toBe(false);
+  await page.reload();
+  await expect(page.locator(`tr.present[data-visit="${visit.id}"]`)).toHaveCount(0);
+  const accessibility = await new AxeBuilder({ page }).analyze();
+  expect(accessibility.violations).toEqual([]);
 });

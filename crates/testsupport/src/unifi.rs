@@ -99,6 +99,7 @@ impl UnifiConsole {
         }));
         let app = Router::new()
             .route("/api/v1/developer/{*path}", any(answer))
+            .route("/_standin/scan", axum::routing::post(scan))
             .with_state(console.clone());
         let (url, server) = crate::serve_on_loopback(app).await;
         Self {
@@ -215,6 +216,44 @@ impl UnifiConsole {
             });
         format!("t={t},v1={hex}")
     }
+}
+
+/// `POST /_standin/scan` `{"actor", "door", "granted"}` (the stand-in's own control, not
+/// UniFi's API): someone scans at the console's door `door`, and the console sends its signed
+/// `access.door.unlock` webhook to every endpoint registered — what a browser test cannot do
+/// at a real door. Answers with the endpoints' HTTP statuses.
+async fn scan(State(console): State<Arc<Mutex<Console>>>, Json(scan): Json<Value>) -> Response {
+    let (body, endpoints) = {
+        let mut c = console.lock().unwrap();
+        c.counter += 1;
+        let door_id = scan["door"].as_str().unwrap_or_default();
+        let Some(door) = c.doors.iter().find(|d| d["id"] == door_id).cloned() else {
+            return invalid();
+        };
+        let body = UnifiConsole::door_unlock(
+            &format!("4a98adf6-0000-4000-8000-{:012}", c.counter),
+            &json!({"id": door["id"], "location_type": "door", "name": door["name"]}),
+            &json!({"id": "7483c2773855", "alias": door["name"], "device_type": "UAH"}),
+            scan["actor"].as_str().unwrap_or_default(),
+            scan["granted"].as_bool().unwrap_or(true),
+        );
+        (body, c.endpoints.clone())
+    };
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for endpoint in endpoints {
+        let secret = endpoint["secret"].as_str().unwrap_or_default();
+        let signature = UnifiConsole::signature(secret, Utc::now().timestamp(), &body);
+        let sent = client
+            .post(endpoint["endpoint"].as_str().unwrap_or_default())
+            .header("Signature", signature)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await;
+        statuses.push(sent.map_or(0, |answer| answer.status().as_u16()));
+    }
+    Json(json!({"delivered": statuses})).into_response()
 }
 
 fn envelope(status: StatusCode, code: &str, msg: &str, data: Value) -> Response {

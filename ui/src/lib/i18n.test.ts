@@ -9,7 +9,19 @@ import { fill, languages, locale, type Catalogues } from './i18n';
 // Words that are the same in both languages, on purpose.
 const sameInGerman: Record<string, readonly string[]> = {
   kiosk: ['app.name'],
-  portal: ['list.status', 'lobby.attention.kiosk', 'zones.name', 'zones.history.version'],
+  portal: [
+    'list.status',
+    'lobby.attention.kiosk',
+    'zones.name',
+    'zones.history.version',
+    // Product names, and addresses shown as examples.
+    'access.system',
+    'access.system.unifi',
+    'access.system.verkada',
+    'access.url.unifi',
+    'access.url.verkada',
+    'access.url.webhook',
+  ],
 };
 
 const apps: [string, Catalogues<string>][] = [

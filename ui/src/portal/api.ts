@@ -15,7 +15,6 @@ export type Grant = Schemas['Grant'];
 export type Facility = Schemas['Facility'];
 export type Me = Schemas['Me'];
 export type Invitation = Schemas['InvitationRecord'];
-export type HistoryEntry = Schemas['HistoryEntry'];
 export type Category = Schemas['Category'];
 export type InvitationRequest = Schemas['InvitationRequest'];
 export type SignedIn = Schemas['SignedIn'];
@@ -43,6 +42,19 @@ export type DocumentStatus = Schemas['DocumentStatus'];
 export type RequiredDocument = Schemas['RequiredDocument'];
 /** One of a visit's door credentials: what it opens, when, and what became of it. */
 export type VisitCredential = Schemas['CredentialView'];
+/** A moment of a visit: a history entry, a check-in or check-out at a kiosk, a door scan. */
+export type Moment = Schemas['Moment'];
+/** The visit's access in the building's access-control system. */
+export type SystemAccess = Schemas['AccessView'];
+export type Muster = Schemas['Muster'];
+export type Present = Schemas['Present'];
+export type AccessSystem = Schemas['System'];
+export type ConnectorSetup = Schemas['ConnectorSetup'];
+export type ConnectorView = Schemas['ConnectorView'];
+export type DoorMapping = Schemas['BTreeMap'];
+export type Probe = Schemas['Probe'];
+export type SystemDoor = Schemas['SystemDoor'];
+export type Reconciled = Schemas['Reconciled'];
 
 /**
  * What happened to an invitation, as its history records it. The cloud sends it as a string;
@@ -62,6 +74,7 @@ export const historyActions = [
   'walk_in',
   'walk_in_confirmed',
   'walk_in_denied',
+  'access_reconciled',
 ] as const;
 
 export type HistoryAction = (typeof historyActions)[number];
@@ -174,7 +187,6 @@ export const api = {
   invitations: (query: Record<string, string>) =>
     request<Invitation[]>('GET', `/invitations?${new URLSearchParams(query).toString()}`),
   invitation: (id: string) => request<Invitation>('GET', `/invitations/${encodeURIComponent(id)}`),
-  history: (id: string) => request<HistoryEntry[]>('GET', `/invitations/${encodeURIComponent(id)}/history`),
   guestVisit: (code: string, language: string) =>
     request<GuestVisit>('GET', `/guest/${encodeURIComponent(code)}?language=${language}`),
   signGuestNda: (code: string, signed: { version: number; language: 'en' | 'de'; name: string; signature: string }) =>
@@ -210,6 +222,15 @@ export const api = {
     request<undefined>('POST', `/lobby/attention/${encodeURIComponent(event)}/handled`),
   answerWalkIn: (id: string, answer: WalkInAnswer) =>
     request<Invitation>('POST', `/invitations/${encodeURIComponent(id)}/walk-in-answer`, { answer }),
+  timeline: (id: string) => request<Moment[]>('GET', `/invitations/${encodeURIComponent(id)}/timeline`),
+  access: (id: string) => request<SystemAccess[]>('GET', `/invitations/${encodeURIComponent(id)}/access`),
+  muster: () => request<Muster>('GET', '/muster'),
+  /** The muster list to print, grouped by last zone, in `language`. */
+  musterPdf: async (language: 'en' | 'de') => (await answer(`/muster/pdf?language=${language}`)).blob(),
+  connector: () => request<ConnectorView>('GET', '/connector'),
+  setConnector: (setup: ConnectorSetup) => request<ConnectorView>('PUT', '/connector', setup),
+  probe: () => request<Probe>('POST', '/connector/probe'),
+  reconcile: () => request<Reconciled>('POST', '/connector/reconcile'),
   decide: (id: string, action: 'approve' | 'reject' | 'return-to-pending', reason?: string) =>
     request<Invitation>(
       'POST',

@@ -14,6 +14,8 @@ export type Route =
   | { page: 'pin' }
   | { page: 'zones' }
   | { page: 'policy' }
+  | { page: 'muster' }
+  | { page: 'access' }
   | { page: 'invitation'; id: string };
 
 /** Reads a route from a path under /portal. */
@@ -28,6 +30,8 @@ export function parseRoute(pathname: string): Route {
   if (rest === 'pin') return { page: 'pin' };
   if (rest === 'zones') return { page: 'zones' };
   if (rest === 'policy') return { page: 'policy' };
+  if (rest === 'muster') return { page: 'muster' };
+  if (rest === 'access') return { page: 'access' };
   return { page: 'mine' };
 }
 

@@ -231,7 +231,13 @@ pub struct Connector {
     /// When it was set up as it is.
     pub updated_at: DateTime<Utc>,
     client: ConnectorClient,
+    /// The visit each of the system's ids was made for, as last looked up (a scan burst looks
+    /// each up once): an id Gatehouse did not make is looked up again after two seconds.
+    holders: Arc<Mutex<HashMap<String, LookedUp>>>,
 }
+
+/// A visit looked up (or found to be none), and when.
+type LookedUp = (Instant, Option<InvitationId>);
 
 #[derive(Debug, Clone)]
 enum ConnectorClient {
@@ -245,6 +251,9 @@ pub type ConnectorCache = Mutex<HashMap<FacilityId, (Instant, Option<Arc<Connect
 
 /// How long a connector read is used before it is read again.
 const FRESH_FOR: Duration = Duration::from_secs(2);
+
+/// How many of the system's ids are kept with their visits before the cache starts afresh.
+const MOST_HOLDERS_KEPT: usize = 100_000;
 
 /// How long one call to the system may take.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
@@ -321,6 +330,7 @@ impl Connector {
             webhook_secret,
             updated_at: stored.updated_at,
             client,
+            holders: Arc::default(),
         })
     }
 
@@ -370,6 +380,26 @@ impl Connector {
                 secret.seal_bytes(&sealing_context(facility, "webhook"), webhook.as_bytes())
             }),
         )
+    }
+
+    /// The visit the system's `id` (a UniFi visitor, a Verkada user, a grant) was made for.
+    pub async fn visit_of(
+        &self,
+        cloud: &Cloud,
+        id: &str,
+    ) -> Result<Option<InvitationId>, ServiceError> {
+        if let Some((looked_up, visit)) = self.holders.lock().expect("holder cache lock").get(id)
+            && (visit.is_some() || looked_up.elapsed() < FRESH_FOR)
+        {
+            return Ok(*visit);
+        }
+        let visit = cloud.database.visit_of_vendor_id(self.facility, id).await?;
+        let mut holders = self.holders.lock().expect("holder cache lock");
+        if holders.len() >= MOST_HOLDERS_KEPT {
+            holders.clear();
+        }
+        holders.insert(id.to_owned(), (Instant::now(), visit));
+        Ok(visit)
     }
 
     /// The Gatehouse door the system's door or door group `id` is mapped from.

@@ -355,7 +355,7 @@ pub async fn apply(
         let door = connector.door_of_scan(&scan).await;
         let name = scan.actor_name.clone();
         let holder = match &scan.actor_id {
-            Some(id) => match cloud.database.visit_of_vendor_id(facility, id).await? {
+            Some(id) => match connector.visit_of(cloud, id).await? {
                 Some(visit) => Holder::Visit(visit),
                 None => Holder::Person(name.unwrap_or_else(|| id.clone())),
             },

@@ -7,7 +7,10 @@
 //! its envelope (`{"code":"SUCCESS","msg":…,"data":…}`) whatever the HTTP status, since the
 //! docs never map one to the other.
 
-use std::sync::Arc;
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use chrono::{DateTime, Utc};
 
@@ -30,7 +33,15 @@ pub struct Unifi {
     token: String,
     http: reqwest::Client,
     limiter: Arc<Limiter>,
+    /// The console's doors and when they were read (events may name a hub, found by them).
+    doors: Arc<tokio::sync::Mutex<Option<DoorsRead>>>,
 }
+
+/// The console's doors, and when they were read.
+type DoorsRead = (Instant, Vec<SystemDoor>);
+
+/// How long the console's doors are used before they are read again.
+const DOORS_FOR: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Deserialize)]
 struct Envelope {
@@ -55,6 +66,7 @@ impl Unifi {
             token: token.to_owned(),
             http: http_client()?,
             limiter,
+            doors: Arc::default(),
         })
     }
 
@@ -285,13 +297,26 @@ impl Unifi {
     }
 
     /// The door whose hub `device` is, by the door's name the device carries as its alias —
-    /// events sometimes name the hub instead of the door.
+    /// events sometimes name the hub instead of the door. The console's doors are read once a
+    /// minute at most, also when it cannot be reached (a burst of scans asks it once).
     pub async fn door_of_hub(&self, alias: &str) -> Result<Option<String>, ConnectorError> {
-        let answer = self.call(Method::GET, "/doors", None).await?;
-        Ok(listed(&answer.data, ResourceKind::Door)
-            .into_iter()
-            .find(|door| door.name == alias)
-            .map(|door| door.id))
+        let mut doors = self.doors.lock().await;
+        let fresh = doors
+            .as_ref()
+            .is_some_and(|(read_at, _)| read_at.elapsed() < DOORS_FOR);
+        if !fresh {
+            let read = self.call(Method::GET, "/doors", None).await;
+            let listed = read
+                .as_ref()
+                .map(|answer| listed(&answer.data, ResourceKind::Door))
+                .unwrap_or_default();
+            *doors = Some((Instant::now(), listed));
+            read?;
+        }
+        Ok(doors
+            .as_ref()
+            .and_then(|(_, doors)| doors.iter().find(|door| door.name == alias))
+            .map(|door| door.id.clone()))
     }
 }
 

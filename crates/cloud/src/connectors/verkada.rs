@@ -6,7 +6,10 @@
 //! retried provisioning finds what the last attempt made — with the visit's window as its access
 //! `start_date`/`end_date` (Unix seconds, as strings), the access groups its doors are in, and
 //! an entry code (the PIN, unique in the organisation: a taken one is never taken over).
-//! Revoking ends the window now, then deletes the user. Errors come as `{id, message, data}`.
+//! Revoking ends the window now, then deletes the user. Errors come as `{id, message, data}`;
+//! Verkada documents no status for an `external_id` or entry code already taken, and Gatehouse
+//! reads a 409 as that (its stand-in answers so; a real answer that differs shows as a refusal
+//! with Verkada's words on the visit's access).
 
 use std::{
     sync::Arc,
