@@ -665,3 +665,83 @@ test("a facility manager connects UniFi Access from the console's own door list;
   const accessibility = await new AxeBuilder({ page }).analyze();
   expect(accessibility.violations).toEqual([]);
 });
+
+test('switched to Verkada Access in the portal, a check-in makes a Verkada user in the access groups of its doors', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(60_000);
+  const { verkada } = standins();
+  await signIn(page, fiona);
+  await page.click('#nav-access');
+  await page.selectOption('#access-system', 'verkada');
+  await page.fill('#access-url', verkada.url);
+  await page.fill('#access-token', verkada.api_key);
+  await page.fill('#access-webhook-secret', 'verkada-shared-secret');
+  await page.click('#access-save');
+  await expect(page.locator('#probe')).toHaveAttribute('data-ready', 'true');
+  // Verkada opens doors through access groups: each door is mapped to its door and its group.
+  for (const [door, id] of [
+    ['Main entrance', 'main-entrance'],
+    ['Meeting floor door', 'meeting-floor'],
+  ] as const) {
+    const row = page.locator(`tr[data-door="${door}"]`);
+    await row.locator('select.system-door').selectOption(`vk-door-${id}`);
+    await row.locator('select.system-group').selectOption(`vk-group-${id}`);
+  }
+  await expect(page.locator('th', { hasText: 'Access group' })).toBeVisible();
+  await page.fill('#access-token', verkada.api_key);
+  await page.click('#access-save');
+  await expect(page.locator('#access-saved')).toBeVisible();
+  await expect(page.locator('#probe')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('#access-webhook-url')).toContainText('signed');
+  await expect(page.locator('#access-webhook-url')).not.toContainText('not signed');
+  await page.screenshot({ path: join(screens, 'portal-access-control-verkada.png'), fullPage: true });
+
+  const session = await (await request.post('/api/v1/sessions', { data: { email: fiona, password } })).json();
+  const manager = { Authorization: `Bearer ${session.token}` };
+  const host = await (await request.post('/api/v1/sessions', { data: { email: miriam, password } })).json();
+  const code = await (await request.post('/api/v1/kiosk-codes', { headers: manager, data: { name: 'Lobby north' } })).json();
+  const kiosk = await (await request.post('/api/v1/kiosks/enroll', { data: { code: code.code } })).json();
+  const starts = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const visit = await (
+    await request.post('/api/v1/invitations', {
+      headers: { Authorization: `Bearer ${host.token}` },
+      data: {
+        category: 'guest',
+        visitor: { name: 'Ярослава Ковальчук', email: 'yaroslava@visit.example', company: 'Київ Design' },
+        window: { starts_at: starts.toISOString(), ends_at: new Date(starts.getTime() + 60 * 60_000).toISOString() },
+      },
+    })
+  ).json();
+  await expect
+    .poll(
+      async () =>
+        (await (await request.get(`/api/v1/invitations/${visit.id}/credentials`, { headers: manager })).json()).length,
+      { timeout: 10_000 },
+    )
+    .toBe(1);
+  const checkIn = { id: crypto.randomUUID(), invitation: visit.id, kind: 'check_in', at: new Date().toISOString() };
+  await request.post('/api/v1/kiosk/events', { headers: { Authorization: `Bearer ${kiosk.token}` }, data: { events: [checkIn] } });
+  await expect
+    .poll(
+      async () => (await (await request.get(`/api/v1/invitations/${visit.id}/access`, { headers: manager })).json())[0]?.state,
+      { timeout: 10_000 },
+    )
+    .toBe('provisioned');
+
+  // In Verkada, as an admin would look: her user, keyed by the visit, in the two groups.
+  const token = (await (await request.post(`${verkada.url}/token`, { headers: { 'x-api-key': verkada.api_key } })).json()).token;
+  const auth = { 'x-verkada-auth': token };
+  const user = await (
+    await request.get(`${verkada.url}/core/v1/user?external_id=${encodeURIComponent(`gatehouse:${visit.id}`)}`, { headers: auth })
+  ).json();
+  expect([user.first_name, user.last_name]).toEqual(['Ярослава', 'Ковальчук']);
+  expect(user.entry_code).toMatch(/^\d{8}$/);
+  const groups = (await (await request.get(`${verkada.url}/access/v1/access_groups`, { headers: auth })).json()).access_groups;
+  const hers = groups
+    .filter((g: { access_members: { user_id: string }[] }) => g.access_members.some((m) => m.user_id === user.user_id))
+    .map((g: { group_id: string }) => g.group_id)
+    .sort();
+  expect(hers).toEqual(['vk-group-main-entrance', 'vk-group-meeting-floor']);
+});

@@ -1446,8 +1446,9 @@ export interface components {
              */
             url: string;
             /**
-             * @description The secret the system signs its webhooks with (UniFi: the endpoint's `secret`;
-             *     Verkada: the webhook's shared secret; generic webhook: a `whsec_…` secret).
+             * @description The secret the system signs its webhooks with (UniFi: the endpoint's `secret`, or left
+             *     out for Gatehouse to register its endpoint itself; Verkada: the webhook's shared secret;
+             *     generic webhook: a `whsec_…` secret). Left out when set again, the one kept stays.
              */
             webhook_secret?: string | null;
         };

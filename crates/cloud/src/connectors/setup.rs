@@ -34,8 +34,9 @@ pub struct ConnectorSetup {
     /// Command users and Access Control read/write and Access Control events read. Generic
     /// webhook: the Standard Webhooks secret (`whsec_…`) Gatehouse signs grants with.
     pub api_token: String,
-    /// The secret the system signs its webhooks with (UniFi: the endpoint's `secret`;
-    /// Verkada: the webhook's shared secret; generic webhook: a `whsec_…` secret).
+    /// The secret the system signs its webhooks with (UniFi: the endpoint's `secret`, or left
+    /// out for Gatehouse to register its endpoint itself; Verkada: the webhook's shared secret;
+    /// generic webhook: a `whsec_…` secret). Left out when set again, the one kept stays.
     pub webhook_secret: Option<String>,
     /// Each Gatehouse door (its name in the zone map) ↔ the system's door, and the door
     /// groups (Verkada: access groups) that open it.
@@ -101,8 +102,9 @@ async fn register_with_unifi(
 }
 
 /// Sets the facility's connector (a facility manager's), checked first: a URL, a token, and
-/// doors that are in the zone map. A UniFi console given no webhook secret is asked to send
-/// Gatehouse its door scans, and its secret kept.
+/// doors that are in the zone map. Set again without a webhook secret, the same system keeps
+/// the one it had; a UniFi console with none is asked to send Gatehouse its door scans, and the
+/// secret it makes is kept.
 pub async fn configure(
     cloud: &Cloud,
     actor: &Actor,
@@ -151,9 +153,16 @@ pub async fn configure(
         }
     }
     let base_url = url.as_str().trim_end_matches('/').to_owned();
+    // Set again without one, the same system keeps the secret it had.
+    let kept = cloud
+        .database
+        .connector(facility)
+        .await?
+        .filter(|stored| stored.kind == setup.system.as_str())
+        .and_then(|stored| stored.sealed_webhook);
     let webhook_secret = match setup.webhook_secret.as_deref() {
         Some(secret) => Some(secret.trim().to_owned()),
-        None if setup.system == System::Unifi => {
+        None if kept.is_none() && setup.system == System::Unifi => {
             Some(register_with_unifi(cloud, facility, &base_url, setup.api_token.trim()).await?)
         }
         None => None,
@@ -164,6 +173,7 @@ pub async fn configure(
         setup.api_token.trim(),
         webhook_secret.as_deref(),
     );
+    let sealed_webhook = sealed_webhook.or(kept);
     let stored = StoredConnector {
         facility,
         kind: setup.system.as_str().to_owned(),

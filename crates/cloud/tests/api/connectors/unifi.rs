@@ -203,18 +203,8 @@ on_both_databases! {
         }
         let (_, shown) = b.app.call(Method::GET, "/api/v1/connector", Some(&b.site.manager.token), None).await;
         assert_eq!(shown["url"], b.system.url.as_str());
-        // Set without a webhook secret, Gatehouse registered its own endpoint with the console
-        // and keeps the secret the console made — once, however often it is set.
-        assert_eq!(shown["signs_webhooks"], true);
-        let endpoints = b.system.endpoints();
-        assert_eq!(endpoints.len(), 1, "{endpoints:#?}");
-        assert_eq!(endpoints[0]["endpoint"], shown["webhook_url"]);
-        assert_eq!(endpoints[0]["events"], json!(["access.door.unlock"]));
-        b.system.set_scopes(&["view:visitor", "edit:visitor", "view:space", "view:webhook"]);
-        let unregistered = json!({"system": "unifi", "url": b.system.url, "api_token": b.system.token, "doors": {}});
-        let (status, body) = b.app.call(Method::PUT, "/api/v1/connector", Some(&b.site.manager.token), Some(unregistered.clone())).await;
-        assert_eq!(status, 200, "already registered: {body}");
-        assert_eq!(b.system.endpoints().len(), 1);
+        assert_eq!(shown["signs_webhooks"], true, "set again without one, the secret it had is kept");
+        assert!(b.system.endpoints().is_empty(), "nothing to register");
         let (status, _) = b.app.call(Method::GET, "/api/v1/connector", Some(&b.site.north_host.token), None).await;
         assert_eq!(status, 403);
     }
@@ -294,5 +284,43 @@ on_both_databases! {
         let (_, again) = b.app.call(Method::POST, "/api/v1/connector/reconcile", Some(&b.site.manager.token), None).await;
         assert_eq!(again["events_backfilled"], 0, "read again, taken once");
         assert!(b.system.requests().iter().any(|r| r.starts_with("POST /api/v1/developer/system/logs?page_num=1")));
+    }
+}
+
+on_both_databases! {
+    async fn a_unifi_console_set_up_without_a_secret_is_asked_to_send_its_webhooks(backend: Backend) {
+        let console = UnifiConsole::start(&[("unifi-door-lab", "Lab B door")]).await;
+        let Some(b) = crate::connectors::building(backend, console, "Signature", |console: &UnifiConsole| {
+            json!({"system": "unifi", "url": console.url, "api_token": console.token,
+                "doors": {"Lab B door": [{"id": "unifi-door-lab", "type": "door"}]}})
+        })
+        .await else { return };
+        let (_, shown) = b.app.call(Method::GET, "/api/v1/connector", Some(&b.site.manager.token), None).await;
+        assert_eq!(shown["signs_webhooks"], true);
+        let endpoints = b.system.endpoints();
+        assert_eq!(endpoints.len(), 1, "{endpoints:#?}");
+        assert_eq!(endpoints[0]["endpoint"], shown["webhook_url"]);
+        assert_eq!(endpoints[0]["events"], json!(["access.door.unlock"]));
+        // Its deliveries are signed with the secret the console made.
+        let visit = b.checked_in("Wera Webhook").await;
+        b.access_becomes(&visit, "provisioned").await;
+        let vendor_id = b.system.visitors()[0]["id"].as_str().unwrap().to_owned();
+        let body = UnifiConsole::door_unlock("evt-w-1", &json!({"id": "unifi-door-lab", "name": "Lab B door"}), &json!({}), &vendor_id, true);
+        let signature = UnifiConsole::signature(endpoints[0]["secret"].as_str().unwrap(), b.app.clock.now().timestamp(), &body);
+        let (status, answer) = b.webhook(&b.site.facility.to_string(), Some(signature), body).await;
+        assert_eq!((status, answer["delivery"].as_str()), (200, Some("recorded")), "{answer}");
+
+        // A token that may not register says so, and changes nothing.
+        let bare = UnifiConsole::start(&[]).await;
+        bare.set_scopes(&["view:visitor", "edit:visitor", "view:space", "view:webhook"]);
+        let setup = json!({"system": "verkada", "url": bare.url, "api_token": "k", "doors": {}});
+        let (status, _) = b.app.call(Method::PUT, "/api/v1/connector", Some(&b.site.manager.token), Some(setup)).await;
+        assert_eq!(status, 200, "another system first, so nothing is kept");
+        let setup = json!({"system": "unifi", "url": bare.url, "api_token": bare.token, "doors": {}});
+        let (status, body) = b.app.call(Method::PUT, "/api/v1/connector", Some(&b.site.manager.token), Some(setup)).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body["message"].as_str().unwrap().contains("edit:webhook"), "{body}");
+        let (_, shown) = b.app.call(Method::GET, "/api/v1/connector", Some(&b.site.manager.token), None).await;
+        assert_eq!(shown["system"], "verkada", "the refused setup changed nothing");
     }
 }
