@@ -337,6 +337,58 @@ impl Cloud {
         Ok(created["id"].as_str().context("an id")?.to_owned())
     }
 
+    /// Ada Lindqvist's client `visitor` (only the NDA to sign) invited for the hour from now,
+    /// whenever the tests run: the code from the guest's invitation email (waited for).
+    pub async fn client_for_the_hour(&self, visitor: &str) -> anyhow::Result<String> {
+        let users = self.as_manager("/users").await?;
+        let ada = users
+            .as_array()
+            .and_then(|users| {
+                users
+                    .iter()
+                    .find(|user| user["email"] == "ada.lindqvist@northwind.example")
+            })
+            .map(|ada| ada["id"].clone())
+            .context("the demo has Ada Lindqvist")?;
+        let now = chrono::Utc::now();
+        let email = format!("{}@acme.example", visitor.to_lowercase().replace(' ', "."));
+        let (http, token) = self.manager().await?;
+        http.post(format!("{}/api/v1/invitations", self.url))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({
+                "host_id": ada,
+                "category": "client",
+                "visitor": {"name": visitor, "email": email, "company": "Acme GmbH"},
+                "window": {"starts_at": now, "ends_at": now + chrono::TimeDelta::hours(1)},
+            }))
+            .send()
+            .await?
+            .error_for_status()?;
+        for _ in 0..100 {
+            let code = self.emails()?.iter().find_map(|mail| {
+                // Quoted-printable: soft line breaks and `=3D` for `=`.
+                let mail = mail
+                    .replace("=\r\n", "")
+                    .replace("=\n", "")
+                    .replace("=3D", "=");
+                if !mail.contains(&email) {
+                    return None;
+                }
+                let after = mail.split("/guest/").nth(1)?;
+                let code: String = after
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
+                    .collect();
+                (!code.is_empty()).then_some(code)
+            });
+            if let Some(code) = code {
+                return Ok(code);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("no invitation email to {email}")
+    }
+
     /// The emails the cloud has written (it runs with `--mail-dir`), as text.
     pub fn emails(&self) -> anyhow::Result<Vec<String>> {
         let Ok(folder) = std::fs::read_dir(self.data.path().join("mail")) else {

@@ -756,11 +756,11 @@ const DRAWN: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAA
 async fn a_guest_who_signed_the_nda_before_the_visit_is_not_asked_again_at_the_kiosk() {
     Kiosk::run(async |kiosk| {
         synced(kiosk).await?;
-        // Jonas signs on his pre-registration page, with the code from his invitation email.
-        let code = zbar(&kiosk.cloud.invitation_code("Jonas Weber"))?
-            .into_iter()
-            .next()
-            .context("his invitation code")?;
+        // Joan, invited for the hour from now, signs on her pre-registration page, with the
+        // code from her invitation email.
+        let code = kiosk.cloud.client_for_the_hour("Joan Webster").await?;
+        let held_up = kiosk.data.path().join("joan-webster.png");
+        qr_png(&code, &held_up)?;
         let http = reqwest::Client::new();
         let page: Value = http
             .get(format!(
@@ -775,7 +775,7 @@ async fn a_guest_who_signed_the_nda_before_the_visit_is_not_asked_again_at_the_k
         http.post(format!("{}/api/v1/guest/{code}/nda", kiosk.cloud.url))
             .json(&serde_json::json!({
                 "version": page["nda"]["version"], "language": "en",
-                "name": "Jonas Weber", "signature": DRAWN,
+                "name": "Joan Webster", "signature": DRAWN,
             }))
             .send()
             .await?
@@ -783,23 +783,23 @@ async fn a_guest_who_signed_the_nda_before_the_visit_is_not_asked_again_at_the_k
         // The kiosk hears of it through its change stream.
         tokio::time::sleep(Duration::from_secs(3)).await;
         kiosk.click("#action-scan").await?;
-        kiosk.hold_up(&kiosk.cloud.invitation_code("Jonas Weber"))?;
-        kiosk.expect_text("#visitor-name", "Jonas Weber").await?;
+        kiosk.hold_up(&held_up)?;
+        kiosk.expect_text("#visitor-name", "Joan Webster").await?;
         kiosk.lower()?;
         kiosk.click("#confirm-yes").await?;
-        // No NDA screen: checked in at once (his category asks for nothing else).
+        // No NDA screen: checked in at once (her category asks for nothing else).
         kiosk
             .expect_text("#done-title", "You are checked in")
             .await?;
-        // The NDA he signed at home is the visit's signed NDA, a PDF like the kiosk's.
-        let id = kiosk.cloud.invitation_named("Jonas Weber").await?["id"]
+        // The NDA she signed at home is the visit's signed NDA, a PDF like the kiosk's.
+        let id = kiosk.cloud.invitation_named("Joan Webster").await?["id"]
             .as_str()
             .context("an id")?
             .to_owned();
         let pdf = kiosk.data.path().join("pre-registered-nda.pdf");
         std::fs::write(&pdf, document(&kiosk.cloud, &id, "signed_nda").await?)?;
         let signed = pdf_text(&pdf)?;
-        assert!(signed.contains("Jonas Weber"), "{signed}");
+        assert!(signed.contains("Joan Webster"), "{signed}");
         assert!(
             signed.contains("Harbour Point · pre-registration page"),
             "{signed}"
@@ -807,4 +807,15 @@ async fn a_guest_who_signed_the_nda_before_the_visit_is_not_asked_again_at_the_k
         Ok(())
     })
     .await;
+}
+
+/// Writes the QR code of `text` as a PNG at `path`, as an invitation email shows it.
+fn qr_png(text: &str, path: &Path) -> anyhow::Result<()> {
+    let code = qrcode::QrCode::new(text.as_bytes())?;
+    let image = code
+        .render::<image::Luma<u8>>()
+        .min_dimensions(400, 400)
+        .build();
+    image.save(path)?;
+    Ok(())
 }
