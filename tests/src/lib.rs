@@ -304,11 +304,10 @@ impl Cloud {
             .await?)
     }
 
-    /// Ada Lindqvist (Northwind) invites contractor `visitor` for tomorrow, as the facility
-    /// manager does it: an invitation waiting for approval. Returns its id.
-    pub async fn pending_contractor_tomorrow(&self, visitor: &str) -> anyhow::Result<String> {
+    /// The user id of the demo's Ada Lindqvist (Northwind), as the facility manager lists her.
+    async fn ada(&self) -> anyhow::Result<serde_json::Value> {
         let users = self.as_manager("/users").await?;
-        let ada = users
+        users
             .as_array()
             .and_then(|users| {
                 users
@@ -316,7 +315,13 @@ impl Cloud {
                     .find(|user| user["email"] == "ada.lindqvist@northwind.example")
             })
             .map(|ada| ada["id"].clone())
-            .context("the demo has Ada Lindqvist")?;
+            .context("the demo has Ada Lindqvist")
+    }
+
+    /// Ada Lindqvist (Northwind) invites contractor `visitor` for tomorrow, as the facility
+    /// manager does it: an invitation waiting for approval. Returns its id.
+    pub async fn pending_contractor_tomorrow(&self, visitor: &str) -> anyhow::Result<String> {
+        let ada = self.ada().await?;
         let tomorrow = chrono::Utc::now() + chrono::TimeDelta::days(1);
         let email = format!("{}@fixit.example", visitor.to_lowercase().replace(' ', "."));
         let (http, token) = self.manager().await?;
@@ -340,16 +345,7 @@ impl Cloud {
     /// Ada Lindqvist's client `visitor` (only the NDA to sign) invited for the hour from now,
     /// whenever the tests run: the code from the guest's invitation email (waited for).
     pub async fn client_for_the_hour(&self, visitor: &str) -> anyhow::Result<String> {
-        let users = self.as_manager("/users").await?;
-        let ada = users
-            .as_array()
-            .and_then(|users| {
-                users
-                    .iter()
-                    .find(|user| user["email"] == "ada.lindqvist@northwind.example")
-            })
-            .map(|ada| ada["id"].clone())
-            .context("the demo has Ada Lindqvist")?;
+        let ada = self.ada().await?;
         let now = chrono::Utc::now();
         let email = format!("{}@acme.example", visitor.to_lowercase().replace(' ', "."));
         let (http, token) = self.manager().await?;

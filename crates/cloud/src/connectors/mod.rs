@@ -276,7 +276,7 @@ fn unreachable(error: &reqwest::Error) -> ConnectorError {
 }
 
 /// How long the system asked to be left alone (`Retry-After` in seconds), if it did.
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+fn retry_after_of(response: &reqwest::Response) -> Option<Duration> {
     response
         .headers()
         .get(reqwest::header::RETRY_AFTER)

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::{
     ConnectorError, Grant, Held, Limiter, Probe, ResourceKind, SystemDoor, SystemScan, http_client,
-    retry_after, tag, tagged, unreachable,
+    retry_after_of, tag, tagged, unreachable,
 };
 use crate::{error::ServiceError, store::Direction};
 
@@ -86,7 +86,7 @@ impl Unifi {
         }
         let response = request.send().await.map_err(|error| unreachable(&error))?;
         let status = response.status();
-        let retry_after = retry_after(&response);
+        let retry_after = retry_after_of(&response);
         let text = response.text().await.unwrap_or_default();
         let envelope: Option<Envelope> = serde_json::from_str(&text).ok();
         let message = envelope.as_ref().map_or_else(

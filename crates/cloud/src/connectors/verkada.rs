@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use super::{
     ConnectorError, Grant, Held, Limiter, Probe, ResourceKind, SystemDoor, SystemScan, http_client,
-    retry_after, tag, tagged, unreachable,
+    retry_after_of, tag, tagged, unreachable,
 };
 use crate::{error::ServiceError, store::Direction};
 
@@ -44,7 +44,7 @@ pub struct Verkada {
 /// What the API answered, read by its HTTP status.
 async fn answer(response: reqwest::Response) -> Result<Value, ConnectorError> {
     let status = response.status();
-    let retry_after = retry_after(&response);
+    let retry_after = retry_after_of(&response);
     let text = response.text().await.unwrap_or_default();
     let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let message = match (body["message"].as_str(), body["id"].as_str()) {

@@ -25,7 +25,7 @@ use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 
 use super::{
-    ConnectorError, Grant, Held, Limiter, Probe, SystemScan, http_client, retry_after, tag,
+    ConnectorError, Grant, Held, Limiter, Probe, SystemScan, http_client, retry_after_of, tag,
     unreachable,
     webhook_signature::{StandardSecret, standard_headers},
 };
@@ -75,7 +75,7 @@ impl GenericWebhook {
             .await
             .map_err(|error| unreachable(&error))?;
         let status = response.status();
-        let retry_after = retry_after(&response);
+        let retry_after = retry_after_of(&response);
         let answer: Value = response.json().await.unwrap_or(Value::Null);
         let message = answer["message"]
             .as_str()
