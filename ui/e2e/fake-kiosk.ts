@@ -71,7 +71,14 @@ const lobbyVisitor = (name: string, tab: LobbyVisitor['tab'], hour: number): Lob
   ends_at: today(hour + 2),
   tab,
   door_pass: { state: 'ready' },
+  system_access: null,
+  last_door: null,
 });
+const seenAt = (hour: number, minute: number) => {
+  const at = new Date();
+  at.setHours(hour, minute, 0, 0);
+  return at.toISOString();
+};
 let visitorsToday: LobbyVisitor[] = [
   lobbyVisitor('Sofia Rossi', 'expected', 13),
   {
@@ -81,8 +88,17 @@ let visitorsToday: LobbyVisitor[] = [
     door_pass: { state: 'waiting', missing: ['certificate_of_insurance'] },
   },
   { ...lobbyVisitor('Walter Walk-In', 'awaiting_host', 11), company: 'Nordlicht Elektrotechnik' },
-  lobbyVisitor('Jonas Weber', 'on_site', 9),
-  { ...lobbyVisitor('Maximilian Alexander von Hohenstein-Wittgenstein', 'on_site', 10), company: 'Hohenstein & Söhne Rechtsanwälte' },
+  {
+    ...lobbyVisitor('Jonas Weber', 'on_site', 9),
+    system_access: { system: 'unifi', state: 'provisioned', problem: null },
+    last_door: { door: 'Meeting floor door', zone: 'z-meeting', zone_name: 'Meeting floor', at: seenAt(9, 42), granted: true, direction: 'in' },
+  },
+  {
+    ...lobbyVisitor('Maximilian Alexander von Hohenstein-Wittgenstein', 'on_site', 10),
+    company: 'Hohenstein & Söhne Rechtsanwälte',
+    system_access: { system: 'unifi', state: 'provisioning', problem: 'the console did not answer (503)' },
+    last_door: { door: 'Server room door', zone: 'z-server', zone_name: 'Server room', at: seenAt(10, 5), granted: false, direction: null },
+  },
 ];
 let pendingReviews: Review[] = [
   {
@@ -288,10 +304,11 @@ const answers: { [C in Command]: (args: Record<string, unknown>) => Answers[C] }
     waiting: 0,
     printer: { state: 'ready', name: 'Badges' },
     camera_lost: false,
+    doors_as_of: new Date().toISOString(),
   }),
   print_muster_list: () => {
     signedIn();
-    return { outcome: 'printed', people: visitorsToday.filter((v) => v.tab === 'on_site').length };
+    return { outcome: 'printed', people: visitorsToday.filter((v) => v.tab === 'on_site').length, doors_as_of: new Date().toISOString() };
   },
   reviews: () => {
     if (!signedIn().approves) throw { code: 'not_staff', message: 'approving needs the approve_invitations permission' };

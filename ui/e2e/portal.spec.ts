@@ -626,6 +626,13 @@ test("a facility manager connects UniFi Access from the console's own door list;
   const visitors = (await (await request.get(`${unifi.url}/api/v1/developer/visitors`, { headers: admin })).json()).data;
   const made = visitors.find((v: { remarks: string }) => v.remarks === `gatehouse:${visit.id}`);
   expect(made.resources.map((r: { id: string }) => r.id).sort()).toEqual(['unifi-main-entrance', 'unifi-meeting-floor']);
+  // Her door pass on her phone shows the PIN the console holds, for its keypads.
+  const guestPage = await page.context().newPage();
+  await guestPage.setViewportSize({ width: 390, height: 844 });
+  await guestPage.goto(new URL(preRegistrationLink('guelay@visit.example')).pathname);
+  await expect(guestPage.locator('#guest-pass-pin')).toHaveText(made.pin);
+  await guestPage.screenshot({ path: join(screens, 'guest-door-pass-pin.png'), fullPage: true });
+  await guestPage.close();
 
   // She scans at the meeting floor, then tries the server room: the console's webhooks.
   for (const [door, granted] of [

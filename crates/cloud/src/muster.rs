@@ -4,24 +4,15 @@
 //! and when. As JSON for the portal and API, and as the printed list grouped by last zone.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use gatehouse_core::{Action, Actor, CategoryKind, InvitationId, Language, authorize};
-use gatehouse_paper::muster::{self as paper, OnSite, Paper};
+use gatehouse_core::{
+    Action, Actor, CategoryKind, FacilityId, InvitationId, Language, authorize,
+    wire::{AccessState, KioskAccess, KioskDoors, KioskStaffSeen, KioskVisitorSeen, LastDoor},
+};
+use gatehouse_paper::muster::{self as paper, DoorSeen, OnSite, Paper};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{Cloud, error::ServiceError, store::Direction};
-
-/// Where a door last saw someone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct LastDoor {
-    pub door: String,
-    /// The door's zone: its id in the zone map, and its name.
-    pub zone: Option<String>,
-    pub zone_name: Option<String>,
-    pub at: DateTime<Utc>,
-    pub granted: bool,
-    pub direction: Option<Direction>,
-}
+use crate::{Cloud, error::ServiceError};
 
 /// Someone inside.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -47,18 +38,27 @@ pub struct Muster {
 /// How far back the building's own people count as inside: since the day began.
 const STAFF_DAY: TimeDelta = TimeDelta::hours(24);
 
+/// The start of the facility's day at `now`.
+fn midnight(now: DateTime<Utc>, zone: chrono_tz::Tz) -> DateTime<Utc> {
+    now.with_timezone(&zone)
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|start| start.and_local_timezone(zone).earliest())
+        .map_or(now - STAFF_DAY, |start| start.with_timezone(&Utc))
+}
+
 /// The muster list of the actor's facility, now.
 pub async fn list(cloud: &Cloud, actor: &Actor) -> Result<Muster, ServiceError> {
     let facility = actor.facility;
     authorize(actor, Action::SeeMuster { facility })?;
+    inside(cloud, facility).await
+}
+
+/// Everyone inside the facility now, with the last door that saw them.
+async fn inside(cloud: &Cloud, facility: FacilityId) -> Result<Muster, ServiceError> {
     let site = cloud.site(facility).await?;
     let now = cloud.clock.now();
-    let local = now.with_timezone(&site.facility.time_zone);
-    let midnight = local
-        .date_naive()
-        .and_hms_opt(0, 0, 0)
-        .and_then(|start| start.and_local_timezone(site.facility.time_zone).earliest())
-        .map_or(now - STAFF_DAY, |start| start.with_timezone(&Utc));
+    let midnight = midnight(now, site.facility.time_zone);
     let zone_name = |id: &str| {
         site.zone_map
             .zones
@@ -103,6 +103,10 @@ pub async fn pdf(
 ) -> Result<Vec<u8>, ServiceError> {
     let muster = list(cloud, actor).await?;
     let site = cloud.site(actor.facility).await?;
+    let paper_language = match language {
+        Language::En => gatehouse_paper::badge::Language::En,
+        Language::De => gatehouse_paper::badge::Language::De,
+    };
     let local = |at: DateTime<Utc>| at.with_timezone(&site.facility.time_zone).fixed_offset();
     let people = muster
         .people
@@ -116,13 +120,9 @@ pub async fn pdf(
                 .category
                 .as_deref()
                 .and_then(CategoryKind::from_name)
-                .map_or(
-                    match language {
-                        Language::En => "Staff",
-                        Language::De => "Mitarbeitende",
-                    },
-                    |kind| kind.name(language),
-                )
+                .map_or(paper::staff_category(paper_language), |kind| {
+                    kind.name(language)
+                })
                 .to_owned(),
             checked_in_at: local(
                 present
@@ -130,6 +130,11 @@ pub async fn pdf(
                     .or(present.last_door.as_ref().map(|door| door.at))
                     .unwrap_or(muster.produced_at),
             ),
+            last_door: present.last_door.as_ref().map(|door| DoorSeen {
+                door: door.door.clone(),
+                at: local(door.at),
+                granted: door.granted,
+            }),
             zone: present
                 .last_door
                 .map(|door| door.zone_name.unwrap_or(door.door)),
@@ -140,11 +145,50 @@ pub async fn pdf(
         facility: muster.facility,
         produced_at: local(muster.produced_at),
         paper: Paper::A4,
-        language: match language {
-            Language::En => gatehouse_paper::badge::Language::En,
-            Language::De => gatehouse_paper::badge::Language::De,
-        },
+        language: paper_language,
+        doors_as_of: None,
         people,
     };
     paper::render(&list).map_err(|error| ServiceError::Corrupt(format!("muster list: {error}")))
+}
+
+/// What a kiosk keeps for reception and its muster list: where today's visits stand in the
+/// building's system, and where a door last saw everyone inside.
+pub async fn for_kiosk(cloud: &Cloud, facility: FacilityId) -> Result<KioskDoors, ServiceError> {
+    let muster = inside(cloud, facility).await?;
+    let site = cloud.site(facility).await?;
+    let since = midnight(cloud.clock.now(), site.facility.time_zone);
+    let access = cloud
+        .database
+        .access_grants_since(facility, since)
+        .await?
+        .into_iter()
+        .filter_map(|grant| {
+            Some(KioskAccess {
+                invitation: grant.visit,
+                state: AccessState::from_name(&grant.state)?,
+                system: grant.kind,
+                problem: grant.last_error,
+            })
+        })
+        .collect();
+    let (mut visitors, mut staff) = (Vec::new(), Vec::new());
+    for present in muster.people {
+        match (present.visit, present.last_door) {
+            (Some(invitation), Some(last_door)) => visitors.push(KioskVisitorSeen {
+                invitation,
+                last_door,
+            }),
+            (None, Some(last_door)) => staff.push(KioskStaffSeen {
+                name: present.name,
+                last_door,
+            }),
+            (_, None) => {}
+        }
+    }
+    Ok(KioskDoors {
+        access,
+        visitors,
+        staff,
+    })
 }

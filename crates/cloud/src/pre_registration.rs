@@ -89,6 +89,9 @@ pub struct DoorPass {
     /// Whether some of them need the host beside the visitor.
     pub escort: bool,
     pub not_after: DateTime<Utc>,
+    /// The PIN to type at the building's own keypads, once its access-control system (UniFi
+    /// Access, Verkada) holds the visit.
+    pub pin: Option<String>,
 }
 
 /// The door pass of `record`, if its credential is issued (never one prepared or revoked).
@@ -107,7 +110,26 @@ async fn door_pass(
     let png =
         qr_png(&credential.token).map_err(|error| ServiceError::Corrupt(error.to_string()))?;
     let map = &cloud.site(record.facility_id).await?.zone_map;
+    let pin = match cloud
+        .database
+        .access_grants_of(record.id)
+        .await?
+        .into_iter()
+        .find(|grant| grant.state == "provisioned")
+        .and_then(|grant| grant.sealed_pin)
+    {
+        None => None,
+        Some(sealed) => {
+            let pin = cloud
+                .keys
+                .secret()
+                .open_bytes(record.id.0.as_bytes(), &sealed)
+                .map_err(|_| ServiceError::Corrupt("a door PIN does not open".into()))?;
+            Some(String::from_utf8(pin).map_err(|_| ServiceError::Corrupt("a door PIN".into()))?)
+        }
+    };
     Ok(Some(DoorPass {
+        pin,
         qr_code: format!("data:image/png;base64,{}", STANDARD.encode(png)),
         zones: zone_names(&credential.grant.zones, map),
         escort: credential.grant.escort,

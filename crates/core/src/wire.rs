@@ -246,6 +246,114 @@ pub struct KioskDirectory {
     pub categories: Vec<crate::CategoryKind>,
 }
 
+/// What the building's doors and its access-control system know of the kiosk's facility, for
+/// reception and its muster list: pulled every sync round (`ETag`), so that both go on from the
+/// last copy when the cloud cannot be reached, saying how old it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskDoors {
+    /// Where each of today's visits stands in the building's access-control system.
+    pub access: Vec<KioskAccess>,
+    /// Where a door last saw each visitor checked in.
+    pub visitors: Vec<KioskVisitorSeen>,
+    /// The building's own people a door saw today and not leave, as its system reports them.
+    pub staff: Vec<KioskStaffSeen>,
+}
+
+/// A visit's access in the building's access-control system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskAccess {
+    pub invitation: crate::InvitationId,
+    /// `unifi`, `verkada` or `webhook`.
+    pub system: String,
+    pub state: AccessState,
+    /// Why the last attempt failed, in the system's words.
+    pub problem: Option<String>,
+}
+
+/// Where a visit's access in the building's system stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AccessState {
+    /// Waiting to reach the system; the badge's own credential works meanwhile.
+    Provisioning,
+    Provisioned,
+    Revoking,
+    Revoked,
+}
+
+impl AccessState {
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "provisioning" => Some(Self::Provisioning),
+            "provisioned" => Some(Self::Provisioned),
+            "revoking" => Some(Self::Revoking),
+            "revoked" => Some(Self::Revoked),
+            _ => None,
+        }
+    }
+}
+
+/// Where a door last saw a visitor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskVisitorSeen {
+    pub invitation: crate::InvitationId,
+    pub last_door: LastDoor,
+}
+
+/// One of the building's own people a door saw today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KioskStaffSeen {
+    pub name: String,
+    pub last_door: LastDoor,
+}
+
+/// The last door that saw someone: which, in which zone, when, and whether it let them through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LastDoor {
+    pub door: String,
+    /// The door's zone: its id in the zone map, and its name.
+    pub zone: Option<String>,
+    pub zone_name: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub granted: bool,
+    pub direction: Option<Direction>,
+}
+
+/// Which way through the door, where the system says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    In,
+    Out,
+}
+
+impl Direction {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::In => "in",
+            Self::Out => "out",
+        }
+    }
+
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "in" => Some(Self::In),
+            "out" => Some(Self::Out),
+            _ => None,
+        }
+    }
+}
+
 /// What a visitor without an invitation tells the kiosk; the cloud makes it an invitation under
 /// the same rules as any other (the category may need approval).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,9 +6,9 @@ use gatehouse_core::{
     InvitationId,
     staff::{KioskStaff, StaffHistory, StaffSession, StaffSignIn},
     wire::{
-        EnrolledKiosk, ErrorBody, Health, KioskChanges, KioskDirectory, KioskEnrollment,
-        KioskEventBatch, KioskEventResults, KioskInvitation, KioskReceptionRequest, KioskWalkIn,
-        VisitDocument,
+        EnrolledKiosk, ErrorBody, Health, KioskChanges, KioskDirectory, KioskDoors,
+        KioskEnrollment, KioskEventBatch, KioskEventResults, KioskInvitation,
+        KioskReceptionRequest, KioskWalkIn, VisitDocument,
     },
 };
 use reqwest::Url;
@@ -90,6 +90,16 @@ impl CloudClient {
         held: Option<&str>,
     ) -> Result<Option<(String, KioskDirectory)>, KioskError> {
         self.etagged("api/v1/kiosk/directory", token, held).await
+    }
+
+    /// What the building's doors know of the facility, unless the copy with `ETag` `held` is
+    /// still current (`None`).
+    pub async fn doors(
+        &self,
+        token: &str,
+        held: Option<&str>,
+    ) -> Result<Option<(String, KioskDoors)>, KioskError> {
+        self.etagged("api/v1/kiosk/doors", token, held).await
     }
 
     pub async fn walk_in(

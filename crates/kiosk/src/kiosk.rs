@@ -270,6 +270,7 @@ impl Kiosk {
         }
         // Each part on its own: a failing pull does not keep reports or documents from going.
         let pulled = sync::pull(&self.cloud, &self.store).await;
+        let doors = sync::pull_doors(&self.cloud, &self.store, self.clock.now()).await;
         // Only the days it needs: a visit that ended more than a day ago is forgotten.
         self.store
             .forget_ended(self.clock.now() - chrono::TimeDelta::days(1))
@@ -286,6 +287,7 @@ impl Kiosk {
         )
         .await;
         pulled?;
+        doors?;
         pushed?;
         staff?;
         history?;

@@ -11,12 +11,12 @@ use gatehouse_core::{
     staff::StaffEvent,
     visit::continues_after,
     window::{local_day, site_day},
-    wire::KioskInvitation,
+    wire::{AccessState, KioskDoors, KioskInvitation, LastDoor},
 };
 use gatehouse_devices::print::{Cups, Job};
 use gatehouse_paper::{
     badge::Language,
-    muster::{self, MusterList, OnSite},
+    muster::{self, DoorSeen, MusterList, OnSite},
 };
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +51,19 @@ pub struct LobbyVisitor {
     pub ends_at: DateTime<Utc>,
     pub tab: LobbyTab,
     pub door_pass: DoorPass,
+    /// The visit's access in the building's own access-control system, if it has one.
+    pub system_access: Option<SystemAccess>,
+    /// The last door that saw the visitor, as the kiosk last heard.
+    pub last_door: Option<LastDoor>,
+}
+
+/// A visit's access in the building's access-control system (UniFi Access, Verkada, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SystemAccess {
+    pub system: String,
+    pub state: AccessState,
+    /// Why the last attempt failed, in the system's words.
+    pub problem: Option<String>,
 }
 
 /// Where a visitor's door credential stands, as reception sees it.
@@ -113,9 +126,15 @@ pub enum Admission {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Muster {
     /// Sent to the kiosk's printer.
-    Printed { people: usize },
+    Printed {
+        people: usize,
+        doors_as_of: Option<DateTime<Utc>>,
+    },
     /// No printer, or it failed: the PDF waits in the kiosk's folder (`muster.pdf`).
-    Saved { people: usize },
+    Saved {
+        people: usize,
+        doors_as_of: Option<DateTime<Utc>>,
+    },
 }
 
 /// The kiosk's printer, as reception's health line shows it.
@@ -140,10 +159,21 @@ pub struct Health {
     /// Reports waiting to reach the cloud.
     pub waiting: i64,
     pub printer: PrinterHealth,
+    /// When the cloud last told the kiosk what its doors know; `None` if it never has.
+    pub doors_as_of: Option<DateTime<Utc>>,
 }
 
 /// The muster list's file in the kiosk's folder: only the latest is kept.
 pub const MUSTER_FILE: &str = "muster.pdf";
+
+/// The last door that saw the visit's visitor, if one has.
+fn last_door(doors: &KioskDoors, visit: InvitationId) -> Option<LastDoor> {
+    doors
+        .visitors
+        .iter()
+        .find(|seen| seen.invitation == visit)
+        .map(|seen| seen.last_door.clone())
+}
 
 fn tab(invitation: &KioskInvitation) -> Option<LobbyTab> {
     Some(match (invitation.approval, invitation.visit) {
@@ -160,13 +190,27 @@ impl Kiosk {
     /// Today's visitors, by start and name, each with the tab it belongs in.
     pub async fn lobby(&self) -> Result<Vec<LobbyVisitor>, KioskError> {
         self.receptionist(false).await?;
+        let doors = self.doors().await?.0;
         let mut visitors: Vec<LobbyVisitor> = self
             .today()
             .await?
             .into_iter()
             .filter_map(|invitation| {
+                let tab = tab(&invitation)?;
                 Some(LobbyVisitor {
-                    tab: tab(&invitation)?,
+                    system_access: doors
+                        .access
+                        .iter()
+                        .find(|access| access.invitation == invitation.id)
+                        .map(|access| SystemAccess {
+                            system: access.system.clone(),
+                            state: access.state,
+                            problem: access.problem.clone(),
+                        }),
+                    last_door: (tab == LobbyTab::OnSite)
+                        .then(|| last_door(&doors, invitation.id))
+                        .flatten(),
+                    tab,
                     door_pass: DoorPass::of(&invitation),
                     invitation: invitation.id,
                     name: invitation.visitor_name,
@@ -180,6 +224,14 @@ impl Kiosk {
             .collect();
         visitors.sort_by(|a, b| (a.starts_at, &a.name).cmp(&(b.starts_at, &b.name)));
         Ok(visitors)
+    }
+
+    /// What the building's doors know, as last pulled, and when; empty before the first pull.
+    async fn doors(&self) -> Result<(KioskDoors, Option<DateTime<Utc>>), KioskError> {
+        Ok(match self.store.doors().await? {
+            Some((_, doors, synced_at)) => (doors, Some(synced_at)),
+            None => (KioskDoors::default(), None),
+        })
     }
 
     async fn today(&self) -> Result<Vec<KioskInvitation>, KioskError> {
@@ -255,37 +307,58 @@ impl Kiosk {
             .is_ok())
     }
 
-    /// The muster list — everyone on site now, with their host, since when — printed on the
-    /// kiosk's printer, and kept as `muster.pdf` in its folder either way.
+    /// The muster list — everyone on site now, with their host, since when, and the last door
+    /// that saw them, grouped by its zone — printed on the kiosk's printer, and kept as
+    /// `muster.pdf` in its folder either way. Offline it is made from the kiosk's last copy of
+    /// the doors' scans, and says how old that is.
     pub async fn print_muster_list(&self, language: Language) -> Result<Muster, KioskError> {
         let person = self.receptionist(true).await?;
         let (identity, zone) = self.identity().await?;
+        let (doors, doors_as_of) = self.doors().await?;
+        let local = |at: DateTime<Utc>| at.with_timezone(&zone).fixed_offset();
+        let seen = |door: &LastDoor| DoorSeen {
+            door: door.door.clone(),
+            at: local(door.at),
+            granted: door.granted,
+        };
+        let zone_of = |door: &LastDoor| door.zone_name.clone().unwrap_or(door.door.clone());
         let mut people: Vec<OnSite> = self
             .today()
             .await?
             .into_iter()
             .filter(|invitation| invitation.visit == VisitStatus::CheckedIn)
-            .map(|invitation| OnSite {
-                checked_in_at: invitation
-                    .checked_in_at
-                    .unwrap_or(invitation.starts_at)
-                    .with_timezone(&zone)
-                    .fixed_offset(),
-                company: Some(invitation.visitor_company)
-                    .filter(|company| !company.trim().is_empty()),
-                category: category_label(invitation.category, language).to_owned(),
-                name: invitation.visitor_name,
-                host: invitation.host_name,
-                zone: None,
+            .map(|invitation| {
+                let door = last_door(&doors, invitation.id);
+                OnSite {
+                    checked_in_at: local(invitation.checked_in_at.unwrap_or(invitation.starts_at)),
+                    company: Some(invitation.visitor_company)
+                        .filter(|company| !company.trim().is_empty()),
+                    category: category_label(invitation.category, language).to_owned(),
+                    name: invitation.visitor_name,
+                    host: invitation.host_name,
+                    zone: door.as_ref().map(zone_of),
+                    last_door: door.as_ref().map(seen),
+                }
             })
             .collect();
+        // The building's own people its system saw come in today, as the cloud last said.
+        people.extend(doors.staff.iter().map(|staff| OnSite {
+            name: staff.name.clone(),
+            company: None,
+            host: "-".to_owned(),
+            category: muster::staff_category(language).to_owned(),
+            checked_in_at: local(staff.last_door.at),
+            zone: Some(zone_of(&staff.last_door)),
+            last_door: Some(seen(&staff.last_door)),
+        }));
         people.sort_by(|a, b| a.name.cmp(&b.name));
         let count = people.len();
         let list = MusterList {
             facility: identity.facility_name,
-            produced_at: self.clock.now().with_timezone(&zone).fixed_offset(),
+            produced_at: local(self.clock.now()),
             paper: muster::Paper::A4,
             language,
+            doors_as_of: doors_as_of.map(local),
             people,
         };
         let printer = self.in_force().await?.printer;
@@ -318,9 +391,15 @@ impl Kiosk {
         self.staff_did(&person, StaffEvent::MusterPrinted, None)
             .await?;
         Ok(if on_paper {
-            Muster::Printed { people: count }
+            Muster::Printed {
+                people: count,
+                doors_as_of,
+            }
         } else {
-            Muster::Saved { people: count }
+            Muster::Saved {
+                people: count,
+                doors_as_of,
+            }
         })
     }
 
@@ -357,6 +436,7 @@ impl Kiosk {
             cloud: status.cloud,
             waiting: self.store.backlog().await?,
             printer,
+            doors_as_of: self.doors().await?.1,
         })
     }
 

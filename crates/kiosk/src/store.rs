@@ -12,7 +12,7 @@ use gatehouse_core::{
     invitation::{AdmissionRefused, may_admit},
     visit::VisitEvent,
     wire::{
-        EnrolledKiosk, KioskChanges, KioskDirectory, KioskEventReport, KioskIdentity,
+        EnrolledKiosk, KioskChanges, KioskDirectory, KioskDoors, KioskEventReport, KioskIdentity,
         KioskInvitation, NdaTemplate,
     },
 };
@@ -351,6 +351,46 @@ impl LocalStore {
         Ok(())
     }
 
+    /// What the building's doors know, as last pulled, with its `ETag` and when the cloud last
+    /// answered for it; `None` before the first pull.
+    pub async fn doors(&self) -> Result<Option<(String, KioskDoors, DateTime<Utc>)>, KioskError> {
+        let row: Option<(String, String, DateTime<Utc>)> =
+            sqlx::query_as("SELECT etag, body, synced_at FROM doors WHERE only = 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(etag, body, synced_at)| Ok((etag, serde_json::from_str(&body)?, synced_at)))
+            .transpose()
+    }
+
+    /// Keeps what the cloud sent in place of the old copy, as of `synced_at`.
+    pub async fn save_doors(
+        &self,
+        etag: &str,
+        doors: &KioskDoors,
+        synced_at: DateTime<Utc>,
+    ) -> Result<(), KioskError> {
+        sqlx::query(
+            "INSERT INTO doors (only, etag, body, synced_at) VALUES (1, $1, $2, $3) \
+             ON CONFLICT (only) DO UPDATE SET etag = excluded.etag, body = excluded.body, \
+             synced_at = excluded.synced_at",
+        )
+        .bind(etag)
+        .bind(serde_json::to_string(doors)?)
+        .bind(synced_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The cloud said the copy held is still current, at `synced_at`.
+    pub async fn doors_current_at(&self, synced_at: DateTime<Utc>) -> Result<(), KioskError> {
+        sqlx::query("UPDATE doors SET synced_at = $1 WHERE only = 1")
+            .bind(synced_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The NDA visitors sign here now in `language` — or, if the facility has none in it, in
     /// English — as last synced.
     pub async fn nda(&self, language: Language) -> Result<Option<NdaTemplate>, KioskError> {
@@ -605,12 +645,13 @@ async fn upsert(
 
 /// Deletes every row of `tables` in `tx`.
 /// What the kiosk holds of its building: invitations with their signed codes, the host
-/// directory, the NDA, reprints counted, its place in the change feed, staff and their PIN
+/// directory, what its doors know, the NDA, reprints counted, its place in the change feed, staff and their PIN
 /// hashes, the keys credentials are verified with; all gone when the kiosk is revoked.
-const THE_BUILDING_S: [&str; 7] = [
+const THE_BUILDING_S: [&str; 8] = [
     "invitations",
     "credential_keys",
     "directory",
+    "doors",
     "nda",
     "reprints",
     "feed",

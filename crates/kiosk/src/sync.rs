@@ -68,6 +68,21 @@ pub async fn pull(cloud: &CloudClient, store: &LocalStore) -> Result<usize, Kios
     Ok(received)
 }
 
+/// Pulls what the building's doors know, if it changed since the copy held; either way the copy
+/// is current as of `now`.
+pub async fn pull_doors(
+    cloud: &CloudClient,
+    store: &LocalStore,
+    now: DateTime<Utc>,
+) -> Result<(), KioskError> {
+    let token = store.device_token().await?;
+    let held = store.doors().await?.map(|(etag, _, _)| etag);
+    match cloud.doors(&token, held.as_deref()).await? {
+        Some((etag, doors)) => store.save_doors(&etag, &doors, now).await,
+        None => store.doors_current_at(now).await,
+    }
+}
+
 /// Sends what is due from the outbox, a batch at a time; returns how many the cloud took. If the
 /// cloud cannot be reached, the batch is due again after its backoff and the error is returned.
 pub async fn push(

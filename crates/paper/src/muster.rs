@@ -28,6 +28,11 @@ pub struct MusterList {
     pub paper: Paper,
     #[serde(default)]
     pub language: Language,
+    /// When the door scans on the list were last heard from, for a list made from a copy (the
+    /// kiosk's, which goes on offline): printed in the header, so the warden knows how old they
+    /// are. `None` for a list made from the scans as they arrive.
+    #[serde(default)]
+    pub doors_as_of: Option<DateTime<FixedOffset>>,
     pub people: Vec<OnSite>,
 }
 
@@ -41,9 +46,26 @@ pub struct OnSite {
     pub host: String,
     pub category: String,
     pub checked_in_at: DateTime<FixedOffset>,
-    /// Where a door last saw them; none if no door has.
+    /// The zone a door last saw them in; none if no door has.
     #[serde(default)]
     pub zone: Option<String>,
+    /// The last door that saw them.
+    #[serde(default)]
+    pub last_door: Option<DoorSeen>,
+}
+
+/// A door that saw someone: which, when, and whether it let them through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoorSeen {
+    pub door: String,
+    pub at: DateTime<FixedOffset>,
+    #[serde(default = "granted")]
+    pub granted: bool,
+}
+
+fn granted() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,7 +124,13 @@ pub fn render(list: &MusterList) -> Result<Vec<u8>, MusterError> {
         let mut y = first_row;
         let mut previous: Option<&str> = None;
         for line in chunks.get(number - 1).copied().unwrap_or_default() {
-            draw(&mut page, line, y, previous, words);
+            draw(
+                &mut page,
+                line,
+                y,
+                previous,
+                (words, list.produced_at.date_naive()),
+            );
             previous = Some(line.zone);
             y -= ROW;
         }
@@ -120,6 +148,15 @@ pub fn render(list: &MusterList) -> Result<Vec<u8>, MusterError> {
         pages.push(page);
     }
     Ok(sheet.finish(pages))
+}
+
+/// The category printed for the building's own people, who come without an invitation.
+#[must_use]
+pub fn staff_category(language: Language) -> &'static str {
+    match language {
+        Language::En => "Staff",
+        Language::De => "Personal",
+    }
 }
 
 fn check(list: &MusterList) -> Result<(), MusterError> {
@@ -146,6 +183,13 @@ fn check(list: &MusterList) -> Result<(), MusterError> {
                 (
                     format!("people[{i}].zone"),
                     person.zone.as_deref().or(Some("-")),
+                ),
+                (
+                    format!("people[{i}].last_door.door"),
+                    person
+                        .last_door
+                        .as_ref()
+                        .map_or(Some("-"), |seen| Some(&seen.door)),
                 ),
             ]
         }),
@@ -197,7 +241,7 @@ fn lines<'a>(list: &'a MusterList, words: &'a Words) -> Vec<Line<'a>> {
 }
 
 /// Column left edges from the margin, in millimetres, and their heads.
-const COLUMNS: [f32; 6] = [8.0, 56.0, 94.0, 130.0, 155.0, 180.0];
+const COLUMNS: [f32; 7] = [8.0, 46.0, 76.0, 100.0, 124.0, 144.0, 180.0];
 
 fn header(page: &mut Page, list: &MusterList, words: &Words, (number, count): (usize, usize)) {
     let (width, height) = (page.width, page.height);
@@ -211,8 +255,17 @@ fn header(page: &mut Page, list: &MusterList, words: &Words, (number, count): (u
         Colour::BLACK,
         Align::Left,
     );
+    let doors = list.doors_as_of.map_or_else(String::new, |as_of| {
+        let minutes = (list.produced_at - as_of).num_minutes().max(0);
+        format!(
+            " · {} {} ({minutes} {})",
+            words.doors_as_of,
+            as_of.format("%H:%M"),
+            words.minutes_old,
+        )
+    });
     let produced = format!(
-        "{} {} · {} {}",
+        "{} {} · {} {}{doors}",
         words.produced,
         list.produced_at.format("%Y-%m-%d %H:%M"),
         list.people.len(),
@@ -236,10 +289,11 @@ fn header(page: &mut Page, list: &MusterList, words: &Words, (number, count): (u
         Align::Right,
     );
     let heads_y = height - MARGIN - 22.0;
-    for (x, head) in COLUMNS.iter().zip(words.heads) {
+    for (i, head) in words.heads.iter().enumerate() {
+        let room = COLUMNS[i + 1] - COLUMNS[i] - 1.0;
         page.text(
             head,
-            (MARGIN + x, heads_y, 0.0),
+            (MARGIN + COLUMNS[i], heads_y, room),
             Weight::Bold,
             8.5,
             Colour::BLACK,
@@ -249,7 +303,13 @@ fn header(page: &mut Page, list: &MusterList, words: &Words, (number, count): (u
     page.fill(MARGIN, heads_y - 2.0, inner, 0.5, Colour::BLACK);
 }
 
-fn draw(page: &mut Page, line: &Line, y: f32, previous: Option<&str>, words: &Words) {
+fn draw(
+    page: &mut Page,
+    line: &Line,
+    y: f32,
+    previous: Option<&str>,
+    (words, produced_on): (&Words, chrono::NaiveDate),
+) {
     let inner = page.width - 2.0 * MARGIN;
     let Some(person) = line.person else {
         let heading = format!("{} · {} {}", line.zone, line.in_zone, words.people);
@@ -276,21 +336,40 @@ fn draw(page: &mut Page, line: &Line, y: f32, previous: Option<&str>, words: &Wo
         );
     }
     page.frame(MARGIN + 1.0, y - 5.0, 4.0, 4.0, 0.8);
-    let checked_in = person.checked_in_at.format("%d.%m. %H:%M").to_string();
+    // The time alone for today's check-ins; the date too for a visit that began before.
+    let checked_in = if person.checked_in_at.date_naive() == produced_on {
+        person.checked_in_at.format("%H:%M")
+    } else {
+        person.checked_in_at.format("%d.%m. %H:%M")
+    }
+    .to_string();
+    let last_door = person.last_door.as_ref().map_or_else(String::new, |seen| {
+        let at = seen.at.format("%H:%M");
+        // A refusal before the door's name, which a narrow column may cut.
+        if seen.granted {
+            format!("{at} {}", seen.door.trim())
+        } else {
+            format!("{at} {}: {}", words.denied, seen.door.trim())
+        }
+    });
     let cells = [
         (person.name.as_str(), Weight::Bold),
         (person.company.as_deref().unwrap_or(""), Weight::Regular),
         (person.host.as_str(), Weight::Regular),
         (person.category.as_str(), Weight::Regular),
         (checked_in.as_str(), Weight::Regular),
+        (last_door.as_str(), Weight::Regular),
     ];
+    let last = cells.len() - 1;
     for (i, (text, weight)) in cells.into_iter().enumerate() {
         let room = COLUMNS[i + 1] - COLUMNS[i] - 2.0;
+        // The last door says when and where in one cell: a little smaller, to fit.
+        let size = if i == last { TEXT - 1.0 } else { TEXT };
         page.text(
             text.trim(),
             (MARGIN + COLUMNS[i], y - 4.6, room),
             weight,
-            TEXT,
+            size,
             Colour::BLACK,
             Align::Left,
         );
@@ -317,7 +396,10 @@ struct Words {
     continued: &'static str,
     no_zone: &'static str,
     nobody: &'static str,
-    heads: [&'static str; 5],
+    doors_as_of: &'static str,
+    minutes_old: &'static str,
+    denied: &'static str,
+    heads: [&'static str; 6],
 }
 
 const ENGLISH: Words = Words {
@@ -329,7 +411,17 @@ const ENGLISH: Words = Words {
     continued: "continued",
     no_zone: "No zone recorded",
     nobody: "Nobody is checked in.",
-    heads: ["Name", "Company", "Host", "Category", "Checked in"],
+    doors_as_of: "Door scans as of",
+    minutes_old: "min old",
+    denied: "denied",
+    heads: [
+        "Name",
+        "Company",
+        "Host",
+        "Category",
+        "Checked in",
+        "Last door",
+    ],
 };
 
 const GERMAN: Words = Words {
@@ -341,5 +433,15 @@ const GERMAN: Words = Words {
     continued: "Fortsetzung",
     no_zone: "Kein Bereich erfasst",
     nobody: "Niemand ist angemeldet.",
-    heads: ["Name", "Firma", "Gastgeber", "Kategorie", "Angemeldet"],
+    doors_as_of: "Türdaten vom",
+    minutes_old: "Min. alt",
+    denied: "abgelehnt",
+    heads: [
+        "Name",
+        "Firma",
+        "Gastgeber",
+        "Kategorie",
+        "Angemeldet",
+        "Letzte Tür",
+    ],
 };

@@ -162,10 +162,51 @@ async fn a_staff_session_ends_after_two_idle_minutes_and_a_pin_works_offline_for
     Ok(())
 }
 
+/// With the cloud away, the muster list is made from the kiosk's last copy of what its doors
+/// know (`synced`), and says how old it is.
+async fn the_list_offline_is_the_kiosk_s_last_copy(
+    cloud: &mut Cloud,
+    kiosk: &gatehouse_kiosk::Kiosk,
+    data: &std::path::Path,
+    synced: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    cloud.stop();
+    let offline = kiosk.print_muster_list(Language::En).await?;
+    assert!(
+        matches!(offline, Muster::Saved { people: 2, doors_as_of: Some(at) } if at == synced),
+        "{offline:?}"
+    );
+    let text = crate::visitor_flow::pdf_text(&data.join(MUSTER_FILE))?;
+    assert!(text.contains("Door scans as of"), "{text}");
+    // Under the zone of the last door that saw him, and that door (cut to its column).
+    assert!(text.contains("Meeting floor · 1 people"), "{text}");
+    assert!(text.contains(" Meeting floor d"), "{text}");
+    cloud.restart().await?;
+    Ok(())
+}
+
+/// The building's doors see Jonas on the meeting floor and Petra, one of its own people, come
+/// in at the main entrance (a system without a connector posts its scans).
+async fn doors_see_jonas_and_petra(cloud: &Cloud, jonas: InvitationId) -> anyhow::Result<()> {
+    let (http, manager) = cloud.manager().await?;
+    http.post(format!("{}/api/v1/door-events", cloud.url))
+        .bearer_auth(&manager)
+        .json(&serde_json::json!({"events": [
+            {"id": "meeting-1", "door": "Meeting floor door", "holder": {"visit": jonas},
+             "granted": true, "at": chrono::Utc::now()},
+            {"id": "lobby-1", "door": "Main entrance", "holder": {"person": "Petra Pförtner"},
+             "granted": true, "direction": "in", "at": chrono::Utc::now()},
+        ]}))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn reception_admits_an_expected_guest_at_the_kiosk_and_checks_everyone_out_at_the_end_of_the_day()
 -> anyhow::Result<()> {
-    let cloud = Cloud::start_with_demo().await?;
+    let mut cloud = Cloud::start_with_demo().await?;
     let data = tempfile::tempdir()?;
     let kiosk = cloud.enrolled_kiosk(data.path()).await?;
     let jonas = invitation_of(&cloud, "Jonas Weber").await?;
@@ -224,26 +265,46 @@ async fn reception_admits_an_expected_guest_at_the_kiosk_and_checks_everyone_out
         "{history}"
     );
 
-    // The muster list names exactly who is inside, with their host.
+    // A door of the building sees him on the meeting floor, and the building's system reports
+    // one of its own people inside; the kiosk hears of both with its sync.
+    doors_see_jonas_and_petra(&cloud, jonas).await?;
+    kiosk.sync_once().await?;
+
+    // The muster list names exactly who is inside, with their host and the last door.
     kiosk.staff_sign_in(RECEPTION, pin(RECEPTION_PIN)).await?;
-    let muster = kiosk.print_muster_list(Language::En).await?;
+    let seen = kiosk.lobby().await?;
+    let last_door = seen
+        .iter()
+        .find(|visitor| visitor.invitation == jonas)
+        .and_then(|visitor| visitor.last_door.as_ref());
     assert_eq!(
-        muster,
-        Muster::Saved { people: 1 },
-        "no printer here: kept as a PDF"
+        last_door.map(|door| door.door.as_str()),
+        Some("Meeting floor door")
     );
-    let text = std::process::Command::new("pdftotext")
-        .arg(data.path().join(MUSTER_FILE))
-        .arg("-")
-        .output()?;
-    let text = String::from_utf8(text.stdout)?;
-    assert!(
-        text.contains("Jonas Weber") && text.contains("Ada Lindqvist"),
-        "{text}"
-    );
+    let muster = kiosk.print_muster_list(Language::En).await?;
+    let Muster::Saved {
+        people: 2,
+        doors_as_of: Some(synced),
+    } = muster
+    else {
+        panic!("no printer here: kept as a PDF, Jonas and Petra on it: {muster:?}");
+    };
+    let text = crate::visitor_flow::pdf_text(&data.path().join(MUSTER_FILE))?;
     for absent in ["Sofia Rossi", "Dmitri Volkov", "Frank Müller"] {
         assert!(!text.contains(absent), "{absent} is not inside: {text}");
     }
+    for grouped in [
+        "Jonas Weber",
+        "Ada Lindqvist",
+        "Meeting floor · 1 people",
+        "Lobby · 1 people",
+        "Petra Pförtner",
+        "Staff",
+    ] {
+        assert!(text.contains(grouped), "{grouped:?} missing: {text}");
+    }
+
+    the_list_offline_is_the_kiosk_s_last_copy(&mut cloud, &kiosk, data.path(), synced).await?;
 
     // At the end of the day everyone still on site is checked out in one go.
     assert_eq!(kiosk.check_out_everyone().await?, 1);

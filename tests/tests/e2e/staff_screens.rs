@@ -14,7 +14,12 @@ use gatehouse_e2e::{Kiosk, Settings};
 /// F2, as WebDriver names the key.
 const F2: &str = "\u{E032}";
 
-async fn sign_in(kiosk: &Kiosk, email: &str, secret: &str, password: bool) -> anyhow::Result<()> {
+pub(crate) async fn sign_in(
+    kiosk: &Kiosk,
+    email: &str,
+    secret: &str,
+    password: bool,
+) -> anyhow::Result<()> {
     kiosk.element("body").await?.send_keys(F2).await?;
     kiosk.expect_text("#staff-title", "Staff sign-in").await?;
     if password {

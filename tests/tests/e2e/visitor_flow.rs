@@ -74,7 +74,7 @@ async fn document(cloud: &Cloud, id: &str, kind: &str) -> anyhow::Result<Vec<u8>
 
 /// Types `name` as the full name and signs: from the keyboard, Enter on the pad writes the typed
 /// name as the signature.
-async fn sign_nda(kiosk: &Kiosk, name: &str) -> anyhow::Result<()> {
+pub(crate) async fn sign_nda(kiosk: &Kiosk, name: &str) -> anyhow::Result<()> {
     kiosk.element("#nda-name").await?.send_keys(name).await?;
     kiosk
         .element("#signature-pad")
@@ -810,7 +810,7 @@ async fn a_guest_who_signed_the_nda_before_the_visit_is_not_asked_again_at_the_k
 }
 
 /// Writes the QR code of `text` as a PNG at `path`, as an invitation email shows it.
-fn qr_png(text: &str, path: &Path) -> anyhow::Result<()> {
+pub(crate) fn qr_png(text: &str, path: &Path) -> anyhow::Result<()> {
     let code = qrcode::QrCode::new(text.as_bytes())?;
     let image = code
         .render::<image::Luma<u8>>()

@@ -378,6 +378,29 @@ export interface LobbyVisitor {
   ends_at: string;
   tab: LobbyTab;
   door_pass: DoorPass;
+  /** The visit's access in the building's own access-control system, if it has one. */
+  system_access: SystemAccess | null;
+  /** The last door that saw the visitor, as the kiosk last heard. */
+  last_door: LastDoor | null;
+}
+
+/** Where a visit's access in the building's access-control system stands. */
+export interface SystemAccess {
+  /** `unifi`, `verkada` or `webhook`. */
+  system: string;
+  state: 'provisioning' | 'provisioned' | 'revoking' | 'revoked';
+  /** Why the last attempt failed, in the system's words. */
+  problem: string | null;
+}
+
+/** The last door that saw someone. */
+export interface LastDoor {
+  door: string;
+  zone: string | null;
+  zone_name: string | null;
+  at: string;
+  granted: boolean;
+  direction: 'in' | 'out' | null;
 }
 
 /** What a visitor hands in before their visit (the kiosk takes the NDA and photo itself). */
@@ -418,7 +441,9 @@ export function staffReprint(invitation: string, language: Language): Promise<Re
 }
 
 /** The muster list went to the kiosk's printer, or (without one) was kept as a PDF on the kiosk. */
-export type Muster = { outcome: 'printed'; people: number } | { outcome: 'saved'; people: number };
+export type Muster =
+  | { outcome: 'printed'; people: number; doors_as_of: string | null }
+  | { outcome: 'saved'; people: number; doors_as_of: string | null };
 
 /** The media a badge is printed on: an ID-1 card, a Brother 62 × 100 mm label, a DYMO 30857 label. */
 export type BadgeLayout = 'cr80' | 'dk62x100' | 'dymo30857';
@@ -492,6 +517,8 @@ export interface KioskHealth {
   waiting: number;
   printer: PrinterHealth;
   camera_lost: boolean;
+  /** When the cloud last told the kiosk what its doors know; null if it never has. */
+  doors_as_of: string | null;
 }
 
 export function kioskHealth(): Promise<KioskHealth> {

@@ -691,6 +691,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kiosk/doors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the building's doors know of the kiosk's facility: where each of today's visits stands
+         *     in its access-control system, and where a door last saw everyone inside. Kiosks pull it every
+         *     sync round for reception and the muster list, sending the `ETag` of the copy they hold in
+         *     `If-None-Match`; it is 304 while nothing changed.
+         */
+        get: operations["kiosk_doors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/kiosk/events": {
         parameters: {
             query?: never;
@@ -1344,6 +1366,11 @@ export interface components {
             /** @description The zones a visitor of the category may enter. */
             zones?: components["schemas"]["ZoneId"][];
         };
+        /**
+         * @description Where a visit's access in the building's system stands.
+         * @enum {string}
+         */
+        AccessState: "provisioning" | "provisioned" | "revoking" | "revoked";
         /** @description A visit's access in the building's system, as reception sees it. */
         AccessView: {
             /** @description Why the last attempt failed, in the system's words. */
@@ -1522,6 +1549,11 @@ export interface components {
             escort: boolean;
             /** Format: date-time */
             not_after: string;
+            /**
+             * @description The PIN to type at the building's own keypads, once its access-control system (UniFi
+             *     Access, Verkada) holds the visit.
+             */
+            pin?: string | null;
             /** @description The credential's QR code: a PNG, as a `data:` URL. */
             qr_code: string;
             /** @description The names of the zones it opens. */
@@ -1658,6 +1690,15 @@ export interface components {
             visitor: components["schemas"]["Visitor"];
             window: components["schemas"]["VisitWindow"];
         };
+        /** @description A visit's access in the building's access-control system. */
+        KioskAccess: {
+            invitation: components["schemas"]["InvitationId"];
+            /** @description Why the last attempt failed, in the system's words. */
+            problem?: string | null;
+            state: components["schemas"]["AccessState"];
+            /** @description `unifi`, `verkada` or `webhook`. */
+            system: string;
+        };
         /**
          * @description One page of what changed for a kiosk's facility since its cursor. Ask again with `cursor`;
          *     while `more` is true there is another page right away.
@@ -1708,6 +1749,19 @@ export interface components {
             categories: components["schemas"]["CategoryKind"][];
             /** @description Everyone a visitor may ask for, by name. */
             hosts: components["schemas"]["KioskHost"][];
+        };
+        /**
+         * @description What the building's doors and its access-control system know of the kiosk's facility, for
+         *     reception and its muster list: pulled every sync round (`ETag`), so that both go on from the
+         *     last copy when the cloud cannot be reached, saying how old it is.
+         */
+        KioskDoors: {
+            /** @description Where each of today's visits stands in the building's access-control system. */
+            access: components["schemas"]["KioskAccess"][];
+            /** @description The building's own people a door saw today and not leave, as its system reports them. */
+            staff: components["schemas"]["KioskStaffSeen"][];
+            /** @description Where a door last saw each visitor checked in. */
+            visitors: components["schemas"]["KioskVisitorSeen"][];
         };
         /** @description What a kiosk sends once to enroll: the code staff issued, and what to call this kiosk. */
         KioskEnrollment: {
@@ -1832,6 +1886,16 @@ export interface components {
         KioskStaff: {
             staff: components["schemas"]["StaffPin"][];
         };
+        /** @description One of the building's own people a door saw today. */
+        KioskStaffSeen: {
+            last_door: components["schemas"]["LastDoor"];
+            name: string;
+        };
+        /** @description Where a door last saw a visitor. */
+        KioskVisitorSeen: {
+            invitation: components["schemas"]["InvitationId"];
+            last_door: components["schemas"]["LastDoor"];
+        };
         /**
          * @description What a visitor without an invitation tells the kiosk; the cloud makes it an invitation under
          *     the same rules as any other (the category may need approval).
@@ -1848,7 +1912,7 @@ export interface components {
         LanguageChoice: {
             language: components["schemas"]["Language"];
         };
-        /** @description Where a door last saw someone. */
+        /** @description The last door that saw someone: which, in which zone, when, and whether it let them through. */
         LastDoor: {
             /** Format: date-time */
             at: string;
@@ -5116,6 +5180,52 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    kiosk_doors: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the copy the kiosk holds */
+                "If-None-Match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KioskDoors"];
+                };
+            };
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

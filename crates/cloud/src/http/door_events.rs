@@ -3,15 +3,16 @@
 use axum::{
     Json,
     extract::State,
-    http::header,
+    http::{HeaderMap, header},
     response::{IntoResponse, Response},
 };
 use gatehouse_core::{InvitationId, Language};
 use serde::Deserialize;
 
 use super::{
-    ApiError, AppState, Session,
+    ApiError, AppState, Device, Session,
     error::{ApiJson, ApiPath, ApiQuery},
+    etag::etagged,
 };
 use crate::{
     door_events::{self, PostedScans, RecordedScans},
@@ -85,4 +86,21 @@ pub async fn muster_pdf(
     let language = query.language.unwrap_or_default();
     let pdf = muster::pdf(&state.cloud, &session.actor, language).await?;
     Ok(([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response())
+}
+
+/// What the building's doors know of the kiosk's facility: where each of today's visits stands
+/// in its access-control system, and where a door last saw everyone inside. Kiosks pull it every
+/// sync round for reception and the muster list, sending the `ETag` of the copy they hold in
+/// `If-None-Match`; it is 304 while nothing changed.
+#[utoipa::path(get, path = "/api/v1/kiosk/doors", tag = "kiosks",
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of the copy the kiosk holds")),
+    responses((status = 200, body = gatehouse_core::wire::KioskDoors, headers(("ETag" = String))), (status = 304), (status = 401)),
+    security(("device" = [])))]
+pub async fn kiosk_doors(
+    State(state): State<AppState>,
+    device: Device,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let doors = muster::for_kiosk(&state.cloud, device.kiosk.facility).await?;
+    etagged(&doors, &headers)
 }

@@ -187,6 +187,7 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/kiosk/changes/stream", get(kiosk_sync::changes_stream))
         .route("/kiosk/events", post(kiosk_sync::report))
         .route("/kiosk/directory", get(walk_ins::directory))
+        .route("/kiosk/doors", get(door_events::kiosk_doors))
         .route("/kiosk/walk-ins", post(walk_ins::register))
         .route("/kiosk/staff", get(kiosk_staff::kiosk_staff))
         .route("/kiosk/staff/sessions", post(kiosk_staff::staff_sign_in))

@@ -40,6 +40,7 @@ use super::{
         credentials::verify_credential, credentials::visit_credentials, credentials::revoke_credential,
         pre_registration::visit_pre_registration,
         door_events::post_door_events, door_events::visit_timeline, door_events::muster_list, door_events::muster_pdf,
+        door_events::kiosk_doors,
         connectors::configure, connectors::show, connectors::probe, connectors::reconcile, connectors::webhook, connectors::visit_access,
         pre_registration::guest_visit, pre_registration::sign_nda, pre_registration::hand_in,
     ),

@@ -213,6 +213,26 @@ impl Database {
         Ok(rows.into_iter().map(grant).collect())
     }
 
+    /// The facility's grants still in force, and those revoked since `since`: what reception
+    /// sees of today's visits.
+    pub async fn access_grants_since(
+        &self,
+        facility: FacilityId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<AccessGrant>, StoreError> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {GRANT_COLUMNS} FROM access_grants \
+             WHERE facility_id = $1 AND (state <> 'revoked' OR revoked_at >= $2) \
+             ORDER BY invitation_id"
+        ));
+        let rows: Vec<GrantRow> = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(facility.0)
+            .bind(since)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows.into_iter().map(grant).collect())
+    }
+
     /// The system made `vendor_id` for the visit: provisioned, unless it was revoked meanwhile
     /// (then it stays `revoking`, with the id its revocation needs). Whether it was revoked.
     pub async fn access_provisioned(

@@ -30,32 +30,7 @@ pub struct NewDoorEvent {
     pub raw: String,
 }
 
-/// Which way through the door, where the system says.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    In,
-    Out,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::In => "in",
-            Self::Out => "out",
-        }
-    }
-
-    fn parse(raw: Option<&str>) -> Option<Self> {
-        match raw {
-            Some("in") => Some(Self::In),
-            Some("out") => Some(Self::Out),
-            _ => None,
-        }
-    }
-}
+pub use gatehouse_core::wire::Direction;
 
 /// A stored scan, as a timeline or muster list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +70,7 @@ fn scan((door, zone, granted, direction, at, source): ScanColumns) -> Option<Doo
         door: door?,
         zone,
         granted: granted?,
-        direction: Direction::parse(direction.as_deref()),
+        direction: direction.as_deref().and_then(Direction::from_name),
         at: at?,
         source: source?,
     })
@@ -123,9 +98,139 @@ fn newest_per_holder<'a>(
     newest.into_iter().collect()
 }
 
+/// The scans, then each holder's newest of those that were new, in one transaction.
+async fn insert_on_sqlite(
+    pool: &sqlx::SqlitePool,
+    chunk: &[NewDoorEvent],
+) -> Result<Vec<Uuid>, StoreError> {
+    let mut tx = pool.begin().await?;
+    let mut insert = sqlx::QueryBuilder::new(
+        "INSERT INTO door_events (id, facility_id, source, source_event_id, invitation_id, \
+           person, door, zone_id, granted, direction, happened_at, received_at, raw) ",
+    );
+    insert.push_values(chunk, |mut row, event| {
+        row.push_bind(event.id)
+            .push_bind(event.facility.0)
+            .push_bind(event.source)
+            .push_bind(event.source_event_id.clone())
+            .push_bind(event.visit.map(|visit| visit.0))
+            .push_bind(event.person.clone())
+            .push_bind(event.door.clone())
+            .push_bind(event.zone.clone())
+            .push_bind(event.granted)
+            .push_bind(event.direction.map(Direction::as_str))
+            .push_bind(event.happened_at)
+            .push_bind(event.received_at)
+            .push_bind(event.raw.clone());
+    });
+    insert.push(" ON CONFLICT (facility_id, source, source_event_id) DO NOTHING RETURNING id");
+    let ids: Vec<Uuid> = insert.build_query_scalar().fetch_all(&mut *tx).await?;
+    let newest = newest_per_holder(chunk, &ids);
+    if !newest.is_empty() {
+        let mut upsert = sqlx::QueryBuilder::new(
+            "INSERT INTO last_scans (facility_id, holder, invitation_id, person, door, zone_id, \
+               granted, direction, happened_at, source) ",
+        );
+        upsert.push_values(&newest, |mut row, (holder, event)| {
+            row.push_bind(event.facility.0)
+                .push_bind(holder.clone())
+                .push_bind(event.visit.map(|visit| visit.0))
+                .push_bind(event.person.clone())
+                .push_bind(event.door.clone())
+                .push_bind(event.zone.clone())
+                .push_bind(event.granted)
+                .push_bind(event.direction.map(Direction::as_str))
+                .push_bind(event.happened_at)
+                .push_bind(event.source);
+        });
+        upsert.push(LAST_SCAN_WINS);
+        upsert.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// A holder's stored last scan gives way only to a newer one.
+const LAST_SCAN_WINS: &str = " ON CONFLICT (facility_id, holder) DO UPDATE SET \
+    door = excluded.door, zone_id = excluded.zone_id, granted = excluded.granted, \
+    direction = excluded.direction, happened_at = excluded.happened_at, source = excluded.source \
+    WHERE excluded.happened_at >= last_scans.happened_at";
+
+/// The same as one statement of arrays: one round trip, and one statement text whatever the
+/// batch's size, so PostgreSQL plans it once (a `VALUES` list of each length is a statement of
+/// its own) — what makes ingest over TCP keep up.
+async fn insert_on_postgres(
+    pool: &sqlx::PgPool,
+    chunk: &[NewDoorEvent],
+) -> Result<Vec<Uuid>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "WITH stored AS ( \
+           INSERT INTO door_events (id, facility_id, source, source_event_id, invitation_id, \
+             person, door, zone_id, granted, direction, happened_at, received_at, raw) \
+           SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], \
+             $6::text[], $7::text[], $8::text[], $9::bool[], $10::text[], $11::timestamptz[], \
+             $12::timestamptz[], $13::text[]) \
+           ON CONFLICT (facility_id, source, source_event_id) DO NOTHING \
+           RETURNING id, facility_id, source, invitation_id, person, door, zone_id, granted, \
+             direction, happened_at \
+         ), held AS ( \
+           SELECT *, CASE WHEN invitation_id IS NOT NULL THEN 'visit:' || invitation_id::text \
+             ELSE 'person:' || person END AS holder \
+           FROM stored WHERE invitation_id IS NOT NULL OR person IS NOT NULL \
+         ), newest AS ( \
+           INSERT INTO last_scans (facility_id, holder, invitation_id, person, door, zone_id, \
+             granted, direction, happened_at, source) \
+           SELECT DISTINCT ON (facility_id, holder) facility_id, holder, invitation_id, person, \
+             door, zone_id, granted, direction, happened_at, source \
+           FROM held ORDER BY facility_id, holder, happened_at DESC \
+           {LAST_SCAN_WINS} \
+         ) \
+         SELECT id FROM stored"
+    ));
+    let column = |f: fn(&NewDoorEvent) -> Option<String>| chunk.iter().map(f).collect::<Vec<_>>();
+    Ok(sqlx::query_scalar(sql)
+        .bind(chunk.iter().map(|event| event.id).collect::<Vec<_>>())
+        .bind(
+            chunk
+                .iter()
+                .map(|event| event.facility.0)
+                .collect::<Vec<_>>(),
+        )
+        .bind(chunk.iter().map(|event| event.source).collect::<Vec<_>>())
+        .bind(column(|event| Some(event.source_event_id.clone())))
+        .bind(
+            chunk
+                .iter()
+                .map(|event| event.visit.map(|visit| visit.0))
+                .collect::<Vec<_>>(),
+        )
+        .bind(column(|event| event.person.clone()))
+        .bind(column(|event| Some(event.door.clone())))
+        .bind(column(|event| event.zone.clone()))
+        .bind(chunk.iter().map(|event| event.granted).collect::<Vec<_>>())
+        .bind(column(|event| {
+            event.direction.map(|d| d.as_str().to_owned())
+        }))
+        .bind(
+            chunk
+                .iter()
+                .map(|event| event.happened_at)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            chunk
+                .iter()
+                .map(|event| event.received_at)
+                .collect::<Vec<_>>(),
+        )
+        .bind(column(|event| Some(event.raw.clone())))
+        .fetch_all(pool)
+        .await?)
+}
+
 impl Database {
-    /// Stores `events` in one transaction; for each, whether it was new (`false`: the system
-    /// reported it before, and nothing changed).
+    /// Stores `events` (each batch of them atomically); for each, whether it was new (`false`:
+    /// the system reported it before, and nothing changed).
     pub async fn insert_door_events(
         &self,
         events: &[NewDoorEvent],
@@ -133,62 +238,10 @@ impl Database {
         let mut stored = std::collections::HashSet::new();
         // SQLite takes at most 32,766 parameters in a statement: 13 a row.
         for chunk in events.chunks(2000) {
-            let ids: Vec<Uuid> = on_pool!(self, pool => {
-                let mut tx = pool.begin().await?;
-                let mut insert = sqlx::QueryBuilder::new(
-                    "INSERT INTO door_events (id, facility_id, source, source_event_id, \
-                       invitation_id, person, door, zone_id, granted, direction, happened_at, \
-                       received_at, raw) ",
-                );
-                insert.push_values(chunk, |mut row, event| {
-                    row.push_bind(event.id)
-                        .push_bind(event.facility.0)
-                        .push_bind(event.source)
-                        .push_bind(event.source_event_id.clone())
-                        .push_bind(event.visit.map(|visit| visit.0))
-                        .push_bind(event.person.clone())
-                        .push_bind(event.door.clone())
-                        .push_bind(event.zone.clone())
-                        .push_bind(event.granted)
-                        .push_bind(event.direction.map(Direction::as_str))
-                        .push_bind(event.happened_at)
-                        .push_bind(event.received_at)
-                        .push_bind(event.raw.clone());
-                });
-                insert.push(
-                    " ON CONFLICT (facility_id, source, source_event_id) DO NOTHING RETURNING id",
-                );
-                let ids: Vec<Uuid> = insert.build_query_scalar().fetch_all(&mut *tx).await?;
-                let newest = newest_per_holder(chunk, &ids);
-                if !newest.is_empty() {
-                    let mut upsert = sqlx::QueryBuilder::new(
-                        "INSERT INTO last_scans (facility_id, holder, invitation_id, person, door, \
-                           zone_id, granted, direction, happened_at, source) ",
-                    );
-                    upsert.push_values(&newest, |mut row, (holder, event)| {
-                        row.push_bind(event.facility.0)
-                            .push_bind(holder.clone())
-                            .push_bind(event.visit.map(|visit| visit.0))
-                            .push_bind(event.person.clone())
-                            .push_bind(event.door.clone())
-                            .push_bind(event.zone.clone())
-                            .push_bind(event.granted)
-                            .push_bind(event.direction.map(Direction::as_str))
-                            .push_bind(event.happened_at)
-                            .push_bind(event.source);
-                    });
-                    upsert.push(
-                        " ON CONFLICT (facility_id, holder) DO UPDATE SET door = excluded.door, \
-                           zone_id = excluded.zone_id, granted = excluded.granted, \
-                           direction = excluded.direction, happened_at = excluded.happened_at, \
-                           source = excluded.source \
-                         WHERE excluded.happened_at >= last_scans.happened_at",
-                    );
-                    upsert.build().execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                ids
-            });
+            let ids = match self {
+                Self::Sqlite(pool) => insert_on_sqlite(pool, chunk).await?,
+                Self::Postgres(pool) => insert_on_postgres(pool, chunk).await?,
+            };
             stored.extend(ids);
         }
         Ok(events

@@ -171,7 +171,7 @@ on_both_databases! {
         std::fs::write(file.path(), &body).unwrap();
         let text = gatehouse_testsupport::poppler::read(file.path());
         // In German, grouped by last zone, categories in words.
-        for expected in ["Ines Inside", "Udo Unseen", "Sam Staff", "Server room", "Gast", "Mitarbeitende"] {
+        for expected in ["Ines Inside", "Udo Unseen", "Sam Staff", "Server room", "Gast", "Personal"] {
             assert!(text.contains(expected), "{expected:?} in {text}");
         }
         assert!(!text.contains("Greta Gone") && !text.contains("Olga Out"), "{text}");

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
-use gatehouse_paper::muster::{self, MusterList, OnSite, Paper};
+use gatehouse_paper::muster::{self, DoorSeen, MusterList, OnSite, Paper};
 use gatehouse_testsupport::poppler;
 
 fn at(time: &str) -> DateTime<FixedOffset> {
@@ -19,6 +19,11 @@ fn person(name: &str, zone: Option<&str>) -> OnSite {
         category: "Contractor".into(),
         checked_in_at: at("08:15"),
         zone: zone.map(Into::into),
+        last_door: zone.map(|zone| DoorSeen {
+            door: format!("{zone} door"),
+            at: at("09:15"),
+            granted: true,
+        }),
     }
 }
 
@@ -28,6 +33,7 @@ fn list(people: Vec<OnSite>, paper: Paper) -> MusterList {
         produced_at: at("14:32"),
         paper,
         language: gatehouse_paper::badge::Language::En,
+        doors_as_of: None,
         people,
     }
 }
@@ -207,4 +213,41 @@ fn a_muster_list_is_dated_when_it_was_produced_not_when_it_was_drawn() {
         created.contains(&produced),
         "{created} (produced {produced})"
     );
+}
+
+#[test]
+fn each_person_shows_the_last_door_that_saw_them_and_a_copy_says_how_old_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut refused = person("Ada Lovelace", Some("Lab B"));
+    refused.last_door = Some(DoorSeen {
+        door: "Roof".into(),
+        at: at("09:40"),
+        granted: false,
+    });
+    let mut from_a_copy = list(
+        vec![person("Grace Hopper", Some("Lobby")), refused],
+        Paper::A4,
+    );
+    let live = poppler::text(&write(dir.path(), &from_a_copy), None);
+    assert!(live.contains("Last door"), "{live}");
+    assert!(live.contains("09:15 Lobby door"), "{live}");
+    assert!(live.contains("09:40 denied: Roof"), "{live}");
+    assert!(
+        !live.contains("Door scans as of"),
+        "live scans need no age: {live}"
+    );
+
+    from_a_copy.doors_as_of = Some(at("14:20"));
+    let copy = poppler::text(&write(dir.path(), &from_a_copy), None);
+    assert!(
+        copy.contains("Door scans as of 14:20 (12 min old)"),
+        "{copy}"
+    );
+    from_a_copy.language = gatehouse_paper::badge::Language::De;
+    let german = poppler::text(&write(dir.path(), &from_a_copy), None);
+    assert!(
+        german.contains("Türdaten vom 14:20 (12 Min. alt)"),
+        "{german}"
+    );
+    assert!(german.contains("09:40 abgelehnt: Roof"), "{german}");
 }

@@ -104,6 +104,42 @@ impl<S> Building<S> {
         created["id"].clone()
     }
 
+    /// The signed invitation code of the visit, as the kiosk holds it (the guest's QR code).
+    async fn guest_code(&self, id: &Value) -> String {
+        let (pages, _) = self
+            .app
+            .pull_changes_until(&self.device, None, 500, |d| {
+                d.iter().any(|i| i["id"] == *id)
+            })
+            .await;
+        let on_kiosk = pages
+            .iter()
+            .flat_map(|page| page["invitations"].as_array().unwrap())
+            .find(|i| i["id"] == *id)
+            .unwrap();
+        on_kiosk["token"].as_str().unwrap().to_owned()
+    }
+
+    /// What the kiosk is told of its doors, and the answer's `ETag`.
+    async fn kiosk_doors(&self, held: Option<&str>) -> (u16, Value, Option<String>) {
+        let mut request = self
+            .app
+            .http
+            .get(self.app.url("/api/v1/kiosk/doors"))
+            .bearer_auth(&self.device);
+        if let Some(etag) = held {
+            request = request.header("If-None-Match", etag);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let etag = response
+            .headers()
+            .get("etag")
+            .map(|value| value.to_str().unwrap().to_owned());
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body, etag)
+    }
+
     async fn access(&self, id: &Value) -> Value {
         let (status, body) = self
             .app

@@ -49,6 +49,11 @@ on_both_databases! {
         doors.sort_unstable();
         assert_eq!(doors, ["unifi-door-lab", "unifi-door-lobby"], "the guest's zones, not the server room");
         assert_eq!(made["pin"].as_str().unwrap().len(), 8, "a PIN to type at the readers");
+        // Her page shows her that PIN, for the keypads.
+        let code = b.guest_code(&visit).await;
+        let (status, page) = b.app.call(Method::GET, &format!("/api/v1/guest/{code}"), None, None).await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(page["door_pass"]["pin"], made["pin"], "{page}");
 
         // Her scan at Lab B comes back by webhook, onto her timeline.
         let vendor_id = made["id"].as_str().unwrap();
@@ -322,5 +327,40 @@ on_both_databases! {
         assert!(body["message"].as_str().unwrap().contains("edit:webhook"), "{body}");
         let (_, shown) = b.app.call(Method::GET, "/api/v1/connector", Some(&b.site.manager.token), None).await;
         assert_eq!(shown["system"], "verkada", "the refused setup changed nothing");
+    }
+}
+
+on_both_databases! {
+    async fn the_kiosk_is_told_each_visits_access_and_last_door(backend: Backend) {
+        let Some(b) = building(backend).await else { return };
+        let (status, _, _) = b.kiosk_doors(None).await;
+        assert_eq!(status, 200);
+        let visit = b.checked_in("Kim Kiosk").await;
+        b.access_becomes(&visit, "provisioned").await;
+        let vendor_id = b.system.visitors()[0]["id"].as_str().unwrap().to_owned();
+        let body = UnifiConsole::door_unlock("evt-kiosk-1", &json!({"id": "unifi-door-lab", "location_type": "door", "name": "Lab B door"}),
+            &json!({"id": "7483c2773855", "alias": "Lab B door", "device_type": "UAH"}), &vendor_id, false);
+        let signature = UnifiConsole::signature(WEBHOOK_SECRET, b.app.clock.now().timestamp(), &body);
+        let (status, answer) = b.webhook(&b.site.facility.to_string(), Some(signature), body).await;
+        assert_eq!(status, 200, "{answer}");
+
+        let (status, doors, etag) = b.kiosk_doors(None).await;
+        assert_eq!(status, 200, "{doors}");
+        assert_eq!(doors["access"], json!([{"invitation": visit, "system": "unifi", "state": "provisioned", "problem": null}]));
+        let seen = &doors["visitors"][0];
+        assert_eq!(seen["invitation"], visit, "{doors}");
+        assert_eq!(seen["last_door"]["door"], "Lab B door");
+        assert_eq!(seen["last_door"]["zone_name"], "Lab B");
+        assert_eq!(seen["last_door"]["granted"], false, "a refused scan says so");
+        assert!(!doors.to_string().contains("Kim Kiosk"), "the kiosk has the visitor's name already: {doors}");
+        // Nothing changed: 304, and the kiosk keeps its copy.
+        let (status, _, _) = b.kiosk_doors(etag.as_deref()).await;
+        assert_eq!(status, 304);
+
+        // Only an enrolled kiosk is told.
+        let anonymous = b.app.http.get(b.app.url("/api/v1/kiosk/doors")).send().await.unwrap();
+        assert_eq!(anonymous.status().as_u16(), 401);
+        let as_reception = b.app.http.get(b.app.url("/api/v1/kiosk/doors")).bearer_auth(&b.site.reception.token).send().await.unwrap();
+        assert_eq!(as_reception.status().as_u16(), 401, "a person is not a kiosk");
     }
 }
