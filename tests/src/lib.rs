@@ -729,9 +729,20 @@ impl Kiosk {
         Ok(self.element(css).await?.text().await?)
     }
 
+    /// Clicks `css` once it appears. A screen that re-renders between finding the element and
+    /// clicking it (a list reloading after a decision) leaves a stale element: found again, it is
+    /// clicked again, for up to 10 s.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        self.element(css).await?.click().await?;
-        Ok(())
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match self.element(css).await?.click().await {
+                Ok(()) => return Ok(()),
+                Err(error) if Instant::now() > deadline => {
+                    return Err(error).with_context(|| format!("clicking {css} failed"));
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
     /// Waits until `css` shows `expected`, and says what it showed instead if it never does.

@@ -25,6 +25,7 @@ use crate::{
         Change, CredentialRecord, CredentialState, DoorPassEmail, HistoryEntry, InvitationFilter,
         InvitationRecord, InvitationWrite, OutboxItem, User,
     },
+    watchlist::Watchlist,
 };
 
 /// A visitor as the host describes them.
@@ -167,18 +168,20 @@ pub async fn commit_as(
     prepared: Prepared,
     arrival: Arrival,
 ) -> Result<InvitationRecord, ServiceError> {
-    let (record, write) = creation(cloud, prepared, arrival).await?;
+    let watchlist = Watchlist::load(cloud, prepared.site.facility.id).await?;
+    let (record, write) = creation(cloud, prepared, arrival, &watchlist).await?;
     cloud.invitations.write(write).await?;
     cloud.outbox.notify_one();
     Ok(record)
 }
 
 /// The invitation a prepared request makes, and the write that stores it with its history
-/// entry and notifications.
+/// entry and notifications. A visitor matching `watchlist` is held, whatever the category's rule.
 async fn creation(
     cloud: &Cloud,
     prepared: Prepared,
     arrival: Arrival,
+    watchlist: &Watchlist,
 ) -> Result<(InvitationRecord, InvitationWrite), ServiceError> {
     let Prepared {
         site,
@@ -193,7 +196,22 @@ async fn creation(
         .ok_or_else(|| ServiceError::Corrupt(format!("occupancy {occupancy} is not stored")))?;
     let category = site.category(occupancy.id, request.category);
     let now = cloud.clock.now();
+    let visitor_company = request
+        .visitor
+        .company
+        .as_ref()
+        .map_or("", Text::as_str)
+        .to_owned();
+    let hold = watchlist.hold_for(
+        request.visitor.name.as_str(),
+        request.visitor.email.as_str(),
+        &visitor_company,
+    );
     let (approval, awaiting_host, notices) = match arrival {
+        _ if hold.is_some() => {
+            let (approval, notices) = invitation::on_hold();
+            (approval, false, notices)
+        }
         Arrival::Invited => {
             let (approval, notices) = invitation::on_create(category.needs_approval);
             (approval, false, notices)
@@ -219,12 +237,7 @@ async fn creation(
         category: category.kind,
         visitor_name: request.visitor.name.as_str().to_owned(),
         visitor_email: request.visitor.email.as_str().to_owned(),
-        visitor_company: request
-            .visitor
-            .company
-            .as_ref()
-            .map_or("", Text::as_str)
-            .to_owned(),
+        visitor_company,
         checked_in_at: None,
         room: request.room.as_ref().map(|room| room.as_str().to_owned()),
         escorted: request.escorted,
@@ -235,6 +248,7 @@ async fn creation(
         awaiting_host,
         created_at: now,
         updated_at: now,
+        held: hold.is_some(),
     };
     let letterhead = Letterhead {
         facility,
@@ -246,7 +260,8 @@ async fn creation(
         category,
         public_url: &cloud.public_url,
     };
-    let outbox = messages(&notices, &record, &letterhead, None, &signing, now);
+    let described = hold.as_ref().map(|(_, described)| described.as_str());
+    let outbox = messages(&notices, &record, &letterhead, described, &signing, now);
     let write = InvitationWrite::Create {
         invitation: Box::new(record.clone()),
         change: Change {
@@ -262,6 +277,7 @@ async fn creation(
             at: now,
         },
         outbox,
+        hold: hold.map(|(hold, _)| hold),
     };
     Ok((record, write))
 }
@@ -301,6 +317,13 @@ pub async fn decide(
     match decision {
         Decision::Cancel => authorize(actor, Action::CancelInvitation(&facts))?,
         _ => authorize(actor, Action::ReviewInvitation(&facts))?,
+    }
+    if record.held && *decision == Decision::Approve {
+        return Err(ServiceError::Conflict(
+            "screening held this invitation: a facility approver gives a verdict on the hold, \
+             with a reason, to let it through"
+                .into(),
+        ));
     }
     let outcome = invitation::decide(record.approval_status, record.visit_status, decision)?;
 
@@ -480,7 +503,7 @@ pub(crate) fn door_pass_email(
 }
 
 /// What every email about a stored invitation draws on.
-fn letterhead<'a>(
+pub(crate) fn letterhead<'a>(
     cloud: &'a Cloud,
     site: &'a Site,
     record: &'a InvitationRecord,
@@ -513,7 +536,7 @@ pub(crate) fn guest_token(record: &InvitationRecord, signing: &SigningKey) -> St
     )
 }
 
-fn messages(
+pub(crate) fn messages(
     notices: &[Notice],
     record: &InvitationRecord,
     letterhead: &Letterhead<'_>,
@@ -694,8 +717,9 @@ pub async fn import(
     }
     let mut created = Vec::with_capacity(prepared.len());
     let mut writes = Vec::with_capacity(prepared.len());
+    let watchlist = Watchlist::load(cloud, me.facility_id).await?;
     for ready in prepared {
-        let (record, write) = creation(cloud, ready, Arrival::Invited).await?;
+        let (record, write) = creation(cloud, ready, Arrival::Invited, &watchlist).await?;
         created.push(record);
         writes.push(write);
     }

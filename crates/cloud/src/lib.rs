@@ -25,6 +25,7 @@ pub mod muster;
 pub mod notify;
 pub mod people;
 pub mod pre_registration;
+pub mod scim;
 pub mod sessions;
 pub mod settings;
 pub mod signal;
@@ -35,6 +36,7 @@ pub mod throttle;
 pub mod timeline;
 pub mod visits;
 pub mod walk_ins;
+pub mod watchlist;
 pub mod zones;
 
 pub use caller::Caller;

@@ -186,6 +186,9 @@ pub async fn admit(
 /// What reception reads about a visitor the kiosk sent them.
 pub const WAITING_FOR_APPROVAL: &str = "at the kiosk now; the invitation still waits for approval";
 
+/// What reception reads about a visitor screening held: enough to call security, not the entry.
+pub const HELD_BY_SCREENING: &str = "at the kiosk now; screening held the invitation and security has been told: do not admit, call security";
+
 /// `kiosk` sends a visitor to reception because their invitation waits for approval: reception
 /// sees them on the Lobby page until someone handles it. Sent twice, it is still one request.
 pub async fn ask_reception(
@@ -208,7 +211,16 @@ pub async fn ask_reception(
     }
     cloud
         .database
-        .ask_reception(kiosk.id, record.id, WAITING_FOR_APPROVAL, cloud.clock.now())
+        .ask_reception(
+            kiosk.id,
+            record.id,
+            if record.held {
+                HELD_BY_SCREENING
+            } else {
+                WAITING_FOR_APPROVAL
+            },
+            cloud.clock.now(),
+        )
         .await?;
     Ok(())
 }

@@ -96,6 +96,9 @@ pub enum Message {
     WalkInWaiting,
     /// The guest is checked in: their door pass, for their phone, as the badge carries it.
     DoorPass,
+    /// Screening matched the visitor with the watchlist and held the invitation: to security
+    /// only, with the entry matched; neither guest nor host hears of it.
+    ScreeningHit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -127,6 +130,16 @@ pub fn on_create(needs_approval: bool) -> (ApprovalStatus, Vec<Notice>) {
             ],
         )
     }
+}
+
+/// Where an invitation screening matched with the watchlist starts, however it came: pending,
+/// held for a facility approver's verdict, and only security told — not the guest, not the host,
+/// not a walk-in's typed address.
+pub fn on_hold() -> (ApprovalStatus, Vec<Notice>) {
+    (
+        ApprovalStatus::Pending,
+        vec![notice(Recipient::SecurityEmail, Message::ScreeningHit)],
+    )
 }
 
 /// Where a walk-in's invitation starts. Nobody is badged for naming an employee: unless the
@@ -401,6 +414,17 @@ pub fn parse_code(typed: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_held_invitation_waits_and_only_security_hears_of_it() {
+        let (approval, notices) = on_hold();
+        assert_eq!(approval, Pending);
+        assert_eq!(
+            notices,
+            [notice(Recipient::SecurityEmail, Message::ScreeningHit)],
+            "the guest and the host are told nothing"
+        );
+    }
 
     #[test]
     fn a_walk_in_waits_for_the_host_and_only_the_host_hears_of_it() {

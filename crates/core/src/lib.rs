@@ -7,6 +7,7 @@
 //! - [`window`]: the visit window, the site's day and end of day, the walk-in's window;
 //! - [`visit`]: what the kiosk tells a visitor, and what its reports do;
 //! - [`proof`]: how a visitor shows an invitation is theirs — a full name, then its email or code;
+//! - [`screening`]: a visitor against the watchlist — an email, or a name close enough;
 //! - [`staff`]: staff at the kiosk — their PIN, the wait after wrong tries, their history;
 //! - [`clock`]: the one clock, which tests hold;
 //! - [`token`]: signed invitation codes, checkable offline;
@@ -25,6 +26,7 @@ pub mod permission;
 pub mod policy;
 pub mod proof;
 pub mod role;
+pub mod screening;
 pub mod staff;
 pub mod text;
 pub mod token;

@@ -9,14 +9,25 @@ use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
 use crate::digest::sha256_hex;
 
-/// `text` as a visitor might type it on any keyboard: accents dropped, case folded, "ß" as "ss",
-/// words separated by one space ("  Frank   MÜLLER " → "frank muller").
+/// `text` as a visitor might type it on any keyboard: accents dropped, case folded, "ß" as "ss"
+/// ("ø" as "o", "ł" as "l" …), words separated by one space ("  Frank   MÜLLER " → "frank muller").
 pub fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
     for c in text.nfkd().filter(|c| !is_combining_mark(*c)) {
-        match c {
-            'ß' | 'ẞ' => folded.push_str("ss"),
-            c => folded.extend(c.to_lowercase()),
+        for c in c.to_lowercase() {
+            // Letters Unicode does not split into a base and a mark, as keyboards without them
+            // write them.
+            match c {
+                'ß' => folded.push_str("ss"),
+                'ø' => folded.push('o'),
+                'æ' => folded.push_str("ae"),
+                'œ' => folded.push_str("oe"),
+                'ł' => folded.push('l'),
+                'đ' | 'ð' => folded.push('d'),
+                'þ' => folded.push_str("th"),
+                'ı' => folded.push('i'),
+                c => folded.push(c),
+            }
         }
     }
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -69,6 +80,7 @@ mod tests {
         assert_eq!(fold("Ayşe Öztürk"), "ayse ozturk");
         assert_eq!(fold("Straße"), "strasse");
         assert_eq!(fold("José María"), "jose maria");
+        assert_eq!(fold("Søren Łukasz"), "soren lukasz");
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub enum VisitorState {
     Ready,
     /// Waiting for approval: see reception (who are told).
     AwaitingApproval,
+    /// Screening held the invitation: "please see reception", and nothing on screen says why.
+    SeeReception,
     /// A walk-in waiting for their host (or reception) to say they are expected.
     AwaitingHost,
     Rejected,
@@ -56,6 +58,7 @@ pub fn at_kiosk(invitation: &KioskInvitation, now: DateTime<Utc>, zone: Tz) -> V
         return VisitorState::BadgeRevoked;
     }
     match invitation.approval {
+        ApprovalStatus::Pending if invitation.held => return VisitorState::SeeReception,
         ApprovalStatus::Pending if invitation.awaiting_host => return VisitorState::AwaitingHost,
         ApprovalStatus::Pending => return VisitorState::AwaitingApproval,
         ApprovalStatus::Rejected => return VisitorState::Rejected,
@@ -284,6 +287,7 @@ mod tests {
             token: "GH1.x".into(),
             email_proof: String::new(),
             awaiting_host: false,
+            held: false,
             checked_in_at: None,
             host: uuid::Uuid::now_v7().into(),
             host_name: "Ada Host".into(),
@@ -367,6 +371,21 @@ mod tests {
         assert_eq!(at_kiosk(&yesterday, now, Berlin), VisitorState::Expired);
         // A check-in taken yesterday and written or reported today still lands.
         assert_eq!(may_admit(yesterday.approval, yesterday.visit), Ok(()));
+    }
+
+    #[test]
+    fn a_held_invitation_sends_the_visitor_to_reception_and_says_no_more() {
+        let now = at("2026-11-25T08:00:00Z");
+        let held = KioskInvitation {
+            held: true,
+            ..invitation(
+                "2026-11-25T09:00:00Z",
+                "2026-11-25T10:00:00Z",
+                Pending,
+                Expected,
+            )
+        };
+        assert_eq!(at_kiosk(&held, now, Berlin), VisitorState::SeeReception);
     }
 
     #[test]

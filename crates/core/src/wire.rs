@@ -122,6 +122,10 @@ pub struct KioskInvitation {
     /// A walk-in waiting for their host (or reception) to say they are expected.
     #[serde(default)]
     pub awaiting_host: bool,
+    /// Screening matched the visitor with the watchlist: the kiosk sends them to reception and
+    /// says nothing more.
+    #[serde(default)]
+    pub held: bool,
     /// When the visitor last checked in, if they have: the muster list says since when.
     #[serde(default)]
     pub checked_in_at: Option<chrono::DateTime<chrono::Utc>>,

@@ -524,6 +524,7 @@ mod tests {
             token: String::new(),
             email_proof: String::new(),
             awaiting_host,
+            held: false,
             checked_in_at: None,
             credential: None,
         }

@@ -325,6 +325,7 @@ mod tests {
             token: "GH1.x.y".into(),
             email_proof: String::new(),
             awaiting_host: false,
+            held: false,
             checked_in_at: None,
             credential: None,
         }

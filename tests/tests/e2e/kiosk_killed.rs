@@ -42,6 +42,7 @@ fn invitation(n: usize) -> KioskInvitation {
         token: format!("GH1.test-{n}"),
         email_proof: String::new(),
         awaiting_host: false,
+        held: false,
         checked_in_at: None,
         credential: None,
     }

@@ -185,6 +185,7 @@ export function kioskStatus(): Promise<KioskStatus> {
 export type VisitorState =
   | 'ready'
   | 'awaiting_approval'
+  | 'see_reception'
   | 'awaiting_host'
   | 'rejected'
   | 'cancelled'

@@ -14,6 +14,7 @@ const sameInGerman: Record<string, readonly string[]> = {
     'lobby.attention.kiosk',
     'zones.name',
     'zones.history.version',
+    'watchlist.source.portal',
     // Product names, and addresses shown as examples.
     'access.system',
     'access.system.unifi',

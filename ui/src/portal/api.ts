@@ -55,6 +55,10 @@ export type DoorMapping = Schemas['BTreeMap'];
 export type Probe = Schemas['Probe'];
 export type SystemDoor = Schemas['SystemDoor'];
 export type Reconciled = Schemas['Reconciled'];
+export type WatchlistEntry = Schemas['WatchlistEntry'];
+export type EntryRequest = Schemas['EntryRequest'];
+export type ScreeningHold = Schemas['ScreeningHold'];
+export type Verdict = Schemas['Verdict'];
 
 /**
  * What happened to an invitation, as its history records it. The cloud sends it as a string;
@@ -231,6 +235,19 @@ export const api = {
   setConnector: (setup: ConnectorSetup) => request<ConnectorView>('PUT', '/connector', setup),
   probe: () => request<Probe>('POST', '/connector/probe'),
   reconcile: () => request<Reconciled>('POST', '/connector/reconcile'),
+  watchlist: () => request<WatchlistEntry[]>('GET', '/watchlist'),
+  addToWatchlist: (entry: EntryRequest) => request<WatchlistEntry>('POST', '/watchlist', entry),
+  removeFromWatchlist: (id: string) => request<undefined>('DELETE', `/watchlist/${encodeURIComponent(id)}`),
+  /** Imports a CSV file of entries, all or nothing. */
+  importWatchlist: async (csv: Blob) =>
+    (await (
+      await answer('/watchlist/import', { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: csv })
+    ).json()) as WatchlistEntry[],
+  /** A new token for the identity provider's SCIM client, shown once. */
+  scimToken: () => request<{ token: string }>('POST', '/watchlist/scim-token'),
+  screeningHold: (id: string) => request<ScreeningHold>('GET', `/invitations/${encodeURIComponent(id)}/screening`),
+  decideHold: (id: string, verdict: Verdict, reason: string) =>
+    request<Invitation>('POST', `/invitations/${encodeURIComponent(id)}/screening`, { verdict, reason }),
   decide: (id: string, action: 'approve' | 'reject' | 'return-to-pending', reason?: string) =>
     request<Invitation>(
       'POST',

@@ -16,6 +16,7 @@ export type Route =
   | { page: 'policy' }
   | { page: 'muster' }
   | { page: 'access' }
+  | { page: 'watchlist' }
   | { page: 'invitation'; id: string };
 
 /** Reads a route from a path under /portal. */
@@ -32,6 +33,7 @@ export function parseRoute(pathname: string): Route {
   if (rest === 'policy') return { page: 'policy' };
   if (rest === 'muster') return { page: 'muster' };
   if (rest === 'access') return { page: 'access' };
+  if (rest === 'watchlist') return { page: 'watchlist' };
   return { page: 'mine' };
 }
 

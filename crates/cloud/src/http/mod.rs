@@ -21,11 +21,13 @@ mod openapi;
 mod people;
 mod portal;
 mod pre_registration;
+mod scim;
 pub mod server;
 mod session;
 mod sessions;
 mod settings;
 mod walk_ins;
+mod watchlist;
 mod zones;
 
 pub use device::Device;
@@ -63,6 +65,19 @@ impl AppState {
             sessions: Arc::default(),
         }
     }
+}
+
+/// Screening: the watchlist, the identity provider's token, the invitations it held.
+fn screening() -> Router<AppState> {
+    Router::new()
+        .route("/watchlist", get(watchlist::entries).post(watchlist::add))
+        .route("/watchlist/{id}", delete(watchlist::remove))
+        .route("/watchlist/import", post(watchlist::import))
+        .route("/watchlist/scim-token", post(watchlist::scim_token))
+        .route(
+            "/invitations/{id}/screening",
+            get(watchlist::hold).post(watchlist::decide),
+        )
 }
 
 /// Access control: the zone map, door credentials, and the guest's pre-registration.
@@ -199,6 +214,7 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
         .route("/kiosk/reception", post(lobby::ask_reception))
         .route("/lobby/attention/{event}/handled", post(lobby::handled))
         .merge(access())
+        .merge(screening())
         .route("/openapi.json", get(openapi::openapi_json))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -207,6 +223,7 @@ pub fn router(state: AppState, ui_dir: &std::path::Path) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .nest("/api/v1", api)
+        .nest("/scim/v2", scim::router())
         .merge(portal::portal(ui_dir))
         .fallback(error::no_route)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

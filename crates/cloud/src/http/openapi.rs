@@ -8,7 +8,7 @@ use utoipa::{
 
 use super::{
     connectors, credentials, documents, door_events, enrollment, health, invitations, kiosk_staff,
-    kiosk_sync, lobby, people, pre_registration, sessions, settings, walk_ins, zones,
+    kiosk_sync, lobby, people, pre_registration, sessions, settings, walk_ins, watchlist, zones,
 };
 
 #[derive(Debug, OpenApi)]
@@ -43,6 +43,8 @@ use super::{
         door_events::kiosk_doors,
         connectors::configure, connectors::show, connectors::probe, connectors::reconcile, connectors::webhook, connectors::visit_access,
         pre_registration::guest_visit, pre_registration::sign_nda, pre_registration::hand_in,
+        watchlist::entries, watchlist::add, watchlist::remove, watchlist::import, watchlist::scim_token,
+        watchlist::hold, watchlist::decide,
     ),
     components(schemas(
         gatehouse_core::wire::ErrorBody,
@@ -60,6 +62,7 @@ use super::{
         (name = "kiosks", description = "Enrolling reception kiosks; a kiosk's device token"),
         (name = "lobby", description = "Reception: who is on site, and check-ins the kiosks flagged"),
         (name = "pre-registration", description = "The guest, before the visit, with the code from their invitation: the NDA, documents"),
+        (name = "screening", description = "The watchlist, the identity provider's SCIM link, and the invitations screening held"),
         (name = "access", description = "Door credentials: checking them at a door, a visit's credentials, revoking one"),
     )
 )]

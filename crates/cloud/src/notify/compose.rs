@@ -252,6 +252,18 @@ fn wording(
                     .format("%H:%M")
             ),
         ),
+        Message::ScreeningHit => Wording {
+            subject: format!("Held by screening: {visitor} ({category})"),
+            opening: format!(
+                "Gatehouse held the invitation {host} made for {visitor}: the visitor matches the \
+                 watchlist ({}). Neither the guest nor the host has been told. A facility \
+                 approver decides: reject it, or let it through with a reason (not the listed \
+                 person, or let in anyway).",
+                reason.unwrap_or("a watchlist entry")
+            ),
+            link: Some(("Review the hold", review_link(letterhead, invitation))),
+            attachments: Vec::new(),
+        },
         Message::WalkInWaiting => Wording {
             subject: format!("Is {visitor} your visitor? They are at reception"),
             opening: format!(
@@ -390,6 +402,7 @@ fn in_german(
             attachments: Vec::new(),
         },
         Message::PendingApproval
+        | Message::ScreeningHit
         | Message::NewInvitation
         | Message::Cancelled
         | Message::GuestInvitation

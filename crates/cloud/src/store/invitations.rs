@@ -45,6 +45,9 @@ pub struct InvitationRecord {
     pub escorted: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Screening matched the visitor with the watchlist: the invitation waits, pending, for a
+    /// facility approver's verdict, and cannot be approved before it.
+    pub held: bool,
 }
 
 impl InvitationRecord {
@@ -113,6 +116,7 @@ pub(super) struct InvitationRow {
     escorted: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    held: bool,
 }
 
 impl TryFrom<InvitationRow> for InvitationRecord {
@@ -146,6 +150,7 @@ impl TryFrom<InvitationRow> for InvitationRecord {
             ends_at: row.ends_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            held: row.held,
         })
     }
 }
@@ -153,7 +158,9 @@ impl TryFrom<InvitationRow> for InvitationRecord {
 pub(super) const SELECT_INVITATION: &str = "SELECT i.id, i.facility_id, i.occupancy_id, i.host_id, \
      h.display_name AS host_name, h.email AS host_email, h.language AS host_language, i.created_by, i.category, i.visitor_name, i.visitor_email, \
      i.visitor_company, i.starts_at, i.ends_at, i.approval_status, i.visit_status, i.awaiting_host, \
-     i.checked_in_at, i.room, i.escorted, i.created_at, i.updated_at FROM invitations i JOIN users h ON h.id = i.host_id";
+     i.checked_in_at, i.room, i.escorted, i.created_at, i.updated_at, \
+     EXISTS (SELECT 1 FROM screening_holds s WHERE s.invitation_id = i.id AND s.verdict IS NULL) AS held \
+     FROM invitations i JOIN users h ON h.id = i.host_id";
 
 /// A change to an invitation's approval status, for the audit history.
 #[derive(Debug, Clone)]
@@ -202,6 +209,17 @@ pub enum InvitationWrite {
         invitation: Box<InvitationRecord>,
         change: Change,
         outbox: Vec<OutboxItem>,
+        /// Screening matched the visitor with a watchlist entry: the invitation is held.
+        hold: Option<NewHold>,
+    },
+    /// A facility approver's verdict on a held invitation — not the listed person, or let in
+    /// anyway — and the approval it lets through, if the invitation is still pending and held.
+    Verdict {
+        id: InvitationId,
+        verdict: &'static str,
+        reason: String,
+        approval: Change,
+        outbox: Vec<OutboxItem>,
     },
     /// Moves an invitation from `change.from` to `change.to`, if nobody moved it meanwhile
     /// (still `awaiting_host` as read); any move answers a walk-in's wait for its host.
@@ -223,6 +241,15 @@ pub enum InvitationWrite {
     },
 }
 
+/// The watchlist entry screening matched a new invitation's visitor with, and how.
+#[derive(Debug, Clone)]
+pub struct NewHold {
+    pub entry: Uuid,
+    /// `email` or `name`.
+    pub matched: &'static str,
+    pub score: f64,
+}
+
 /// Why a withdrawn invitation's credential was revoked, in its history.
 fn withdrawn_reason(now: ApprovalStatus) -> &'static str {
     match now {
@@ -242,7 +269,7 @@ impl Database {
             let mut tx = pool.begin().await?;
             for write in writes {
                 applied.push(match write {
-                    InvitationWrite::Create { invitation, change, outbox } => {
+                    InvitationWrite::Create { invitation, change, outbox, hold } => {
                         sqlx::query(
                             "INSERT INTO invitations (id, facility_id, occupancy_id, host_id, created_by, \
                                category, visitor_name, visitor_email, visitor_company, starts_at, ends_at, \
@@ -270,13 +297,25 @@ impl Database {
                         .execute(&mut *tx)
                         .await?;
                         record_change!(tx, invitation.id.0, change, outbox);
+                        if let Some(hold) = hold {
+                            super::watchlist::hold!(tx, invitation.id.0, hold, change.at);
+                        }
                         true
+                    }
+                    InvitationWrite::Verdict { id, verdict, reason, approval, outbox } => {
+                        let approved = super::watchlist::verdict!(tx, id.0, *verdict, reason, approval);
+                        if approved {
+                            record_change!(tx, id.0, approval, outbox);
+                        }
+                        approved
                     }
                     InvitationWrite::Approval { id, awaiting_host, change, outbox, revoke_credentials } => {
                         let moved = sqlx::query(
                             "UPDATE invitations SET approval_status = $1, updated_at = $2, \
                                awaiting_host = FALSE \
-                             WHERE id = $3 AND approval_status = $4 AND awaiting_host = $5",
+                             WHERE id = $3 AND approval_status = $4 AND awaiting_host = $5 \
+                               AND ($1 <> 'approved' OR NOT EXISTS (SELECT 1 FROM screening_holds s \
+                                 WHERE s.invitation_id = $3 AND s.verdict IS NULL))",
                         )
                         .bind(change.to.as_str())
                         .bind(change.at)

@@ -18,6 +18,7 @@ mod outbox;
 mod people;
 mod pre_registration;
 mod staff;
+mod watchlist;
 mod writer;
 mod zones;
 
@@ -32,13 +33,17 @@ pub use door_events::{Direction, DoorScan, Inside, NewDoorEvent};
 pub use facilities::{Facility, Occupancy, Organisation};
 pub use idempotency::KeyClaim;
 pub use invitations::{
-    Change, HistoryEntry, InvitationFilter, InvitationRecord, InvitationWrite, bulk_invitations,
+    Change, HistoryEntry, InvitationFilter, InvitationRecord, InvitationWrite, NewHold,
+    bulk_invitations,
 };
 pub use kiosks::{Kiosk, KioskInfo, NewKioskCode};
 pub use lobby::{BADGE_NOT_PRINTED, Flagged};
 pub use outbox::{Claimed, Family, OutboxItem};
 pub use people::{NewUser, StoredApiToken, StoredSession, User};
 pub use staff::StaffHistoryLine;
+pub use watchlist::{
+    EntrySource, NewEntry, SCIM_REASON, ScimUser, ScimWrite, ScreeningHold, WatchlistEntry,
+};
 pub use writer::InvitationWriter;
 pub use zones::ZoneMapVersion;
 

@@ -98,6 +98,7 @@ pub async fn kiosk_invitation(
         token: guest_token(&record, signing),
         email_proof: gatehouse_core::proof::email_proof(record.id, &record.visitor_email),
         awaiting_host: record.awaiting_host,
+        held: record.held,
         checked_in_at: record.checked_in_at,
         id: record.id,
         host: record.host_id,

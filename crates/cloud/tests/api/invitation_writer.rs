@@ -36,6 +36,7 @@ fn create(site: &Site, facility: FacilityId, visitor: &str) -> (InvitationId, In
             visit_status: VisitStatus::Expected,
             created_at: at,
             updated_at: at,
+            held: false,
         }),
         change: Change {
             action: "create",
@@ -46,6 +47,7 @@ fn create(site: &Site, facility: FacilityId, visitor: &str) -> (InvitationId, In
             at,
         },
         outbox: Vec::new(),
+        hold: None,
     };
     (id, write)
 }

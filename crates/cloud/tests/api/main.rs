@@ -28,6 +28,7 @@ mod permission_matrix;
 mod pre_registration;
 mod roles_and_permissions;
 mod safe_retries;
+mod screening;
 mod serve;
 mod visits_end;
 mod zone_map;

@@ -165,6 +165,16 @@ pub enum Action<'a> {
     SeeMuster {
         facility: FacilityId,
     },
+    /// The facility's watchlist: its entries, their import, the identity provider's SCIM link —
+    /// facility managers, as the site's settings.
+    ManageWatchlist {
+        facility: FacilityId,
+    },
+    /// Decide about an invitation screening held (not the listed person, or let in anyway): an
+    /// approver for the whole facility, who may see the watchlist entry it matched.
+    DecideScreeningHold {
+        facility: FacilityId,
+    },
     /// Site settings: occupancies, the default visitor categories, the building's security
     /// email.
     ConfigureFacility {
@@ -307,6 +317,17 @@ fn answer_walk_in(actor: &Actor, invitation: &InvitationFacts) -> Result<(), Den
     need(actor, invitation.place, Permission::VisitorAdmission)
 }
 
+/// Reception's Lobby page: whoever admits visitors somewhere in the facility.
+fn see_lobby(actor: &Actor, facility: FacilityId) -> Result<(), Denied> {
+    if facility != actor.facility {
+        Err(Denied::OtherFacility)
+    } else if actor.holds_anywhere(Permission::VisitorAdmission) {
+        Ok(())
+    } else {
+        Err(Denied::Missing(Permission::VisitorAdmission))
+    }
+}
+
 /// Decides whether `actor` may take `action`. Receiving an email grants nothing: only roles do.
 pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
     let need = |place: Place, permission: Permission| need(actor, place, permission);
@@ -351,15 +372,7 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
         Action::AdmitVisitor(invitation) => need(invitation.place, Permission::VisitorAdmission),
         Action::AnswerWalkIn(invitation) => answer_walk_in(actor, invitation),
         Action::SignInAtKiosk { facility } => sign_in_at_kiosk(actor, facility),
-        Action::SeeLobby { facility } => {
-            if facility != actor.facility {
-                Err(Denied::OtherFacility)
-            } else if actor.holds_anywhere(Permission::VisitorAdmission) {
-                Ok(())
-            } else {
-                Err(Denied::Missing(Permission::VisitorAdmission))
-            }
-        }
+        Action::SeeLobby { facility } => see_lobby(actor, facility),
         Action::ImportVisitors { place } => need(place, Permission::VisitorVendorConfiguration),
         Action::CreateRole {
             facility,
@@ -401,11 +414,19 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
             Permission::VisitorAdmission,
             Denied::Missing(Permission::VisitorAdmission),
         ),
-        Action::ConfigureFacility { facility } => facility_wide(
+        Action::ConfigureFacility { facility } | Action::ManageWatchlist { facility } => {
+            facility_wide(
+                actor,
+                facility,
+                Permission::RoleAdministrator,
+                Denied::FacilityManagersOnly,
+            )
+        }
+        Action::DecideScreeningHold { facility } => facility_wide(
             actor,
             facility,
-            Permission::RoleAdministrator,
-            Denied::FacilityManagersOnly,
+            Permission::ApproveInvitations,
+            Denied::Missing(Permission::ApproveInvitations),
         ),
     }
 }
