@@ -729,19 +729,35 @@ impl Kiosk {
         Ok(self.element(css).await?.text().await?)
     }
 
-    /// Clicks `css` once it appears. A screen that re-renders between finding the element and
-    /// clicking it (a list reloading after a decision) leaves a stale element: found again, it is
-    /// clicked again, for up to 10 s.
+    /// Clicks `css` once it appears, scrolled to the middle of the screen first as a finger
+    /// would (a row at the bottom of a long list sits under the status line). A screen that
+    /// re-renders between finding the element and clicking it (a list reloading after a
+    /// decision) leaves a stale element: found again, it is clicked again, for up to 10 s.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            match self.element(css).await?.click().await {
-                Ok(()) => return Ok(()),
+            let element = self.element(css).await?;
+            let centred = self
+                .client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center'});",
+                    vec![serde_json::to_value(&element)?],
+                )
+                .await;
+            match centred.map(drop).and(Ok(element)) {
+                Ok(element) => match element.click().await {
+                    Ok(()) => return Ok(()),
+                    Err(error) if Instant::now() > deadline => {
+                        return Err(error).with_context(|| format!("clicking {css} failed"));
+                    }
+                    Err(_) => {}
+                },
                 Err(error) if Instant::now() > deadline => {
-                    return Err(error).with_context(|| format!("clicking {css} failed"));
+                    return Err(error).with_context(|| format!("scrolling to {css} failed"));
                 }
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                Err(_) => {}
             }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 

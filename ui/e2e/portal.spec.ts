@@ -752,3 +752,57 @@ test('switched to Verkada Access in the portal, a check-in makes a Verkada user 
     .sort();
   expect(hers).toEqual(['vk-group-main-entrance', 'vk-group-meeting-floor']);
 });
+
+test('a facility manager keeps a watchlist; a matching visitor is held until an approver lets them through with a reason', async ({
+  page,
+}) => {
+  await signIn(page, fiona);
+  await page.click('#nav-watchlist');
+  await page.fill('#watchlist-name', 'Viktor Krämer');
+  await page.fill('#watchlist-company', 'Krämer Sicherheitstechnik GmbH');
+  await page.fill('#watchlist-reason', 'Took photos of the server room on 2026-10-02');
+  await page.click('#watchlist-submit');
+  await expect(page.locator('#watchlist tr', { hasText: 'Viktor Krämer' })).toContainText('Took photos of the server room');
+  // A file with one wrong row imports nothing, and says which line.
+  await page.setInputFiles('#watchlist-file', {
+    name: 'watchlist.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('name,email,company,date_of_birth,reason,expires_at\nMax Payne,not-an-email,,,Trespassed,\n'),
+  });
+  await expect(page.locator('[role=alert]')).toContainText('cannot be accepted');
+  await expect(page.locator('#watchlist tbody tr')).toHaveCount(1);
+  await page.setInputFiles('#watchlist-file', {
+    name: 'watchlist.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('name,email,company,date_of_birth,reason,expires_at\nMax Payne,max@payne.example,,1979-04-01,Trespassed,\n'),
+  });
+  await expect(page.locator('[role=status]')).toHaveText('1 entries imported.');
+  await page.click('#scim-token');
+  await expect(page.locator('#scim-token-secret')).toHaveText(/^ghscim_/);
+  await page.screenshot({ path: join(screens, 'portal-watchlist.png'), fullPage: true });
+  await signOut(page);
+
+  // A host invites him, spelled as he would be on a form: held, and the host is told only that.
+  await signIn(page, tomas);
+  await invite(page, 'Viktor Kraemer', 'guest');
+  await expect(page.locator('#invite-result')).toContainText('waits for approval');
+  await page.click('#nav-mine');
+  await expect(page.locator('tr', { hasText: 'Viktor Kraemer' })).toContainText('Held by screening');
+  await signOut(page);
+
+  await signIn(page, fiona);
+  await page.click('#nav-review');
+  await page.locator('tr', { hasText: 'Viktor Kraemer' }).locator('a, button', { hasText: 'Viktor Kraemer' }).first().click();
+  await expect(page.locator('#screening-hold')).toContainText('alike a name on the watchlist');
+  await expect(page.locator('#hold-entry')).toHaveText('Viktor Krämer (Krämer Sicherheitstechnik GmbH)');
+  await expect(page.locator('#hold-decide')).toBeDisabled();
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations).toEqual([]);
+  await page.screenshot({ path: join(screens, 'portal-screening-hold.png'), fullPage: true });
+  await page.fill('#hold-verdict-reason', 'Checked his ID at the desk: a different Viktor, born 1994');
+  await page.click('#hold-decide');
+  await expect(page.locator('.detail p .badge')).toHaveText('Approved');
+  await expect(page.locator('#screening-hold')).toHaveCount(0);
+  await expect(page.locator('#timeline')).toContainText('Held by screening: the visitor matches the watchlist');
+  await expect(page.locator('#timeline')).toContainText('Hold lifted: not the listed person');
+});

@@ -6,6 +6,7 @@ mod contractor_visit;
 mod kiosk_killed;
 mod packages;
 mod possession;
+mod screening;
 mod staff;
 mod staff_screens;
 mod sync;

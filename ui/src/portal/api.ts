@@ -79,6 +79,9 @@ export const historyActions = [
   'walk_in_confirmed',
   'walk_in_denied',
   'access_reconciled',
+  'screening_hit',
+  'screening_false_positive',
+  'screening_allowed',
 ] as const;
 
 export type HistoryAction = (typeof historyActions)[number];
