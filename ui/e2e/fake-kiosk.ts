@@ -110,6 +110,7 @@ let pendingReviews: Review[] = [
     starts_at: today(8),
     ends_at: today(16),
     approval_status: 'pending',
+    held: false,
   },
   {
     id: 'inv-hannah',
@@ -120,6 +121,18 @@ let pendingReviews: Review[] = [
     starts_at: today(12),
     ends_at: today(17),
     approval_status: 'approved',
+    held: false,
+  },
+  {
+    id: 'inv-viktor',
+    visitor_name: 'Viktor Krämer',
+    visitor_company: 'Krämer Sicherheitstechnik GmbH',
+    host_name: 'Tomás Ortega',
+    category: 'guest',
+    starts_at: today(14),
+    ends_at: today(15),
+    approval_status: 'pending',
+    held: true,
   },
 ];
 

@@ -274,6 +274,10 @@ for (const language of ['en', 'de'] as const) {
     await page.click('#mode-admin');
     await expect(page.locator('.review').first()).toBeVisible();
     await checkScreen(page, 'approvals');
+    // A held invitation cannot be approved here: the kiosk says who lets it through.
+    const viktor = page.locator('.review', { hasText: 'Viktor Krämer' });
+    await expect(viktor.locator('.held-note')).toBeVisible();
+    await expect(viktor.locator('.approve')).toHaveCount(0);
     await page.locator('.review', { hasText: 'Hannah Schulz' }).locator('.return').click();
     await expect(page.locator('.warning')).toBeVisible();
     await checkScreen(page, 'approvals, confirm');

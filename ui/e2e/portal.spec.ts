@@ -806,3 +806,46 @@ test('a facility manager keeps a watchlist; a matching visitor is held until an 
   await expect(page.locator('#timeline')).toContainText('Held by screening: the visitor matches the watchlist');
   await expect(page.locator('#timeline')).toContainText('Hold lifted: not the listed person');
 });
+
+test('a facility manager reads the utilisation report and downloads its CSV', async ({ page, request }) => {
+  // A guest of today, admitted at the desk, then through the meeting floor's door.
+  const token = async (email: string) =>
+    ((await (await request.post('/api/v1/sessions', { data: { email, password } })).json()) as { token: string }).token;
+  const host = { Authorization: `Bearer ${await token(tomas)}` };
+  const manager = { Authorization: `Bearer ${await token(fiona)}` };
+  const now = Date.now();
+  const created = await request.post('/api/v1/invitations', {
+    headers: host,
+    data: {
+      category: 'guest',
+      visitor: { name: 'Ulla Utilisation', email: 'ulla@guest.example', company: 'Report GmbH' },
+      window: { starts_at: new Date(now).toISOString(), ends_at: new Date(now + 2 * 3600_000).toISOString() },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const ulla = (await created.json()) as { id: string };
+  expect((await request.post(`/api/v1/invitations/${ulla.id}/admit`, { headers: manager })).status()).toBe(200);
+  const scans = await request.post('/api/v1/door-events', {
+    headers: manager,
+    data: { events: [{ id: `scan-${ulla.id}`, door: 'door-meeting-floor', holder: { visit: ulla.id }, granted: true, at: new Date().toISOString() }] },
+  });
+  expect(scans.status(), await scans.text()).toBe(200);
+
+  await signIn(page, fiona);
+  await page.click('#nav-utilisation');
+  await expect(page.locator('#per-day rect')).toHaveCount(1);
+  await expect(page.locator('#zone-shares')).toContainText('Meeting floor');
+  await expect(page.locator('#zone-shares')).toContainText('Lobby (before the first door)');
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations).toEqual([]);
+  await page.screenshot({ path: join(screens, 'portal-utilisation.png'), fullPage: true });
+  const download = page.waitForEvent('download');
+  await page.click('#utilisation-csv');
+  const file = await (await download).path();
+  expect(readFileSync(file, 'utf8')).toMatch(/^day,category,visitors\n/);
+  // A period that ends before it begins is refused in plain words, and nothing is shown wrong.
+  await page.fill('#utilisation-from', '2030-06-04');
+  await page.fill('#utilisation-to', '2030-06-03');
+  await page.click('#utilisation-show');
+  await expect(page.locator('[role=alert]')).toContainText('cannot be accepted');
+});

@@ -683,38 +683,11 @@ pub async fn import(
     me: &User,
     csv_text: &str,
 ) -> Result<Vec<InvitationRecord>, ServiceError> {
-    let mut prepared = Vec::new();
-    let mut problems = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(csv_text.as_bytes());
-    for (index, row) in reader.deserialize::<ImportRow>().enumerate() {
-        if index == MOST_IMPORTED {
-            return Err(ServiceError::invalid(format!(
-                "nothing was imported: a file holds at most {MOST_IMPORTED} visitors; split it"
-            )));
-        }
-        let line = index + 2; // the header is line 1
-        match prepare_row(cloud, actor, me, row).await {
-            Ok(ready) => prepared.push(ready),
-            // Importing for someone out of reach is refused outright, not listed as a typo.
-            Err(ServiceError::Forbidden(denied)) => return Err(ServiceError::Forbidden(denied)),
-            Err(problem) => problems.push(format!("line {line}: {problem}")),
-        }
-        if problems.len() >= 50 {
-            problems.push("… and possibly more".into());
-            break;
-        }
-    }
-    if prepared.is_empty() && problems.is_empty() {
-        problems.push("the file has no visitors".into());
-    }
-    if !problems.is_empty() {
-        return Err(ServiceError::Invalid(format!(
-            "nothing was imported: {}",
-            problems.join("; ")
-        )));
-    }
+    let prepared =
+        crate::csv_import::all_or_nothing(csv_text, MOST_IMPORTED, "visitors", |row: ImportRow| {
+            prepare_row(cloud, actor, me, row)
+        })
+        .await?;
     let mut created = Vec::with_capacity(prepared.len());
     let mut writes = Vec::with_capacity(prepared.len());
     let watchlist = Watchlist::load(cloud, me.facility_id).await?;
@@ -738,9 +711,8 @@ async fn prepare_row(
     cloud: &Cloud,
     actor: &Actor,
     me: &User,
-    row: Result<ImportRow, csv::Error>,
+    row: ImportRow,
 ) -> Result<Prepared, ServiceError> {
-    let row = row.map_err(ServiceError::invalid)?;
     let host_email = Email::parse(&row.host_email).map_err(ServiceError::invalid)?;
     let host = cloud
         .database

@@ -39,6 +39,9 @@ pub enum ScimError {
     InvalidSyntax(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Screening the invitations already made failed.
+    #[error(transparent)]
+    Screening(#[from] crate::error::ServiceError),
 }
 
 impl ScimError {
@@ -48,7 +51,7 @@ impl ScimError {
             Self::NotFound(_) => 404,
             Self::Uniqueness(_) => 409,
             Self::InvalidValue(_) | Self::InvalidFilter(_) | Self::InvalidSyntax(_) => 400,
-            Self::Store(_) => 500,
+            Self::Store(_) | Self::Screening(_) => 500,
         }
     }
 
@@ -62,7 +65,9 @@ impl ScimError {
             _ => None,
         };
         let detail = match self {
-            Self::Store(_) => "something went wrong on our side; it has been logged".to_owned(),
+            Self::Store(_) | Self::Screening(_) => {
+                "something went wrong on our side; it has been logged".to_owned()
+            }
             other => other.to_string(),
         };
         let mut body = json!({
@@ -227,8 +232,21 @@ pub async fn list(
     }))
 }
 
+/// A deactivated user screens the invitations already made too.
+async fn screen_if_deactivated(
+    cloud: &Cloud,
+    facility: FacilityId,
+    active: bool,
+) -> Result<(), ScimError> {
+    if !active {
+        crate::watchlist::rescreen(cloud, facility).await?;
+    }
+    Ok(())
+}
+
 pub async fn create(cloud: &Cloud, facility: FacilityId, body: Value) -> Result<Value, ScimError> {
     let write = write_of(body)?;
+    let active = write.active;
     let id = cloud
         .database
         .create_scim_user(facility, &write, cloud.clock.now())
@@ -239,6 +257,7 @@ pub async fn create(cloud: &Cloud, facility: FacilityId, body: Value) -> Result<
             }
             other => other.into(),
         })?;
+    screen_if_deactivated(cloud, facility, active).await?;
     get(cloud, facility, id).await
 }
 
@@ -257,6 +276,7 @@ async fn store(
     id: Uuid,
     write: ScimWrite,
 ) -> Result<Value, ScimError> {
+    let active = write.active;
     let replaced = cloud
         .database
         .replace_scim_user(facility, id, &write, cloud.clock.now())
@@ -270,6 +290,7 @@ async fn store(
     if !replaced {
         return Err(ScimError::NotFound(id.to_string()));
     }
+    screen_if_deactivated(cloud, facility, active).await?;
     get(cloud, facility, id).await
 }
 

@@ -94,6 +94,54 @@ impl Watchlist {
     }
 }
 
+/// Screens again the invitations already made — visitors still expected, pending or approved,
+/// never held — after the watchlist gained someone: each match is held as at its creation (an
+/// approved one goes back to pending and its credential is revoked), security is told, and the
+/// kiosks learn it with their next changes. How many it held.
+pub async fn rescreen(cloud: &Cloud, facility: FacilityId) -> Result<usize, ServiceError> {
+    let watchlist = Watchlist::load(cloud, facility).await?;
+    if watchlist.entries.is_empty() {
+        return Ok(0);
+    }
+    let now = cloud.clock.now();
+    let site = cloud.site(facility).await?;
+    let signing = cloud.signing_key().await?;
+    let mut count = 0;
+    for record in cloud.database.screenable_invitations(facility, now).await? {
+        let Some((hold, described)) = watchlist.hold_for(
+            &record.visitor_name,
+            &record.visitor_email,
+            &record.visitor_company,
+        ) else {
+            continue;
+        };
+        let letterhead = letterhead(cloud, &site, &record)?;
+        let (_, notices) = invitation::on_hold();
+        let outbox = messages(
+            &notices,
+            &record,
+            &letterhead,
+            Some(&described),
+            &signing,
+            now,
+        );
+        let write = InvitationWrite::Hold {
+            id: record.id,
+            from: record.approval_status,
+            hold,
+            at: now,
+            outbox,
+        };
+        if cloud.invitations.write(write).await? {
+            count += 1;
+        }
+    }
+    if count > 0 {
+        cloud.outbox.notify_one();
+    }
+    Ok(count)
+}
+
 /// A person to put on the watchlist.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -167,6 +215,7 @@ pub async fn add(
         .database
         .add_watchlist_entries(actor.facility, &[new], now)
         .await?;
+    rescreen(cloud, actor.facility).await?;
     stored(cloud, actor.facility, ids[0]).await
 }
 
@@ -249,46 +298,20 @@ pub async fn import(
 ) -> Result<Vec<WatchlistEntry>, ServiceError> {
     may_manage(actor, actor.facility)?;
     let now = cloud.clock.now();
-    let mut ready = Vec::new();
-    let mut problems = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(csv_text.as_bytes());
-    for (index, row) in reader.deserialize::<ImportRow>().enumerate() {
-        if index == MOST_IMPORTED {
-            return Err(ServiceError::invalid(format!(
-                "nothing was imported: a file holds at most {MOST_IMPORTED} entries; split it"
-            )));
-        }
-        let line = index + 2;
-        let entry = row
-            .map_err(|e| e.to_string())
-            .and_then(|row| entry_request(&row))
-            .and_then(|request| {
-                new_entry(request, EntrySource::Import, me, now).map_err(|e| e.to_string())
-            });
-        match entry {
-            Ok(entry) => ready.push(entry),
-            Err(problem) => problems.push(format!("line {line}: {problem}")),
-        }
-        if problems.len() >= 50 {
-            problems.push("… and possibly more".into());
-            break;
-        }
-    }
-    if ready.is_empty() && problems.is_empty() {
-        problems.push("the file has no entries".into());
-    }
-    if !problems.is_empty() {
-        return Err(ServiceError::Invalid(format!(
-            "nothing was imported: {}",
-            problems.join("; ")
-        )));
-    }
+    let ready =
+        crate::csv_import::all_or_nothing(csv_text, MOST_IMPORTED, "entries", |row: ImportRow| {
+            std::future::ready(
+                entry_request(&row)
+                    .map_err(ServiceError::Invalid)
+                    .and_then(|request| new_entry(request, EntrySource::Import, me, now)),
+            )
+        })
+        .await?;
     let ids = cloud
         .database
         .add_watchlist_entries(actor.facility, &ready, now)
         .await?;
+    rescreen(cloud, actor.facility).await?;
     let mut imported = Vec::with_capacity(ids.len());
     for id in ids {
         imported.push(stored(cloud, actor.facility, id).await?);

@@ -21,6 +21,9 @@ pub struct Review {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub approval_status: ApprovalStatus,
+    /// Screening held it: only a facility approver lets it through, in the portal.
+    #[serde(default)]
+    pub held: bool,
 }
 
 /// One step of an invitation's history, as the cloud tells it.

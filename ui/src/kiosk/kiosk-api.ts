@@ -538,6 +538,8 @@ export interface Review {
   starts_at: string;
   ends_at: string;
   approval_status: ApprovalStatus;
+  /** Screening held it: a facility approver decides, in the portal. */
+  held: boolean;
 }
 
 export interface ReviewStep {

@@ -1125,6 +1125,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/utilisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Visitors per day and category, the time from check-in to the first door, and the share of
+         *     visitors' time by zone, for the days `from`–`to` at the site (at most 366; facility
+         *     managers). Read from visits and door scans only: no names.
+         */
+        get: operations["utilisation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/utilisation.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same report's visitors per day and category as CSV (`day,category,visitors`). */
+        get: operations["utilisation_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -1621,6 +1659,14 @@ export interface components {
         };
         /** @enum {string} */
         DatabaseKind: "sqlite" | "postgres";
+        /** @description One day's visitors of one category: those who checked in that day. */
+        DayCount: {
+            category: components["schemas"]["CategoryKind"];
+            /** Format: date */
+            day: string;
+            /** Format: int32 */
+            visitors: number;
+        };
         /**
          * @description What became of a webhook.
          * @enum {string}
@@ -1720,6 +1766,23 @@ export interface components {
          * @description A building or site.
          */
         FacilityId: string;
+        /** @description How long visitors took from checking in to the first door that let them through. */
+        FirstDoor: {
+            /** Format: double */
+            median_minutes?: number | null;
+            /**
+             * Format: int32
+             * @description Visits that opened no door.
+             */
+            no_door: number;
+            /** Format: double */
+            p90_minutes?: number | null;
+            /**
+             * Format: int32
+             * @description Visits with a door after their check-in.
+             */
+            visits: number;
+        };
         /** @description Permissions a person holds in one scope, through one of their roles. */
         Grant: {
             permissions: components["schemas"]["Permission"][];
@@ -2455,6 +2518,17 @@ export interface components {
          * @description A person who signs in: a host, an assistant, a receptionist, a manager.
          */
         UserId: string;
+        Utilisation: {
+            /** @description Every day and category with visitors, in order. */
+            days: components["schemas"]["DayCount"][];
+            first_door: components["schemas"]["FirstDoor"];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @description Largest share first. */
+            zones: components["schemas"]["ZoneShare"][];
+        };
         /**
          * @description What a facility approver decides about a held invitation.
          * @enum {string}
@@ -2561,6 +2635,12 @@ export interface components {
             reason: string;
             source: components["schemas"]["EntrySource"];
         };
+        /**
+         * @description Where visitors' time went: before their first door (the lobby), in a zone of the zone map,
+         *     or behind a door the map does not know.
+         * @enum {string}
+         */
+        Whereabouts: "lobby" | "zone" | "unmapped";
         Zone: {
             doors?: components["schemas"]["Door"][];
             id: components["schemas"]["ZoneId"];
@@ -2594,6 +2674,19 @@ export interface components {
             /** Format: int32 */
             version: number;
             zones: components["schemas"]["Zone"][];
+        };
+        ZoneShare: {
+            /** Format: double */
+            minutes: number;
+            place: components["schemas"]["Whereabouts"];
+            /**
+             * Format: double
+             * @description Of all visitors' time in the period, 0 to 1.
+             */
+            share: number;
+            /** @description The zone's id and name, for `zone`. */
+            zone_id?: string | null;
+            zone_name?: string | null;
         };
     };
     responses: never;
@@ -7224,6 +7317,158 @@ export interface operations {
             };
             /** @description the body is over the limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    utilisation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The first day, at the site (YYYY-MM-DD). */
+                from: string;
+                /** @description The last day, included. */
+                to: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Utilisation"];
+                };
+            };
+            /** @description a malformed path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not there, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the database is away, or the cloud is busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    utilisation_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The first day, at the site (YYYY-MM-DD). */
+                from: string;
+                /** @description The last day, included. */
+                to: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description a malformed path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not there, or not yours */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

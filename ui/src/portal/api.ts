@@ -59,6 +59,8 @@ export type WatchlistEntry = Schemas['WatchlistEntry'];
 export type EntryRequest = Schemas['EntryRequest'];
 export type ScreeningHold = Schemas['ScreeningHold'];
 export type Verdict = Schemas['Verdict'];
+export type Utilisation = Schemas['Utilisation'];
+export type ZoneShare = Schemas['ZoneShare'];
 
 /**
  * What happened to an invitation, as its history records it. The cloud sends it as a string;
@@ -251,6 +253,11 @@ export const api = {
   screeningHold: (id: string) => request<ScreeningHold>('GET', `/invitations/${encodeURIComponent(id)}/screening`),
   decideHold: (id: string, verdict: Verdict, reason: string) =>
     request<Invitation>('POST', `/invitations/${encodeURIComponent(id)}/screening`, { verdict, reason }),
+  utilisation: (from: string, to: string) =>
+    request<Utilisation>('GET', `/reports/utilisation?${new URLSearchParams({ from, to }).toString()}`),
+  /** The report's visitors per day and category, as a CSV file. */
+  utilisationCsv: async (from: string, to: string) =>
+    (await answer(`/reports/utilisation.csv?${new URLSearchParams({ from, to }).toString()}`)).blob(),
   decide: (id: string, action: 'approve' | 'reject' | 'return-to-pending', reason?: string) =>
     request<Invitation>(
       'POST',

@@ -17,6 +17,7 @@ export type Route =
   | { page: 'muster' }
   | { page: 'access' }
   | { page: 'watchlist' }
+  | { page: 'utilisation' }
   | { page: 'invitation'; id: string };
 
 /** Reads a route from a path under /portal. */
@@ -34,6 +35,7 @@ export function parseRoute(pathname: string): Route {
   if (rest === 'muster') return { page: 'muster' };
   if (rest === 'access') return { page: 'access' };
   if (rest === 'watchlist') return { page: 'watchlist' };
+  if (rest === 'utilisation') return { page: 'utilisation' };
   return { page: 'mine' };
 }
 

@@ -21,6 +21,7 @@ mod openapi;
 mod people;
 mod portal;
 mod pre_registration;
+mod reports;
 mod scim;
 pub mod server;
 mod session;
@@ -67,13 +68,16 @@ impl AppState {
     }
 }
 
-/// Screening: the watchlist, the identity provider's token, the invitations it held.
+/// Screening — the watchlist, the identity provider's token, the invitations it held — and the
+/// utilisation report, both the facility manager's.
 fn screening() -> Router<AppState> {
     Router::new()
         .route("/watchlist", get(watchlist::entries).post(watchlist::add))
         .route("/watchlist/{id}", delete(watchlist::remove))
         .route("/watchlist/import", post(watchlist::import))
         .route("/watchlist/scim-token", post(watchlist::scim_token))
+        .route("/reports/utilisation", get(reports::utilisation))
+        .route("/reports/utilisation.csv", get(reports::utilisation_csv))
         .route(
             "/invitations/{id}/screening",
             get(watchlist::hold).post(watchlist::decide),

@@ -8,7 +8,8 @@ use utoipa::{
 
 use super::{
     connectors, credentials, documents, door_events, enrollment, health, invitations, kiosk_staff,
-    kiosk_sync, lobby, people, pre_registration, sessions, settings, walk_ins, watchlist, zones,
+    kiosk_sync, lobby, people, pre_registration, reports, sessions, settings, walk_ins, watchlist,
+    zones,
 };
 
 #[derive(Debug, OpenApi)]
@@ -45,6 +46,7 @@ use super::{
         pre_registration::guest_visit, pre_registration::sign_nda, pre_registration::hand_in,
         watchlist::entries, watchlist::add, watchlist::remove, watchlist::import, watchlist::scim_token,
         watchlist::hold, watchlist::decide,
+        reports::utilisation, reports::utilisation_csv,
     ),
     components(schemas(
         gatehouse_core::wire::ErrorBody,
@@ -63,6 +65,7 @@ use super::{
         (name = "lobby", description = "Reception: who is on site, and check-ins the kiosks flagged"),
         (name = "pre-registration", description = "The guest, before the visit, with the code from their invitation: the NDA, documents"),
         (name = "screening", description = "The watchlist, the identity provider's SCIM link, and the invitations screening held"),
+        (name = "reports", description = "The building's utilisation by visitors, from anonymous visit and door data"),
         (name = "access", description = "Door credentials: checking them at a door, a visit's credentials, revoking one"),
     )
 )]

@@ -34,8 +34,8 @@ impl IntoResponse for Scim {
         let (status, body) = match self.0 {
             Ok((status, body)) => (status, body),
             Err(error) => {
-                if let ScimError::Store(store) = &error {
-                    tracing::error!(error = %store, "a SCIM request failed");
+                if matches!(error, ScimError::Store(_) | ScimError::Screening(_)) {
+                    tracing::error!(%error, "a SCIM request failed");
                 }
                 let status = StatusCode::from_u16(error.status())
                     .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

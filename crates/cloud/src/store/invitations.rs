@@ -212,6 +212,16 @@ pub enum InvitationWrite {
         /// Screening matched the visitor with a watchlist entry: the invitation is held.
         hold: Option<NewHold>,
     },
+    /// Screening matched an invitation already made with an entry added since: it is held —
+    /// back to pending if it was approved (its credential revoked), if it is still `from` and
+    /// the visitor still expected and no hold was ever put on it.
+    Hold {
+        id: InvitationId,
+        from: ApprovalStatus,
+        hold: NewHold,
+        at: DateTime<Utc>,
+        outbox: Vec<OutboxItem>,
+    },
     /// A facility approver's verdict on a held invitation — not the listed person, or let in
     /// anyway — and the approval it lets through, if the invitation is still pending and held.
     Verdict {
@@ -298,9 +308,12 @@ impl Database {
                         .await?;
                         record_change!(tx, invitation.id.0, change, outbox);
                         if let Some(hold) = hold {
-                            super::watchlist::hold!(tx, invitation.id.0, hold, change.at);
+                            super::watchlist::hold!(tx, invitation.id.0, hold, "pending", change.at);
                         }
                         true
+                    }
+                    InvitationWrite::Hold { id, from, hold, at, outbox } => {
+                        super::watchlist::hold_made!(tx, id.0, *from, hold, *at, outbox)
                     }
                     InvitationWrite::Verdict { id, verdict, reason, approval, outbox } => {
                         let approved = super::watchlist::verdict!(tx, id.0, *verdict, reason, approval);

@@ -18,6 +18,7 @@ mod outbox;
 mod people;
 mod pre_registration;
 mod staff;
+mod utilisation;
 mod watchlist;
 mod writer;
 mod zones;

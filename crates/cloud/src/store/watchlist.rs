@@ -143,12 +143,14 @@ fn entry(row: EntryRow) -> Result<WatchlistEntry, StoreError> {
     })
 }
 
-/// Holds the new invitation `$invitation` (a `Uuid`) for the [`NewHold`](super::NewHold)
-/// `$hold`, inside the open transaction, with its `screening_hit` entry in the audit log.
+/// Holds invitation `$invitation` (a `Uuid`), which stood at approval status `$from` (`&str`),
+/// for the [`NewHold`](super::NewHold) `$hold`, inside the open transaction, with its
+/// `screening_hit` entry in the audit log.
 macro_rules! hold {
-    ($tx:expr, $invitation:expr, $hold:expr, $at:expr) => {{
+    ($tx:expr, $invitation:expr, $hold:expr, $from:expr, $at:expr) => {{
         let invitation: ::uuid::Uuid = $invitation;
         let hold: &$crate::store::NewHold = $hold;
+        let from: &str = $from;
         sqlx::query(
             "INSERT INTO screening_holds (invitation_id, entry_id, matched, score, held_at) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -169,7 +171,7 @@ macro_rules! hold {
             invitation,
             None,
             "screening_hit",
-            Some("pending"),
+            Some(from),
             "pending",
             Some(reason.as_str()),
             $at
@@ -177,6 +179,44 @@ macro_rules! hold {
     }};
 }
 pub(super) use hold;
+
+/// Inside the open transaction: holds invitation `$id` (a `Uuid`) made before its visitor was
+/// listed, if it is still `$from` (an `ApprovalStatus`), its visitor expected and never held —
+/// back to pending, its credential revoked if it was approved, `$outbox` queued; whether it did.
+macro_rules! hold_made {
+    ($tx:expr, $id:expr, $from:expr, $hold:expr, $at:expr, $outbox:expr) => {{
+        let id: ::uuid::Uuid = $id;
+        let from: gatehouse_core::ApprovalStatus = $from;
+        let at: ::chrono::DateTime<::chrono::Utc> = $at;
+        let held = sqlx::query(
+            "UPDATE invitations SET approval_status = 'pending', updated_at = $1, awaiting_host = FALSE \
+             WHERE id = $2 AND approval_status = $3 AND visit_status = 'expected' \
+               AND NOT EXISTS (SELECT 1 FROM screening_holds s WHERE s.invitation_id = $2)",
+        )
+        .bind(at)
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&mut *$tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if held {
+            $crate::store::watchlist::hold!($tx, id, $hold, from.as_str(), at);
+            $crate::store::outbox::enqueue!($tx, $outbox, at);
+            if from == gatehouse_core::ApprovalStatus::Approved {
+                let _ = $crate::store::credentials::revoke_live_credential!(
+                    $tx,
+                    id,
+                    None,
+                    "screening held the invitation",
+                    at
+                );
+            }
+        }
+        held
+    }};
+}
+pub(super) use hold_made;
 
 /// Inside the open transaction: if invitation `$id` (a `Uuid`) is still pending and held, moves
 /// it as the [`Change`](super::Change) `$approval` says, records the verdict `$verdict` with
@@ -319,6 +359,30 @@ impl Database {
         .await?
         .rows_affected());
         Ok(removed == 1)
+    }
+
+    /// The facility's invitations screening may still hold: the visitor still expected, the
+    /// visit not over at `now`, pending or approved, never held before.
+    pub async fn screenable_invitations(
+        &self,
+        facility: FacilityId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<super::InvitationRecord>, StoreError> {
+        let sql = format!(
+            "{} WHERE i.facility_id = $1 AND i.visit_status = 'expected' AND i.ends_at > $2 \
+               AND i.approval_status IN ('pending', 'approved') \
+               AND NOT EXISTS (SELECT 1 FROM screening_holds s WHERE s.invitation_id = i.id) \
+             ORDER BY i.starts_at, i.id",
+            super::invitations::SELECT_INVITATION
+        );
+        let rows: Vec<super::invitations::InvitationRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(facility.0)
+            .bind(now)
+            .fetch_all(pool)
+            .await?);
+        rows.into_iter()
+            .map(super::InvitationRecord::try_from)
+            .collect()
     }
 
     /// The facility whose SCIM token has this digest.

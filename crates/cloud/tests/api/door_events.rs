@@ -275,3 +275,48 @@ on_both_databases! {
         assert_eq!(app.rows_in("door_events").await, 1, "nothing of a refused post is stored");
     }
 }
+
+on_both_databases! {
+    async fn the_utilisation_report_counts_visitors_first_doors_and_time_by_zone(backend: Backend) {
+        let Some((app, site, device)) = building(backend).await else { return };
+        // 10:00 Ines checks in; 10:15 Lab B; 10:40 the server room refuses her; 11:00 she leaves.
+        let (ines, token) = checked_in(&app, &site, &device, "Ines Inside").await;
+        app.clock.advance(TimeDelta::minutes(15));
+        assert!(at_door(&app, &device, &token, "door-7").await);
+        app.clock.advance(TimeDelta::minutes(25));
+        assert!(!at_door(&app, &device, &token, "Server room door").await);
+        app.clock.advance(TimeDelta::minutes(20));
+        report(&app, &device, &ines, "check_out").await;
+        // 11:00 Udo checks in and never opens a door; the report is read at 11:30.
+        let _ = checked_in(&app, &site, &device, "Udo Unseen").await;
+        app.clock.advance(TimeDelta::minutes(30));
+
+        let path = "/api/v1/reports/utilisation?from=2030-06-03&to=2030-06-03";
+        let (status, _) = app.call(Method::GET, path, Some(&site.north_host.token), None).await;
+        assert_eq!(status, 403, "the report is the facility manager's");
+        let (status, report) = app.call(Method::GET, path, Some(&site.manager.token), None).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(report["days"], json!([{"day": "2030-06-03", "category": "guest", "visitors": 2}]));
+        assert_eq!(report["first_door"]["visits"], 1);
+        assert_eq!(report["first_door"]["no_door"], 1);
+        assert_eq!(report["first_door"]["median_minutes"], 15.0);
+        // Ines: 15 min in the lobby, 45 in Lab B (the refused door changes nothing); Udo: 30 in the lobby.
+        let zones: Vec<(String, f64)> = report["zones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|z| (z["zone_name"].as_str().unwrap_or(z["place"].as_str().unwrap()).to_owned(), z["minutes"].as_f64().unwrap()))
+            .collect();
+        assert_eq!(zones, [("lobby".to_owned(), 45.0), ("Lab B".to_owned(), 45.0)]);
+        assert!(!report.to_string().contains("Ines"), "the report names nobody: {report}");
+
+        let csv = app.http.get(app.url(&path.replace("utilisation?", "utilisation.csv?"))).bearer_auth(&site.manager.token).send().await.unwrap();
+        assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+        assert_eq!(csv.text().await.unwrap(), "day,category,visitors\n2030-06-03,guest,2\n");
+
+        for bad in ["?from=2030-06-04&to=2030-06-03", "?from=2029-01-01&to=2030-06-03", "?from=yesterday&to=2030-06-03", "?to=2030-06-03"] {
+            let (status, body) = app.call(Method::GET, &format!("/api/v1/reports/utilisation{bad}"), Some(&site.manager.token), None).await;
+            assert!(status == 400 || status == 422, "{bad}: {status} {body}");
+        }
+    }
+}

@@ -269,3 +269,41 @@ on_both_databases! {
         assert!(!lobby.to_string().contains("laptop"), "reception does not read the entry: {lobby}");
     }
 }
+
+on_both_databases! {
+    async fn an_entry_added_later_holds_the_invitations_already_made(backend: Backend) {
+        let Some((app, site)) = site(backend).await else { return };
+        let device = app.enrolled_kiosk(&site).await;
+        let approved = app.invite(&site.north_host, invitation("guest", "Max Payne", None)).await;
+        let other = app.invite(&site.north_host, invitation("guest", "Sofia Rossi", None)).await;
+        assert_eq!(approved["approval_status"], "approved");
+        let (status, _) = app.call(Method::GET, &format!("/api/v1/invitations/{}/credentials", id(&approved)), Some(&site.manager.token), None).await;
+        assert_eq!(status, 200);
+
+        list(&app, &site, json!({"name": "Maximilian Payne", "email": "max.payne@guest.example", "reason": "Trespassed"})).await;
+        let (_, now) = app.call(Method::GET, &format!("/api/v1/invitations/{}", id(&approved)), Some(&site.manager.token), None).await;
+        assert_eq!((now["approval_status"].as_str(), now["held"].as_bool()), (Some("pending"), Some(true)), "{now}");
+        let (_, untouched) = app.call(Method::GET, &format!("/api/v1/invitations/{}", id(&other)), Some(&site.manager.token), None).await;
+        assert_eq!((untouched["approval_status"].as_str(), untouched["held"].as_bool()), (Some("approved"), Some(false)));
+        let actions = history_actions(&app, &site, id(&approved)).await;
+        let names: Vec<&str> = actions.iter().map(|(action, _)| action.as_str()).collect();
+        assert_eq!(names, ["create", "screening_hit", "credential_revoked"], "its prepared credential stops working too");
+        let mail = app.mail.wait_for(SECURITY_EMAIL, 1).await;
+        assert!(mail.iter().any(|m| m.subject() == "Held by screening: Max Payne (Guest)"));
+
+        // The kiosk learns it with its changes, and keeps it for when it is offline.
+        let (pages, _) = app
+            .pull_changes_until(&device, None, 100, |seen| {
+                seen.iter().any(|i| i["id"] == approved["id"] && i["held"] == true)
+            })
+            .await;
+        let changes: Vec<Value> = pages.iter().flat_map(|p| p["invitations"].as_array().unwrap().clone()).collect();
+        let copy = changes.iter().rev().find(|i| i["id"] == approved["id"]).unwrap();
+        assert_eq!((copy["approval"].as_str(), copy["held"].as_bool(), copy["credential"].is_null()), (Some("pending"), Some(true), true), "{copy}");
+
+        // Listing the same person again holds nothing twice.
+        list(&app, &site, json!({"name": "Max Payne", "reason": "Trespassed again"})).await;
+        let actions = history_actions(&app, &site, id(&approved)).await;
+        assert_eq!(actions.iter().filter(|(action, _)| action == "screening_hit").count(), 1);
+    }
+}

@@ -170,6 +170,10 @@ pub enum Action<'a> {
     ManageWatchlist {
         facility: FacilityId,
     },
+    /// The utilisation report (visitors per day, time by zone): facility managers.
+    SeeUtilisation {
+        facility: FacilityId,
+    },
     /// Decide about an invitation screening held (not the listed person, or let in anyway): an
     /// approver for the whole facility, who may see the watchlist entry it matched.
     DecideScreeningHold {
@@ -414,14 +418,14 @@ pub fn authorize(actor: &Actor, action: Action<'_>) -> Result<(), Denied> {
             Permission::VisitorAdmission,
             Denied::Missing(Permission::VisitorAdmission),
         ),
-        Action::ConfigureFacility { facility } | Action::ManageWatchlist { facility } => {
-            facility_wide(
-                actor,
-                facility,
-                Permission::RoleAdministrator,
-                Denied::FacilityManagersOnly,
-            )
-        }
+        Action::ConfigureFacility { facility }
+        | Action::ManageWatchlist { facility }
+        | Action::SeeUtilisation { facility } => facility_wide(
+            actor,
+            facility,
+            Permission::RoleAdministrator,
+            Denied::FacilityManagersOnly,
+        ),
         Action::DecideScreeningHold { facility } => facility_wide(
             actor,
             facility,
