@@ -20,6 +20,7 @@ pub const LONGEST_PERIOD_DAYS: i64 = 366;
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct Period {
     /// The first day, at the site (YYYY-MM-DD).
     pub from: NaiveDate,

@@ -7345,14 +7345,14 @@ export interface operations {
     };
     utilisation: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query: {
                 /** @description The first day, at the site (YYYY-MM-DD). */
                 from: string;
                 /** @description The last day, included. */
                 to: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -7365,7 +7365,7 @@ export interface operations {
                     "application/json": components["schemas"]["Utilisation"];
                 };
             };
-            /** @description a malformed path */
+            /** @description a malformed query */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7384,15 +7384,6 @@ export interface operations {
                 };
             };
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description not there, or not yours */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7421,14 +7412,14 @@ export interface operations {
     };
     utilisation_csv: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
+            query: {
                 /** @description The first day, at the site (YYYY-MM-DD). */
                 from: string;
                 /** @description The last day, included. */
                 to: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -7441,7 +7432,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description a malformed path */
+            /** @description a malformed query */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7460,15 +7451,6 @@ export interface operations {
                 };
             };
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description not there, or not yours */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
