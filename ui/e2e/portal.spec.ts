@@ -808,10 +808,11 @@ test('a facility manager keeps a watchlist; a matching visitor is held until an 
 });
 
 test('a facility manager reads the utilisation report and downloads its CSV', async ({ page, request }) => {
-  // A guest of today, admitted at the desk, then through the meeting floor's door.
+  // A guest of today, admitted at the desk, then through the meeting floor's door. Ada may run
+  // a visit past the end of the day, so the test passes at any hour.
   const token = async (email: string) =>
     ((await (await request.post('/api/v1/sessions', { data: { email, password } })).json()) as { token: string }).token;
-  const host = { Authorization: `Bearer ${await token(tomas)}` };
+  const host = { Authorization: `Bearer ${await token(ada)}` };
   const manager = { Authorization: `Bearer ${await token(fiona)}` };
   const now = Date.now();
   const created = await request.post('/api/v1/invitations', {
@@ -819,10 +820,10 @@ test('a facility manager reads the utilisation report and downloads its CSV', as
     data: {
       category: 'guest',
       visitor: { name: 'Ulla Utilisation', email: 'ulla@guest.example', company: 'Report GmbH' },
-      window: { starts_at: new Date(now).toISOString(), ends_at: new Date(now + 2 * 3600_000).toISOString() },
+      window: { starts_at: new Date(now).toISOString(), ends_at: new Date(now + 3600_000).toISOString() },
     },
   });
-  expect(created.status()).toBe(201);
+  expect(created.status(), await created.text()).toBe(201);
   const ulla = (await created.json()) as { id: string };
   expect((await request.post(`/api/v1/invitations/${ulla.id}/admit`, { headers: manager })).status()).toBe(200);
   const scans = await request.post('/api/v1/door-events', {
@@ -833,7 +834,8 @@ test('a facility manager reads the utilisation report and downloads its CSV', as
 
   await signIn(page, fiona);
   await page.click('#nav-utilisation');
-  await expect(page.locator('#per-day rect')).toHaveCount(1);
+  // Other tests' visitors of today may be here too: at least Ulla's bar.
+  await expect(page.locator('#per-day rect').first()).toBeVisible();
   await expect(page.locator('#zone-shares')).toContainText('Meeting floor');
   await expect(page.locator('#zone-shares')).toContainText('Lobby (before the first door)');
   const results = await new AxeBuilder({ page }).analyze();
