@@ -426,11 +426,11 @@ impl Database {
         facility: FacilityId,
         user_name: Option<&str>,
     ) -> Result<Vec<ScimUser>, StoreError> {
-        let rows: Vec<ScimRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, scim_id, scim_active, scim_resource, created_at, updated_at \
-             FROM watchlist_entries WHERE facility_id = $1 AND scim_id IS NOT NULL \
-               AND ($2 IS NULL OR lower(scim_id) = lower($2)) ORDER BY created_at, id",
-        )
+        let sql = format!(
+            "{SELECT_SCIM_USER} AND ($2 IS NULL OR lower(scim_id) = lower($2)) \
+             ORDER BY created_at, id"
+        );
+        let rows: Vec<ScimRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(facility.0)
         .bind(user_name)
         .fetch_all(pool)
@@ -443,10 +443,8 @@ impl Database {
         facility: FacilityId,
         id: Uuid,
     ) -> Result<Option<ScimUser>, StoreError> {
-        let row: Option<ScimRow> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, scim_id, scim_active, scim_resource, created_at, updated_at \
-             FROM watchlist_entries WHERE facility_id = $1 AND id = $2 AND scim_id IS NOT NULL",
-        )
+        let sql = format!("{SELECT_SCIM_USER} AND id = $2");
+        let row: Option<ScimRow> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(facility.0)
         .bind(id)
         .fetch_optional(pool)
@@ -569,6 +567,10 @@ impl Database {
         }))
     }
 }
+
+/// A facility's (`$1`) SCIM users, as [`ScimRow`]s.
+const SELECT_SCIM_USER: &str = "SELECT id, scim_id, scim_active, scim_resource, created_at, \
+     updated_at FROM watchlist_entries WHERE facility_id = $1 AND scim_id IS NOT NULL";
 
 type ScimRow = (
     Uuid,
